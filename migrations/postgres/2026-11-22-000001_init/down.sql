@@ -1,0 +1,10 @@
+DROP TABLE access_token;
+DROP TABLE api_client_department;
+DROP TABLE api_client;
+DROP TABLE certificate;
+DROP TABLE enrollment;
+DROP TABLE course;
+DROP TABLE user_managed_department;
+DROP TABLE app_user;
+DROP TABLE department;
+DROP TABLE tenant;

@@ -1,0 +1,103 @@
+//! One configuration for the server: command-line flags, else `LMSBRIDGE_*` environment variables,
+//! else the defaults below.
+
+use std::time::Duration;
+
+use clap::Args;
+
+use crate::soap::xml::Limits;
+use crate::store::PoolOptions;
+
+/// Where the database is; shared by every command.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// SQLite file path (created on first start) or a postgres:// URL.
+    #[arg(long, env = "LMSBRIDGE_DATABASE_URL", default_value = "lmsbridge.db", global = true)]
+    pub database_url: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "LMSBRIDGE_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// Database connections in the pool (requests using the database at once).
+    #[arg(long, env = "LMSBRIDGE_POOL_SIZE", default_value_t = 8)]
+    pub pool_size: u32,
+
+    /// How long a request waits for a database connection before it fails, in milliseconds.
+    #[arg(long, env = "LMSBRIDGE_POOL_WAIT_MS", default_value_t = 5000)]
+    pub pool_wait_ms: u64,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "LMSBRIDGE_WORKERS")]
+    pub workers: Option<usize>,
+
+    /// Lifetime of issued access tokens, in seconds.
+    #[arg(long, env = "LMSBRIDGE_TOKEN_TTL_SECS", default_value_t = 1800)]
+    pub token_ttl_secs: i64,
+
+    /// Largest request body, in bytes.
+    #[arg(long, env = "LMSBRIDGE_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Deepest element nesting in a request.
+    #[arg(long, env = "LMSBRIDGE_MAX_DEPTH", default_value_t = 64)]
+    pub max_depth: usize,
+
+    /// Most elements in one request.
+    #[arg(long, env = "LMSBRIDGE_MAX_ELEMENTS", default_value_t = 200_000)]
+    pub max_elements: usize,
+
+    /// Most child elements of one element.
+    #[arg(long, env = "LMSBRIDGE_MAX_CHILDREN", default_value_t = 100_000)]
+    pub max_children: usize,
+
+    /// Most attributes on one element.
+    #[arg(long, env = "LMSBRIDGE_MAX_ATTRIBUTES", default_value_t = 32)]
+    pub max_attributes: usize,
+
+    /// Most namespace declarations on one element.
+    #[arg(long, env = "LMSBRIDGE_MAX_NAMESPACES", default_value_t = 32)]
+    pub max_namespaces: usize,
+
+    /// Longest text or attribute value, in bytes.
+    #[arg(long, env = "LMSBRIDGE_MAX_TEXT_BYTES", default_value_t = 64 * 1024)]
+    pub max_text_bytes: usize,
+
+    /// Time allowed to receive a request's headers, in milliseconds.
+    #[arg(long, env = "LMSBRIDGE_READ_TIMEOUT_MS", default_value_t = 10_000)]
+    pub read_timeout_ms: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            config: Config,
+        }
+        // Parse an empty command line so the defaults live in one place (the attributes above);
+        // the environment still applies, as it does for the binary.
+        Defaults::parse_from(["lmsbridge"]).config
+    }
+}
+
+impl Config {
+    pub fn pool(&self) -> PoolOptions {
+        PoolOptions { size: self.pool_size.max(1), wait: Duration::from_millis(self.pool_wait_ms) }
+    }
+
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_depth: self.max_depth,
+            max_elements: self.max_elements,
+            max_children: self.max_children,
+            max_attributes: self.max_attributes,
+            max_namespace_declarations: self.max_namespaces,
+            max_text_bytes: self.max_text_bytes,
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! Demo data for `serve --demo`: one account with a department tree, ~50 users, 10 courses and
+//! 200 enrollments covering every case the enrollment operations distinguish (due dates, locks,
+//! catalog enrollments, certificates with and without expiry, archived and deleted enrollments),
+//! a department administrator, and API clients. Generated from a fixed seed: the same every time.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+
+use crate::domain::{EnrollmentTypeGroup, Lifecycle, Role};
+use crate::service::auth::{digest, hash_password, random_secret};
+use crate::service::{OpError, Service};
+use crate::store::catalog::{self, NewCourse, NewDepartment, NewUser};
+use crate::store::enrollments::{self, NewCertificate, NewEnrollment};
+use crate::store::{auth, Tx};
+
+pub const TENANT: &str = "demo";
+pub const ACCOUNT_URL: &str = "https://demo.lmsbridge.test";
+/// Password of the demo account's users (legacy `accountUrl`/`email`/`password` credentials).
+pub const PASSWORD: &str = "Demo-pass-1";
+pub const ADMIN_LOGIN: &str = "admin";
+pub const DEPARTMENT_ADMIN_LOGIN: &str = "sales.admin";
+pub const ADMIN_CLIENT: &str = "demo-admin";
+pub const DEPARTMENT_ADMIN_CLIENT: &str = "demo-sales-admin";
+pub const LEARNER_CLIENT: &str = "demo-learner";
+
+/// What `load` created.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub departments: usize,
+    pub users: usize,
+    pub courses: usize,
+    pub enrollments: usize,
+    pub certificates: usize,
+    /// Secrets of the demo API clients, `(client_id, secret)`; shown once.
+    pub client_secrets: Vec<(String, String)>,
+}
+
+/// A small deterministic generator (SplitMix64): demo data must not change between runs.
+struct Seeded(u64);
+
+impl Seeded {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    fn uuid(&mut self) -> String {
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&self.next().to_le_bytes());
+        bytes[8..].copy_from_slice(&self.next().to_le_bytes());
+        uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
+    }
+}
+
+const FIRST_NAMES: [&str; 10] = ["Anna", "Boris", "Chloe", "Daniel", "Elena", "Felix", "Grace", "Hiro", "Ines", "Jonas"];
+const LAST_NAMES: [&str; 5] = ["Novak", "Smith", "Garcia", "Tanaka", "Müller"];
+const COURSES: [&str; 10] = [
+    "Information Security Basics",
+    "Anti-Bribery and Corruption",
+    "Data Protection (GDPR)",
+    "Workplace Safety",
+    "Customer Service Excellence",
+    "Negotiation Skills",
+    "Leading Remote Teams",
+    "Product Fundamentals",
+    "Code of Conduct",
+    "First Aid Refresher",
+];
+
+/// Loads the demo account unless the database already holds any account. Returns what it made.
+pub fn load_if_empty(service: &Service) -> Result<Option<Summary>, OpError> {
+    service.db().write(|tx| {
+        if catalog::count_tenants(tx)? > 0 {
+            return Ok(None);
+        }
+        load(tx).map(Some)
+    })
+}
+
+fn at(date: NaiveDate, hour: u32) -> NaiveDateTime {
+    date.and_time(NaiveTime::from_hms_opt(hour, 0, 0).expect("valid hour"))
+}
+
+fn load(tx: &mut Tx<'_>) -> Result<Summary, OpError> {
+    let mut rng = Seeded(0x1a5_b41d6e);
+    let created = at(NaiveDate::from_ymd_opt(2025, 9, 1).expect("valid date"), 9);
+    let tenant_id = catalog::insert_tenant(tx, TENANT, Some(ACCOUNT_URL), created)?;
+    let mut summary = Summary::default();
+
+    // Head Office ─┬─ Sales ─┬─ Sales East
+    //              │         └─ Sales West
+    //              ├─ Engineering ── Platform
+    //              └─ Support
+    let tree: [(&str, &str, Option<usize>); 7] = [
+        ("Head Office", "HQ", None),
+        ("Sales", "SALES", Some(0)),
+        ("Sales East", "SALES-E", Some(1)),
+        ("Sales West", "SALES-W", Some(1)),
+        ("Engineering", "ENG", Some(0)),
+        ("Platform", "ENG-P", Some(4)),
+        ("Support", "SUP", Some(0)),
+    ];
+    let mut departments = Vec::new();
+    for (name, code, parent) in tree {
+        let external_id = rng.uuid();
+        let id = catalog::insert_department(
+            tx,
+            &NewDepartment {
+                tenant_id,
+                external_id: &external_id,
+                parent_id: parent.map(|p| departments[p]),
+                name,
+                code: Some(code),
+                created_at: created,
+            },
+        )?;
+        departments.push(id);
+    }
+    summary.departments = departments.len();
+
+    let password_hash = hash_password(PASSWORD);
+    let mut add_user = |tx: &mut Tx<'_>, login: &str, first: &str, last: &str, department: i64, role: Role, manages: &[i64]| {
+        let external_id = rng.uuid();
+        let email = format!("{login}@demo.lmsbridge.test");
+        catalog::insert_user(
+            tx,
+            &NewUser {
+                tenant_id,
+                external_id: &external_id,
+                department_id: department,
+                login,
+                email: Some(&email),
+                first_name: Some(first),
+                last_name: Some(last),
+                password_hash: Some(&password_hash),
+                role: role.as_str(),
+                status: 1,
+                created_at: created,
+                updated_at: created,
+            },
+            manages,
+        )
+    };
+    add_user(tx, ADMIN_LOGIN, "Ada", "Admin", departments[0], Role::AccountAdministrator, &[])?;
+    add_user(tx, DEPARTMENT_ADMIN_LOGIN, "Sam", "Sales", departments[1], Role::DepartmentAdministrator, &[departments[1]])?;
+    let mut learners = Vec::new();
+    for (i, (first, last)) in FIRST_NAMES.iter().flat_map(|f| LAST_NAMES.iter().map(move |l| (f, l))).enumerate() {
+        let login = format!("{}.{}", first.to_lowercase(), last.to_lowercase().replace('ü', "u"));
+        // Spread learners over every department, more of them in the leaves.
+        let department = departments[[2, 3, 5, 6, 1, 4, 2, 3, 0, 5][i % 10]];
+        learners.push(add_user(tx, &login, first, last, department, Role::Learner, &[])?);
+    }
+    summary.users = learners.len() + 2;
+
+    let mut courses = Vec::new();
+    for title in COURSES {
+        let external_id = rng.uuid();
+        courses.push(catalog::insert_course(tx, &NewCourse { tenant_id, external_id: &external_id, title, created_at: created })?);
+    }
+    summary.courses = courses.len();
+
+    // Four distinct courses per learner: 200 enrollments.
+    let start = NaiveDate::from_ymd_opt(2026, 1, 5).expect("valid date");
+    for (l, &learner) in learners.iter().enumerate() {
+        for k in 0..4 {
+            let course = courses[(l * 3 + k * 7 + (l / 10)) % courses.len()];
+            let access = start + Duration::days(rng.below(300) as i64);
+            let due = rng.chance(45).then(|| access + Duration::days(14 + rng.below(90) as i64));
+            let lock = due.is_some() && rng.chance(50);
+            let group = if rng.chance(15) { EnrollmentTypeGroup::FromCatalog } else { EnrollmentTypeGroup::AssignedByAdministrator };
+            let lifecycle = match rng.below(100) {
+                0..=9 => Lifecycle::Archived,
+                10..=14 => Lifecycle::Deleted,
+                _ => Lifecycle::Active,
+            };
+            let completed = rng.chance(35).then(|| at(access + Duration::days(1 + rng.below(20) as i64), 8 + rng.below(9) as u32));
+            let external_id = rng.uuid();
+            let enrollment = enrollments::insert_enrollment(
+                tx,
+                &NewEnrollment {
+                    tenant_id,
+                    external_id: &external_id,
+                    source: "ispring",
+                    learner_id: learner,
+                    course_id: course,
+                    access_date: at(access, 9),
+                    due_date: due,
+                    lock_after_due_date: lock,
+                    enrollment_type_group: group.code(),
+                    lifecycle: lifecycle.as_str(),
+                    completion_status: if completed.is_some() { "complete" } else { "not_started" },
+                    progress: if completed.is_some() { 100 } else { 0 },
+                    completed_at: completed,
+                    created_at: at(access, 9),
+                    updated_at: completed.unwrap_or(at(access, 9)),
+                },
+            )?;
+            summary.enrollments += 1;
+            if let Some(issued) = completed {
+                let certificate_id = rng.uuid();
+                let offset = [0, 60, 180, -300][rng.below(4) as usize];
+                let expires = rng.chance(60).then(|| issued + Duration::days(365));
+                enrollments::insert_certificate(
+                    tx,
+                    &NewCertificate {
+                        tenant_id,
+                        enrollment_id: enrollment,
+                        external_id: &certificate_id,
+                        issued_at: issued,
+                        issued_offset_minutes: offset,
+                        expires_at: expires,
+                        expires_offset_minutes: expires.map(|_| offset),
+                    },
+                )?;
+                summary.certificates += 1;
+            }
+        }
+    }
+
+    for (client_id, role, manages) in [
+        (ADMIN_CLIENT, Role::AccountAdministrator, vec![]),
+        (DEPARTMENT_ADMIN_CLIENT, Role::DepartmentAdministrator, vec![departments[1]]),
+        (LEARNER_CLIENT, Role::Learner, vec![]),
+    ] {
+        let secret = random_secret();
+        auth::insert_client(tx, tenant_id, client_id, &digest(&secret), role.as_str(), &manages, created)?;
+        summary.client_secrets.push((client_id.to_string(), secret));
+    }
+    Ok(summary)
+}

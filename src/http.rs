@@ -1,0 +1,109 @@
+//! Assembles the actix application: routes, body limits, request ids and access logs, health.
+
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
+use tracing::info;
+
+use crate::config::Config;
+use crate::service::Service;
+use crate::soap;
+use crate::soap::wsdl::Wsdl;
+use crate::soap::xml::Limits;
+
+/// What every handler shares.
+pub struct AppState {
+    pub service: Service,
+    pub limits: Limits,
+    pub wsdl: Wsdl,
+}
+
+/// The id of one request: echoed in `X-Request-Id`, in fault details and in every log line.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Keeps a caller's request id when it is a plain token, else makes one.
+fn request_id_for(req: &ServiceRequest) -> String {
+    req.headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')))
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string())
+}
+
+async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = request_id_for(&req);
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let (method, path) = (req.method().clone(), req.path().to_string());
+    let started = Instant::now();
+    let mut response = next.call(req).await?;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    info!(
+        request_id = id,
+        %method,
+        path,
+        status = response.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    Ok(response)
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ok\n")
+}
+
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let db = state.service.db().clone();
+    match web::block(move || db.ping()).await {
+        Ok(Ok(())) => HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ready\n"),
+        Ok(Err(e)) => HttpResponse::ServiceUnavailable().content_type("text/plain; charset=utf-8").body(format!("not ready: {e}\n")),
+        Err(_) => HttpResponse::ServiceUnavailable().body("not ready\n"),
+    }
+}
+
+async fn not_found() -> HttpResponse {
+    HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body(
+        "not found; SOAP: POST /api/v2/soap/2.0 (WSDL: GET /api/v2/soap/2.0?wsdl); tokens: POST /api/v3/token\n",
+    )
+}
+
+/// The routes, for the server and for tests that build the app themselves.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    for path in ["/api/v2/soap/2.0", "/soap"] {
+        cfg.service(web::resource(path).route(web::post().to(soap::endpoint)).route(web::get().to(soap::wsdl::get)));
+    }
+    cfg.route("/api/v3/token", web::post().to(crate::oauth::token))
+        .route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(readyz));
+}
+
+/// Builds the HTTP server on an already bound listener (port 0 in tests).
+pub fn serve(listener: TcpListener, service: Service, config: &Config) -> std::io::Result<Server> {
+    let state = web::Data::new(AppState { service, limits: config.limits(), wsdl: Wsdl::new() });
+    let max_body = config.max_body_bytes;
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::PayloadConfig::new(max_body))
+            .wrap(from_fn(request_context))
+            .configure(routes)
+            .default_service(web::to(not_found))
+    })
+    .client_request_timeout(Duration::from_millis(config.read_timeout_ms))
+    .shutdown_timeout(30);
+    if let Some(workers) = config.workers {
+        server = server.workers(workers.max(1));
+    }
+    Ok(server.listen(listener)?.run())
+}

@@ -1,0 +1,60 @@
+//! Operator actions behind the command line: tenants and API clients.
+
+use super::auth::{digest, random_secret};
+use super::{now, OpError, ProblemKind, Service};
+use crate::domain::Role;
+use crate::store::{auth, catalog};
+
+/// A new API client; the secret is shown this once and stored only as a digest.
+#[derive(Debug, Clone)]
+pub struct NewClient {
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl Service {
+    /// Creates a tenant (account); `account_url` enables iSpring's legacy credentials for it.
+    pub fn create_tenant(&self, name: &str, account_url: Option<&str>) -> Result<i64, OpError> {
+        if name.trim().is_empty() {
+            return Err(OpError::wrong(ProblemKind::Value, "tenant", "the tenant name must not be empty"));
+        }
+        let account_url = account_url.map(super::auth::normalize_account_url);
+        self.db.write(|tx| {
+            if catalog::tenant_id_by_name(tx, name)?.is_some() {
+                return Err(OpError::wrong(ProblemKind::Value, "tenant", format!("a tenant named '{name}' exists already")));
+            }
+            Ok(catalog::insert_tenant(tx, name, account_url.as_deref(), now())?)
+        })
+    }
+
+    /// Creates an API client of `tenant` acting with `role`; department-scoped roles must name the
+    /// departments (external ids) they manage.
+    pub fn create_client(&self, tenant: &str, role: Role, departments: &[String]) -> Result<NewClient, OpError> {
+        if role.is_department_scoped() && departments.is_empty() {
+            return Err(OpError::wrong(
+                ProblemKind::Required,
+                "department",
+                format!("role '{role}' acts only inside departments: name at least one with --department"),
+            ));
+        }
+        if !role.is_department_scoped() && !departments.is_empty() {
+            return Err(OpError::wrong(
+                ProblemKind::Value,
+                "department",
+                format!("role '{role}' sees the whole account; --department applies only to department-scoped roles"),
+            ));
+        }
+        self.db.write(|tx| {
+            let tenant_id = catalog::tenant_id_by_name(tx, tenant)?
+                .ok_or_else(|| OpError::wrong(ProblemKind::Value, "tenant", format!("no tenant named '{tenant}'")))?;
+            let found = catalog::departments_by_external_ids(tx, tenant_id, departments)?;
+            if let Some(missing) = departments.iter().find(|d| !found.iter().any(|(_, ext)| ext == *d)) {
+                return Err(OpError::NotFound { fault: "Unknown Department", detail: format!("no department '{missing}' in tenant '{tenant}'") });
+            }
+            let department_ids: Vec<i64> = found.into_iter().map(|(id, _)| id).collect();
+            let client = NewClient { client_id: format!("lb-{}", &random_secret()[..22]), client_secret: random_secret() };
+            auth::insert_client(tx, tenant_id, &client.client_id, &digest(&client.client_secret), role.as_str(), &department_ids, now())?;
+            Ok(client)
+        })
+    }
+}

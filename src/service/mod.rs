@@ -1,0 +1,52 @@
+//! The operations. Every face (SOAP, JSON, vendor facades) calls these and only translates.
+//!
+//! Operations take a transaction (`&mut Tx`) and the authenticated [`Principal`]; the face opens
+//! one transaction per request with [`Db::read`] or [`Db::write`], off the async workers.
+
+pub mod admin;
+pub mod auth;
+pub mod enrollments;
+mod error;
+mod scope;
+
+use chrono::{NaiveDateTime, Utc};
+
+pub use auth::{Credentials, IssuedToken};
+pub use enrollments::EnrollmentQuery;
+pub use error::{OpError, Problem, ProblemKind};
+
+use crate::domain::Principal;
+use crate::store::Db;
+
+/// The service layer: the database plus the settings operations depend on.
+#[derive(Clone)]
+pub struct Service {
+    db: Db,
+    token_ttl_secs: i64,
+}
+
+impl Service {
+    pub fn new(db: Db, token_ttl_secs: i64) -> Self {
+        Service { db, token_ttl_secs }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+}
+
+pub(crate) fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+/// Refuses callers who may not use the administrative API (learners).
+pub(crate) fn require_administrator(principal: &Principal) -> Result<(), OpError> {
+    if principal.role.may_administer() {
+        Ok(())
+    } else {
+        Err(OpError::PermissionDenied(format!(
+            "role '{}' may not call this operation; it needs an administrator, department administrator, publisher or custom role",
+            principal.role
+        )))
+    }
+}

@@ -1,0 +1,385 @@
+//! Typed decoding of request elements, enforcing what the XSD says: element namespace, sequence
+//! order, occurrences, simple content, types and lengths. Every problem names the element path.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+
+use super::envelope::api_spelling;
+use super::xml::Element;
+use crate::service::{Problem, ProblemKind};
+
+const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// One element of the request, with its path for error messages.
+#[derive(Clone, Copy)]
+pub struct Field<'a> {
+    pub element: &'a Element,
+    path: &'a str,
+}
+
+fn fail(kind: ProblemKind, element: &Element, path: &str, message: String) -> Problem {
+    Problem::new(kind, message).at_path(path).at_position(element.line, element.column)
+}
+
+/// Reads the children of a complex-typed element in schema order.
+pub struct Seq<'a> {
+    element: &'a Element,
+    path: String,
+    next: usize,
+    /// Names consumed so far, to tell a repeated element from a misplaced one.
+    taken: Vec<&'static str>,
+}
+
+impl<'a> Field<'a> {
+    pub fn root(element: &'a Element, path: &'a str) -> Field<'a> {
+        Field { element, path }
+    }
+
+    pub fn path(&self) -> &str {
+        self.path
+    }
+
+    fn fail(&self, kind: ProblemKind, message: String) -> Problem {
+        fail(kind, self.element, self.path, message)
+    }
+
+    /// Only namespace declarations and `xsi:type` may decorate request elements.
+    fn check_attributes(&self) -> Result<(), Problem> {
+        match self.element.attributes.iter().find(|a| !(a.ns.as_deref() == Some(XSI_NS) && a.local == "type")) {
+            Some(a) => Err(self.fail(ProblemKind::TagMismatch, format!("attribute '{}' is not allowed on <{}>", a.local, self.element.local))),
+            None => Ok(()),
+        }
+    }
+
+    /// The children of a complex-typed element, read in order.
+    pub fn children(&self) -> Result<Seq<'a>, Problem> {
+        self.check_attributes()?;
+        if !self.element.text.trim().is_empty() {
+            return Err(self.fail(
+                ProblemKind::Type,
+                format!("<{}> holds elements, not text; found text '{}'", self.element.local, excerpt(&self.element.text)),
+            ));
+        }
+        Ok(Seq { element: self.element, path: self.path.to_string(), next: 0, taken: Vec::new() })
+    }
+
+    /// The raw text of a simple-typed element (xsd:string keeps whitespace as sent).
+    pub fn string(&self) -> Result<&'a str, Problem> {
+        self.check_attributes()?;
+        if let Some(child) = self.element.children.first() {
+            return Err(fail(
+                ProblemKind::TagMismatch,
+                child,
+                self.path,
+                format!("<{}> holds a value, not elements; found <{}>", self.element.local, child.local),
+            ));
+        }
+        Ok(&self.element.text)
+    }
+
+    /// An xsd:token with length bounds: whitespace collapsed, then checked.
+    pub fn token(&self, min: usize, max: usize) -> Result<String, Problem> {
+        let value = collapse(self.string()?);
+        let length = value.chars().count();
+        if length < min || length > max {
+            let expected = if min == max { format!("{min}") } else { format!("{min} to {max}") };
+            return Err(self.fail(
+                ProblemKind::Length,
+                format!("<{}> must be {expected} characters long; got {length}", self.element.local),
+            ));
+        }
+        Ok(value)
+    }
+
+    fn typed<T>(&self, type_name: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, Problem> {
+        let raw = self.string()?;
+        let value = raw.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        parse(value).ok_or_else(|| {
+            self.fail(ProblemKind::Type, format!("<{}> must be an {type_name}; got '{}'", self.element.local, excerpt(raw)))
+        })
+    }
+
+    pub fn int(&self) -> Result<i32, Problem> {
+        self.typed("xsd:int (a whole number from -2147483648 to 2147483647)", |s| {
+            (!s.is_empty() && s.trim_start_matches(['+', '-']).bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+        })
+    }
+
+    pub fn boolean(&self) -> Result<bool, Problem> {
+        self.typed("xsd:boolean (true, false, 1 or 0)", |s| match s {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            _ => None,
+        })
+    }
+
+    pub fn date(&self) -> Result<NaiveDate, Problem> {
+        self.typed("xsd:date (YYYY-MM-DD, optionally with a time zone)", parse_date)
+    }
+
+    pub fn date_time(&self) -> Result<DateTime<FixedOffset>, Problem> {
+        self.typed("xsd:dateTime (YYYY-MM-DDThh:mm:ss, optionally with fractions and a time zone)", parse_date_time)
+    }
+
+    /// One of the listed values of an enumeration.
+    pub fn enumeration<T: Copy>(&self, values: &[(&str, T)]) -> Result<T, Problem> {
+        let raw = self.string()?;
+        let value = collapse(raw);
+        values.iter().find(|(name, _)| *name == value).map(|(_, v)| *v).ok_or_else(|| {
+            let names: Vec<_> = values.iter().map(|(n, _)| *n).collect();
+            self.fail(
+                ProblemKind::Enumeration,
+                format!("<{}> must be one of {}; got '{}'", self.element.local, names.join(", "), excerpt(raw)),
+            )
+        })
+    }
+}
+
+impl<'a> Seq<'a> {
+    fn peek(&self) -> Option<&'a Element> {
+        self.element.children.get(self.next)
+    }
+
+    fn child_path(&self, local: &str, index: Option<usize>) -> String {
+        match index {
+            Some(i) => format!("{}/{local}[{i}]", self.path),
+            None => format!("{}/{local}", self.path),
+        }
+    }
+
+    fn is_api(element: &Element, name: &str) -> bool {
+        element.local == name && api_spelling(element).is_some()
+    }
+
+    fn take(&mut self, name: &'static str, path_index: Option<usize>) -> Owned<'a> {
+        let element = &self.element.children[self.next];
+        self.next += 1;
+        if self.taken.last() != Some(&name) {
+            self.taken.push(name);
+        }
+        Owned { element, path: self.child_path(name, path_index) }
+    }
+
+    /// Explains why the next child is not `expected` (or why it is missing).
+    fn unexpected(&self, expected: &[&str]) -> Problem {
+        let expected_list = expected.iter().map(|e| format!("<{e}>")).collect::<Vec<_>>().join(" or ");
+        match self.peek() {
+            None => fail(
+                ProblemKind::Required,
+                self.element,
+                &self.child_path(expected[0], None),
+                format!("<{}> is missing required element {expected_list}", self.element.local),
+            ),
+            Some(found) => {
+                let path = self.child_path(&found.local, None);
+                if api_spelling(found).is_none() && expected.contains(&found.local.as_str()) {
+                    return fail(
+                        ProblemKind::TagMismatch,
+                        found,
+                        &path,
+                        format!(
+                            "<{}> is in namespace '{}'; request elements must be in '{}'",
+                            found.local,
+                            found.ns.as_deref().unwrap_or(""),
+                            super::envelope::API_NS
+                        ),
+                    );
+                }
+                if self.taken.contains(&found.local.as_str()) {
+                    return fail(
+                        ProblemKind::Occurs,
+                        found,
+                        &path,
+                        format!("<{}> occurs too often or out of order in <{}>", found.local, self.element.local),
+                    );
+                }
+                fail(
+                    ProblemKind::TagMismatch,
+                    found,
+                    &path,
+                    format!("unexpected element <{}> in <{}>; expected {expected_list}", found.local, self.element.local),
+                )
+            }
+        }
+    }
+
+    pub fn required(&mut self, name: &'static str) -> Result<Owned<'a>, Problem> {
+        match self.optional(name) {
+            Some(field) => Ok(field),
+            None => Err(self.unexpected(&[name])),
+        }
+    }
+
+    pub fn optional(&mut self, name: &'static str) -> Option<Owned<'a>> {
+        match self.peek() {
+            Some(e) if Self::is_api(e, name) => Some(self.take(name, None)),
+            _ => None,
+        }
+    }
+
+    /// All consecutive `name` children (at least `min`, at most `max`).
+    pub fn repeated(&mut self, name: &'static str, min: usize, max: usize) -> Result<Vec<Owned<'a>>, Problem> {
+        let mut items = Vec::new();
+        while let Some(e) = self.peek().filter(|e| Self::is_api(e, name)) {
+            if items.len() == max {
+                let path = self.child_path(name, Some(items.len() + 1));
+                return Err(fail(ProblemKind::Occurs, e, &path, format!("<{}> may hold at most {max} <{name}>", self.element.local)));
+            }
+            let item = self.take(name, Some(items.len() + 1));
+            items.push(item);
+        }
+        if items.len() < min {
+            return Err(self.unexpected(&[name]));
+        }
+        Ok(items)
+    }
+
+    /// Which of `names` comes next (for xsd:choice), without consuming it.
+    pub fn choice(&self, names: &[&'static str]) -> Result<&'static str, Problem> {
+        match self.peek() {
+            Some(e) => names.iter().copied().find(|n| Self::is_api(e, n)).ok_or_else(|| self.unexpected(names)),
+            None => Err(self.unexpected(names)),
+        }
+    }
+
+    /// Fails if any child is left over.
+    pub fn finish(self) -> Result<(), Problem> {
+        match self.peek() {
+            None => Ok(()),
+            Some(found) => {
+                let path = self.child_path(&found.local, None);
+                let kind = if self.taken.contains(&found.local.as_str()) { ProblemKind::Occurs } else { ProblemKind::TagMismatch };
+                let why = if kind == ProblemKind::Occurs { "occurs too often or out of order" } else { "is not allowed here" };
+                Err(fail(kind, found, &path, format!("<{}> {why} in <{}>", found.local, self.element.local)))
+            }
+        }
+    }
+}
+
+/// A decoded child that owns its path string.
+pub struct Owned<'a> {
+    pub element: &'a Element,
+    pub path: String,
+}
+
+impl<'a> Owned<'a> {
+    pub fn field(&self) -> Field<'_> {
+        Field { element: self.element, path: &self.path }
+    }
+}
+
+/// XML Schema whitespace collapse: runs of whitespace become one space; ends are trimmed.
+pub fn collapse(s: &str) -> String {
+    s.split([' ', '\t', '\n', '\r']).filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+fn excerpt(s: &str) -> String {
+    let s = s.trim();
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+/// Splits an optional xsd time zone (`Z` or `±hh:mm`) off the end of a lexical value.
+fn split_zone(s: &str) -> Option<(&str, Option<FixedOffset>)> {
+    if let Some(rest) = s.strip_suffix('Z') {
+        return Some((rest, FixedOffset::east_opt(0)));
+    }
+    if s.len() > 6 {
+        let (rest, zone) = s.split_at(s.len() - 6);
+        let b = zone.as_bytes();
+        if (b[0] == b'+' || b[0] == b'-') && b[3] == b':' {
+            let hours: i32 = zone[1..3].parse().ok()?;
+            let minutes: i32 = zone[4..6].parse().ok()?;
+            if !zone[1..3].bytes().all(|c| c.is_ascii_digit()) || !zone[4..6].bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            if hours > 14 || minutes > 59 || (hours == 14 && minutes != 0) {
+                return None;
+            }
+            let seconds = (hours * 60 + minutes) * 60 * if b[0] == b'-' { -1 } else { 1 };
+            return Some((rest, FixedOffset::east_opt(seconds)));
+        }
+    }
+    Some((s, None))
+}
+
+fn parse_ymd(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !s.bytes().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit()) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(s[0..4].parse().ok()?, s[5..7].parse().ok()?, s[8..10].parse().ok()?)
+}
+
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let (date, _zone) = split_zone(s)?;
+    parse_ymd(date)
+}
+
+/// An xsd:dateTime; without a time zone it is taken as UTC.
+pub fn parse_date_time(s: &str) -> Option<DateTime<FixedOffset>> {
+    let (local, zone) = split_zone(s)?;
+    let (date, time) = local.split_once('T')?;
+    let date = parse_ymd(date)?;
+    let b = time.as_bytes();
+    if b.len() < 8 || b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    let (hms, fraction) = time.split_at(8);
+    if !hms.bytes().enumerate().all(|(i, c)| i == 2 || i == 5 || c.is_ascii_digit()) {
+        return None;
+    }
+    let nanos = match fraction.strip_prefix('.') {
+        None if fraction.is_empty() => 0,
+        Some(digits) if !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit()) => {
+            let padded: String = digits.chars().chain(std::iter::repeat('0')).take(9).collect();
+            padded.parse().ok()?
+        }
+        _ => return None,
+    };
+    let (h, m, sec): (u32, u32, u32) = (hms[0..2].parse().ok()?, hms[3..5].parse().ok()?, hms[6..8].parse().ok()?);
+    // 24:00:00 is the first instant of the next day in XML Schema.
+    let naive = if (h, m, sec, nanos) == (24, 0, 0, 0) {
+        NaiveDateTime::new(date.succ_opt()?, NaiveTime::MIN)
+    } else {
+        NaiveDateTime::new(date, NaiveTime::from_hms_nano_opt(h, m, sec, nanos)?)
+    };
+    match zone {
+        Some(offset) => offset.from_local_datetime(&naive).single(),
+        None => Some(Utc.from_utc_datetime(&naive).fixed_offset()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapses_whitespace_like_xml_schema() {
+        assert_eq!(collapse("  a \n\t b  "), "a b");
+        assert_eq!(collapse(""), "");
+    }
+
+    #[test]
+    fn dates_follow_xsd_lexical_rules() {
+        assert_eq!(parse_date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert_eq!(parse_date("2024-02-29Z"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert_eq!(parse_date("2024-02-29+05:30"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        for bad in ["2023-02-29", "2024-2-29", "20240229", "2024-02-29T00:00:00", "2024-02-29+5:30", "2024-13-01"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn date_times_follow_xsd_lexical_rules() {
+        let t = parse_date_time("2022-07-15T07:19:00+02:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2022-07-15T07:19:00+02:00");
+        assert_eq!(parse_date_time("2022-07-15T07:19:00.5Z").unwrap().timestamp_subsec_millis(), 500);
+        assert_eq!(parse_date_time("2022-07-15T24:00:00").unwrap().to_rfc3339(), "2022-07-16T00:00:00+00:00");
+        for bad in ["2022-07-15 07:19:00", "2022-07-15T7:19:00", "2022-07-15T07:19", "2022-07-15T07:19:00.", "2022-07-15T25:00:00"] {
+            assert_eq!(parse_date_time(bad), None, "{bad}");
+        }
+    }
+}

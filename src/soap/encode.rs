@@ -1,0 +1,63 @@
+//! Writes responses with quick-xml's `Writer`, in schema order, with the `SOAP-ENV:` and `ns1:`
+//! prefixes and the namespace spellings the request used.
+
+use std::io::{self, Write};
+
+use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::Writer;
+
+use super::envelope::Spelling;
+
+pub struct Encoder<W: Write> {
+    writer: Writer<W>,
+    spelling: Spelling,
+}
+
+impl<W: Write> Encoder<W> {
+    pub fn new(out: W, spelling: Spelling) -> Self {
+        Encoder { writer: Writer::new(out), spelling }
+    }
+
+    /// The XML declaration, `SOAP-ENV:Envelope` and `SOAP-ENV:Body` start tags.
+    pub fn begin(&mut self) -> io::Result<()> {
+        let Spelling { envelope, api, .. } = self.spelling;
+        write!(
+            self.writer.get_mut(),
+            r#"<?xml version="1.0" encoding="UTF-8"?>{}<SOAP-ENV:Envelope xmlns:SOAP-ENV="{envelope}" xmlns:ns1="{api}"><SOAP-ENV:Body>"#,
+            '\n'
+        )
+    }
+
+    pub fn end(&mut self) -> io::Result<()> {
+        self.writer.get_mut().write_all(b"</SOAP-ENV:Body></SOAP-ENV:Envelope>\n")
+    }
+
+    /// A start tag; `name` carries its prefix (`ns1:enrollment`).
+    pub fn open(&mut self, name: &str) -> io::Result<()> {
+        self.writer.write_event(Event::Start(BytesStart::new(name)))
+    }
+
+    pub fn close(&mut self, name: &str) -> io::Result<()> {
+        self.writer.write_event(Event::End(BytesEnd::new(name)))
+    }
+
+    /// A start tag with attributes.
+    pub fn open_with(&mut self, name: &str, attributes: &[(&str, &str)]) -> io::Result<()> {
+        let mut start = BytesStart::new(name);
+        for attribute in attributes {
+            start.push_attribute(*attribute);
+        }
+        self.writer.write_event(Event::Start(start))
+    }
+
+    /// An element with escaped text content.
+    pub fn leaf(&mut self, name: &str, text: &str) -> io::Result<()> {
+        self.open(name)?;
+        self.writer.write_event(Event::Text(BytesText::new(text)))?;
+        self.close(name)
+    }
+
+    pub fn out(&mut self) -> &mut W {
+        self.writer.get_mut()
+    }
+}

@@ -1,0 +1,146 @@
+//! SOAP faults: `faultcode`/`faultstring`/`detail` for SOAP 1.1, `Code`/`Reason`/`Detail` for 1.2.
+//! The detail is an `ns1:faultDetail` element (declared in the XSD) saying exactly what was wrong.
+
+use std::io;
+
+use super::encode::Encoder;
+use super::envelope::{EnvelopeError, Spelling, Version};
+use crate::service::OpError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultCode {
+    VersionMismatch,
+    MustUnderstand,
+    /// The caller's fault (`Sender` in SOAP 1.2).
+    Client,
+    /// The server's fault (`Receiver` in SOAP 1.2).
+    Server,
+}
+
+impl FaultCode {
+    fn local(self, version: Version) -> &'static str {
+        match (self, version) {
+            (FaultCode::VersionMismatch, _) => "VersionMismatch",
+            (FaultCode::MustUnderstand, _) => "MustUnderstand",
+            (FaultCode::Client, Version::Soap11) => "Client",
+            (FaultCode::Client, Version::Soap12) => "Sender",
+            (FaultCode::Server, Version::Soap11) => "Server",
+            (FaultCode::Server, Version::Soap12) => "Receiver",
+        }
+    }
+}
+
+/// Everything a fault says.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    pub code: FaultCode,
+    pub string: String,
+    /// Machine-readable class: a problem kind (`TYPE`, `REQUIRED`, …) or the error's class.
+    pub detail_code: &'static str,
+    pub message: String,
+    pub path: Option<String>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}
+
+impl From<&OpError> for Fault {
+    fn from(error: &OpError) -> Self {
+        let code = if error.is_client_error() { FaultCode::Client } else { FaultCode::Server };
+        let (detail_code, path, line, column) = match error {
+            OpError::WrongParameters(p) => (p.kind.code(), p.path.clone(), p.line, p.column),
+            OpError::AuthorizationFailed(_) => ("AUTHORIZATION_FAILED", None, None, None),
+            OpError::PermissionDenied(_) => ("PERMISSION_DENIED", None, None, None),
+            OpError::NotFound { .. } => ("NOT_FOUND", None, None, None),
+            OpError::Unavailable(_) => ("UNAVAILABLE", None, None, None),
+            OpError::Internal(_) => ("INTERNAL", None, None, None),
+        };
+        Fault { code, string: error.fault_string().to_string(), detail_code, message: error.public_detail(), path, line, column }
+    }
+}
+
+impl From<&EnvelopeError> for Fault {
+    fn from(error: &EnvelopeError) -> Self {
+        match error {
+            EnvelopeError::VersionMismatch(message) => Fault {
+                code: FaultCode::VersionMismatch,
+                string: "Version mismatch".into(),
+                detail_code: "VERSION_MISMATCH",
+                message: message.clone(),
+                path: None,
+                line: None,
+                column: None,
+            },
+            EnvelopeError::MustUnderstand(message) => Fault {
+                code: FaultCode::MustUnderstand,
+                string: "Mandatory header not understood".into(),
+                detail_code: "MUST_UNDERSTAND",
+                message: message.clone(),
+                path: None,
+                line: None,
+                column: None,
+            },
+            EnvelopeError::Bad(problem) => (&OpError::WrongParameters(problem.clone())).into(),
+        }
+    }
+}
+
+impl Fault {
+    /// HTTP status: 500 for every SOAP 1.1 fault; SOAP 1.2 answers a sender's fault with 400.
+    pub fn http_status(&self, version: Version) -> u16 {
+        match (version, self.code) {
+            (Version::Soap12, FaultCode::Client) => 400,
+            _ => 500,
+        }
+    }
+
+    pub fn to_xml(&self, spelling: Spelling, request_id: &str) -> Vec<u8> {
+        let mut encoder = Encoder::new(Vec::with_capacity(1024), spelling);
+        self.write(&mut encoder, spelling, request_id).expect("writing to memory cannot fail");
+        encoder.out().split_off(0)
+    }
+
+    fn write(&self, e: &mut Encoder<Vec<u8>>, spelling: Spelling, request_id: &str) -> io::Result<()> {
+        let code = format!("SOAP-ENV:{}", self.code.local(spelling.version));
+        e.begin()?;
+        e.open("SOAP-ENV:Fault")?;
+        match spelling.version {
+            Version::Soap11 => {
+                e.leaf("faultcode", &code)?;
+                e.leaf("faultstring", &self.string)?;
+                e.open("detail")?;
+                self.write_detail(e, request_id)?;
+                e.close("detail")?;
+            }
+            Version::Soap12 => {
+                e.open("SOAP-ENV:Code")?;
+                e.leaf("SOAP-ENV:Value", &code)?;
+                e.close("SOAP-ENV:Code")?;
+                e.open("SOAP-ENV:Reason")?;
+                e.open_with("SOAP-ENV:Text", &[("xml:lang", "en")])?;
+                e.out().extend_from_slice(quick_xml::escape::escape(&self.string).as_bytes());
+                e.close("SOAP-ENV:Text")?;
+                e.close("SOAP-ENV:Reason")?;
+                e.open("SOAP-ENV:Detail")?;
+                self.write_detail(e, request_id)?;
+                e.close("SOAP-ENV:Detail")?;
+            }
+        }
+        e.close("SOAP-ENV:Fault")?;
+        e.end()
+    }
+
+    fn write_detail(&self, e: &mut Encoder<Vec<u8>>, request_id: &str) -> io::Result<()> {
+        e.open("ns1:faultDetail")?;
+        e.leaf("ns1:code", self.detail_code)?;
+        e.leaf("ns1:message", &self.message)?;
+        if let Some(path) = &self.path {
+            e.leaf("ns1:path", path)?;
+        }
+        if let (Some(line), Some(column)) = (self.line, self.column) {
+            e.leaf("ns1:line", &line.to_string())?;
+            e.leaf("ns1:column", &column.to_string())?;
+        }
+        e.leaf("ns1:requestId", request_id)?;
+        e.close("ns1:faultDetail")
+    }
+}

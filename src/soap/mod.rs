@@ -1,0 +1,125 @@
+//! The iSpring Learn SOAP face: `POST /api/v2/soap/2.0` (and `/soap`), SOAP 1.1 and 1.2.
+//!
+//! A request is read into an element tree under the input limits ([`xml`]), its envelope checked
+//! ([`envelope`]), its operation decoded against the XSD's rules ([`operations`], [`decode`]), and
+//! run through the service layer in one transaction on the blocking pool; the response is written
+//! with quick-xml ([`encode`]) and streamed when large. Failures become faults ([`fault`]).
+
+pub mod decode;
+pub mod encode;
+pub mod envelope;
+pub mod fault;
+pub mod operations;
+pub mod types;
+pub mod wsdl;
+pub mod xml;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use tracing::{error, info};
+
+use self::encode::Encoder;
+use self::envelope::{Spelling, Version};
+use self::fault::Fault;
+use self::operations::{io_error, Access, Call};
+use crate::http::{AppState, RequestId};
+use crate::service::{OpError, Problem, ProblemKind};
+use crate::streaming::{self, Outcome};
+
+/// Bodies larger than this are decoded on the blocking pool rather than on an async worker.
+const DECODE_INLINE_MAX: usize = 256 * 1024;
+
+/// The SOAP version a Content-Type announces; anything else is refused with 415.
+fn version_of(req: &HttpRequest) -> Result<Version, String> {
+    let Some(value) = req.headers().get(actix_web::http::header::CONTENT_TYPE) else {
+        return Ok(Version::Soap11);
+    };
+    let value = value.to_str().unwrap_or("").to_ascii_lowercase();
+    match value.split(';').next().unwrap_or("").trim() {
+        "text/xml" => Ok(Version::Soap11),
+        "application/soap+xml" => Ok(Version::Soap12),
+        other => Err(format!(
+            "Content-Type '{other}' is not SOAP: send SOAP 1.1 as text/xml or SOAP 1.2 as application/soap+xml"
+        )),
+    }
+}
+
+fn decode(body: &[u8], version: Version, limits: &xml::Limits) -> Result<(Call, Spelling), (Fault, Spelling)> {
+    let standard = Spelling::standard(version);
+    let root = xml::parse(body, limits).map_err(|p| (Fault::from(&OpError::WrongParameters(p)), standard))?;
+    let (operation, spelling) = envelope::open(&root, version).map_err(|e| (Fault::from(&e), standard))?;
+    let call = operations::decode(operation).map_err(|p| (Fault::from(&OpError::WrongParameters(p)), spelling))?;
+    Ok((call, spelling))
+}
+
+fn fault_response(fault: &Fault, spelling: Spelling, request_id: &str) -> HttpResponse {
+    let status = StatusCode::from_u16(fault.http_status(spelling.version)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    HttpResponse::build(status).content_type(spelling.version.content_type()).body(fault.to_xml(spelling, request_id))
+}
+
+pub async fn endpoint(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    let version = match version_of(&req) {
+        Ok(version) => version,
+        Err(message) => {
+            let fault = Fault::from(&OpError::WrongParameters(Problem::new(ProblemKind::Envelope, message)));
+            let mut response = fault_response(&fault, Spelling::standard(Version::Soap11), &request_id);
+            *response.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+            return response;
+        }
+    };
+    let decoded = if body.len() > DECODE_INLINE_MAX {
+        let limits = state.limits.clone();
+        web::block(move || decode(&body, version, &limits)).await.unwrap_or_else(|_| {
+            let fault = Fault::from(&OpError::Internal("the decoder failed".into()));
+            Err((fault, Spelling::standard(version)))
+        })
+    } else {
+        decode(&body, version, &state.limits)
+    };
+    let (call, spelling) = match decoded {
+        Ok(decoded) => decoded,
+        Err((fault, spelling)) => {
+            info!(request_id, fault = fault.string, detail = fault.message, "request refused");
+            return fault_response(&fault, spelling, &request_id);
+        }
+    };
+    execute(call, spelling, state.service.clone(), request_id).await
+}
+
+async fn execute(call: Call, spelling: Spelling, service: crate::service::Service, request_id: String) -> HttpResponse {
+    let late_id = request_id.clone();
+    let outcome = streaming::run(
+        move |sink| {
+            let mut out = Encoder::new(sink, spelling);
+            out.begin().map_err(io_error)?;
+            let Call { credentials, operation } = &call;
+            let work = |tx: &mut crate::store::Tx<'_>| operation.execute(&service, tx, credentials, &mut out);
+            match operation.access() {
+                Access::Read => service.db().read(work)?,
+                Access::Write => service.db().write(work)?,
+            }
+            out.end().map_err(io_error)
+        },
+        |panic| OpError::Internal(format!("panic: {panic}")),
+        move |late| error!(request_id = late_id, error = %late, "response aborted after streaming began"),
+    )
+    .await;
+    let content_type = spelling.version.content_type();
+    match outcome {
+        Outcome::Whole(body) => HttpResponse::Ok().content_type(content_type).body(body),
+        Outcome::Streaming(chunks) => HttpResponse::Ok().content_type(content_type).streaming(chunks),
+        Outcome::Failed(error) => {
+            if error.is_client_error() {
+                info!(request_id, %error, "operation refused");
+            } else {
+                error!(request_id, %error, "operation failed");
+            }
+            fault_response(&Fault::from(&error), spelling, &request_id)
+        }
+        Outcome::Panicked => {
+            error!(request_id, "operation died without a result");
+            fault_response(&Fault::from(&OpError::Internal("no result".into())), spelling, &request_id)
+        }
+    }
+}

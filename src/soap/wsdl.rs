@@ -1,0 +1,79 @@
+//! Serves the bundled WSDL (`GET …?wsdl`) with the schema inlined and `soap:address` set from the
+//! request's host, and the schema itself (`GET …?xsd`).
+
+use actix_web::{HttpRequest, HttpResponse};
+
+const TEMPLATE: &str = include_str!("../../wsdl/ispring.wsdl");
+pub const SCHEMA: &str = include_str!("../../schemas/ispring.xsd");
+/// The address the committed WSDL carries; replaced per request.
+const TEMPLATE_ADDRESS: &str = "http://localhost:8080/api/v2/soap/2.0";
+const INLINE_BEGIN: &str = "<!-- inline:begin -->";
+const INLINE_END: &str = "<!-- inline:end -->";
+
+/// The served WSDL, split where the endpoint address goes.
+pub struct Wsdl {
+    parts: Vec<String>,
+}
+
+impl Default for Wsdl {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Wsdl {
+    pub fn new() -> Self {
+        let begin = TEMPLATE.find(INLINE_BEGIN).expect("the WSDL marks where the schema is inlined");
+        let end = TEMPLATE.find(INLINE_END).expect("the WSDL marks where the inlined schema ends") + INLINE_END.len();
+        let schema = SCHEMA.split_once("?>").map_or(SCHEMA, |(_, rest)| rest).trim();
+        let document = format!("{}{}{}", &TEMPLATE[..begin], schema, &TEMPLATE[end..]);
+        Wsdl { parts: document.split(TEMPLATE_ADDRESS).map(str::to_string).collect() }
+    }
+
+    /// The WSDL with every `soap:address` pointing at `address`.
+    pub fn render(&self, address: &str) -> String {
+        self.parts.join(address)
+    }
+}
+
+/// The endpoint address as the caller reached it. The Host header is the caller's to choose, so
+/// only a plain host[:port] is echoed into the document.
+fn address(req: &HttpRequest) -> String {
+    let info = req.connection_info();
+    let scheme = if info.scheme() == "https" { "https" } else { "http" };
+    let host = info.host();
+    let safe = !host.is_empty()
+        && host.len() <= 255
+        && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']' | b'_'));
+    let host = if safe { host.to_string() } else { "localhost".to_string() };
+    format!("{scheme}://{host}{}", req.path())
+}
+
+pub async fn get(req: HttpRequest, state: actix_web::web::Data<crate::http::AppState>) -> HttpResponse {
+    let query = req.query_string().to_ascii_lowercase();
+    let asks = |what: &str| query.split('&').any(|p| p == what || p.starts_with(&format!("{what}=")));
+    if asks("wsdl") {
+        HttpResponse::Ok().content_type("text/xml; charset=utf-8").body(state.wsdl.render(&address(&req)))
+    } else if asks("xsd") {
+        HttpResponse::Ok().content_type("text/xml; charset=utf-8").body(SCHEMA)
+    } else {
+        HttpResponse::MethodNotAllowed()
+            .insert_header(("Allow", "POST"))
+            .content_type("text/plain; charset=utf-8")
+            .body(format!("POST SOAP requests here; GET {}?wsdl returns the WSDL.\n", req.path()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_served_wsdl_inlines_the_schema_and_sets_every_address() {
+        let wsdl = Wsdl::new().render("http://example.test:9/soap");
+        assert!(!wsdl.contains(INLINE_BEGIN) && !wsdl.contains("schemaLocation"));
+        assert!(wsdl.contains(r#"name="GetEnrollmentsRequest""#));
+        assert!(!wsdl.contains(TEMPLATE_ADDRESS));
+        assert!(wsdl.matches("http://example.test:9/soap").count() >= 2, "both ports get the address");
+    }
+}

@@ -1,0 +1,378 @@
+//! A namespace-aware reader that turns a request body into a small element tree, enforcing the
+//! input limits and refusing what SOAP forbids (DTDs, entity declarations, processing
+//! instructions) before any data binding. Elements keep their namespace URI (never the prefix)
+//! and their line and column, so decoders can report exactly where a problem is.
+
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+use crate::service::{Problem, ProblemKind};
+
+/// Bounds on the shape of a request document; each is configurable.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_elements: usize,
+    pub max_children: usize,
+    pub max_attributes: usize,
+    pub max_namespace_declarations: usize,
+    /// Longest text content or attribute value, in bytes.
+    pub max_text_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 64,
+            max_elements: 200_000,
+            max_children: 100_000,
+            max_attributes: 32,
+            max_namespace_declarations: 32,
+            max_text_bytes: 64 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribute {
+    pub ns: Option<String>,
+    pub local: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    /// Namespace URI; `None` for an element in no namespace.
+    pub ns: Option<String>,
+    pub local: String,
+    /// Attributes other than namespace declarations.
+    pub attributes: Vec<Attribute>,
+    pub children: Vec<Element>,
+    /// Character data directly inside this element (entity and character references resolved).
+    pub text: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Element {
+    pub fn is(&self, ns: &str, local: &str) -> bool {
+        self.local == local && self.ns.as_deref() == Some(ns)
+    }
+
+    pub fn attribute(&self, ns: &str, local: &str) -> Option<&str> {
+        self.attributes.iter().find(|a| a.local == local && a.ns.as_deref() == Some(ns)).map(|a| a.value.as_str())
+    }
+}
+
+/// Tracks line and column while offsets only grow, so positions cost one pass over the input.
+struct Position<'a> {
+    input: &'a [u8],
+    offset: usize,
+    line: u32,
+    column: u32,
+}
+
+impl Position<'_> {
+    fn at(&mut self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.input.len());
+        if offset < self.offset {
+            // Never happens for a forward scan; recount from the start to stay correct anyway.
+            *self = Position { input: self.input, offset: 0, line: 1, column: 1 };
+        }
+        for &b in &self.input[self.offset..offset] {
+            if b == b'\n' {
+                self.line += 1;
+                self.column = 1;
+            } else if b & 0xC0 != 0x80 {
+                // Count characters, not UTF-8 continuation bytes.
+                self.column += 1;
+            }
+        }
+        self.offset = offset;
+        (self.line, self.column)
+    }
+}
+
+fn problem(kind: ProblemKind, message: impl Into<String>, (line, column): (u32, u32)) -> Problem {
+    Problem::new(kind, message).at_position(line, column)
+}
+
+fn malformed(message: impl std::fmt::Display, position: (u32, u32)) -> Problem {
+    problem(ProblemKind::Malformed, format!("malformed XML at line {}, column {}: {message}", position.0, position.1), position)
+}
+
+fn check_chars(text: &str, what: &str, position: (u32, u32)) -> Result<(), Problem> {
+    match text.chars().find(|&c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}') {
+        Some(c) => Err(malformed(format!("character U+{:04X} is not allowed in XML {what}", c as u32), position)),
+        None => Ok(()),
+    }
+}
+
+fn utf8<'b>(bytes: &'b [u8], position: (u32, u32)) -> Result<&'b str, Problem> {
+    std::str::from_utf8(bytes).map_err(|_| malformed("invalid UTF-8", position))
+}
+
+/// Parses `input` into its document element.
+pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
+    let mut pos = Position { input, offset: 0, line: 1, column: 1 };
+    let body = match input {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => rest,
+        [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..] => {
+            return Err(problem(ProblemKind::Prohibited, "UTF-16 documents are not accepted; send UTF-8", (1, 1)))
+        }
+        _ => input,
+    };
+    let base = input.len() - body.len();
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(malformed("the request body is empty; a SOAP envelope is expected", (1, 1)));
+    }
+
+    let mut reader = NsReader::from_reader(body);
+    let config = reader.config_mut();
+    config.expand_empty_elements = true;
+    config.check_end_names = true;
+    config.check_comments = true;
+    config.trim_text(false);
+
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    let mut elements = 0usize;
+    loop {
+        let start = base + reader.buffer_position() as usize;
+        let (resolved, event) = match reader.read_resolved_event() {
+            Ok(ok) => ok,
+            Err(e) => return Err(malformed(e, pos.at(base + reader.error_position() as usize))),
+        };
+        match event {
+            Event::Decl(decl) => {
+                let at = pos.at(start);
+                if start != base {
+                    return Err(malformed("an XML declaration may only appear at the very start", at));
+                }
+                if let Some(encoding) = decl.encoding() {
+                    let encoding = encoding.map_err(|e| malformed(e, at))?;
+                    let name = String::from_utf8_lossy(&encoding).to_ascii_lowercase();
+                    if name != "utf-8" && name != "utf8" {
+                        return Err(problem(
+                            ProblemKind::Prohibited,
+                            format!("encoding '{name}' is not accepted; send UTF-8"),
+                            at,
+                        ));
+                    }
+                }
+            }
+            Event::DocType(_) => {
+                return Err(problem(
+                    ProblemKind::Prohibited,
+                    "a DOCTYPE (DTD, entity declarations) is not allowed in a SOAP message",
+                    pos.at(start),
+                ))
+            }
+            Event::PI(_) => {
+                return Err(problem(
+                    ProblemKind::Prohibited,
+                    "processing instructions are not allowed in a SOAP message",
+                    pos.at(start),
+                ))
+            }
+            Event::Comment(_) => {}
+            Event::Start(e) => {
+                let at = pos.at(start);
+                if root.is_some() {
+                    return Err(malformed("content after the document element", at));
+                }
+                if stack.len() >= limits.max_depth {
+                    return Err(problem(ProblemKind::Limit, format!("elements nest deeper than {} levels", limits.max_depth), at));
+                }
+                elements += 1;
+                if elements > limits.max_elements {
+                    return Err(problem(ProblemKind::Limit, format!("the document has more than {} elements", limits.max_elements), at));
+                }
+                if stack.last().is_some_and(|parent| parent.children.len() >= limits.max_children) {
+                    return Err(problem(
+                        ProblemKind::Limit,
+                        format!("an element has more than {} child elements", limits.max_children),
+                        at,
+                    ));
+                }
+                let ns = match resolved {
+                    ResolveResult::Bound(ns) => Some(utf8(ns.as_ref(), at)?.to_string()),
+                    ResolveResult::Unbound => None,
+                    ResolveResult::Unknown(prefix) => {
+                        return Err(malformed(format!("namespace prefix '{}' is not declared", String::from_utf8_lossy(&prefix)), at))
+                    }
+                };
+                let local = utf8(e.local_name().as_ref(), at)?.to_string();
+                let mut attributes = Vec::new();
+                let mut declarations = 0;
+                for attribute in e.attributes() {
+                    let attribute = attribute.map_err(|err| malformed(err, at))?;
+                    let key = attribute.key;
+                    if key.as_namespace_binding().is_some() {
+                        declarations += 1;
+                        if declarations > limits.max_namespace_declarations {
+                            return Err(problem(
+                                ProblemKind::Limit,
+                                format!("an element declares more than {} namespaces", limits.max_namespace_declarations),
+                                at,
+                            ));
+                        }
+                        continue;
+                    }
+                    if attributes.len() >= limits.max_attributes {
+                        return Err(problem(ProblemKind::Limit, format!("an element has more than {} attributes", limits.max_attributes), at));
+                    }
+                    if attribute.value.len() > limits.max_text_bytes {
+                        return Err(problem(
+                            ProblemKind::Limit,
+                            format!("an attribute value is longer than {} bytes", limits.max_text_bytes),
+                            at,
+                        ));
+                    }
+                    let (attr_ns, attr_local) = reader.resolve_attribute(key);
+                    let attr_ns = match attr_ns {
+                        ResolveResult::Bound(ns) => Some(utf8(ns.as_ref(), at)?.to_string()),
+                        ResolveResult::Unbound => None,
+                        ResolveResult::Unknown(prefix) => {
+                            return Err(malformed(format!("namespace prefix '{}' is not declared", String::from_utf8_lossy(&prefix)), at))
+                        }
+                    };
+                    let value = attribute.decode_and_unescape_value(reader.decoder()).map_err(|err| malformed(err, at))?;
+                    check_chars(&value, "attribute values", at)?;
+                    attributes.push(Attribute {
+                        ns: attr_ns,
+                        local: utf8(attr_local.as_ref(), at)?.to_string(),
+                        value: value.into_owned(),
+                    });
+                }
+                stack.push(Element { ns, local, attributes, children: Vec::new(), text: String::new(), line: at.0, column: at.1 });
+            }
+            Event::End(_) => {
+                let element = stack.pop().ok_or_else(|| malformed("an end tag without a start tag", pos.at(start)))?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(element),
+                    None => root = Some(element),
+                }
+            }
+            Event::Text(text) => {
+                let at = pos.at(start);
+                let text = text.xml_content().map_err(|e| malformed(e, at))?;
+                append_text(&mut stack, &text, limits, at)?;
+            }
+            Event::CData(data) => {
+                let at = pos.at(start);
+                let text = utf8(&data, at)?.replace("\r\n", "\n");
+                append_text(&mut stack, &text, limits, at)?;
+            }
+            Event::GeneralRef(reference) => {
+                let at = pos.at(start);
+                let resolved = if reference.is_char_ref() {
+                    match reference.resolve_char_ref() {
+                        Ok(Some(c)) => c,
+                        Ok(None) | Err(_) => return Err(malformed("a character reference names no valid character", at)),
+                    }
+                } else {
+                    let name = reference.decode().map_err(|e| malformed(e, at))?;
+                    match &*name {
+                        "lt" => '<',
+                        "gt" => '>',
+                        "amp" => '&',
+                        "apos" => '\'',
+                        "quot" => '"',
+                        other => return Err(malformed(format!("entity '&{other};' is not declared (SOAP messages have no DTD)"), at)),
+                    }
+                };
+                append_text(&mut stack, resolved.encode_utf8(&mut [0; 4]), limits, at)?;
+            }
+            Event::Empty(_) => unreachable!("empty elements are expanded to start and end events"),
+            Event::Eof => break,
+        }
+    }
+    if let Some(open) = stack.last() {
+        return Err(malformed(
+            format!("the document ends before element <{}> (line {}, column {}) is closed", open.local, open.line, open.column),
+            pos.at(input.len()),
+        ));
+    }
+    root.ok_or_else(|| malformed("the document has no root element", pos.at(input.len())))
+}
+
+fn append_text(stack: &mut [Element], text: &str, limits: &Limits, at: (u32, u32)) -> Result<(), Problem> {
+    match stack.last_mut() {
+        Some(element) => {
+            check_chars(text, "text", at)?;
+            if element.text.len() + text.len() > limits.max_text_bytes {
+                return Err(problem(
+                    ProblemKind::Limit,
+                    format!("the text of <{}> is longer than {} bytes", element.local, limits.max_text_bytes),
+                    at,
+                ));
+            }
+            element.text.push_str(text);
+            Ok(())
+        }
+        None if text.chars().all(char::is_whitespace) => Ok(()),
+        None => Err(malformed("text outside the document element", at)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(s: &str) -> Result<Element, Problem> {
+        parse(s.as_bytes(), &Limits::default())
+    }
+
+    #[test]
+    fn resolves_namespaces_not_prefixes() {
+        let doc = parse_str(r#"<a:x xmlns:a="urn:one" xmlns="urn:two"><y>t&amp;&#65;<![CDATA[<c>]]></y><a:z/></a:x>"#).unwrap();
+        assert!(doc.is("urn:one", "x"));
+        assert!(doc.children[0].is("urn:two", "y"));
+        assert_eq!(doc.children[0].text, "t&A<c>");
+        assert!(doc.children[1].is("urn:one", "z"));
+    }
+
+    #[test]
+    fn positions_are_lines_and_columns() {
+        let doc = parse_str("<r>\n  <a/>\n\t<b/></r>").unwrap();
+        assert_eq!((doc.children[0].line, doc.children[0].column), (2, 3));
+        assert_eq!((doc.children[1].line, doc.children[1].column), (3, 2));
+    }
+
+    #[test]
+    fn a_mismatched_end_tag_is_reported_where_it_stands() {
+        let err = parse_str("<r>\n<a>\n</b></r>").unwrap_err();
+        assert_eq!(err.kind, ProblemKind::Malformed);
+        assert_eq!(err.line, Some(3));
+        assert!(err.message.contains("line 3"), "{}", err.message);
+    }
+
+    #[test]
+    fn refuses_dtds_entities_and_processing_instructions() {
+        let xxe = r#"<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>"#;
+        assert_eq!(parse_str(xxe).unwrap_err().kind, ProblemKind::Prohibited);
+        assert_eq!(parse_str("<r><?php x ?></r>").unwrap_err().kind, ProblemKind::Prohibited);
+        assert_eq!(parse_str("<r>&x;</r>").unwrap_err().kind, ProblemKind::Malformed);
+    }
+
+    #[test]
+    fn enforces_limits() {
+        let limits = Limits { max_depth: 3, max_attributes: 1, max_text_bytes: 4, ..Limits::default() };
+        assert_eq!(parse(b"<a><b><c><d/></c></b></a>", &limits).unwrap_err().kind, ProblemKind::Limit);
+        assert_eq!(parse(b"<a x='1' y='2'/>", &limits).unwrap_err().kind, ProblemKind::Limit);
+        assert_eq!(parse(b"<a>12345</a>", &limits).unwrap_err().kind, ProblemKind::Limit);
+        assert!(parse(b"<a><b><c/></b></a>", &limits).is_ok());
+    }
+
+    #[test]
+    fn refuses_broken_documents() {
+        for bad in ["", "   ", "<a>", "<a></a><b/>", "text<a/>", "<a>\u{1}</a>", "<p:a/>", "<a b='1' b='2'/>"] {
+            assert!(parse_str(bad).is_err(), "{bad:?} was accepted");
+        }
+        assert!(parse(&[0xFF, 0xFE, b'<', 0], &Limits::default()).is_err());
+        assert!(parse(b"<?xml version='1.0' encoding='ISO-8859-1'?><a/>", &Limits::default()).is_err());
+        assert!(parse(b"\xEF\xBB\xBF<?xml version='1.0' encoding='utf-8'?><a/>", &Limits::default()).is_ok());
+    }
+}

@@ -1,0 +1,115 @@
+//! API clients and their access tokens. Secrets and tokens are stored as SHA-256 digests only.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{access_token, api_client, api_client_department};
+use super::{on_conn, Tx};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct ClientRow {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub client_id: String,
+    pub secret_hash: String,
+    pub role: String,
+}
+
+type ClientColumns = (
+    api_client::id,
+    api_client::tenant_id,
+    api_client::client_id,
+    api_client::secret_hash,
+    api_client::role,
+);
+const CLIENT_COLUMNS: ClientColumns = (
+    api_client::id,
+    api_client::tenant_id,
+    api_client::client_id,
+    api_client::secret_hash,
+    api_client::role,
+);
+
+pub fn insert_client(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    client_id: &str,
+    secret_hash: &str,
+    role: &str,
+    departments: &[i64],
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    on_conn!(tx, |c| {
+        let id: i64 = diesel::insert_into(api_client::table)
+            .values((
+                api_client::tenant_id.eq(tenant_id),
+                api_client::client_id.eq(client_id),
+                api_client::secret_hash.eq(secret_hash),
+                api_client::role.eq(role),
+                api_client::created_at.eq(now),
+            ))
+            .returning(api_client::id)
+            .get_result(c)?;
+        for &department_id in departments {
+            diesel::insert_into(api_client_department::table)
+                .values((
+                    api_client_department::api_client_id.eq(id),
+                    api_client_department::department_id.eq(department_id),
+                ))
+                .execute(c)?;
+        }
+        Ok(id)
+    })
+}
+
+pub fn find_client(tx: &mut Tx<'_>, client_id: &str) -> QueryResult<Option<ClientRow>> {
+    on_conn!(tx, |c| api_client::table
+        .filter(api_client::client_id.eq(client_id))
+        .select(CLIENT_COLUMNS)
+        .first(c)
+        .optional())
+}
+
+pub fn client_departments(tx: &mut Tx<'_>, api_client_id: i64) -> QueryResult<Vec<i64>> {
+    on_conn!(tx, |c| api_client_department::table
+        .filter(api_client_department::api_client_id.eq(api_client_id))
+        .select(api_client_department::department_id)
+        .load(c))
+}
+
+/// Stores a new token digest and drops the client's expired ones.
+pub fn insert_token(
+    tx: &mut Tx<'_>,
+    token_hash: &str,
+    api_client_id: i64,
+    expires_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    on_conn!(tx, |c| {
+        diesel::delete(
+            access_token::table
+                .filter(access_token::api_client_id.eq(api_client_id))
+                .filter(access_token::expires_at.lt(now)),
+        )
+        .execute(c)?;
+        diesel::insert_into(access_token::table)
+            .values((
+                access_token::token_hash.eq(token_hash),
+                access_token::api_client_id.eq(api_client_id),
+                access_token::expires_at.eq(expires_at),
+                access_token::created_at.eq(now),
+            ))
+            .execute(c)?;
+        Ok(())
+    })
+}
+
+/// The client a token digest belongs to, with the token's expiry.
+pub fn find_token(tx: &mut Tx<'_>, token_hash: &str) -> QueryResult<Option<(ClientRow, NaiveDateTime)>> {
+    on_conn!(tx, |c| access_token::table
+        .inner_join(api_client::table)
+        .filter(access_token::token_hash.eq(token_hash))
+        .select((CLIENT_COLUMNS, access_token::expires_at))
+        .first(c)
+        .optional())
+}

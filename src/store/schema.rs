@@ -1,0 +1,138 @@
+//! Table definitions shared by the SQLite and PostgreSQL migrations (same names, same types).
+
+diesel::table! {
+    tenant (id) {
+        id -> BigInt,
+        name -> Text,
+        account_url -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    department (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        external_id -> Text,
+        parent_id -> Nullable<BigInt>,
+        name -> Text,
+        code -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    app_user (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        external_id -> Text,
+        department_id -> BigInt,
+        login -> Text,
+        email -> Nullable<Text>,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        password_hash -> Nullable<Text>,
+        role -> Text,
+        status -> SmallInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_managed_department (user_id, department_id) {
+        user_id -> BigInt,
+        department_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    course (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        external_id -> Text,
+        title -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enrollment (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        external_id -> Text,
+        source -> Text,
+        learner_id -> BigInt,
+        course_id -> BigInt,
+        access_date -> Timestamp,
+        due_date -> Nullable<Date>,
+        lock_after_due_date -> Bool,
+        enrollment_type_group -> SmallInt,
+        lifecycle -> Text,
+        completion_status -> Text,
+        progress -> SmallInt,
+        completed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    certificate (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        enrollment_id -> BigInt,
+        external_id -> Text,
+        issued_at -> Timestamp,
+        issued_offset_minutes -> Integer,
+        expires_at -> Nullable<Timestamp>,
+        expires_offset_minutes -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    api_client (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        client_id -> Text,
+        secret_hash -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_client_department (api_client_id, department_id) {
+        api_client_id -> BigInt,
+        department_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    access_token (token_hash) {
+        token_hash -> Text,
+        api_client_id -> BigInt,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(department -> tenant (tenant_id));
+diesel::joinable!(app_user -> department (department_id));
+diesel::joinable!(enrollment -> app_user (learner_id));
+diesel::joinable!(enrollment -> course (course_id));
+diesel::joinable!(certificate -> enrollment (enrollment_id));
+diesel::joinable!(access_token -> api_client (api_client_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    tenant,
+    department,
+    app_user,
+    user_managed_department,
+    course,
+    enrollment,
+    certificate,
+    api_client,
+    api_client_department,
+    access_token,
+);
