@@ -58,7 +58,8 @@ async fn without_filters_returns_the_whole_account(backend: Backend) {
 async fn filters_combine(backend: Backend) {
     let app = spawn_app(backend).await;
     let t = &app.fixture.admin_token;
-    let cases: Vec<(Option<&[&str]>, Option<&[&str]>, Vec<&str>)> = vec![
+    type Case<'a> = (Option<&'a [&'a str]>, Option<&'a [&'a str]>, Vec<&'a str>);
+    let cases: Vec<Case> = vec![
         (Some(&[COURSE_1]), None, vec![E_PLAIN, E_LOCKED, E_CERT]),
         (Some(&[COURSE_1, COURSE_2]), None, vec![E_PLAIN, E_DUE, E_LOCKED, E_LOCK_NO_DUE, E_CERT, E_CERT_NO_EXPIRY]),
         (None, Some(&[SALES_LEARNER]), vec![E_PLAIN, E_DUE]),

@@ -27,6 +27,8 @@ pub struct Seq<'a> {
     next: usize,
     /// Names consumed so far, to tell a repeated element from a misplaced one.
     taken: Vec<&'static str>,
+    /// Every name this sequence has looked for, to tell a misplaced element from a stranger.
+    asked: Vec<&'static str>,
 }
 
 impl<'a> Field<'a> {
@@ -59,7 +61,7 @@ impl<'a> Field<'a> {
                 format!("<{}> holds elements, not text; found text '{}'", self.element.local, excerpt(&self.element.text)),
             ));
         }
-        Ok(Seq { element: self.element, path: self.path.to_string(), next: 0, taken: Vec::new() })
+        Ok(Seq { element: self.element, path: self.path.to_string(), next: 0, taken: Vec::new(), asked: Vec::new() })
     }
 
     /// The raw text of a simple-typed element (xsd:string keeps whitespace as sent).
@@ -169,37 +171,33 @@ impl<'a> Seq<'a> {
                 &self.child_path(expected[0], None),
                 format!("<{}> is missing required element {expected_list}", self.element.local),
             ),
-            Some(found) => {
-                let path = self.child_path(&found.local, None);
-                if api_spelling(found).is_none() && expected.contains(&found.local.as_str()) {
-                    return fail(
-                        ProblemKind::TagMismatch,
-                        found,
-                        &path,
-                        format!(
-                            "<{}> is in namespace '{}'; request elements must be in '{}'",
-                            found.local,
-                            found.ns.as_deref().unwrap_or(""),
-                            super::envelope::API_NS
-                        ),
-                    );
-                }
-                if self.taken.contains(&found.local.as_str()) {
-                    return fail(
-                        ProblemKind::Occurs,
-                        found,
-                        &path,
-                        format!("<{}> occurs too often or out of order in <{}>", found.local, self.element.local),
-                    );
-                }
-                fail(
-                    ProblemKind::TagMismatch,
-                    found,
-                    &path,
-                    format!("unexpected element <{}> in <{}>; expected {expected_list}", found.local, self.element.local),
-                )
-            }
+            Some(found) => self.misplaced(found, &format!("; expected {expected_list}")),
         }
+    }
+
+    /// Why `found` cannot be read where it stands.
+    fn misplaced(&self, found: &Element, expectation: &str) -> Problem {
+        let path = self.child_path(&found.local, None);
+        let name = found.local.as_str();
+        let parent = &self.element.local;
+        let known = self.asked.contains(&name);
+        let (kind, message) = if known && api_spelling(found).is_none() {
+            (
+                ProblemKind::TagMismatch,
+                format!(
+                    "<{name}> is in namespace '{}'; request elements must be in '{}'",
+                    found.ns.as_deref().unwrap_or(""),
+                    super::envelope::API_NS
+                ),
+            )
+        } else if self.taken.contains(&name) {
+            (ProblemKind::Occurs, format!("<{name}> occurs more often than allowed in <{parent}>"))
+        } else if known {
+            (ProblemKind::TagMismatch, format!("<{name}> is out of order in <{parent}>{expectation}"))
+        } else {
+            (ProblemKind::TagMismatch, format!("unexpected element <{name}> in <{parent}>{expectation}"))
+        };
+        fail(kind, found, &path, message)
     }
 
     pub fn required(&mut self, name: &'static str) -> Result<Owned<'a>, Problem> {
@@ -210,6 +208,7 @@ impl<'a> Seq<'a> {
     }
 
     pub fn optional(&mut self, name: &'static str) -> Option<Owned<'a>> {
+        self.asked.push(name);
         match self.peek() {
             Some(e) if Self::is_api(e, name) => Some(self.take(name, None)),
             _ => None,
@@ -218,6 +217,7 @@ impl<'a> Seq<'a> {
 
     /// All consecutive `name` children (at least `min`, at most `max`).
     pub fn repeated(&mut self, name: &'static str, min: usize, max: usize) -> Result<Vec<Owned<'a>>, Problem> {
+        self.asked.push(name);
         let mut items = Vec::new();
         while let Some(e) = self.peek().filter(|e| Self::is_api(e, name)) {
             if items.len() == max {
@@ -234,7 +234,8 @@ impl<'a> Seq<'a> {
     }
 
     /// Which of `names` comes next (for xsd:choice), without consuming it.
-    pub fn choice(&self, names: &[&'static str]) -> Result<&'static str, Problem> {
+    pub fn choice(&mut self, names: &[&'static str]) -> Result<&'static str, Problem> {
+        self.asked.extend_from_slice(names);
         match self.peek() {
             Some(e) => names.iter().copied().find(|n| Self::is_api(e, n)).ok_or_else(|| self.unexpected(names)),
             None => Err(self.unexpected(names)),
@@ -245,12 +246,7 @@ impl<'a> Seq<'a> {
     pub fn finish(self) -> Result<(), Problem> {
         match self.peek() {
             None => Ok(()),
-            Some(found) => {
-                let path = self.child_path(&found.local, None);
-                let kind = if self.taken.contains(&found.local.as_str()) { ProblemKind::Occurs } else { ProblemKind::TagMismatch };
-                let why = if kind == ProblemKind::Occurs { "occurs too often or out of order" } else { "is not allowed here" };
-                Err(fail(kind, found, &path, format!("<{}> {why} in <{}>", found.local, self.element.local)))
-            }
+            Some(found) => Err(self.misplaced(found, &format!("; nothing more may follow in <{}>", self.element.local))),
         }
     }
 }

@@ -44,11 +44,15 @@ fn version_of(req: &HttpRequest) -> Result<Version, String> {
     }
 }
 
-fn decode(body: &[u8], version: Version, limits: &xml::Limits) -> Result<(Call, Spelling), (Fault, Spelling)> {
+/// A refused request: the fault and the spelling to answer it in.
+type Refusal = Box<(Fault, Spelling)>;
+
+fn decode(body: &[u8], version: Version, limits: &xml::Limits) -> Result<(Call, Spelling), Refusal> {
     let standard = Spelling::standard(version);
-    let root = xml::parse(body, limits).map_err(|p| (Fault::from(&OpError::WrongParameters(p)), standard))?;
-    let (operation, spelling) = envelope::open(&root, version).map_err(|e| (Fault::from(&e), standard))?;
-    let call = operations::decode(operation).map_err(|p| (Fault::from(&OpError::WrongParameters(p)), spelling))?;
+    let refuse = |error: &OpError, spelling| Box::new((Fault::from(error), spelling));
+    let root = xml::parse(body, limits).map_err(|p| refuse(&OpError::WrongParameters(p), standard))?;
+    let (operation, spelling) = envelope::open(&root, version).map_err(|e| Box::new((Fault::from(&e), standard)))?;
+    let call = operations::decode(operation).map_err(|p| refuse(&OpError::WrongParameters(p), spelling))?;
     Ok((call, spelling))
 }
 
@@ -72,14 +76,15 @@ pub async fn endpoint(req: HttpRequest, body: web::Bytes, state: web::Data<AppSt
         let limits = state.limits.clone();
         web::block(move || decode(&body, version, &limits)).await.unwrap_or_else(|_| {
             let fault = Fault::from(&OpError::Internal("the decoder failed".into()));
-            Err((fault, Spelling::standard(version)))
+            Err(Box::new((fault, Spelling::standard(version))))
         })
     } else {
         decode(&body, version, &state.limits)
     };
     let (call, spelling) = match decoded {
         Ok(decoded) => decoded,
-        Err((fault, spelling)) => {
+        Err(refusal) => {
+            let (fault, spelling) = *refusal;
             info!(request_id, fault = fault.string, detail = fault.message, "request refused");
             return fault_response(&fault, spelling, &request_id);
         }

@@ -109,7 +109,7 @@ fn check_chars(text: &str, what: &str, position: (u32, u32)) -> Result<(), Probl
     }
 }
 
-fn utf8<'b>(bytes: &'b [u8], position: (u32, u32)) -> Result<&'b str, Problem> {
+fn utf8(bytes: &[u8], position: (u32, u32)) -> Result<&str, Problem> {
     std::str::from_utf8(bytes).map_err(|_| malformed("invalid UTF-8", position))
 }
 

@@ -1,0 +1,127 @@
+//! The `lmsbridge` binary as an operator uses it: serve --demo, migrate, tenant/client/token.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+fn lmsbridge(database: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lmsbridge"));
+    command.env_remove("LMSBRIDGE_DATABASE_URL").env("LMSBRIDGE_LOG", "warn").arg("--database-url").arg(database);
+    command
+}
+
+/// Kills the server when the test ends, whatever happens.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `serve --demo` on a free port and returns the server and the banner lines up to the curl call.
+fn serve_demo(database: &str) -> (Server, Vec<String>) {
+    let mut child = lmsbridge(database)
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start lmsbridge");
+    let stdout = child.stdout.take().unwrap();
+    let server = Server(child);
+    let mut lines = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("banner line");
+        let done = line.trim_start().starts_with("curl -s") && line.contains("soap");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    (server, lines)
+}
+
+fn line_with<'a>(lines: &'a [String], needle: &str) -> &'a str {
+    lines.iter().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("no line with '{needle}' in:\n{}", lines.join("\n")))
+}
+
+#[test]
+fn serve_demo_prints_a_call_that_works_as_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("demo.db").to_string_lossy().into_owned();
+    let (_server, lines) = serve_demo(&database);
+    assert!(line_with(&lines, "demo account").contains("200 enrollments"), "{lines:?}");
+    assert!(line_with(&lines, "token (account administrator").len() > 50);
+
+    // Run the printed curl command exactly as a user would paste it.
+    let curl = line_with(&lines, "curl -s").trim();
+    let output = Command::new("sh").arg("-c").arg(curl).output().expect("curl must be installed");
+    let body = String::from_utf8(output.stdout).unwrap();
+    assert!(body.contains("<ns1:GetEnrollmentsResult>"), "{body}");
+    let count = body.matches("<ns1:enrollment>").count();
+    assert!(count > 100 && count < 200, "active enrollments only: {count}");
+    assert!(body.contains("<ns1:certificate>") && body.contains("<ns1:expirationDate>") && body.contains("<ns1:enrollmentTypeGroup>1<"));
+}
+
+#[test]
+fn a_second_demo_start_keeps_the_data_and_prints_a_fresh_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("demo.db").to_string_lossy().into_owned();
+    let first = {
+        let (_server, lines) = serve_demo(&database);
+        line_with(&lines, "token (account administrator").to_string()
+    };
+    let (_server, lines) = serve_demo(&database);
+    assert!(line_with(&lines, "already holds data").contains("not reloaded"));
+    assert_ne!(line_with(&lines, "token (account administrator"), first);
+}
+
+#[test]
+fn operators_create_tenants_clients_and_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("ops.db").to_string_lossy().into_owned();
+    let run = |args: &[&str]| {
+        let output = lmsbridge(&database).args(args).output().unwrap();
+        (output.status.success(), String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
+    };
+
+    let (ok, out, _) = run(&["migrate"]);
+    assert!(ok && out.contains("migration(s) applied"), "{out}");
+    let (ok, _, err) = run(&["client", "create", "--tenant", "nope", "--role", "account_administrator"]);
+    assert!(!ok && err.contains("no tenant named 'nope'"), "{err}");
+    let (ok, out, _) = run(&["tenant", "create", "acme", "--account-url", "https://acme.example.test/"]);
+    assert!(ok && out.contains("tenant 'acme' created"));
+    let (ok, _, err) = run(&["tenant", "create", "acme"]);
+    assert!(!ok && err.contains("exists already"), "{err}");
+    let (ok, _, err) = run(&["client", "create", "--tenant", "acme", "--role", "department_administrator"]);
+    assert!(!ok && err.contains("--department"), "{err}");
+    let (ok, _, err) = run(&["client", "create", "--tenant", "acme", "--role", "department_administrator", "--department", "d-1"]);
+    assert!(!ok && err.contains("Unknown Department"), "{err}");
+    let (ok, _, err) = run(&["client", "create", "--tenant", "acme", "--role", "boss"]);
+    assert!(!ok && err.contains("account_administrator"), "{err}");
+
+    let (ok, out, err) = run(&["client", "create", "--tenant", "acme", "--role", "account_administrator"]);
+    assert!(ok, "{err}");
+    let field = |name: &str| out.lines().find_map(|l| l.strip_prefix(&format!("{name}="))).unwrap().to_string();
+    let (client_id, secret) = (field("client_id"), field("client_secret"));
+    assert_eq!(secret.len(), 43);
+
+    // Only a digest of the secret is stored.
+    let stored = std::fs::read(&database).unwrap();
+    assert!(!stored.windows(secret.len()).any(|w| w == secret.as_bytes()), "the secret must not be stored in clear");
+
+    let (ok, out, _) = run(&["token", "issue", "--client-id", &client_id]);
+    assert!(ok && out.trim().len() == 43, "{out}");
+    let (ok, _, err) = run(&["token", "issue", "--client-id", "nobody"]);
+    assert!(!ok && err.contains("nobody"), "{err}");
+}
+
+#[test]
+fn bad_database_urls_fail_with_a_clear_message() {
+    let output = lmsbridge(":memory:").arg("migrate").output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("SQLite file path"));
+    let output = lmsbridge("postgres://nobody@127.0.0.1:1/none").arg("migrate").output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("database unavailable"), "{}", String::from_utf8_lossy(&output.stderr));
+}
