@@ -8,7 +8,10 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use crate::domain::{EnrollmentTypeGroup, Lifecycle, Role};
 use crate::service::auth::{digest, hash_password, random_secret};
 use crate::service::{OpError, Service};
-use crate::store::catalog::{self, NewCourse, NewDepartment, NewUser};
+use crate::store::courses::{self, NewCourse};
+use crate::store::departments::{self, NewDepartment};
+use crate::store::tenants;
+use crate::store::users::{self, NewUser};
 use crate::store::enrollments::{self, NewCertificate, NewEnrollment};
 use crate::store::{auth, Tx};
 
@@ -80,7 +83,7 @@ const COURSES: [&str; 10] = [
 /// Loads the demo account unless the database already holds any account. Returns what it made.
 pub fn load_if_empty(service: &Service) -> Result<Option<Summary>, OpError> {
     service.db().write(|tx| {
-        if catalog::count_tenants(tx)? > 0 {
+        if tenants::count_tenants(tx)? > 0 {
             return Ok(None);
         }
         load(tx).map(Some)
@@ -94,7 +97,7 @@ fn at(date: NaiveDate, hour: u32) -> NaiveDateTime {
 fn load(tx: &mut Tx<'_>) -> Result<Summary, OpError> {
     let mut rng = Seeded(0x1a5_b41d6e);
     let created = at(NaiveDate::from_ymd_opt(2025, 9, 1).expect("valid date"), 9);
-    let tenant_id = catalog::insert_tenant(tx, TENANT, Some(ACCOUNT_URL), created)?;
+    let tenant_id = tenants::insert_tenant(tx, TENANT, Some(ACCOUNT_URL), created)?;
     let mut summary = Summary::default();
 
     // Head Office ─┬─ Sales ─┬─ Sales East
@@ -113,7 +116,7 @@ fn load(tx: &mut Tx<'_>) -> Result<Summary, OpError> {
     let mut departments = Vec::new();
     for (name, code, parent) in tree {
         let external_id = rng.uuid();
-        let id = catalog::insert_department(
+        let id = departments::insert_department(
             tx,
             &NewDepartment {
                 tenant_id,
@@ -132,7 +135,7 @@ fn load(tx: &mut Tx<'_>) -> Result<Summary, OpError> {
     let mut add_user = |tx: &mut Tx<'_>, login: &str, first: &str, last: &str, department: i64, role: Role, manages: &[i64]| {
         let external_id = rng.uuid();
         let email = format!("{login}@demo.lmsbridge.test");
-        catalog::insert_user(
+        users::insert_user(
             tx,
             &NewUser {
                 tenant_id,
@@ -165,7 +168,20 @@ fn load(tx: &mut Tx<'_>) -> Result<Summary, OpError> {
     let mut courses = Vec::new();
     for title in COURSES {
         let external_id = rng.uuid();
-        courses.push(catalog::insert_course(tx, &NewCourse { tenant_id, external_id: &external_id, title, created_at: created })?);
+        let default_due = rng.chance(50).then(|| 24 * 30);
+        courses.push(courses::insert_course(
+            tx,
+            &NewCourse {
+                tenant_id,
+                external_id: &external_id,
+                title,
+                subtitle: None,
+                description: Some("A course of the lmsbridge demo account."),
+                content_type: "course",
+                default_due_period_hours: default_due,
+                created_at: created,
+            },
+        )?);
     }
     summary.courses = courses.len();
 

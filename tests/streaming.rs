@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use common::fixture::*;
 use common::soap::get_enrollments;
 use common::{assert_schema_valid, spawn_app, Backend};
-use lmsbridge::store::catalog::{self, NewCourse};
+use lmsbridge::store::courses::{self, NewCourse};
+use lmsbridge::store::{tenants, users};
 use lmsbridge::store::enrollments::{self, NewEnrollment};
 
 const EXTRA: usize = 3_000;
@@ -18,12 +19,21 @@ async fn a_large_account_streams_every_enrollment(backend: Backend) {
         service
             .db()
             .write(|tx| -> Result<(), lmsbridge::service::OpError> {
-                let tenant = catalog::tenant_id_by_name(tx, "acme")?.unwrap();
-                let learner = catalog::users_by_external_ids(tx, tenant, &[HQ_LEARNER.to_string()])?[0].0;
+                let tenant = tenants::tenant_id_by_name(tx, "acme")?.unwrap();
+                let learner = users::users_by_external_ids(tx, tenant, &[HQ_LEARNER.to_string()])?[0].0;
                 let at = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap().and_hms_opt(8, 0, 0).unwrap();
                 for i in 0..EXTRA {
                     let course_id = format!("bulk-course-{i:05}");
-                    let course = catalog::insert_course(tx, &NewCourse { tenant_id: tenant, external_id: &course_id, title: "bulk", created_at: at })?;
+                    let course = courses::insert_course(tx, &NewCourse {
+                            tenant_id: tenant,
+                            external_id: &course_id,
+                            title: "bulk",
+                            subtitle: None,
+                            description: None,
+                            content_type: "course",
+                            default_due_period_hours: None,
+                            created_at: at,
+                        })?;
                     let enrollment_id = format!("bulk-enrollment-{i:05}");
                     enrollments::insert_enrollment(
                         tx,

@@ -88,3 +88,110 @@ mod tests {
         assert_eq!(view(None, false).expiration_date(), None);
     }
 }
+
+/// The completion statuses iSpring reports for learner results.
+pub const COMPLETION_STATUSES: [&str; 9] =
+    ["not_started", "in_progress", "pending", "complete", "passed", "accepted", "incomplete", "failed", "declined"];
+
+/// Statuses that count as done: such an enrollment is never overdue.
+pub fn is_finished(status: &str) -> bool {
+    matches!(status, "complete" | "passed" | "accepted")
+}
+
+/// A learner's result in one course.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LearnerResultView {
+    pub enrollment_id: String,
+    pub user_id: String,
+    pub course_id: String,
+    pub course_title: String,
+    pub access_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub should_lock_after_due_date: bool,
+    /// UTC.
+    pub completion_date: Option<chrono::NaiveDateTime>,
+    pub completion_status: String,
+    pub progress: i16,
+}
+
+impl LearnerResultView {
+    pub fn expiration_date(&self) -> Option<NaiveDate> {
+        self.due_date.filter(|_| self.should_lock_after_due_date)
+    }
+
+    /// Past its due date and not finished.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.due_date.is_some_and(|due| due < today) && !is_finished(&self.completion_status)
+    }
+}
+
+/// How an enrollment's due date is set (iSpring `dueDateType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueDateType {
+    Unlimited,
+    /// The course's default due period, if it has one.
+    Default,
+    DueDate,
+    DuePeriod,
+}
+
+/// A due date rule with its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueRule {
+    Unlimited,
+    Default,
+    Date(NaiveDate),
+    /// Hours after the access date.
+    Period(i32),
+}
+
+impl DueRule {
+    /// The due date for an enrollment starting at `access` in a course whose default due period
+    /// is `course_default_hours`.
+    pub fn due_date(self, access: chrono::NaiveDateTime, course_default_hours: Option<i32>) -> Option<NaiveDate> {
+        let after = |hours: i32| (access + chrono::Duration::hours(hours as i64)).date();
+        match self {
+            DueRule::Unlimited => None,
+            DueRule::Default => course_default_hours.map(after),
+            DueRule::Date(date) => Some(date),
+            DueRule::Period(hours) => Some(after(hours)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod rule_tests {
+    use super::*;
+
+    #[test]
+    fn due_rules_compute_dates_from_the_access_date() {
+        let access = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap().and_hms_opt(20, 0, 0).unwrap();
+        let day = |d| NaiveDate::from_ymd_opt(2026, 2, d);
+        assert_eq!(DueRule::Unlimited.due_date(access, Some(24)), None);
+        assert_eq!(DueRule::Default.due_date(access, None), None);
+        assert_eq!(DueRule::Default.due_date(access, Some(48)), day(2));
+        assert_eq!(DueRule::Period(5).due_date(access, None), day(1), "20:00 + 5 h is the next day");
+        assert_eq!(DueRule::Date(day(9).unwrap()).due_date(access, Some(1)), day(9));
+    }
+
+    #[test]
+    fn finished_results_are_never_overdue() {
+        let mut r = LearnerResultView {
+            enrollment_id: "e".into(),
+            user_id: "u".into(),
+            course_id: "c".into(),
+            course_title: "t".into(),
+            access_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            due_date: NaiveDate::from_ymd_opt(2026, 2, 1),
+            should_lock_after_due_date: false,
+            completion_date: None,
+            completion_status: "in_progress".into(),
+            progress: 50,
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 2, 2).unwrap();
+        assert!(r.is_overdue(today));
+        assert!(!r.is_overdue(NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()), "due today is not overdue");
+        r.completion_status = "passed".into();
+        assert!(!r.is_overdue(today));
+    }
+}

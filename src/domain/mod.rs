@@ -2,7 +2,9 @@
 
 pub mod departments;
 pub mod enrollment;
+pub mod people;
 pub mod role;
 
-pub use enrollment::{CertificateView, EnrollmentTypeGroup, EnrollmentView, Lifecycle};
+pub use enrollment::{CertificateView, DueDateType, DueRule, EnrollmentTypeGroup, EnrollmentView, LearnerResultView, Lifecycle};
+pub use people::{ContentItemView, DepartmentView, FinalStatusView, GroupView, UserProfileView, UserStatus};
 pub use role::{Principal, Role};

@@ -3,7 +3,7 @@
 use super::auth::{digest, random_secret};
 use super::{now, OpError, ProblemKind, Service};
 use crate::domain::Role;
-use crate::store::{auth, catalog};
+use crate::store::{auth, departments, tenants};
 
 /// A new API client; the secret is shown this once and stored only as a digest.
 #[derive(Debug, Clone)]
@@ -20,10 +20,10 @@ impl Service {
         }
         let account_url = account_url.map(super::auth::normalize_account_url);
         self.db.write(|tx| {
-            if catalog::tenant_id_by_name(tx, name)?.is_some() {
+            if tenants::tenant_id_by_name(tx, name)?.is_some() {
                 return Err(OpError::wrong(ProblemKind::Value, "tenant", format!("a tenant named '{name}' exists already")));
             }
-            Ok(catalog::insert_tenant(tx, name, account_url.as_deref(), now())?)
+            Ok(tenants::insert_tenant(tx, name, account_url.as_deref(), now())?)
         })
     }
 
@@ -45,9 +45,9 @@ impl Service {
             ));
         }
         self.db.write(|tx| {
-            let tenant_id = catalog::tenant_id_by_name(tx, tenant)?
+            let tenant_id = tenants::tenant_id_by_name(tx, tenant)?
                 .ok_or_else(|| OpError::wrong(ProblemKind::Value, "tenant", format!("no tenant named '{tenant}'")))?;
-            let found = catalog::departments_by_external_ids(tx, tenant_id, departments)?;
+            let found = departments::departments_by_external_ids(tx, tenant_id, departments)?;
             if let Some(missing) = departments.iter().find(|d| !found.iter().any(|(_, ext)| ext == *d)) {
                 return Err(OpError::NotFound { fault: "Unknown Department", detail: format!("no department '{missing}' in tenant '{tenant}'") });
             }

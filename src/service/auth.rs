@@ -10,7 +10,7 @@ use subtle::ConstantTimeEq;
 
 use super::{now, OpError, Service};
 use crate::domain::{Principal, Role};
-use crate::store::{auth, catalog, Tx};
+use crate::store::{auth, tenants, users, Tx};
 
 /// The credentials a request carries.
 #[derive(Clone, PartialEq)]
@@ -113,13 +113,13 @@ impl Service {
             }
             Credentials::Password { account_url, login, password } => {
                 let refused = || OpError::AuthorizationFailed("unknown account URL, login or password".into());
-                let tenant_id = catalog::tenant_id_by_account_url(tx, &normalize_account_url(account_url))?.ok_or_else(refused)?;
-                let user = catalog::user_for_login(tx, tenant_id, login)?;
+                let tenant_id = tenants::tenant_id_by_account_url(tx, &normalize_account_url(account_url))?.ok_or_else(refused)?;
+                let user = users::user_for_login(tx, tenant_id, login)?;
                 let valid = password_matches(password, user.as_ref().and_then(|u| u.password_hash.as_deref()));
                 let user = user.filter(|u| valid && u.status == 1).ok_or_else(refused)?;
                 let role = user.role.parse::<Role>().map_err(OpError::Internal)?;
                 let managed_departments =
-                    if role.is_department_scoped() { catalog::user_managed_departments(tx, user.id)? } else { Vec::new() };
+                    if role.is_department_scoped() { users::user_managed_departments(tx, user.id)? } else { Vec::new() };
                 Ok(Principal { tenant_id, role, managed_departments, subject: user.login })
             }
         }

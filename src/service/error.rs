@@ -14,6 +14,8 @@ pub enum OpError {
     WrongParameters(Problem),
     /// A named thing does not exist: `fault` is the documented string, e.g. "Unknown Enrollment".
     NotFound { fault: &'static str, detail: String },
+    /// The request clashes with what exists, e.g. "User with the same login is already registered.".
+    Conflict { fault: &'static str, detail: String },
     /// The database cannot be reached or is overloaded; retrying later may succeed.
     Unavailable(String),
     /// A bug or an unexpected database error; the detail is logged, not shown.
@@ -27,7 +29,7 @@ impl OpError {
             OpError::AuthorizationFailed(_) => "Authorization failed",
             OpError::PermissionDenied(_) => "Permission denied",
             OpError::WrongParameters(_) => "Wrong parameters",
-            OpError::NotFound { fault, .. } => fault,
+            OpError::NotFound { fault, .. } | OpError::Conflict { fault, .. } => fault,
             OpError::Unavailable(_) => "Service unavailable",
             OpError::Internal(_) => "Internal error",
         }
@@ -42,7 +44,7 @@ impl OpError {
     pub fn public_detail(&self) -> String {
         match self {
             OpError::AuthorizationFailed(d) | OpError::PermissionDenied(d) | OpError::Unavailable(d) => d.clone(),
-            OpError::NotFound { detail, .. } => detail.clone(),
+            OpError::NotFound { detail, .. } | OpError::Conflict { detail, .. } => detail.clone(),
             OpError::WrongParameters(p) => p.message.clone(),
             OpError::Internal(_) => "the server failed to process the request; the request id locates it in the server log".into(),
         }
@@ -50,6 +52,15 @@ impl OpError {
 
     pub fn wrong(kind: ProblemKind, path: impl Into<String>, message: impl Into<String>) -> Self {
         OpError::WrongParameters(Problem::new(kind, message).at_path(path))
+    }
+
+    /// A well-typed value the operation cannot accept.
+    pub fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::wrong(ProblemKind::Value, path, message)
+    }
+
+    pub fn unknown(fault: &'static str, what: &str, id: &str) -> Self {
+        OpError::NotFound { fault, detail: format!("no {what} '{id}' in this account") }
     }
 }
 

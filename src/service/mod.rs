@@ -5,14 +5,23 @@
 
 pub mod admin;
 pub mod auth;
+pub mod content;
+pub mod departments;
 pub mod enrollments;
 mod error;
+pub mod groups;
+pub mod paging;
 mod scope;
+pub mod users;
 
 use chrono::{NaiveDateTime, Utc};
 
 pub use auth::{Credentials, IssuedToken};
-pub use enrollments::EnrollmentQuery;
+pub use content::{Range, ResultsQuery};
+pub use departments::DepartmentUpdate;
+pub use enrollments::{EnrollRequest, EnrollmentChange, EnrollmentQuery};
+pub use paging::{Page, PageRequest};
+pub use users::{NewUserRequest, UserQuery, UserUpdate};
 pub use error::{OpError, Problem, ProblemKind};
 
 use crate::domain::Principal;

@@ -3,7 +3,7 @@ use std::collections::HashSet;
 use super::OpError;
 use crate::domain::departments::subtree;
 use crate::domain::Principal;
-use crate::store::{catalog, Tx};
+use crate::store::{departments, Tx};
 
 /// The part of an account a caller may see.
 pub(crate) enum Scope {
@@ -17,7 +17,7 @@ impl Scope {
         if !principal.role.is_department_scoped() {
             return Ok(Scope::Account);
         }
-        let tree = catalog::department_tree(tx, principal.tenant_id)?;
+        let tree = departments::department_tree(tx, principal.tenant_id)?;
         Ok(Scope::Departments(subtree(&principal.managed_departments, &tree)))
     }
 

@@ -92,6 +92,55 @@ impl<'a> Field<'a> {
         Ok(value)
     }
 
+    /// An xsd:string with a length bound; whitespace is kept as sent.
+    pub fn text(&self, min: usize, max: usize) -> Result<String, Problem> {
+        let value = self.string()?;
+        let length = value.chars().count();
+        if length < min || length > max {
+            return Err(self.fail(
+                ProblemKind::Length,
+                format!("<{}> must be {min} to {max} characters long; got {length}", self.element.local),
+            ));
+        }
+        Ok(value.to_string())
+    }
+
+    /// The XSD's `Name`: 1 to 255 characters on one line, not all whitespace.
+    pub fn name(&self) -> Result<String, Problem> {
+        let value = self.text(1, 255)?;
+        if value.contains(['\n', '\r']) || value.chars().all(|c| matches!(c, ' ' | '\t')) {
+            return Err(self.fail(
+                ProblemKind::Type,
+                format!("<{}> must be one line holding more than whitespace", self.element.local),
+            ));
+        }
+        Ok(value)
+    }
+
+    /// The XSD's `Id`: a token of 1 to 255 characters.
+    pub fn id(&self) -> Result<String, Problem> {
+        self.token(1, super::types::ID_MAX)
+    }
+
+    /// An xsd:int restricted to `min..=max`.
+    pub fn int_in(&self, min: i32, max: i32) -> Result<i32, Problem> {
+        let value = self.int()?;
+        if value < min || value > max {
+            return Err(self.fail(ProblemKind::Type, format!("<{}> must be from {min} to {max}; got {value}", self.element.local)));
+        }
+        Ok(value)
+    }
+
+    /// An xsd:int restricted to an enumeration.
+    pub fn int_enumeration(&self, values: &[i32]) -> Result<i32, Problem> {
+        let value = self.int()?;
+        if !values.contains(&value) {
+            let names: Vec<_> = values.iter().map(i32::to_string).collect();
+            return Err(self.fail(ProblemKind::Enumeration, format!("<{}> must be one of {}; got {value}", self.element.local, names.join(", "))));
+        }
+        Ok(value)
+    }
+
     fn typed<T>(&self, type_name: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, Problem> {
         let raw = self.string()?;
         let value = raw.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
@@ -122,11 +171,11 @@ impl<'a> Field<'a> {
         self.typed("xsd:dateTime (YYYY-MM-DDThh:mm:ss, optionally with fractions and a time zone)", parse_date_time)
     }
 
-    /// One of the listed values of an enumeration.
+    /// One of the listed values of an enumeration of xsd:string (compared as sent: xsd:string
+    /// keeps whitespace, so ' passed' is not 'passed').
     pub fn enumeration<T: Copy>(&self, values: &[(&str, T)]) -> Result<T, Problem> {
         let raw = self.string()?;
-        let value = collapse(raw);
-        values.iter().find(|(name, _)| *name == value).map(|(_, v)| *v).ok_or_else(|| {
+        values.iter().find(|(name, _)| *name == raw).map(|(_, v)| *v).ok_or_else(|| {
             let names: Vec<_> = values.iter().map(|(n, _)| *n).collect();
             self.fail(
                 ProblemKind::Enumeration,
@@ -301,12 +350,20 @@ fn split_zone(s: &str) -> Option<(&str, Option<FixedOffset>)> {
     Some((s, None))
 }
 
+/// `[-]YYYY-MM-DD` where the year has four or more digits (more only without a leading zero).
 fn parse_ymd(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !s.bytes().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit()) {
+    let (negative, s) = s.strip_prefix('-').map_or((false, s), |rest| (true, rest));
+    let (year, rest) = s.split_once('-')?;
+    let b = rest.as_bytes();
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
+    if year.len() < 4 || (year.len() > 4 && year.starts_with('0')) || !digits(year) {
         return None;
     }
-    NaiveDate::from_ymd_opt(s[0..4].parse().ok()?, s[5..7].parse().ok()?, s[8..10].parse().ok()?)
+    if b.len() != 5 || b[2] != b'-' || !digits(&rest[0..2]) || !digits(&rest[3..5]) {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    NaiveDate::from_ymd_opt(if negative { -year } else { year }, rest[0..2].parse().ok()?, rest[3..5].parse().ok()?)
 }
 
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -363,6 +420,8 @@ mod tests {
         assert_eq!(parse_date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
         assert_eq!(parse_date("2024-02-29Z"), NaiveDate::from_ymd_opt(2024, 2, 29));
         assert_eq!(parse_date("2024-02-29+05:30"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert_eq!(parse_date("12026-01-01"), NaiveDate::from_ymd_opt(12026, 1, 1));
+        assert_eq!(parse_date("02026-01-01"), None);
         for bad in ["2023-02-29", "2024-2-29", "20240229", "2024-02-29T00:00:00", "2024-02-29+5:30", "2024-13-01"] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }

@@ -51,6 +51,7 @@ impl From<&OpError> for Fault {
             OpError::AuthorizationFailed(_) => ("AUTHORIZATION_FAILED", None, None, None),
             OpError::PermissionDenied(_) => ("PERMISSION_DENIED", None, None, None),
             OpError::NotFound { .. } => ("NOT_FOUND", None, None, None),
+            OpError::Conflict { .. } => ("CONFLICT", None, None, None),
             OpError::Unavailable(_) => ("UNAVAILABLE", None, None, None),
             OpError::Internal(_) => ("INTERNAL", None, None, None),
         };

@@ -10,6 +10,7 @@ pub mod encode;
 pub mod envelope;
 pub mod fault;
 pub mod operations;
+pub mod requests;
 pub mod types;
 pub mod wsdl;
 pub mod xml;

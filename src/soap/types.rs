@@ -6,7 +6,7 @@ use chrono::SecondsFormat;
 
 use super::decode::Owned;
 use super::encode::Encoder;
-use crate::domain::EnrollmentView;
+use crate::domain::{ContentItemView, DepartmentView, EnrollmentView, FinalStatusView, GroupView, LearnerResultView, UserProfileView};
 use crate::service::{Credentials, Problem};
 
 /// Longest id accepted (the XSD's `Id` type: a token of 1 to 255 characters).
@@ -69,4 +69,97 @@ pub fn write_enrollment<W: Write>(e: &mut Encoder<W>, view: &EnrollmentView) -> 
         e.close("ns1:certificate")?;
     }
     e.close("ns1:enrollment")
+}
+
+fn date_time(t: &chrono::NaiveDateTime) -> String {
+    t.and_utc().to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+fn ids<W: Write>(e: &mut Encoder<W>, name: &str, ids: &[String]) -> io::Result<()> {
+    e.open(name)?;
+    for id in ids {
+        e.leaf("ns1:id", id)?;
+    }
+    e.close(name)
+}
+
+fn optional<W: Write>(e: &mut Encoder<W>, name: &str, value: &Option<String>) -> io::Result<()> {
+    match value {
+        Some(v) => e.leaf(name, v),
+        None => Ok(()),
+    }
+}
+
+pub fn write_user_profile<W: Write>(e: &mut Encoder<W>, user: &UserProfileView) -> io::Result<()> {
+    e.open("ns1:userProfile")?;
+    e.leaf("ns1:userId", &user.user_id)?;
+    e.leaf("ns1:login", &user.login)?;
+    optional(e, "ns1:email", &user.email)?;
+    optional(e, "ns1:firstName", &user.first_name)?;
+    optional(e, "ns1:lastName", &user.last_name)?;
+    e.leaf("ns1:departmentId", &user.department_id)?;
+    e.leaf("ns1:status", &user.status.to_string())?;
+    e.leaf("ns1:role", user.role.as_str())?;
+    ids(e, "ns1:groups", &user.groups)?;
+    ids(e, "ns1:manageableDepartmentIds", &user.manageable_department_ids)?;
+    e.leaf("ns1:addedDate", &date_time(&user.added_date))?;
+    e.close("ns1:userProfile")
+}
+
+pub fn write_department<W: Write>(e: &mut Encoder<W>, department: &DepartmentView) -> io::Result<()> {
+    e.open("ns1:department")?;
+    e.leaf("ns1:departmentId", &department.department_id)?;
+    e.leaf("ns1:name", &department.name)?;
+    optional(e, "ns1:code", &department.code)?;
+    optional(e, "ns1:parentDepartmentId", &department.parent_department_id)?;
+    e.close("ns1:department")
+}
+
+pub fn write_group<W: Write>(e: &mut Encoder<W>, group: &GroupView) -> io::Result<()> {
+    e.open("ns1:group")?;
+    e.leaf("ns1:groupId", &group.group_id)?;
+    e.leaf("ns1:name", &group.name)?;
+    ids(e, "ns1:userIds", &group.user_ids)?;
+    e.close("ns1:group")
+}
+
+pub fn write_content_item<W: Write>(e: &mut Encoder<W>, item: &ContentItemView) -> io::Result<()> {
+    e.open("ns1:contentItem")?;
+    e.leaf("ns1:contentItemId", &item.content_item_id)?;
+    e.leaf("ns1:title", &item.title)?;
+    optional(e, "ns1:subtitle", &item.subtitle)?;
+    optional(e, "ns1:description", &item.description)?;
+    e.leaf("ns1:type", &item.content_type)?;
+    e.leaf("ns1:addedDate", &date_time(&item.added_date))?;
+    e.close("ns1:contentItem")
+}
+
+pub fn write_final_status<W: Write>(e: &mut Encoder<W>, status: &FinalStatusView) -> io::Result<()> {
+    e.open("ns1:status")?;
+    e.leaf("ns1:userId", &status.user_id)?;
+    e.leaf("ns1:status", &status.status)?;
+    e.leaf("ns1:progress", &status.progress.to_string())?;
+    e.close("ns1:status")
+}
+
+pub fn write_learner_result<W: Write>(e: &mut Encoder<W>, result: &LearnerResultView, today: chrono::NaiveDate) -> io::Result<()> {
+    e.open("ns1:learnerResult")?;
+    e.leaf("ns1:enrollmentId", &result.enrollment_id)?;
+    e.leaf("ns1:userId", &result.user_id)?;
+    e.leaf("ns1:courseId", &result.course_id)?;
+    e.leaf("ns1:courseTitle", &result.course_title)?;
+    e.leaf("ns1:accessDate", &result.access_date.format("%Y-%m-%d").to_string())?;
+    if let Some(due) = result.due_date {
+        e.leaf("ns1:dueDate", &due.format("%Y-%m-%d").to_string())?;
+    }
+    if let Some(expiration) = result.expiration_date() {
+        e.leaf("ns1:expirationDate", &expiration.format("%Y-%m-%d").to_string())?;
+    }
+    if let Some(completed) = &result.completion_date {
+        e.leaf("ns1:completionDate", &date_time(completed))?;
+    }
+    e.leaf("ns1:completionStatus", &result.completion_status)?;
+    e.leaf("ns1:progress", &result.progress.to_string())?;
+    e.leaf("ns1:isOverdue", if result.is_overdue(today) { "true" } else { "false" })?;
+    e.close("ns1:learnerResult")
 }

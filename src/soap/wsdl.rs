@@ -76,4 +76,17 @@ mod tests {
         assert!(!wsdl.contains(TEMPLATE_ADDRESS));
         assert!(wsdl.matches("http://example.test:9/soap").count() >= 2, "both ports get the address");
     }
+
+    #[test]
+    fn the_wsdl_the_schema_and_the_dispatch_table_name_the_same_operations() {
+        let wsdl = Wsdl::new().render("http://x");
+        for (request, _) in crate::soap::operations::OPERATIONS {
+            let operation = request.strip_suffix("Request").unwrap();
+            assert!(SCHEMA.contains(&format!(r#"<xsd:element name="{request}">"#)), "{request} in the schema");
+            assert_eq!(wsdl.matches(&format!(r#"<wsdl:operation name="{operation}">"#)).count(), 3, "{operation}: portType and both bindings");
+            assert!(wsdl.contains(&format!(r#"element="tns:{request}""#)), "{operation} input message");
+        }
+        assert_eq!(SCHEMA.matches("Request\">").count(), crate::soap::operations::OPERATIONS.len(), "no request element without a decoder");
+        assert_eq!(wsdl.matches("<wsdl:operation name=").count(), 3 * crate::soap::operations::OPERATIONS.len());
+    }
 }

@@ -5,10 +5,10 @@ use diesel::prelude::*;
 
 use super::schema::{app_user, certificate, course, enrollment};
 use super::{on_conn, Tx};
-use crate::domain::{CertificateView, EnrollmentView, Lifecycle};
+use crate::domain::{CertificateView, EnrollmentView, LearnerResultView, Lifecycle};
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = enrollment)]
+#[diesel(table_name = enrollment, treat_none_as_default_value = false)]
 pub struct NewEnrollment<'a> {
     pub tenant_id: i64,
     pub external_id: &'a str,
@@ -58,6 +58,7 @@ pub struct ActiveFilter<'a> {
     pub learner_ids: Option<&'a [i64]>,
     /// Departments the learners must belong to.
     pub departments: Option<&'a [i64]>,
+    pub enrollment_ids: Option<&'a [i64]>,
 }
 
 type Row = (
@@ -119,6 +120,9 @@ pub fn active_page(
         if let Some(ids) = filter.departments {
             query = query.filter(app_user::department_id.eq_any(ids));
         }
+        if let Some(ids) = filter.enrollment_ids {
+            query = query.filter(enrollment::id.eq_any(ids));
+        }
         query.load(c)
     })?;
     Ok(rows.into_iter().map(|row| (row.0, to_view(row))).collect())
@@ -151,4 +155,212 @@ fn to_view(row: Row) -> EnrollmentView {
 fn with_offset(utc: NaiveDateTime, offset_minutes: i32) -> DateTime<FixedOffset> {
     let offset = FixedOffset::east_opt(offset_minutes * 60).unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
     utc.and_utc().with_timezone(&offset)
+}
+
+/// Inserts enrollments in multi-row statements. A learner already enrolled in a course (a live
+/// enrollment for the pair) is skipped, not duplicated, even when another server inserts it at the
+/// same moment: the partial unique index decides. Returns how many rows were inserted.
+pub fn insert_many(tx: &mut Tx<'_>, rows: &[NewEnrollment<'_>]) -> QueryResult<usize> {
+    // 16 columns a row: 500 rows stay far below SQLite's limit of bound parameters.
+    const ROWS_PER_STATEMENT: usize = 500;
+    let mut inserted = 0;
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        inserted += on_conn!(tx, |c| diesel::insert_into(enrollment::table).values(chunk).on_conflict_do_nothing().execute(c))?;
+    }
+    Ok(inserted)
+}
+
+/// An active enrollment as the write operations need it.
+#[derive(Debug, Clone, Queryable)]
+pub struct EnrollmentRecord {
+    pub id: i64,
+    pub learner_department_id: i64,
+    pub course_default_due_period_hours: Option<i32>,
+    pub access_date: NaiveDateTime,
+    pub due_date: Option<NaiveDate>,
+    pub lock_after_due_date: bool,
+}
+
+/// The tenant's active enrollment with this external id.
+pub fn active_by_external_id(tx: &mut Tx<'_>, tenant_id: i64, external_id: &str) -> QueryResult<Option<EnrollmentRecord>> {
+    on_conn!(tx, |c| enrollment::table
+        .inner_join(app_user::table)
+        .inner_join(course::table)
+        .filter(enrollment::tenant_id.eq(tenant_id))
+        .filter(enrollment::external_id.eq(external_id))
+        .filter(enrollment::lifecycle.eq(Lifecycle::Active.as_str()))
+        .select((
+            enrollment::id,
+            app_user::department_id,
+            course::default_due_period_hours,
+            enrollment::access_date,
+            enrollment::due_date,
+            enrollment::lock_after_due_date,
+        ))
+        .first(c)
+        .optional())
+}
+
+pub fn update_schedule(
+    tx: &mut Tx<'_>,
+    id: i64,
+    access_date: NaiveDateTime,
+    due_date: Option<NaiveDate>,
+    lock_after_due_date: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    on_conn!(tx, |c| diesel::update(enrollment::table.find(id))
+        .set((
+            enrollment::access_date.eq(access_date),
+            enrollment::due_date.eq(due_date),
+            enrollment::lock_after_due_date.eq(lock_after_due_date),
+            enrollment::updated_at.eq(now),
+        ))
+        .execute(c))
+}
+
+/// Moves active enrollments (by id, or all of a learner's) to another lifecycle state.
+pub fn retire(tx: &mut Tx<'_>, ids: Option<&[i64]>, learner_id: Option<i64>, to: Lifecycle, now: NaiveDateTime) -> QueryResult<usize> {
+    on_conn!(tx, |c| {
+        let mut query = diesel::update(enrollment::table).filter(enrollment::lifecycle.eq(Lifecycle::Active.as_str())).into_boxed();
+        if let Some(ids) = ids {
+            query = query.filter(enrollment::id.eq_any(ids));
+        }
+        if let Some(learner) = learner_id {
+            query = query.filter(enrollment::learner_id.eq(learner));
+        }
+        query.set((enrollment::lifecycle.eq(to.as_str()), enrollment::updated_at.eq(now))).execute(c)
+    })
+}
+
+/// Which learner results to list (active enrollments of the tenant). `None` is no restriction.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResultsFilter<'a> {
+    pub tenant_id: i64,
+    pub learner_ids: Option<&'a [i64]>,
+    pub course_ids: Option<&'a [i64]>,
+    pub enrollment_ids: Option<&'a [i64]>,
+    pub departments: Option<&'a [i64]>,
+    pub completion_statuses: Option<&'a [String]>,
+    pub user_statuses: Option<&'a [i16]>,
+    /// Inclusive UTC bounds.
+    pub access_from: Option<NaiveDateTime>,
+    pub access_to: Option<NaiveDateTime>,
+    pub due_from: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
+    pub completed_from: Option<NaiveDateTime>,
+    pub completed_to: Option<NaiveDateTime>,
+}
+
+type ResultRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+    Option<NaiveDate>,
+    bool,
+    Option<NaiveDateTime>,
+    String,
+    i16,
+);
+
+/// Up to `limit` learner results with an enrollment id above `after`, in id order.
+pub fn results_page(
+    tx: &mut Tx<'_>,
+    f: &ResultsFilter<'_>,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<(i64, LearnerResultView)>> {
+    let rows: Vec<ResultRow> = on_conn!(tx, |c| {
+        let mut query = enrollment::table
+            .inner_join(course::table)
+            .inner_join(app_user::table)
+            .filter(enrollment::tenant_id.eq(f.tenant_id))
+            .filter(enrollment::lifecycle.eq(Lifecycle::Active.as_str()))
+            .filter(enrollment::id.gt(after))
+            .select((
+                enrollment::id,
+                enrollment::external_id,
+                app_user::external_id,
+                course::external_id,
+                course::title,
+                enrollment::access_date,
+                enrollment::due_date,
+                enrollment::lock_after_due_date,
+                enrollment::completed_at,
+                enrollment::completion_status,
+                enrollment::progress,
+            ))
+            .order(enrollment::id)
+            .limit(limit)
+            .into_boxed();
+        if let Some(ids) = f.learner_ids {
+            query = query.filter(enrollment::learner_id.eq_any(ids));
+        }
+        if let Some(ids) = f.course_ids {
+            query = query.filter(enrollment::course_id.eq_any(ids));
+        }
+        if let Some(ids) = f.enrollment_ids {
+            query = query.filter(enrollment::id.eq_any(ids));
+        }
+        if let Some(ids) = f.departments {
+            query = query.filter(app_user::department_id.eq_any(ids));
+        }
+        if let Some(statuses) = f.completion_statuses {
+            query = query.filter(enrollment::completion_status.eq_any(statuses));
+        }
+        if let Some(statuses) = f.user_statuses {
+            query = query.filter(app_user::status.eq_any(statuses));
+        }
+        if let Some(t) = f.access_from {
+            query = query.filter(enrollment::access_date.ge(t));
+        }
+        if let Some(t) = f.access_to {
+            query = query.filter(enrollment::access_date.le(t));
+        }
+        if let Some(d) = f.due_from {
+            query = query.filter(enrollment::due_date.ge(d));
+        }
+        if let Some(d) = f.due_to {
+            query = query.filter(enrollment::due_date.le(d));
+        }
+        if let Some(t) = f.completed_from {
+            query = query.filter(enrollment::completed_at.ge(t));
+        }
+        if let Some(t) = f.completed_to {
+            query = query.filter(enrollment::completed_at.le(t));
+        }
+        query.load(c)
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, enrollment_id, user_id, course_id, course_title, access, due, lock, completed, status, progress)| {
+            (
+                id,
+                LearnerResultView {
+                    enrollment_id,
+                    user_id,
+                    course_id,
+                    course_title,
+                    access_date: access.date(),
+                    due_date: due,
+                    should_lock_after_due_date: lock,
+                    completion_date: completed,
+                    completion_status: status,
+                    progress,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Internal ids of the tenant's enrollments among `external_ids` (any lifecycle).
+pub fn ids_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[String]) -> QueryResult<Vec<i64>> {
+    on_conn!(tx, |c| enrollment::table
+        .filter(enrollment::tenant_id.eq(tenant_id))
+        .filter(enrollment::external_id.eq_any(external_ids))
+        .select(enrollment::id)
+        .load(c))
 }

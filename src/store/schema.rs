@@ -36,6 +36,7 @@ diesel::table! {
         status -> SmallInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
     }
 }
 
@@ -52,7 +53,28 @@ diesel::table! {
         tenant_id -> BigInt,
         external_id -> Text,
         title -> Text,
+        subtitle -> Nullable<Text>,
+        description -> Nullable<Text>,
+        content_type -> Text,
+        default_due_period_hours -> Nullable<Integer>,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_group (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        external_id -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_group_member (group_id, user_id) {
+        group_id -> BigInt,
+        user_id -> BigInt,
     }
 }
 
@@ -123,6 +145,9 @@ diesel::joinable!(enrollment -> app_user (learner_id));
 diesel::joinable!(enrollment -> course (course_id));
 diesel::joinable!(certificate -> enrollment (enrollment_id));
 diesel::joinable!(access_token -> api_client (api_client_id));
+diesel::joinable!(user_group_member -> user_group (group_id));
+diesel::joinable!(user_group_member -> app_user (user_id));
+diesel::joinable!(user_managed_department -> department (department_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     tenant,
@@ -130,6 +155,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     app_user,
     user_managed_department,
     course,
+    user_group,
+    user_group_member,
     enrollment,
     certificate,
     api_client,

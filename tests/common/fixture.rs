@@ -9,7 +9,10 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 use lmsbridge::domain::Role;
 use lmsbridge::service::auth::{digest, hash_password};
 use lmsbridge::service::Service;
-use lmsbridge::store::catalog::{self, NewCourse, NewDepartment, NewUser};
+use lmsbridge::store::courses::{self, NewCourse};
+use lmsbridge::store::departments::{self, NewDepartment};
+use lmsbridge::store::tenants;
+use lmsbridge::store::users::{self, NewUser};
 use lmsbridge::store::enrollments::{self, NewCertificate, NewEnrollment};
 use lmsbridge::store::{auth, Tx};
 
@@ -84,7 +87,7 @@ struct Acct {
 
 impl Acct {
     fn department(&self, tx: &mut Tx<'_>, external_id: &str, name: &str, parent: Option<i64>) -> i64 {
-        catalog::insert_department(
+        departments::insert_department(
             tx,
             &NewDepartment { tenant_id: self.tenant, external_id, parent_id: parent, name, code: None, created_at: self.now },
         )
@@ -94,7 +97,7 @@ impl Acct {
     fn user(&self, tx: &mut Tx<'_>, external_id: &str, login: &str, department: i64, role: Role, manages: &[i64]) -> i64 {
         let email = format!("{login}@acme.example.test");
         let hash = hash_password(PASSWORD);
-        catalog::insert_user(
+        users::insert_user(
             tx,
             &NewUser {
                 tenant_id: self.tenant,
@@ -116,7 +119,16 @@ impl Acct {
     }
 
     fn course(&self, tx: &mut Tx<'_>, external_id: &str) -> i64 {
-        catalog::insert_course(tx, &NewCourse { tenant_id: self.tenant, external_id, title: external_id, created_at: self.now }).unwrap()
+        courses::insert_course(tx, &NewCourse {
+                tenant_id: self.tenant,
+                external_id,
+                title: external_id,
+                subtitle: None,
+                description: None,
+                content_type: "course",
+                default_due_period_hours: None,
+                created_at: self.now,
+            }).unwrap()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -196,7 +208,7 @@ impl Fixture {
             .write(|tx| -> Result<(), lmsbridge::service::OpError> {
                 let now = Utc::now().naive_utc();
                 let valid = now + Duration::minutes(30);
-                let acme = Acct { tenant: catalog::insert_tenant(tx, "acme", Some(ACCOUNT_URL), now)?, now };
+                let acme = Acct { tenant: tenants::insert_tenant(tx, "acme", Some(ACCOUNT_URL), now)?, now };
                 let hq = acme.department(tx, DEPT_HQ, "HQ", None);
                 let sales = acme.department(tx, DEPT_SALES, "Sales", Some(hq));
                 let east = acme.department(tx, DEPT_EAST, "Sales East", Some(sales));
@@ -236,7 +248,7 @@ impl Fixture {
                 token(tx, learner, &fixture.learner_token, valid, now);
 
                 // Another account whose ids look like acme's.
-                let other = Acct { tenant: catalog::insert_tenant(tx, "other", Some("https://other.example.test"), now)?, now };
+                let other = Acct { tenant: tenants::insert_tenant(tx, "other", Some("https://other.example.test"), now)?, now };
                 let other_root = other.department(tx, DEPT_HQ, "HQ", None);
                 let other_learner = other.user(tx, SALES_LEARNER, "sales.learner", other_root, Role::Learner, &[]);
                 let other_course = other.course(tx, COURSE_1);

@@ -3,6 +3,8 @@ DROP TABLE api_client_department;
 DROP TABLE api_client;
 DROP TABLE certificate;
 DROP TABLE enrollment;
+DROP TABLE user_group_member;
+DROP TABLE user_group;
 DROP TABLE course;
 DROP TABLE user_managed_department;
 DROP TABLE app_user;

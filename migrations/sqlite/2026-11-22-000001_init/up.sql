@@ -34,9 +34,11 @@ CREATE TABLE app_user (
     status        SMALLINT NOT NULL DEFAULT 1 CHECK (status IN (1, 3)),
     created_at    TIMESTAMP NOT NULL,
     updated_at    TIMESTAMP NOT NULL,
-    UNIQUE (tenant_id, external_id),
-    UNIQUE (tenant_id, login)
+    -- Deleted users keep their row (enrollments refer to them) but free their login and e-mail.
+    deleted_at    TIMESTAMP,
+    UNIQUE (tenant_id, external_id)
 );
+CREATE UNIQUE INDEX app_user_login ON app_user (tenant_id, login) WHERE deleted_at IS NULL;
 CREATE INDEX app_user_department ON app_user (department_id);
 CREATE INDEX app_user_email ON app_user (tenant_id, email);
 
@@ -48,13 +50,34 @@ CREATE TABLE user_managed_department (
 );
 
 CREATE TABLE course (
+    id                       INTEGER PRIMARY KEY,
+    tenant_id                BIGINT NOT NULL REFERENCES tenant(id),
+    external_id              TEXT NOT NULL,
+    title                    TEXT NOT NULL,
+    subtitle                 TEXT,
+    description              TEXT,
+    content_type             TEXT NOT NULL DEFAULT 'course',
+    -- The due period ("default" due date type) enrollments get unless told otherwise, in hours.
+    default_due_period_hours INTEGER,
+    created_at               TIMESTAMP NOT NULL,
+    UNIQUE (tenant_id, external_id)
+);
+
+CREATE TABLE user_group (
     id          INTEGER PRIMARY KEY,
     tenant_id   BIGINT NOT NULL REFERENCES tenant(id),
     external_id TEXT NOT NULL,
-    title       TEXT NOT NULL,
+    name        TEXT NOT NULL,
     created_at  TIMESTAMP NOT NULL,
     UNIQUE (tenant_id, external_id)
 );
+
+CREATE TABLE user_group_member (
+    group_id BIGINT NOT NULL REFERENCES user_group(id),
+    user_id  BIGINT NOT NULL REFERENCES app_user(id),
+    PRIMARY KEY (group_id, user_id)
+);
+CREATE INDEX user_group_member_user ON user_group_member (user_id);
 
 -- One row per learner assignment to a course, whatever system it speaks for (`source`);
 -- vendor-specific columns belong in 1:1 extension tables keyed by enrollment.id.

@@ -1,0 +1,92 @@
+//! Users, departments, groups and content as the operations present them.
+
+use chrono::NaiveDateTime;
+
+use super::Role;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserStatus {
+    Active = 1,
+    Inactive = 3,
+}
+
+impl UserStatus {
+    pub fn code(self) -> i16 {
+        self as i16
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserProfileView {
+    pub user_id: String,
+    pub login: String,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub department_id: String,
+    pub status: i16,
+    pub role: Role,
+    pub groups: Vec<String>,
+    pub manageable_department_ids: Vec<String>,
+    /// UTC.
+    pub added_date: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepartmentView {
+    pub department_id: String,
+    pub name: String,
+    pub code: Option<String>,
+    pub parent_department_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupView {
+    pub group_id: String,
+    pub name: String,
+    pub user_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContentItemView {
+    pub content_item_id: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub description: Option<String>,
+    pub content_type: String,
+    /// UTC.
+    pub added_date: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FinalStatusView {
+    pub user_id: String,
+    pub status: String,
+    pub progress: i16,
+}
+
+/// iSpring's password rule: 6 to 100 characters with an uppercase letter and a digit.
+pub fn check_password(password: &str) -> Result<(), String> {
+    let length = password.chars().count();
+    if !(6..=100).contains(&length) {
+        return Err(format!("the password must be 6 to 100 characters long; it has {length}"));
+    }
+    if !password.chars().any(char::is_uppercase) || !password.chars().any(|c| c.is_ascii_digit()) {
+        return Err("the password must contain at least one uppercase letter and one digit".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_need_length_an_uppercase_letter_and_a_digit() {
+        assert!(check_password("Secret1").is_ok());
+        assert!(check_password("Sec1").unwrap_err().contains("6 to 100"));
+        assert!(check_password("secret1").unwrap_err().contains("uppercase"));
+        assert!(check_password("Secrets").unwrap_err().contains("digit"));
+        assert!(check_password(&format!("A1{}", "x".repeat(99))).is_err());
+    }
+}

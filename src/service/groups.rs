@@ -1,0 +1,81 @@
+//! Group operations. Groups belong to the whole account: department-scoped roles see only the
+//! members in their departments and may only take their own users out of groups.
+
+use std::collections::HashMap;
+
+use super::scope::Scope;
+use super::users::user_in_scope;
+use super::{now, require_administrator, OpError, Service};
+use crate::domain::{GroupView, Principal};
+use crate::store::{groups, users, Tx};
+
+fn require_account_wide(principal: &Principal) -> Result<(), OpError> {
+    require_administrator(principal)?;
+    if principal.role.is_department_scoped() {
+        return Err(OpError::PermissionDenied(format!("a {} cannot change account-wide groups", principal.role)));
+    }
+    Ok(())
+}
+
+/// Internal ids of the named users; every one must exist.
+fn user_ids(tx: &mut Tx<'_>, tenant_id: i64, ids: &[String]) -> Result<Vec<i64>, OpError> {
+    let found = users::users_by_external_ids(tx, tenant_id, ids)?;
+    match ids.iter().find(|id| !found.iter().any(|(_, ext, _)| ext == *id)) {
+        Some(missing) => Err(OpError::unknown("Unknown user", "user", missing)),
+        None => Ok(found.into_iter().map(|(id, _, _)| id).collect()),
+    }
+}
+
+fn group_id(tx: &mut Tx<'_>, tenant_id: i64, external_id: &str) -> Result<i64, OpError> {
+    groups::list(tx, tenant_id, Some(&[external_id.to_string()]))?
+        .pop()
+        .map(|(id, _, _)| id)
+        .ok_or_else(|| OpError::unknown("Unknown group", "group", external_id))
+}
+
+impl Service {
+    pub fn get_groups(&self, tx: &mut Tx<'_>, principal: &Principal) -> Result<Vec<GroupView>, OpError> {
+        require_administrator(principal)?;
+        let scope = Scope::of(tx, principal)?;
+        let all = groups::list(tx, principal.tenant_id, None)?;
+        let ids: Vec<i64> = all.iter().map(|(id, _, _)| *id).collect();
+        let mut members: HashMap<i64, Vec<String>> = HashMap::new();
+        for (group, user, department) in groups::members(tx, &ids)? {
+            if scope.contains_department(department) {
+                members.entry(group).or_default().push(user);
+            }
+        }
+        Ok(all
+            .into_iter()
+            .map(|(id, group_id, name)| GroupView { group_id, name, user_ids: members.remove(&id).unwrap_or_default() })
+            .collect())
+    }
+
+    /// Creates a group with the given members; returns its id.
+    pub fn add_group(&self, tx: &mut Tx<'_>, principal: &Principal, name: &str, members: &[String]) -> Result<String, OpError> {
+        require_account_wide(principal)?;
+        let members = user_ids(tx, principal.tenant_id, members)?;
+        let external_id = uuid::Uuid::new_v4().to_string();
+        let id = groups::insert(tx, principal.tenant_id, &external_id, name, now())?;
+        groups::set_members(tx, id, &members)?;
+        Ok(external_id)
+    }
+
+    /// Replaces a group's members.
+    pub fn update_group_members(&self, tx: &mut Tx<'_>, principal: &Principal, group: &str, members: &[String]) -> Result<(), OpError> {
+        require_account_wide(principal)?;
+        let id = group_id(tx, principal.tenant_id, group)?;
+        let members = user_ids(tx, principal.tenant_id, members)?;
+        groups::set_members(tx, id, &members)?;
+        Ok(())
+    }
+
+    pub fn remove_user_from_groups(&self, tx: &mut Tx<'_>, principal: &Principal, user: &str, group_ids: &[String]) -> Result<(), OpError> {
+        require_administrator(principal)?;
+        let scope = Scope::of(tx, principal)?;
+        let (user_id, _) = user_in_scope(tx, principal, &scope, user)?;
+        let ids = group_ids.iter().map(|g| group_id(tx, principal.tenant_id, g)).collect::<Result<Vec<_>, _>>()?;
+        groups::remove_member(tx, &ids, user_id)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,90 @@
+//! Courses (content items).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::course;
+use super::{on_conn, Tx};
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = course)]
+pub struct NewCourse<'a> {
+    pub tenant_id: i64,
+    pub external_id: &'a str,
+    pub title: &'a str,
+    pub subtitle: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub content_type: &'a str,
+    pub default_due_period_hours: Option<i32>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_course(tx: &mut Tx<'_>, row: &NewCourse<'_>) -> QueryResult<i64> {
+    on_conn!(tx, |c| diesel::insert_into(course::table).values(row).returning(course::id).get_result(c))
+}
+
+/// `(id, external_id)` of the tenant's courses among `external_ids`.
+pub fn courses_by_external_ids(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    external_ids: &[String],
+) -> QueryResult<Vec<(i64, String)>> {
+    on_conn!(tx, |c| course::table
+        .filter(course::tenant_id.eq(tenant_id))
+        .filter(course::external_id.eq_any(external_ids))
+        .select((course::id, course::external_id))
+        .load(c))
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct CourseRow {
+    pub id: i64,
+    pub external_id: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub description: Option<String>,
+    pub content_type: String,
+    pub default_due_period_hours: Option<i32>,
+    pub created_at: NaiveDateTime,
+}
+
+type Columns = (
+    course::id,
+    course::external_id,
+    course::title,
+    course::subtitle,
+    course::description,
+    course::content_type,
+    course::default_due_period_hours,
+    course::created_at,
+);
+const COLUMNS: Columns = (
+    course::id,
+    course::external_id,
+    course::title,
+    course::subtitle,
+    course::description,
+    course::content_type,
+    course::default_due_period_hours,
+    course::created_at,
+);
+
+/// Up to `limit` of the tenant's courses with an id above `after`, in id order.
+pub fn page(tx: &mut Tx<'_>, tenant_id: i64, after: i64, limit: i64) -> QueryResult<Vec<CourseRow>> {
+    on_conn!(tx, |c| course::table
+        .filter(course::tenant_id.eq(tenant_id))
+        .filter(course::id.gt(after))
+        .order(course::id)
+        .limit(limit)
+        .select(COLUMNS)
+        .load(c))
+}
+
+/// The tenant's courses among `external_ids`.
+pub fn by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[String]) -> QueryResult<Vec<CourseRow>> {
+    on_conn!(tx, |c| course::table
+        .filter(course::tenant_id.eq(tenant_id))
+        .filter(course::external_id.eq_any(external_ids))
+        .select(COLUMNS)
+        .load(c))
+}

@@ -1,0 +1,79 @@
+//! Groups of users.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{app_user, user_group, user_group_member};
+use super::{on_conn, Tx};
+
+pub fn insert(tx: &mut Tx<'_>, tenant_id: i64, external_id: &str, name: &str, now: NaiveDateTime) -> QueryResult<i64> {
+    on_conn!(tx, |c| diesel::insert_into(user_group::table)
+        .values((
+            user_group::tenant_id.eq(tenant_id),
+            user_group::external_id.eq(external_id),
+            user_group::name.eq(name),
+            user_group::created_at.eq(now),
+        ))
+        .returning(user_group::id)
+        .get_result(c))
+}
+
+/// `(id, external_id, name)` of the tenant's groups, in id order; only those among `external_ids` if given.
+pub fn list(tx: &mut Tx<'_>, tenant_id: i64, external_ids: Option<&[String]>) -> QueryResult<Vec<(i64, String, String)>> {
+    on_conn!(tx, |c| {
+        let mut query = user_group::table
+            .filter(user_group::tenant_id.eq(tenant_id))
+            .select((user_group::id, user_group::external_id, user_group::name))
+            .order(user_group::id)
+            .into_boxed();
+        if let Some(ids) = external_ids {
+            query = query.filter(user_group::external_id.eq_any(ids));
+        }
+        query.load(c)
+    })
+}
+
+/// `(group id, user external id, user department)` of the live members of the given groups.
+pub fn members(tx: &mut Tx<'_>, group_ids: &[i64]) -> QueryResult<Vec<(i64, String, i64)>> {
+    on_conn!(tx, |c| user_group_member::table
+        .inner_join(app_user::table)
+        .filter(user_group_member::group_id.eq_any(group_ids))
+        .filter(app_user::deleted_at.is_null())
+        .select((user_group_member::group_id, app_user::external_id, app_user::department_id))
+        .order(app_user::id)
+        .load(c))
+}
+
+/// Replaces a group's members.
+pub fn set_members(tx: &mut Tx<'_>, group_id: i64, user_ids: &[i64]) -> QueryResult<()> {
+    on_conn!(tx, |c| {
+        diesel::delete(user_group_member::table.filter(user_group_member::group_id.eq(group_id))).execute(c)?;
+        for &user_id in user_ids {
+            diesel::insert_into(user_group_member::table)
+                .values((user_group_member::group_id.eq(group_id), user_group_member::user_id.eq(user_id)))
+                .on_conflict_do_nothing()
+                .execute(c)?;
+        }
+        Ok(())
+    })
+}
+
+/// Adds users to groups; existing memberships stay.
+pub fn add_members(tx: &mut Tx<'_>, group_ids: &[i64], user_id: i64) -> QueryResult<()> {
+    on_conn!(tx, |c| {
+        for &group_id in group_ids {
+            diesel::insert_into(user_group_member::table)
+                .values((user_group_member::group_id.eq(group_id), user_group_member::user_id.eq(user_id)))
+                .on_conflict_do_nothing()
+                .execute(c)?;
+        }
+        Ok(())
+    })
+}
+
+pub fn remove_member(tx: &mut Tx<'_>, group_ids: &[i64], user_id: i64) -> QueryResult<usize> {
+    on_conn!(tx, |c| diesel::delete(
+        user_group_member::table.filter(user_group_member::user_id.eq(user_id)).filter(user_group_member::group_id.eq_any(group_ids))
+    )
+    .execute(c))
+}

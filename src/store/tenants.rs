@@ -1,0 +1,31 @@
+//! Tenants (accounts).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::tenant;
+use super::{on_conn, Tx};
+
+pub fn tenant_id_by_name(tx: &mut Tx<'_>, name: &str) -> QueryResult<Option<i64>> {
+    on_conn!(tx, |c| tenant::table.filter(tenant::name.eq(name)).select(tenant::id).first(c).optional())
+}
+
+pub fn tenant_id_by_account_url(tx: &mut Tx<'_>, account_url: &str) -> QueryResult<Option<i64>> {
+    on_conn!(tx, |c| tenant::table
+        .filter(tenant::account_url.eq(account_url))
+        .select(tenant::id)
+        .first(c)
+        .optional())
+}
+
+pub fn count_tenants(tx: &mut Tx<'_>) -> QueryResult<i64> {
+    on_conn!(tx, |c| tenant::table.count().get_result(c))
+}
+
+pub fn insert_tenant(tx: &mut Tx<'_>, name: &str, account_url: Option<&str>, now: NaiveDateTime) -> QueryResult<i64> {
+    on_conn!(tx, |c| diesel::insert_into(tenant::table)
+        .values((tenant::name.eq(name), tenant::account_url.eq(account_url), tenant::created_at.eq(now)))
+        .returning(tenant::id)
+        .get_result(c))
+}
+
