@@ -119,6 +119,8 @@ impl Acct {
     }
 
     fn course(&self, tx: &mut Tx<'_>, external_id: &str) -> i64 {
+        // Course 2 gives enrollments of due date type "default" three days.
+        let default_due_period_hours = (external_id == COURSE_2).then_some(72);
         courses::insert_course(tx, &NewCourse {
                 tenant_id: self.tenant,
                 external_id,
@@ -126,7 +128,7 @@ impl Acct {
                 subtitle: None,
                 description: None,
                 content_type: "course",
-                default_due_period_hours: None,
+                default_due_period_hours,
                 created_at: self.now,
             }).unwrap()
     }
@@ -144,6 +146,13 @@ impl Acct {
         group: i16,
         lifecycle: &str,
     ) -> i64 {
+        // Progress as the learner results report it.
+        let (status, progress, completed_at) = match external_id {
+            E_CERT => ("passed", 100, Some(date(2026, 2, 1).and_hms_opt(7, 0, 0).unwrap())),
+            E_CERT_NO_EXPIRY => ("complete", 100, Some(date(2026, 2, 2).and_hms_opt(10, 0, 0).unwrap())),
+            E_LOCKED => ("in_progress", 40, None),
+            _ => ("not_started", 0, None),
+        };
         enrollments::insert_enrollment(
             tx,
             &NewEnrollment {
@@ -157,9 +166,9 @@ impl Acct {
                 lock_after_due_date: lock,
                 enrollment_type_group: group,
                 lifecycle,
-                completion_status: "not_started",
-                progress: 0,
-                completed_at: None,
+                completion_status: status,
+                progress,
+                completed_at,
                 created_at: self.now,
                 updated_at: self.now,
             },

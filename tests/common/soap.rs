@@ -118,3 +118,36 @@ pub fn fault(xml: &str) -> Fault {
         request_id: text(&detail, "requestId").unwrap_or_default(),
     }
 }
+
+/// `<{op}Request>` with token credentials and `inner`, in a SOAP 1.1 envelope.
+pub fn request(op: &str, token: &str, inner: &str) -> String {
+    envelope(&format!("<{op}Request><credentials><token>{token}</token></credentials>{inner}</{op}Request>"))
+}
+
+/// The text of the first descendant named `name`, searching depth-first.
+pub fn find_text(element: &Element, name: &str) -> Option<String> {
+    if element.local == name {
+        return Some(element.text.clone());
+    }
+    element.children.iter().find_map(|c| find_text(c, name))
+}
+
+/// The texts of every descendant named `name`, in document order.
+pub fn all_texts(element: &Element, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    fn walk(e: &Element, name: &str, out: &mut Vec<String>) {
+        if e.local == name {
+            out.push(e.text.clone());
+        }
+        for c in &e.children {
+            walk(c, name, out);
+        }
+    }
+    walk(element, name, &mut out);
+    out
+}
+
+/// The children named `name` of `element`.
+pub fn children<'e>(element: &'e Element, name: &str) -> Vec<&'e Element> {
+    element.children.iter().filter(|c| c.local == name).collect()
+}
