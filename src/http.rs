@@ -86,6 +86,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v3/token", web::post().to(crate::oauth::token))
         .route("/healthz", web::get().to(healthz))
         .route("/readyz", web::get().to(readyz));
+    crate::json::routes(cfg);
 }
 
 /// Builds the HTTP server on an already bound listener (port 0 in tests).

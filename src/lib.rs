@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod json;
 pub mod oauth;
 pub mod service;
 pub mod soap;

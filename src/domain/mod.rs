@@ -4,6 +4,7 @@ pub mod departments;
 pub mod enrollment;
 pub mod people;
 pub mod role;
+pub mod values;
 
 pub use enrollment::{CertificateView, DueDateType, DueRule, EnrollmentTypeGroup, EnrollmentView, LearnerResultView, Lifecycle};
 pub use people::{ContentItemView, DepartmentView, FinalStatusView, GroupView, UserProfileView, UserStatus};

@@ -9,8 +9,7 @@ use super::encode::Encoder;
 use crate::domain::{ContentItemView, DepartmentView, EnrollmentView, FinalStatusView, GroupView, LearnerResultView, UserProfileView};
 use crate::service::{Credentials, Problem};
 
-/// Longest id accepted (the XSD's `Id` type: a token of 1 to 255 characters).
-pub const ID_MAX: usize = 255;
+pub use crate::domain::values::ID_MAX;
 
 /// `Credentials`: a choice of `token`, or `accountUrl` + `email` + `password`.
 pub fn credentials(field: &Owned<'_>) -> Result<Credentials, Problem> {

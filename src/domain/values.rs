@@ -1,0 +1,164 @@
+//! The contract's value rules (the simple types of `schemas/ispring.xsd`), for every face.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+
+/// Longest id: the XSD's `Id` is a token of 1 to 255 characters.
+pub const ID_MAX: usize = 255;
+/// Longest free text (names of people, descriptions).
+pub const TEXT_MAX: usize = 4000;
+
+/// XML Schema whitespace collapse: runs of whitespace become one space; ends are trimmed.
+pub fn collapse(s: &str) -> String {
+    s.split([' ', '\t', '\n', '\r']).filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// An `Id`: whitespace collapsed, then 1 to 255 characters.
+pub fn id(value: &str) -> Result<String, String> {
+    let value = collapse(value);
+    let length = value.chars().count();
+    if !(1..=ID_MAX).contains(&length) {
+        return Err(format!("an id must be 1 to {ID_MAX} characters long; got {length}"));
+    }
+    Ok(value)
+}
+
+/// Text of `min..=max` characters, kept as sent.
+pub fn text(value: &str, min: usize, max: usize) -> Result<(), String> {
+    let length = value.chars().count();
+    if length < min || length > max {
+        return Err(format!("must be {min} to {max} characters long; got {length}"));
+    }
+    Ok(())
+}
+
+/// A `Name`: 1 to 255 characters on one line, not all whitespace.
+pub fn name(value: &str) -> Result<(), String> {
+    text(value, 1, 255)?;
+    if value.contains(['\n', '\r']) || value.chars().all(|c| matches!(c, ' ' | '\t')) {
+        return Err("must be one line holding more than whitespace".into());
+    }
+    Ok(())
+}
+
+/// Splits an optional xsd time zone (`Z` or `±hh:mm`) off the end of a lexical value.
+fn split_zone(s: &str) -> Option<(&str, Option<FixedOffset>)> {
+    if let Some(rest) = s.strip_suffix('Z') {
+        return Some((rest, FixedOffset::east_opt(0)));
+    }
+    if s.len() > 6 {
+        let (rest, zone) = s.split_at(s.len() - 6);
+        let b = zone.as_bytes();
+        if (b[0] == b'+' || b[0] == b'-') && b[3] == b':' {
+            if !zone[1..3].bytes().all(|c| c.is_ascii_digit()) || !zone[4..6].bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            let hours: i32 = zone[1..3].parse().ok()?;
+            let minutes: i32 = zone[4..6].parse().ok()?;
+            if hours > 14 || minutes > 59 || (hours == 14 && minutes != 0) {
+                return None;
+            }
+            let seconds = (hours * 60 + minutes) * 60 * if b[0] == b'-' { -1 } else { 1 };
+            return Some((rest, FixedOffset::east_opt(seconds)));
+        }
+    }
+    Some((s, None))
+}
+
+/// `[-]YYYY-MM-DD` where the year has four or more digits (more only without a leading zero).
+fn parse_ymd(s: &str) -> Option<NaiveDate> {
+    let (negative, s) = s.strip_prefix('-').map_or((false, s), |rest| (true, rest));
+    let (year, rest) = s.split_once('-')?;
+    let b = rest.as_bytes();
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
+    if year.len() < 4 || (year.len() > 4 && year.starts_with('0')) || !digits(year) {
+        return None;
+    }
+    if b.len() != 5 || b[2] != b'-' || !digits(&rest[0..2]) || !digits(&rest[3..5]) {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    NaiveDate::from_ymd_opt(if negative { -year } else { year }, rest[0..2].parse().ok()?, rest[3..5].parse().ok()?)
+}
+
+/// An xsd:date (a time zone, if given, is accepted and does not move the day).
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let (date, _zone) = split_zone(s)?;
+    parse_ymd(date)
+}
+
+/// An xsd:dateTime; without a time zone it is taken as UTC.
+pub fn parse_date_time(s: &str) -> Option<DateTime<FixedOffset>> {
+    let (local, zone) = split_zone(s)?;
+    let (date, time) = local.split_once('T')?;
+    let date = parse_ymd(date)?;
+    let b = time.as_bytes();
+    if b.len() < 8 || b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    let (hms, fraction) = time.split_at(8);
+    if !hms.bytes().enumerate().all(|(i, c)| i == 2 || i == 5 || c.is_ascii_digit()) {
+        return None;
+    }
+    let nanos = match fraction.strip_prefix('.') {
+        None if fraction.is_empty() => 0,
+        Some(digits) if !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit()) => {
+            let padded: String = digits.chars().chain(std::iter::repeat('0')).take(9).collect();
+            padded.parse().ok()?
+        }
+        _ => return None,
+    };
+    let (h, m, sec): (u32, u32, u32) = (hms[0..2].parse().ok()?, hms[3..5].parse().ok()?, hms[6..8].parse().ok()?);
+    // 24:00:00 is the first instant of the next day in XML Schema.
+    let naive = if (h, m, sec, nanos) == (24, 0, 0, 0) {
+        NaiveDateTime::new(date.succ_opt()?, NaiveTime::MIN)
+    } else {
+        NaiveDateTime::new(date, NaiveTime::from_hms_nano_opt(h, m, sec, nanos)?)
+    };
+    match zone {
+        Some(offset) => offset.from_local_datetime(&naive).single(),
+        None => Some(Utc.from_utc_datetime(&naive).fixed_offset()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapses_whitespace_like_xml_schema() {
+        assert_eq!(collapse("  a \n\t b  "), "a b");
+        assert_eq!(collapse(""), "");
+    }
+
+    #[test]
+    fn ids_and_names_follow_the_schema() {
+        assert_eq!(id("  x  ").unwrap(), "x");
+        assert!(id("   ").is_err());
+        assert!(id(&"x".repeat(256)).is_err());
+        assert!(name("Sales").is_ok());
+        assert!(name("  ").is_err() && name("a\nb").is_err() && name("").is_err());
+    }
+
+    #[test]
+    fn dates_follow_xsd_lexical_rules() {
+        assert_eq!(parse_date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert_eq!(parse_date("2024-02-29Z"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert_eq!(parse_date("2024-02-29+05:30"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert_eq!(parse_date("12026-01-01"), NaiveDate::from_ymd_opt(12026, 1, 1));
+        assert_eq!(parse_date("02026-01-01"), None);
+        for bad in ["2023-02-29", "2024-2-29", "20240229", "2024-02-29T00:00:00", "2024-02-29+5:30", "2024-13-01"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn date_times_follow_xsd_lexical_rules() {
+        let t = parse_date_time("2022-07-15T07:19:00+02:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2022-07-15T07:19:00+02:00");
+        assert_eq!(parse_date_time("2022-07-15T07:19:00.5Z").unwrap().timestamp_subsec_millis(), 500);
+        assert_eq!(parse_date_time("2022-07-15T24:00:00").unwrap().to_rfc3339(), "2022-07-16T00:00:00+00:00");
+        for bad in ["2022-07-15 07:19:00", "2022-07-15T7:19:00", "2022-07-15T07:19", "2022-07-15T07:19:00.", "2022-07-15T25:00:00"] {
+            assert_eq!(parse_date_time(bad), None, "{bad}");
+        }
+    }
+}
