@@ -3,7 +3,10 @@
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
+use std::panic::AssertUnwindSafe;
+
 use actix_web::body::MessageBody;
+use futures_util::FutureExt;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{from_fn, Next};
@@ -39,12 +42,58 @@ fn request_id_for(req: &ServiceRequest) -> String {
         .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string())
 }
 
+/// What a client gets when a handler panics: a Server fault or a problem, with the request id.
+fn panic_response(path: &str, request_id: &str) -> HttpResponse {
+    let error = crate::service::OpError::Internal("a handler panicked".into());
+    if path.starts_with("/api/v1") {
+        let body = serde_json::json!({
+            "type": "urn:lmsbridge:problem:internal", "title": error.fault_string(), "status": 500,
+            "detail": error.public_detail(), "code": "INTERNAL", "requestId": request_id,
+        });
+        HttpResponse::InternalServerError().content_type("application/problem+json").body(body.to_string())
+    } else {
+        let spelling = crate::soap::envelope::Spelling::standard(crate::soap::envelope::Version::Soap11);
+        let fault = crate::soap::fault::Fault::from(&error);
+        HttpResponse::InternalServerError().content_type("text/xml; charset=utf-8").body(fault.to_xml(spelling, request_id))
+    }
+}
+
+/// A handler that panicked, answered as a Server fault or a problem.
+#[derive(Debug)]
+struct Panicked {
+    path: String,
+    request_id: String,
+}
+
+impl std::fmt::Display for Panicked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the handler of {} panicked", self.path)
+    }
+}
+
+impl actix_web::ResponseError for Panicked {
+    fn error_response(&self) -> HttpResponse {
+        let mut response = panic_response(&self.path, &self.request_id);
+        if let Ok(value) = HeaderValue::from_str(&self.request_id) {
+            response.headers_mut().insert(REQUEST_ID, value);
+        }
+        response
+    }
+}
+
 async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let id = request_id_for(&req);
     req.extensions_mut().insert(RequestId(id.clone()));
     let (method, path) = (req.method().clone(), req.path().to_string());
     let started = Instant::now();
-    let mut response = next.call(req).await?;
+    // A panic must not take the connection down silently: it becomes a 500 with the request id.
+    let mut response = match AssertUnwindSafe(next.call(req)).catch_unwind().await {
+        Ok(response) => response?,
+        Err(_) => {
+            tracing::error!(request_id = id, %method, path, "handler panicked");
+            return Err(Panicked { path, request_id: id }.into());
+        }
+    };
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }

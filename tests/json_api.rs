@@ -61,6 +61,14 @@ async fn problems_have_the_right_status_and_name_the_field(backend: Backend) {
         (M::POST, "/api/v1/enrollments".into(), Some(&t), json_body(json!({"courseIds": [COURSE_1], "learnerIds": ["ghost"], "dueDateType": "unlimited"})), 404, "Unknown user", None),
         (M::POST, "/api/v1/enrollments".into(), Some(&t), json_body(json!({"courseIds": [COURSE_1], "learnerIds": [HQ_LEARNER], "dueDateType": "unlimited", "accessDate": "2026-01-01 10:00:00"})), 400, "Wrong parameters", Some("accessDate")),
         (M::DELETE, format!("/api/v1/departments/{DEPT_SALES}"), Some(&t), None, 409, "Department is not empty", None),
+        // Non-ASCII text where a date belongs is a type error, not a crash.
+        (M::GET, "/api/v1/results?dueDate.endDate=2020-01-01T12:34:5%C3%A9".into(), Some(&t), None, 400, "Wrong parameters", Some("dueDate.endDate")),
+        (M::GET, "/api/v1/results?accessDate.startDate=%E0%A0%80%F0%90%80%80".into(), None, None, 400, "Wrong parameters", Some("accessDate.startDate")),
+        (M::PATCH, format!("/api/v1/enrollments/{E_PLAIN}"), Some(&t), json_body(json!({"accessDate": "\u{10000}000"})), 400, "Wrong parameters", Some("accessDate")),
+        // Dates beyond the year 9999 (or a due period running past it) are refused, not stored.
+        (M::POST, "/api/v1/enrollments".into(), Some(&t), json_body(json!({"courseIds": [COURSE_1], "learnerIds": [HQ_LEARNER], "dueDateType": "due_period", "duePeriod": 876000, "accessDate": "9999-12-31T23:00:00-14:00"})), 422, "Wrong parameters", Some("accessDate")),
+        (M::POST, "/api/v1/enrollments".into(), Some(&t), json_body(json!({"courseIds": [COURSE_1], "learnerIds": [HQ_LEARNER], "dueDateType": "due_period", "duePeriod": 876000, "accessDate": "9999-01-01T00:00:00Z"})), 422, "Wrong parameters", Some("dueDate")),
+        (M::POST, "/api/v1/enrollments".into(), Some(&t), json_body(json!({"courseIds": [COURSE_1], "learnerIds": [HQ_LEARNER], "dueDateType": "due_date", "dueDate": "12345-01-01"})), 422, "Wrong parameters", Some("dueDate")),
     ];
     for (method, path, token, body, status, title, field) in cases {
         let (got, problem) = send(&app, method.clone(), &path, token, body).await;

@@ -147,14 +147,21 @@ pub enum DueRule {
 
 impl DueRule {
     /// The due date for an enrollment starting at `access` in a course whose default due period
-    /// is `course_default_hours`.
-    pub fn due_date(self, access: chrono::NaiveDateTime, course_default_hours: Option<i32>) -> Option<NaiveDate> {
-        let after = |hours: i32| (access + chrono::Duration::hours(hours as i64)).date();
+    /// is `course_default_hours`; an error when it falls outside the calendar (years 1 to 9999).
+    pub fn due_date(self, access: chrono::NaiveDateTime, course_default_hours: Option<i32>) -> Result<Option<NaiveDate>, String> {
+        let after = |hours: i32| {
+            access
+                .checked_add_signed(chrono::Duration::hours(hours as i64))
+                .map(|t| t.date())
+                .filter(|d| super::values::in_calendar(*d))
+                .ok_or_else(|| format!("{hours} hours after {} is beyond the year 9999", access.date()))
+        };
         match self {
-            DueRule::Unlimited => None,
-            DueRule::Default => course_default_hours.map(after),
-            DueRule::Date(date) => Some(date),
-            DueRule::Period(hours) => Some(after(hours)),
+            DueRule::Unlimited => Ok(None),
+            DueRule::Default => course_default_hours.map(after).transpose(),
+            DueRule::Date(date) if super::values::in_calendar(date) => Ok(Some(date)),
+            DueRule::Date(date) => Err(format!("the due date {date} is outside the years 1 to 9999")),
+            DueRule::Period(hours) => after(hours).map(Some),
         }
     }
 }
@@ -167,11 +174,16 @@ mod rule_tests {
     fn due_rules_compute_dates_from_the_access_date() {
         let access = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap().and_hms_opt(20, 0, 0).unwrap();
         let day = |d| NaiveDate::from_ymd_opt(2026, 2, d);
-        assert_eq!(DueRule::Unlimited.due_date(access, Some(24)), None);
-        assert_eq!(DueRule::Default.due_date(access, None), None);
-        assert_eq!(DueRule::Default.due_date(access, Some(48)), day(2));
-        assert_eq!(DueRule::Period(5).due_date(access, None), day(1), "20:00 + 5 h is the next day");
-        assert_eq!(DueRule::Date(day(9).unwrap()).due_date(access, Some(1)), day(9));
+        assert_eq!(DueRule::Unlimited.due_date(access, Some(24)), Ok(None));
+        assert_eq!(DueRule::Default.due_date(access, None), Ok(None));
+        assert_eq!(DueRule::Default.due_date(access, Some(48)), Ok(day(2)));
+        assert_eq!(DueRule::Period(5).due_date(access, None), Ok(day(1)), "20:00 + 5 h is the next day");
+        assert_eq!(DueRule::Date(day(9).unwrap()).due_date(access, Some(1)), Ok(day(9)));
+        let late = NaiveDate::from_ymd_opt(9999, 12, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        assert!(DueRule::Period(876_000).due_date(late, None).is_err());
+        let far = NaiveDate::from_ymd_opt(262_100, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        assert!(DueRule::Period(876_000).due_date(far, None).is_err(), "no overflow panic");
+        assert!(DueRule::Date(NaiveDate::from_ymd_opt(12_026, 1, 1).unwrap()).due_date(access, None).is_err());
     }
 
     #[test]

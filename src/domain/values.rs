@@ -82,12 +82,19 @@ fn parse_ymd(s: &str) -> Option<NaiveDate> {
 
 /// An xsd:date (a time zone, if given, is accepted and does not move the day).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    // Every valid lexical form is ASCII; checking first keeps the byte slicing below on char boundaries.
+    if !s.is_ascii() {
+        return None;
+    }
     let (date, _zone) = split_zone(s)?;
     parse_ymd(date)
 }
 
 /// An xsd:dateTime; without a time zone it is taken as UTC.
 pub fn parse_date_time(s: &str) -> Option<DateTime<FixedOffset>> {
+    if !s.is_ascii() {
+        return None;
+    }
     let (local, zone) = split_zone(s)?;
     let (date, time) = local.split_once('T')?;
     let date = parse_ymd(date)?;
@@ -120,9 +127,30 @@ pub fn parse_date_time(s: &str) -> Option<DateTime<FixedOffset>> {
     }
 }
 
+/// The calendar the store and every face can hold: years 1 to 9999 (four digits in ISO 8601).
+pub fn in_calendar(date: NaiveDate) -> bool {
+    use chrono::Datelike;
+    (1..=9999).contains(&date.year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn non_ascii_input_is_refused_not_sliced() {
+        for bad in ["\u{800}\u{10000}", "2020-01-01T12:34:5\u{e9}", "2020-01-01\u{800}\u{10000}", "\u{80}\u{80}\u{800}", "\u{10000}000"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+            assert_eq!(parse_date_time(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_calendar_has_four_digit_years() {
+        assert!(in_calendar(NaiveDate::from_ymd_opt(9999, 12, 31).unwrap()));
+        assert!(!in_calendar(NaiveDate::from_ymd_opt(10000, 1, 1).unwrap()));
+        assert!(!in_calendar(NaiveDate::from_ymd_opt(0, 1, 1).unwrap()));
+    }
 
     #[test]
     fn collapses_whitespace_like_xml_schema() {

@@ -117,8 +117,14 @@ fn check_due_after_access(due: Option<NaiveDate>, access: NaiveDateTime) -> Resu
     }
 }
 
-fn utc(t: DateTime<FixedOffset>) -> NaiveDateTime {
-    t.naive_utc()
+/// An access date in UTC, within the calendar every face can write.
+fn access_utc(t: DateTime<FixedOffset>) -> Result<NaiveDateTime, OpError> {
+    let utc = t.naive_utc();
+    if crate::domain::values::in_calendar(utc.date()) {
+        Ok(utc)
+    } else {
+        Err(OpError::invalid("accessDate", format!("the access date {t} is outside the years 1 to 9999")))
+    }
 }
 
 impl Service {
@@ -235,7 +241,7 @@ impl Service {
         }
         let rule = due_rule(request.due_date_type, request.due_date, request.due_period)?;
         let now = now();
-        let access = request.access_date.map(utc).unwrap_or(now);
+        let access = request.access_date.map(access_utc).transpose()?.unwrap_or(now);
         if let DueRule::Date(date) = rule {
             check_due_after_access(Some(date), access)?;
         }
@@ -258,7 +264,7 @@ impl Service {
         let mut rows = Vec::with_capacity(external_ids.len());
         let mut ids = external_ids.iter();
         for course in &courses {
-            let due = rule.due_date(access, course.default_due_period_hours);
+            let due = rule.due_date(access, course.default_due_period_hours).map_err(|m| OpError::invalid("dueDate", m))?;
             for (learner, _, _) in &learners {
                 rows.push(NewEnrollment {
                     tenant_id,
@@ -284,9 +290,11 @@ impl Service {
 
     pub fn change_enrollment(&self, tx: &mut Tx<'_>, principal: &Principal, change: &EnrollmentChange) -> Result<(), OpError> {
         let record = self.enrollment_in_scope(tx, principal, &change.enrollment_id)?;
-        let access = change.access_date.map(utc).unwrap_or(record.access_date);
+        let access = change.access_date.map(access_utc).transpose()?.unwrap_or(record.access_date);
         let due = match change.due_date_type {
-            Some(kind) => due_rule(kind, change.due_date, change.due_period)?.due_date(access, record.course_default_due_period_hours),
+            Some(kind) => due_rule(kind, change.due_date, change.due_period)?
+                .due_date(access, record.course_default_due_period_hours)
+                .map_err(|m| OpError::invalid("dueDate", m))?,
             None if change.due_date.is_some() || change.due_period.is_some() => {
                 return Err(OpError::invalid("dueDateType", "give dueDateType with dueDate or duePeriod"))
             }
