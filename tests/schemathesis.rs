@@ -1,0 +1,105 @@
+//! Contract fuzzing: Schemathesis reads the OpenAPI document the server serves at
+//! /api/v1/openapi.json, generates requests for every operation in it (valid and invalid ones, then
+//! stateful sequences that follow the ids responses hand out) and checks every response against the
+//! document. The run is bounded (a fixed number of examples per operation) and seeded, so CI is
+//! reproducible. Schemathesis is pinned in tests/schemathesis/requirements.txt and installed into
+//! tests/schemathesis/.venv by tests/schemathesis/install.sh, which scripts/test runs.
+//!
+//! Only checks about the server's own answers run: no server error, and status code, content type,
+//! headers and body as documented. Schemathesis's positive/negative data acceptance checks are left
+//! out on purpose: refusing schema-valid data that a business rule rejects (an unknown course, a due
+//! date before the access date) is correct here.
+
+mod common;
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{spawn_app, Backend};
+
+/// The checks run on every response.
+const CHECKS: &str =
+    "not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance";
+/// Test cases per operation and phase: enough to reach the edge cases, small enough that the whole
+/// run takes well under a minute on two cores.
+const MAX_EXAMPLES: &str = "50";
+/// Fixed, so that a run reproduces: the same requests in the same order against the same fixture.
+const SEED: &str = "20261122";
+/// A generous ceiling for the whole run; it normally takes 20 to 40 seconds.
+const RUN_TIMEOUT: Duration = Duration::from_secs(240);
+
+fn schemathesis_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemathesis")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_api_conforms_to_its_openapi_document() {
+    let program = schemathesis_dir().join(".venv/bin/schemathesis");
+    assert!(
+        program.exists(),
+        "Schemathesis is not installed ({} is missing): run scripts/test, or tests/schemathesis/install.sh, to install its pinned version",
+        program.display()
+    );
+    let app = spawn_app(Backend::Sqlite).await;
+
+    // Everything Schemathesis would keep between runs (Hypothesis's files, its crash cache) goes to a
+    // temporary directory that is removed afterwards: nothing is written into the repository, and no
+    // earlier run's state changes what this one does.
+    let work = tempfile::tempdir().expect("temporary directory");
+    let config = work.path().join("schemathesis.toml");
+    std::fs::write(&config, "[cache]\nenabled = false\n").expect("write the Schemathesis configuration");
+    let cwd = work.path().join("run");
+    std::fs::create_dir(&cwd).expect("working directory");
+    let output_path = work.path().join("output.txt");
+    let out = File::create(&output_path).expect("output file");
+    let err = out.try_clone().expect("output file");
+
+    let schema = format!("{}/api/v1/openapi.json", app.base_url);
+    let authorization = format!("Authorization: Bearer {}", app.fixture.admin_token);
+    let mut command = Command::new(&program);
+    command
+        .arg("--config-file")
+        .arg(&config)
+        .args(["run", &schema])
+        // Requests go to the spawned server only, whatever the document's `servers` may say.
+        .args(["--url", &app.base_url])
+        .args(["--header", &authorization])
+        .args(["--checks", CHECKS])
+        .args(["--max-examples", MAX_EXAMPLES, "--seed", SEED, "--workers", "1"])
+        .args(["--generation-database", "none"])
+        // The one health check that depends on the machine's speed rather than on the seed.
+        .args(["--suppress-health-check", "too_slow"])
+        .args(["--request-timeout", "10", "--output-truncate", "false", "--no-color"])
+        .current_dir(&cwd)
+        .env("HYPOTHESIS_STORAGE_DIRECTORY", work.path().join("hypothesis"))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(out))
+        .stderr(Stdio::from(err));
+    for proxy in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"] {
+        command.env_remove(proxy);
+    }
+    let mut child = command.spawn().unwrap_or_else(|e| panic!("start {}: {e}", program.display()));
+
+    // The server runs on this test's runtime: wait without blocking it.
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for schemathesis") {
+            break Some(status);
+        }
+        if started.elapsed() > RUN_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let output = std::fs::read_to_string(&output_path).unwrap_or_default();
+    match status {
+        Some(status) if status.success() => println!("{output}\nschemathesis finished in {:.1?}", started.elapsed()),
+        Some(status) => panic!("schemathesis found responses that break the OpenAPI document ({status}):\n{output}"),
+        None => panic!("schemathesis did not finish within {RUN_TIMEOUT:?}:\n{output}"),
+    }
+}
