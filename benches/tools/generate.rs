@@ -1,0 +1,253 @@
+//! Fills a database with a realistic account for the benchmarks: a department tree, users,
+//! courses and enrollments (due dates, locks, catalog enrollments, certificates, archived and
+//! deleted rows), plus the fixtures of the write workloads. Batched inserts in transactions.
+//!
+//!   cargo run --release --example bench-data -- --database-url bench.db --enrollments 1000000
+//!
+//! Prints one JSON line: the administrator token, learner ids for W1, and the W3 learners/courses.
+
+use std::io::Write;
+use std::time::Instant;
+
+use chrono::{Duration, NaiveDate};
+use clap::Parser;
+use diesel::RunQueryDsl;
+use indicatif::{ProgressBar, ProgressStyle};
+use lmsbridge::domain::Role;
+use diesel::sql_types::BigInt;
+use lmsbridge::service::auth::{digest, random_secret};
+use lmsbridge::service::{OpError, Service};
+use lmsbridge::store::courses::{self, NewCourse};
+use lmsbridge::store::departments::{self, NewDepartment};
+use lmsbridge::store::enrollments::{self, NewEnrollment};
+use lmsbridge::store::users::{self, NewUser};
+use lmsbridge::store::{auth, tenants, Db, PoolOptions, Tx};
+
+#[derive(Parser)]
+struct Args {
+    #[arg(long)]
+    database_url: String,
+    #[arg(long, default_value_t = 10_000)]
+    users: usize,
+    #[arg(long, default_value_t = 200)]
+    courses: usize,
+    #[arg(long, default_value_t = 1_000_000)]
+    enrollments: usize,
+    /// Learners with exactly five enrollments each, whom W1 asks for (new hires, say).
+    #[arg(long, default_value_t = 1_000)]
+    w1_learners: usize,
+    /// Learners and courses kept free of enrollments for the bulk-enrollment workload (W3).
+    #[arg(long, default_value_t = 1_000)]
+    w3_learners: usize,
+    #[arg(long, default_value_t = 10)]
+    w3_courses: usize,
+}
+
+/// SplitMix64: the same data on every run.
+struct Seeded(u64);
+
+impl Seeded {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let started = Instant::now();
+    let db = Db::connect(&args.database_url, &PoolOptions::default())?;
+    db.migrate()?;
+    let service = Service::new(db.clone(), 24 * 3600);
+    let now = chrono::Utc::now().naive_utc();
+    let mut rng = Seeded(42);
+
+    // Account, 10 divisions of 10 teams, courses, users: one transaction.
+    let (tenant, course_ids, learner_ids) = db.write(|tx| -> Result<_, OpError> {
+        let tenant = tenants::insert_tenant(tx, "bench", Some("https://bench.lmsbridge.test"), now)?;
+        let root = departments::insert_department(tx, &NewDepartment { tenant_id: tenant, external_id: "dept-root", parent_id: None, name: "Company", code: None, created_at: now })?;
+        let mut departments = vec![root];
+        for d in 0..10 {
+            let id = format!("dept-{d}");
+            let division = departments::insert_department(tx, &NewDepartment { tenant_id: tenant, external_id: &id, parent_id: Some(root), name: &id, code: None, created_at: now })?;
+            departments.push(division);
+            for t in 0..10 {
+                let id = format!("dept-{d}-{t}");
+                departments.push(departments::insert_department(tx, &NewDepartment { tenant_id: tenant, external_id: &id, parent_id: Some(division), name: &id, code: None, created_at: now })?);
+            }
+        }
+        let mut course_ids = Vec::new();
+        for c in 0..args.courses + args.w3_courses {
+            let id = if c < args.courses { format!("course-{c:04}") } else { format!("w3-course-{:03}", c - args.courses) };
+            course_ids.push(courses::insert_course(tx, &NewCourse {
+                tenant_id: tenant,
+                external_id: &id,
+                title: &id,
+                subtitle: None,
+                description: None,
+                content_type: "course",
+                default_due_period_hours: (c % 3 == 0).then_some(24 * 30),
+                created_at: now,
+            })?);
+        }
+        let mut learner_ids = Vec::new();
+        for u in 0..args.users + args.w3_learners + args.w1_learners {
+            let id = if u < args.users {
+                format!("learner-{u:06}")
+            } else if u < args.users + args.w3_learners {
+                format!("w3-learner-{:05}", u - args.users)
+            } else {
+                format!("w1-learner-{:05}", u - args.users - args.w3_learners)
+            };
+            let department = departments[1 + (u % (departments.len() - 1))];
+            learner_ids.push(users::insert_user(tx, &NewUser {
+                tenant_id: tenant,
+                external_id: &id,
+                department_id: department,
+                login: &id,
+                email: None,
+                first_name: None,
+                last_name: None,
+                password_hash: None,
+                role: Role::Learner.as_str(),
+                status: 1,
+                created_at: now,
+                updated_at: now,
+            }, &[])?);
+        }
+        Ok((tenant, course_ids, learner_ids))
+    })?;
+
+    // Enrollments: each learner in distinct courses, committed every 20,000 rows.
+    let per_learner = args.enrollments.div_ceil(args.users.max(1)).min(args.courses);
+    let bar = ProgressBar::new(args.enrollments as u64).with_style(
+        ProgressStyle::with_template("enrollments {bar:40} {pos}/{len} {per_sec} eta {eta}").expect("valid template"),
+    );
+    let start_day = NaiveDate::from_ymd_opt(2025, 1, 1).expect("valid date");
+    let mut made = 0usize;
+    let mut learner = 0usize;
+    while made < args.enrollments {
+        let mut external = Vec::with_capacity(20_000);
+        let mut plan = Vec::with_capacity(20_000);
+        while plan.len() < 20_000 && made + plan.len() < args.enrollments {
+            let offset = rng.below(args.courses as u64) as usize;
+            for k in 0..per_learner {
+                if plan.len() == 20_000 || made + plan.len() == args.enrollments {
+                    break;
+                }
+                let course = course_ids[(offset + k) % args.courses];
+                let access = start_day + Duration::days(rng.below(700) as i64);
+                let due = (rng.below(100) < 40).then(|| access + Duration::days(7 + rng.below(120) as i64));
+                let lock = due.is_some() && rng.below(2) == 0;
+                let lifecycle = match rng.below(100) {
+                    0..=4 => "archived",
+                    5..=6 => "deleted",
+                    _ => "active",
+                };
+                let complete = rng.below(100) < 30;
+                external.push(format!("enr-{:07}", made + plan.len()));
+                plan.push((learner_ids[learner], course, access, due, lock, (rng.below(100) < 15) as i16, lifecycle, complete));
+            }
+            learner = (learner + 1) % args.users;
+        }
+        let rows: Vec<NewEnrollment> = plan
+            .iter()
+            .zip(&external)
+            .map(|(&(learner_id, course_id, access, due, lock, group, lifecycle, complete), id)| NewEnrollment {
+                tenant_id: tenant,
+                external_id: id,
+                source: "ispring",
+                learner_id,
+                course_id,
+                access_date: access.and_hms_opt(9, 0, 0).expect("valid time"),
+                due_date: due,
+                lock_after_due_date: lock,
+                enrollment_type_group: group,
+                lifecycle,
+                completion_status: if complete { "complete" } else { "in_progress" },
+                progress: if complete { 100 } else { 40 },
+                completed_at: complete.then(|| (access + Duration::days(3)).and_hms_opt(15, 0, 0).expect("valid time")),
+                created_at: now,
+                updated_at: now,
+            })
+            .collect();
+        db.write(|tx| -> Result<(), OpError> {
+            enrollments::insert_many(tx, &rows)?;
+            Ok(())
+        })?;
+        made += rows.len();
+        bar.set_position(made as u64);
+    }
+    bar.finish();
+
+    // W1's learners: five active enrollments each.
+    let w1_first = args.users + args.w3_learners;
+    let w1_external: Vec<String> = (0..args.w1_learners * 5).map(|i| format!("enr-w1-{i:06}")).collect();
+    let w1_rows: Vec<NewEnrollment> = w1_external
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let access = start_day + Duration::days((i % 300) as i64);
+            NewEnrollment {
+                tenant_id: tenant,
+                external_id: id,
+                source: "ispring",
+                learner_id: learner_ids[w1_first + i / 5],
+                course_id: course_ids[(i / 5 + (i % 5) * 37) % args.courses],
+                access_date: access.and_hms_opt(9, 0, 0).expect("valid time"),
+                due_date: (i % 2 == 0).then(|| access + Duration::days(30)),
+                lock_after_due_date: i % 4 == 0,
+                enrollment_type_group: (i % 5 == 4) as i16,
+                lifecycle: "active",
+                completion_status: if i % 3 == 0 { "complete" } else { "in_progress" },
+                progress: if i % 3 == 0 { 100 } else { 40 },
+                completed_at: (i % 3 == 0).then(|| (access + Duration::days(3)).and_hms_opt(15, 0, 0).expect("valid time")),
+                created_at: now,
+                updated_at: now,
+            }
+        })
+        .collect();
+    db.write(|tx| -> Result<(), OpError> {
+        enrollments::insert_many(tx, &w1_rows)?;
+        Ok(())
+    })?;
+    made += w1_rows.len();
+
+    // Certificates for completed enrollments, in one statement.
+    let certificates = db.write(|tx| -> Result<usize, OpError> {
+        let sql = "INSERT INTO certificate (tenant_id, enrollment_id, external_id, issued_at, issued_offset_minutes, expires_at, expires_offset_minutes) \
+                   SELECT tenant_id, id, 'cert-' || external_id, completed_at, 60, NULL, NULL FROM enrollment \
+                   WHERE tenant_id = $1 AND completed_at IS NOT NULL";
+        Ok(match tx {
+            Tx::Sqlite(c) => diesel::sql_query(sql.replace("$1", "?")).bind::<BigInt, _>(tenant).execute(&mut **c)?,
+            Tx::Pg(c) => diesel::sql_query(sql).bind::<BigInt, _>(tenant).execute(&mut **c)?,
+        })
+    })?;
+
+    // An administrator client and a token valid for a day.
+    db.write(|tx| -> Result<(), OpError> {
+        auth::insert_client(tx, tenant, "bench-admin", &digest(&random_secret()), Role::AccountAdministrator.as_str(), &[], now)?;
+        Ok(())
+    })?;
+    let token = service.issue_token_for_client("bench-admin").map(|t| t.access_token).map_err(|e| e.to_string())?;
+
+    let summary = serde_json::json!({
+        "token": token,
+        "learners": (0..args.w1_learners).map(|u| format!("w1-learner-{u:05}")).collect::<Vec<_>>(),
+        "w3_learners": (0..args.w3_learners).map(|u| format!("w3-learner-{u:05}")).collect::<Vec<_>>(),
+        "w3_courses": (0..args.w3_courses).map(|c| format!("w3-course-{c:03}")).collect::<Vec<_>>(),
+        "enrollments": made,
+        "certificates": certificates,
+        "seconds": started.elapsed().as_secs_f64(),
+    });
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{summary}")?;
+    eprintln!("generated {made} enrollments and {certificates} certificates in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
