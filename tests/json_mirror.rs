@@ -274,12 +274,38 @@ async fn writes_leave_the_same_state(backend: Backend) {
         // SOAP answers `SuccessResult` or `{Op}Result/{id}`; JSON `{"success":true}` or `{"…Id": …}`.
         assert_eq!(soap, json, "{op}");
     }
-    // Groups need their generated id: take it from each side's own listing.
-    for app in [&soap_app, &json_app] {
-        let groups = soap::body_child(&app.soap(request("GetGroups", &t, "")).await.body);
-        let group = soap::find_text(&groups, "groupId").unwrap();
-        let reply = app.soap(request("RemoveUserFromGroups", &t, &format!("<userId>{HQ_LEARNER}</userId><groupIds><id>{group}</id></groupIds>"))).await;
-        assert_eq!(reply.status, 200);
+    // Steps naming generated ids (the new group and department): each side uses its own ids,
+    // SOAP on one account, JSON on the other.
+    let group_of = |xml: &str| soap::find_text(&soap::body_child(xml), "groupId").unwrap();
+    let legal_of = |xml: &str| {
+        let departments = soap::body_child(xml);
+        soap::children(&departments, "department")
+            .into_iter()
+            .find(|d| soap::find_text(d, "name").as_deref() == Some("Legal"))
+            .and_then(|d| soap::find_text(d, "departmentId"))
+            .unwrap()
+    };
+    let soap_group = group_of(&soap_app.soap(request("GetGroups", &t, "")).await.body);
+    let json_group = group_of(&json_app.soap(request("GetGroups", &t, "")).await.body);
+    let soap_legal = legal_of(&soap_app.soap(request("GetDepartments", &t, "")).await.body);
+    let json_legal = legal_of(&json_app.soap(request("GetDepartments", &t, "")).await.body);
+    let pairs: Vec<(Answer, Answer)> = vec![
+        (
+            via_soap(&soap_app, &t, "UpdateGroupMembers", &format!("<groupId>{soap_group}</groupId><userIds><id>{HQ_LEARNER}</id><id>{EAST_LEARNER}</id></userIds>"), None).await,
+            via_json(&json_app, &t, "PUT", &format!("/api/v1/groups/{json_group}/members"), Some(json!({"userIds": [HQ_LEARNER, EAST_LEARNER]})), None).await,
+        ),
+        (
+            via_soap(&soap_app, &t, "RemoveUserFromGroups", &format!("<userId>{HQ_LEARNER}</userId><groupIds><id>{soap_group}</id></groupIds>"), None).await,
+            via_json(&json_app, &t, "POST", &format!("/api/v1/users/{HQ_LEARNER}/remove-from-groups"), Some(json!({"groupIds": [json_group]})), None).await,
+        ),
+        (
+            via_soap(&soap_app, &t, "DeleteDepartment", &format!("<departmentId>{soap_legal}</departmentId>"), None).await,
+            via_json(&json_app, &t, "DELETE", &format!("/api/v1/departments/{json_legal}"), None, None).await,
+        ),
+    ];
+    for (soap, json) in pairs {
+        assert_eq!(soap, json);
+        assert_eq!(soap, Answer::Ok(json!({"success": "true"})));
     }
 
     // Both accounts now read the same, through either face.

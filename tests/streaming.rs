@@ -82,6 +82,13 @@ async fn a_large_account_streams_every_enrollment(backend: Backend) {
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "every enrollment once, across batch boundaries");
 
+    // The JSON mirror streams the same listing.
+    let response = app.client.get(format!("{}/api/v1/enrollments", app.base_url)).bearer_auth(&app.fixture.admin_token).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().get("content-length").is_none(), "streamed");
+    let listing: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(listing["enrollments"].as_array().unwrap().len(), EXTRA + ACTIVE.len());
+
     // Small results are sent whole, with a length.
     let response = app
         .client
