@@ -22,9 +22,11 @@ pub struct Config {
     #[arg(long, env = "LMSBRIDGE_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
 
-    /// Database connections in the pool (requests using the database at once).
-    #[arg(long, env = "LMSBRIDGE_POOL_SIZE", default_value_t = 8)]
-    pub pool_size: u32,
+    /// Database connections in the pool (requests using the database at once). Default: one per
+    /// core on SQLite (its work is CPU on this machine), four per core on PostgreSQL (whose work
+    /// waits on the network).
+    #[arg(long, env = "LMSBRIDGE_POOL_SIZE")]
+    pub pool_size: Option<u32>,
 
     /// How long a request waits for a database connection before it fails, in milliseconds.
     #[arg(long, env = "LMSBRIDGE_POOL_WAIT_MS", default_value_t = 5000)]
@@ -86,8 +88,12 @@ impl Default for Config {
 }
 
 impl Config {
-    pub fn pool(&self) -> PoolOptions {
-        PoolOptions { size: self.pool_size.max(1), wait: Duration::from_millis(self.pool_wait_ms) }
+    /// Pool settings for the database at `url`.
+    pub fn pool(&self, url: &str) -> PoolOptions {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
+        let per_core = if url.starts_with("postgres") { 4 } else { 1 };
+        let size = self.pool_size.unwrap_or((cores * per_core).max(2)).max(1);
+        PoolOptions { size, wait: Duration::from_millis(self.pool_wait_ms) }
     }
 
     pub fn limits(&self) -> Limits {

@@ -168,7 +168,7 @@ fn load(tx: &mut Tx<'_>) -> Result<Summary, OpError> {
     let mut courses = Vec::new();
     for title in COURSES {
         let external_id = rng.uuid();
-        let default_due = rng.chance(50).then(|| 24 * 30);
+        let default_due = rng.chance(50).then_some(24 * 30);
         courses.push(courses::insert_course(
             tx,
             &NewCourse {

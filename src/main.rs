@@ -85,7 +85,7 @@ enum TokenAction {
 }
 
 fn open(database_url: &str, config: &Config) -> Result<Service, String> {
-    let db = Db::connect(database_url, &config.pool()).map_err(|e| e.to_string())?;
+    let db = Db::connect(database_url, &config.pool(database_url)).map_err(|e| e.to_string())?;
     let applied = db.migrate().map_err(|e| format!("{e} (database: {database_url})"))?;
     for name in applied {
         tracing::info!(migration = name, "applied migration");
@@ -105,7 +105,7 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve { config, demo } => serve(&url, config, demo),
         Command::Migrate => {
-            let db = Db::connect(&url, &Config::default().pool()).map_err(|e| e.to_string())?;
+            let db = Db::connect(&url, &Config::default().pool(&url)).map_err(|e| e.to_string())?;
             let applied = db.migrate().map_err(|e| e.to_string())?;
             println!("{} migration(s) applied to {} database {url}", applied.len(), db.backend());
             Ok(())

@@ -35,7 +35,9 @@ async fn problems_have_the_right_status_and_name_the_field(backend: Backend) {
     let app = spawn_app_with(backend, |c| c.max_body_bytes = 16 * 1024).await;
     let t = app.fixture.admin_token.clone();
     use reqwest::Method as M;
-    let cases: Vec<(M, String, Option<&str>, Option<(&str, String)>, u16, &str, Option<&str>)> = vec![
+    // (method, path, token, body, status, title, field)
+    type Case<'a> = (M, String, Option<&'a str>, Option<(&'a str, String)>, u16, &'a str, Option<&'a str>);
+    let cases: Vec<Case> = vec![
         (M::GET, "/api/v1/enrollments".into(), None, None, 401, "Authorization failed", None),
         (M::GET, "/api/v1/enrollments".into(), Some("bad-token"), None, 401, "Authorization failed", None),
         (M::GET, "/api/v1/enrollments".into(), Some(&app.fixture.expired_token), None, 401, "Authorization failed", None),

@@ -111,7 +111,6 @@ async fn due_date_types_follow_their_rules(backend: Backend) {
         let f = fault(&app, t, "EnrollLearnersInCourses", &enroll(COURSE_1, HQ_LEARNER, due)).await;
         assert_eq!((f.string.as_str(), f.detail_code.as_str(), f.path.as_deref()), ("Wrong parameters", "VALUE", Some(field)), "{due}: {}", f.message);
     }
-    assert!(!active_ids(&app, &[HQ_LEARNER]).await.iter().any(|id| id.starts_with("enr-") && false));
 }
 
 async fn enrolling_is_all_or_nothing(backend: Backend) {
@@ -187,7 +186,7 @@ async fn users_are_managed_end_to_end(backend: Backend) {
     for (field, value) in [("login", "new.user"), ("email", "new@acme.example.test"), ("firstName", "Nia"), ("departmentId", DEPT_EAST), ("status", "1"), ("role", "learner")] {
         assert_eq!(find_text(&profile, field).as_deref(), Some(value), "{field}");
     }
-    assert_eq!(all_texts(&children(&children(&profile, "userProfile")[0], "groups")[0], "id"), [group.clone()]);
+    assert_eq!(all_texts(children(children(&profile, "userProfile")[0], "groups")[0], "id"), [group.clone()]);
 
     let f = fault(&app, t, "AddUser", &format!("<login>new.user</login><departmentId>{DEPT_HQ}</departmentId>")).await;
     assert_eq!(f.string, "User with the same login is already registered.");

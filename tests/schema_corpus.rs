@@ -82,7 +82,7 @@ fn xmllint(file: &Path) -> Result<(Verdict, String), String> {
 
 /// What the file name (`NNN-<operation>-<valid|invalid>-<what>.xml`) says xmllint concludes.
 fn labelled(name: &str) -> Option<Verdict> {
-    match name.splitn(4, '-').nth(2) {
+    match name.split('-').nth(2) {
         Some("valid") => Some(Verdict::Accepted),
         Some("invalid") => Some(Verdict::Rejected),
         _ => None,

@@ -30,7 +30,7 @@ const JSON: &str = "application/json";
 #[derive(Debug)]
 pub struct Rejection {
     status: StatusCode,
-    problem: Problem,
+    problem: Box<Problem>,
 }
 
 impl fmt::Display for Rejection {
@@ -97,7 +97,7 @@ pub fn reject(req: &HttpRequest, error: OpError) -> Rejection {
     let code = code_of(&error);
     Rejection {
         status,
-        problem: Problem {
+        problem: Box::new(Problem {
             problem_type: format!("urn:lmsbridge:problem:{}", code.to_ascii_lowercase().replace('_', "-")),
             title: error.fault_string().to_string(),
             status: status.as_u16(),
@@ -105,7 +105,7 @@ pub fn reject(req: &HttpRequest, error: OpError) -> Rejection {
             code: code.to_string(),
             field,
             request_id: request_id(req),
-        },
+        }),
     }
 }
 
@@ -113,7 +113,7 @@ pub fn reject(req: &HttpRequest, error: OpError) -> Rejection {
 fn reject_http(req: &HttpRequest, status: StatusCode, code: &str, detail: String) -> Rejection {
     Rejection {
         status,
-        problem: Problem {
+        problem: Box::new(Problem {
             problem_type: format!("urn:lmsbridge:problem:{}", code.to_ascii_lowercase().replace('_', "-")),
             title: "Wrong parameters".into(),
             status: status.as_u16(),
@@ -121,7 +121,7 @@ fn reject_http(req: &HttpRequest, status: StatusCode, code: &str, detail: String
             code: code.into(),
             field: None,
             request_id: request_id(req),
-        },
+        }),
     }
 }
 

@@ -101,15 +101,22 @@ impl Service {
     pub fn authenticate(&self, tx: &mut Tx<'_>, credentials: &Credentials) -> Result<Principal, OpError> {
         match credentials {
             Credentials::Token(token) => {
-                let (client, expires_at) = auth::find_token(tx, &digest(token))?
+                let token_digest = digest(token);
+                let now = now();
+                if let Some(principal) = self.tokens.get(&token_digest, now) {
+                    return Ok(principal);
+                }
+                let (client, expires_at) = auth::find_token(tx, &token_digest)?
                     .ok_or_else(|| OpError::AuthorizationFailed("the token is not valid; request one from POST /api/v3/token".into()))?;
-                if expires_at <= now() {
+                if expires_at <= now {
                     return Err(OpError::AuthorizationFailed("the token has expired; request a new one from POST /api/v3/token".into()));
                 }
                 let role = client.role.parse::<Role>().map_err(OpError::Internal)?;
                 let managed_departments =
                     if role.is_department_scoped() { auth::client_departments(tx, client.id)? } else { Vec::new() };
-                Ok(Principal { tenant_id: client.tenant_id, role, managed_departments, subject: client.client_id })
+                let principal = Principal { tenant_id: client.tenant_id, role, managed_departments, subject: client.client_id };
+                self.tokens.put(token_digest, principal.clone(), expires_at, now);
+                Ok(principal)
             }
             Credentials::Password { account_url, login, password } => {
                 let refused = || OpError::AuthorizationFailed("unknown account URL, login or password".into());
@@ -123,6 +130,35 @@ impl Service {
                 Ok(Principal { tenant_id, role, managed_departments, subject: user.login })
             }
         }
+    }
+}
+
+/// Recently seen tokens, so a busy client costs no token lookup per request. An entry lives at most
+/// [`TokenCache::FRESH`], and never past its token's expiry: what changes in the database (a
+/// client's departments) is seen within that time. Only valid tokens are kept.
+#[derive(Default)]
+pub struct TokenCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (Principal, chrono::NaiveDateTime)>>,
+}
+
+impl TokenCache {
+    const FRESH: Duration = Duration::seconds(5);
+    const MAX_ENTRIES: usize = 10_000;
+
+    fn get(&self, token_digest: &str, now: chrono::NaiveDateTime) -> Option<Principal> {
+        let entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        entries.get(token_digest).filter(|(_, until)| *until > now).map(|(principal, _)| principal.clone())
+    }
+
+    fn put(&self, token_digest: String, principal: Principal, expires_at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) {
+        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if entries.len() >= Self::MAX_ENTRIES {
+            entries.retain(|_, (_, until)| *until > now);
+            if entries.len() >= Self::MAX_ENTRIES {
+                entries.clear();
+            }
+        }
+        entries.insert(token_digest, (principal, expires_at.min(now + Self::FRESH)));
     }
 }
 

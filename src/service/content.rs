@@ -3,7 +3,7 @@
 use chrono::{DateTime, FixedOffset};
 
 use super::enrollments::{learners_in_scope, non_empty};
-use super::paging::{page_of, Page, PageRequest};
+use super::paging::{for_each_batch, page_of, Page, PageRequest};
 use super::scope::Scope;
 use super::users::department_in_scope;
 use super::{require_administrator, OpError, Service};
@@ -11,8 +11,6 @@ use crate::domain::{ContentItemView, FinalStatusView, LearnerResultView, Princip
 use crate::store::courses::{self, CourseRow};
 use crate::store::enrollments::{self, ResultsFilter};
 use crate::store::Tx;
-
-const BATCH: i64 = 1_000;
 
 /// An inclusive time range; either end may be open.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -73,19 +71,8 @@ struct ResolvedResults {
 impl Service {
     pub fn get_content(&self, tx: &mut Tx<'_>, principal: &Principal, emit: &mut dyn FnMut(&ContentItemView) -> Result<(), OpError>) -> Result<(), OpError> {
         require_administrator(principal)?;
-        let mut after = 0;
-        loop {
-            let rows = courses::page(tx, principal.tenant_id, after, BATCH)?;
-            let last = rows.last().map(|r| r.id);
-            let full = rows.len() as i64 == BATCH;
-            for row in rows {
-                emit(&view(row))?;
-            }
-            match last {
-                Some(id) if full => after = id,
-                _ => return Ok(()),
-            }
-        }
+        let tenant_id = principal.tenant_id;
+        for_each_batch(|after, n| Ok(courses::page(tx, tenant_id, after, n)?.into_iter().map(|r| (r.id, view(r))).collect()), emit)
     }
 
     pub fn list_content(&self, tx: &mut Tx<'_>, principal: &Principal, page: &PageRequest) -> Result<Page<ContentItemView>, OpError> {
@@ -113,16 +100,14 @@ impl Service {
             ..ResultsFilter::default()
         };
         let mut statuses = Vec::new();
-        let mut after = 0;
-        loop {
-            let page = enrollments::results_page(tx, &filter, after, BATCH)?;
-            let full = page.len() as i64 == BATCH;
-            after = page.last().map_or(after, |(id, _)| *id);
-            statuses.extend(page.into_iter().map(|(_, r)| FinalStatusView { user_id: r.user_id, status: r.completion_status, progress: r.progress }));
-            if !full {
-                return Ok(statuses);
-            }
-        }
+        for_each_batch(
+            |after, n| Ok(enrollments::results_page(tx, &filter, after, n)?),
+            &mut |r: &LearnerResultView| {
+                statuses.push(FinalStatusView { user_id: r.user_id.clone(), status: r.completion_status.clone(), progress: r.progress });
+                Ok(())
+            },
+        )?;
+        Ok(statuses)
     }
 
     fn resolve_results(&self, tx: &mut Tx<'_>, principal: &Principal, q: &ResultsQuery) -> Result<Option<ResolvedResults>, OpError> {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 
-use super::paging::{page_of, Page, PageRequest};
+use super::paging::{for_each_batch, page_of, Page, PageRequest};
 use super::scope::Scope;
 use super::{now, require_administrator, OpError, ProblemKind, Service};
 use crate::domain::{DueDateType, DueRule, EnrollmentTypeGroup, EnrollmentView, Lifecycle, Principal};
@@ -14,8 +14,6 @@ use crate::store::{users, Tx};
 pub const MAX_FILTER_IDS: usize = 10_000;
 /// Most enrollments (courses × learners) one EnrollLearnersInCourses call may create.
 pub const MAX_ENROLL_PAIRS: usize = 100_000;
-/// Rows fetched per round trip while streaming a listing.
-const BATCH: i64 = 1_000;
 
 /// `getEnrollments` filters: external course and learner ids. `None` (or an empty list) means
 /// "no filter"; ids that name nothing in the account match nothing.
@@ -160,19 +158,17 @@ impl Service {
         query: &EnrollmentQuery,
         emit: &mut dyn FnMut(&EnrollmentView) -> Result<(), OpError>,
     ) -> Result<(), OpError> {
+        // One learner, whole account: one query of fixed shape, no lookups before it.
+        if let (Some([learner]), None | Some([])) = (query.learner_ids.as_deref(), query.course_ids.as_deref())
+            && principal.role.may_administer()
+            && !principal.role.is_department_scoped()
+        {
+            let tenant_id = principal.tenant_id;
+            return for_each_batch(|after, n| Ok(enrollments::active_page_of_learner(tx, tenant_id, learner, after, n)?), emit);
+        }
         let Some(resolved) = self.resolve_query(tx, principal, query)? else { return Ok(()) };
         let filter = resolved.filter();
-        let mut after = 0;
-        loop {
-            let page = enrollments::active_page(tx, &filter, after, BATCH)?;
-            for (_, view) in &page {
-                emit(view)?;
-            }
-            match page.last() {
-                Some((id, _)) if page.len() as i64 == BATCH => after = *id,
-                _ => return Ok(()),
-            }
-        }
+        for_each_batch(|after, n| Ok(enrollments::active_page(tx, &filter, after, n)?), emit)
     }
 
     /// One page of what `get_enrollments` returns.

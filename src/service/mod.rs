@@ -32,11 +32,12 @@ use crate::store::Db;
 pub struct Service {
     db: Db,
     token_ttl_secs: i64,
+    tokens: std::sync::Arc<auth::TokenCache>,
 }
 
 impl Service {
     pub fn new(db: Db, token_ttl_secs: i64) -> Self {
-        Service { db, token_ttl_secs }
+        Service { db, token_ttl_secs, tokens: Default::default() }
     }
 
     pub fn db(&self) -> &Db {

@@ -49,6 +49,28 @@ fn decode(token: &str) -> Option<i64> {
     (key >= 0).then_some(key)
 }
 
+/// Rows fetched per round trip while streaming a whole listing.
+pub(crate) const BATCH: i64 = 1_000;
+
+/// Streams a whole keyed listing: fetches batches of [`BATCH`] rows after the last key seen and
+/// hands every item to `emit`, until a short batch ends it.
+pub(crate) fn for_each_batch<T>(
+    mut fetch: impl FnMut(i64, i64) -> Result<Vec<(i64, T)>, OpError>,
+    emit: &mut dyn FnMut(&T) -> Result<(), OpError>,
+) -> Result<(), OpError> {
+    let mut after = 0;
+    loop {
+        let batch = fetch(after, BATCH)?;
+        for (_, item) in &batch {
+            emit(item)?;
+        }
+        match batch.last() {
+            Some((key, _)) if batch.len() as i64 == BATCH => after = *key,
+            _ => return Ok(()),
+        }
+    }
+}
+
 /// Cuts rows fetched with `size + 1` to a page; the extra row only tells that more exist.
 pub(crate) fn page_of<T>(mut rows: Vec<(i64, T)>, size: i64) -> Page<T> {
     let more = rows.len() as i64 > size;

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::auth::hash_password;
 use super::enrollments::non_empty;
-use super::paging::{page_of, Page, PageRequest};
+use super::paging::{for_each_batch, page_of, Page, PageRequest};
 use super::scope::Scope;
 use super::{now, require_administrator, OpError, Service};
 use crate::domain::people::check_password;
@@ -12,8 +12,6 @@ use crate::domain::{Lifecycle, Principal, Role, UserProfileView, UserStatus};
 use crate::store::departments::{self};
 use crate::store::users::{self, NewUser, UserChanges, UserFilter, UserRow};
 use crate::store::{enrollments, groups, Tx};
-
-const BATCH: i64 = 1_000;
 
 /// `getUsers`/`listUsers` filters (external ids).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -187,17 +185,7 @@ impl Service {
         emit: &mut dyn FnMut(&UserProfileView) -> Result<(), OpError>,
     ) -> Result<(), OpError> {
         let resolved = self.resolve_users(tx, principal, query)?;
-        let mut after = 0;
-        loop {
-            let page = self.user_page(tx, &resolved, after, BATCH)?;
-            for (_, profile) in &page {
-                emit(profile)?;
-            }
-            match page.last() {
-                Some((id, _)) if page.len() as i64 == BATCH => after = *id,
-                _ => return Ok(()),
-            }
-        }
+        for_each_batch(|after, n| self.user_page(tx, &resolved, after, n), emit)
     }
 
     pub fn list_users(&self, tx: &mut Tx<'_>, principal: &Principal, query: &UserQuery, page: &PageRequest) -> Result<Page<UserProfileView>, OpError> {

@@ -89,7 +89,10 @@ fn role(seq: &mut Seq<'_>) -> Result<Option<Role>> {
     seq.optional("role").map(|f| f.field().enumeration(ROLES)).transpose()
 }
 
-fn due_fields(seq: &mut Seq<'_>, type_required: bool) -> Result<(Option<DueDateType>, Option<chrono::NaiveDate>, Option<i32>, Option<bool>)> {
+/// `dueDateType`, `dueDate`, `duePeriod`, `lockAfterDueDate`.
+type DueFields = (Option<DueDateType>, Option<chrono::NaiveDate>, Option<i32>, Option<bool>);
+
+fn due_fields(seq: &mut Seq<'_>, type_required: bool) -> Result<DueFields> {
     let due_type = if type_required {
         Some(seq.required("dueDateType")?.field().enumeration(DUE_DATE_TYPES)?)
     } else {

@@ -124,7 +124,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) 
     adjust(&mut config);
     let service = {
         let url = url.clone();
-        let pool = config.pool();
+        let pool = config.pool(&url);
         let ttl = config.token_ttl_secs;
         tokio::task::spawn_blocking(move || {
             let db = Db::connect(&url, &pool).expect("open test database");
