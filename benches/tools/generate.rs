@@ -230,6 +230,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
     })?;
 
+    // Fresh planner statistics, as a running database would have them (autovacuum, ANALYZE).
+    db.write(|tx| -> Result<(), OpError> {
+        match tx {
+            Tx::Sqlite(c) => diesel::sql_query("ANALYZE").execute(&mut **c)?,
+            Tx::Pg(c) => diesel::sql_query("ANALYZE").execute(&mut **c)?,
+        };
+        Ok(())
+    })?;
+
     // An administrator client and a token valid for a day.
     db.write(|tx| -> Result<(), OpError> {
         auth::insert_client(tx, tenant, "bench-admin", &digest(&random_secret()), Role::AccountAdministrator.as_str(), &[], now)?;

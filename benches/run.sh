@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Runs every benchmark of lmsbridge and writes target/bench/results.md:
+#   W1  GetEnrollments for one learner (5 rows), 64 keep-alive connections, wrk, DURATION seconds
+#       - against lmsbridge on SQLite and on PostgreSQL,
+#       - against a minimal actix server answering the same bytes (the ceiling of this machine),
+#       - against a node-soap server serving the same WSDL from an in-memory copy of the rows (the peer);
+#   W2  GetEnrollments for the whole account (1M and 100k): time to first byte, total, MB/s, peak RSS;
+#   W3  EnrollLearnersInCourses, 1,000 learners x 10 courses in one call;
+#   W4  ListEnrollments through every row, pageSize 1000;
+#   and the criterion benchmarks of request decoding and response encoding.
+# Environment: ENROLLMENTS (default 1000000), SMALL (100000), DURATION (20), LMSBRIDGE_BENCH_PG (admin URL
+# of a PostgreSQL server; default postgres://postgres@127.0.0.1/postgres). Needs wrk, node, python3, curl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+ENROLLMENTS=${ENROLLMENTS:-1000000}
+SMALL=${SMALL:-100000}
+DURATION=${DURATION:-20}
+PG_ADMIN=${LMSBRIDGE_BENCH_PG:-postgres://postgres@127.0.0.1/postgres}
+OUT=$ROOT/target/bench
+mkdir -p "$OUT"
+RESULTS=$OUT/results.md
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
+npm ci --prefix benches/peer --no-audit --no-fund --loglevel=error >/dev/null
+cargo build --release --bins --examples -q
+BIN=$ROOT/target/release/lmsbridge
+GEN=$ROOT/target/release/examples/bench-data
+CEILING=$ROOT/target/release/examples/bench-ceiling
+
+soap() { # soap PORT BODY-FILE -> curl timing line: first_byte total bytes
+  curl -s -o /dev/null -w '%{time_starttransfer} %{time_total} %{size_download}\n' \
+    -H 'Content-Type: text/xml; charset=utf-8' --data-binary @"$2" "http://127.0.0.1:$1/api/v2/soap/2.0"
+}
+wait_for() { for _ in $(seq 1 100); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
+serve() { # serve URL PORT -> pid
+  LMSBRIDGE_LOG=warn "$BIN" --database-url "$1" serve --bind "127.0.0.1:$2" >"$OUT/serve-$2.log" 2>&1 &
+  PIDS+=($!)
+  wait_for "http://127.0.0.1:$2/readyz"
+  SERVER=$!
+}
+peak_rss_mib() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+w1() { TOKEN=$TOKEN LEARNERS=$OUT/learners.txt wrk -t2 -c64 -d"${DURATION}s" -s benches/w1.lua "http://127.0.0.1:$1/api/v2/soap/2.0" | grep '^W1'; }
+envelope() { printf '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://ispringlearn.com/go/services/api/soap"><soap:Body>%s</soap:Body></soap:Envelope>' "$1"; }
+database() { # database NAME BACKEND -> URL (fresh)
+  if [ "$2" = sqlite ]; then rm -f "$OUT/$1.db" "$OUT/$1.db-wal" "$OUT/$1.db-shm"; echo "$OUT/$1.db"
+  else psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null; echo "${PG_ADMIN%/*}/$1"; fi
+}
+w2() { # w2 URL PORT LABEL
+  serve "$1" "$2"
+  envelope "<GetEnrollmentsRequest><credentials><token>$(cat "$3.token")</token></credentials></GetEnrollmentsRequest>" > "$OUT/w2.xml"
+  read -r first total bytes < <(soap "$2" "$OUT/w2.xml")
+  echo "| W2 whole account | $4 | first byte $(awk -v t="$first" 'BEGIN{printf "%.3f", t}') s, total $(awk -v t="$total" 'BEGIN{printf "%.2f", t}') s, $(awk -v b="$bytes" -v t="$total" 'BEGIN{printf "%.0f MB at %.0f MB/s", b/1e6, b/1e6/t}') | peak RSS $(peak_rss_mib "$SERVER") MiB |" >> "$RESULTS"
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+}
+
+echo "# lmsbridge benchmarks ($(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo))" > "$RESULTS"
+echo >> "$RESULTS"
+echo "| workload | backend | result | notes |" >> "$RESULTS"
+echo "|---|---|---|---|" >> "$RESULTS"
+
+PORT=18600
+for BACKEND in sqlite postgres; do
+  PORT=$((PORT + 10))
+  URL=$(database lmsbridge_bench "$BACKEND")
+  echo "== $BACKEND: generating $ENROLLMENTS enrollments"
+  "$GEN" --database-url "$URL" --enrollments "$ENROLLMENTS" > "$OUT/$BACKEND.json"
+  python3 - "$OUT/$BACKEND.json" "$OUT" "$BACKEND" <<'PY'
+import json, sys
+summary = json.load(open(sys.argv[1]))
+out, backend = sys.argv[2], sys.argv[3]
+open(f"{out}/learners.txt", "w").write("\n".join(summary["learners"]) + "\n")
+open(f"{out}/{backend}.token", "w").write(summary["token"])
+learners = "".join(f"<id>{l}</id>" for l in summary["w3_learners"])
+courses = "".join(f"<id>{c}</id>" for c in summary["w3_courses"])
+open(f"{out}/w3.inner", "w").write(f"<courseIds>{courses}</courseIds><learnerIds>{learners}</learnerIds><dueDateType>due_period</dueDateType><duePeriod>720</duePeriod>")
+print(f"generated {summary['enrollments']} enrollments in {summary['seconds']:.1f} s")
+PY
+  TOKEN=$(cat "$OUT/$BACKEND.token")
+  echo "| data generation | $BACKEND | $ENROLLMENTS enrollments in $(python3 -c "import json;print(round(json.load(open('$OUT/$BACKEND.json'))['seconds'],1))") s | batched inserts in transactions |" >> "$RESULTS"
+
+  echo "== $BACKEND: W2 whole account"
+  w2 "$URL" "$PORT" "$OUT/$BACKEND" "$BACKEND, $ENROLLMENTS"
+
+  serve "$URL" "$PORT"
+  MAIN=$SERVER
+  echo "== $BACKEND: W1"
+  read -r _ _ rps _ p50 _ p99 _ errors < <(w1 "$PORT")
+  echo "| W1 one learner | $BACKEND | $rps requests/s, p50 $p50 ms, p99 $p99 ms | $errors non-200 |" >> "$RESULTS"
+  eval "W1_$BACKEND=$rps"
+  echo "== $BACKEND: W4 paging"
+  read -r _ _ pages _ rows _ seconds < <(python3 benches/w4.py "http://127.0.0.1:$PORT/api/v2/soap/2.0" "$TOKEN")
+  echo "| W4 ListEnrollments, pageSize 1000 | $BACKEND | $rows rows in $pages pages, $seconds s | $(awk -v r="$rows" -v s="$seconds" 'BEGIN{printf "%.0f rows/s", r/s}') |" >> "$RESULTS"
+  echo "== $BACKEND: W3 bulk enrollment"
+  envelope "<EnrollLearnersInCoursesRequest><credentials><token>$TOKEN</token></credentials>$(cat "$OUT/w3.inner")</EnrollLearnersInCoursesRequest>" > "$OUT/w3.xml"
+  read -r _ total _ < <(soap "$PORT" "$OUT/w3.xml")
+  echo "| W3 1,000 learners x 10 courses | $BACKEND | 10,000 enrollments in $(awk -v t="$total" 'BEGIN{printf "%.2f", t}') s | $(awk -v t="$total" 'BEGIN{printf "%.0f enrollments/s", 10000/t}'), one transaction |" >> "$RESULTS"
+
+  if [ "$BACKEND" = sqlite ]; then
+    # The ceiling and the peer answer the same request with the same bytes, from the same rows.
+    envelope "<GetEnrollmentsRequest><credentials><token>$TOKEN</token></credentials><learnerIds><id>$(head -1 "$OUT/learners.txt")</id></learnerIds></GetEnrollmentsRequest>" > "$OUT/w1.xml"
+    curl -s -H 'Content-Type: text/xml' --data-binary @"$OUT/w1.xml" "http://127.0.0.1:$PORT/api/v2/soap/2.0" > "$OUT/w1-response.xml"
+    curl -s "http://127.0.0.1:$PORT/api/v2/soap/2.0?wsdl" > "$OUT/peer.wsdl"
+    echo "== exporting the rows for the peer"
+    curl -s "http://127.0.0.1:$PORT/api/v1/enrollments" -H "Authorization: Bearer $TOKEN" > "$OUT/peer-data.json"
+  fi
+  kill "$MAIN"; wait "$MAIN" 2>/dev/null || true
+
+  SMALL_URL=$(database lmsbridge_bench_small "$BACKEND")
+  "$GEN" --database-url "$SMALL_URL" --enrollments "$SMALL" --users 1000 > "$OUT/$BACKEND-small.json"
+  python3 -c "import json;open('$OUT/$BACKEND-small.token','w').write(json.load(open('$OUT/$BACKEND-small.json'))['token'])"
+  w2 "$SMALL_URL" "$((PORT + 1))" "$OUT/$BACKEND-small" "$BACKEND, $SMALL"
+done
+
+echo "== ceiling"
+"$CEILING" --bind 127.0.0.1:18700 --body "$OUT/w1-response.xml" >"$OUT/ceiling.log" 2>&1 &
+PIDS+=($!); CEILING_PID=$!
+sleep 1
+TOKEN=$(cat "$OUT/sqlite.token")
+read -r _ _ ceiling _ p50 _ p99 _ _ < <(w1 18700)
+echo "| W1 ceiling (fixed answer, actix) | - | $ceiling requests/s, p50 $p50 ms, p99 $p99 ms | $(wc -c < "$OUT/w1-response.xml") bytes a response |" >> "$RESULTS"
+kill "$CEILING_PID"
+
+echo "== node-soap peer (loading the rows)"
+node benches/peer/server.js --port 18701 --wsdl "$OUT/peer.wsdl" --data "$OUT/peer-data.json" --token "$TOKEN" >"$OUT/peer.log" 2>"$OUT/peer.err" &
+PIDS+=($!); PEER_PID=$!
+for _ in $(seq 1 600); do grep -q "peer listening" "$OUT/peer.log" 2>/dev/null && break; sleep 0.2; done
+read -r _ _ peer _ p50 _ p99 _ _ < <(w1 18701)
+echo "| W1 peer (node-soap, in memory) | - | $peer requests/s, p50 $p50 ms, p99 $p99 ms | peak RSS $(peak_rss_mib "$PEER_PID") MiB |" >> "$RESULTS"
+kill "$PEER_PID"
+
+{
+  echo
+  echo "W1 on SQLite: $(awk -v a="$W1_sqlite" -v b="$ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of the ceiling, $(awk -v a="$W1_sqlite" -v b="$peer" 'BEGIN{printf "%.1f", a/b}') x the peer."
+  echo "W1 on PostgreSQL: $(awk -v a="$W1_postgres" -v b="$ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of the ceiling, $(awk -v a="$W1_postgres" -v b="$peer" 'BEGIN{printf "%.1f", a/b}') x the peer."
+  echo
+  echo "Request decoding and response encoding alone (criterion, median throughput):"
+  echo
+} >> "$RESULTS"
+cargo bench -q --bench codec -- --warm-up-time 1 --measurement-time 3 2>/dev/null | awk '
+  /^[a-zA-Z].*\// { name = $0 }
+  /thrpt:/ && name != "" { gsub(/[\[\]]/, ""); printf "- %s: %s %s\n", name, $4, $5; name = "" }' >> "$RESULTS"
+echo
+cat "$RESULTS"
