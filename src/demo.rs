@@ -37,11 +37,11 @@ pub struct Summary {
     pub client_secrets: Vec<(String, String)>,
 }
 
-/// A small deterministic generator (SplitMix64): demo data must not change between runs.
-struct Seeded(u64);
+/// A small deterministic generator (SplitMix64): demo and benchmark data must not change between runs.
+pub struct Seeded(pub u64);
 
 impl Seeded {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -49,7 +49,7 @@ impl Seeded {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 

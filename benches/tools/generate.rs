@@ -13,6 +13,7 @@ use chrono::{Duration, NaiveDate};
 use clap::Parser;
 use diesel::RunQueryDsl;
 use indicatif::{ProgressBar, ProgressStyle};
+use lmsbridge::demo::Seeded;
 use lmsbridge::domain::Role;
 use diesel::sql_types::BigInt;
 use lmsbridge::service::auth::{digest, random_secret};
@@ -41,22 +42,6 @@ struct Args {
     w3_learners: usize,
     #[arg(long, default_value_t = 10)]
     w3_courses: usize,
-}
-
-/// SplitMix64: the same data on every run.
-struct Seeded(u64);
-
-impl Seeded {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

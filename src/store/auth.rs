@@ -6,7 +6,8 @@ use diesel::prelude::*;
 use super::schema::{access_token, api_client, api_client_department};
 use super::{on_conn, Tx};
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = api_client)]
 pub struct ClientRow {
     pub id: i64,
     pub tenant_id: i64,
@@ -14,21 +15,6 @@ pub struct ClientRow {
     pub secret_hash: String,
     pub role: String,
 }
-
-type ClientColumns = (
-    api_client::id,
-    api_client::tenant_id,
-    api_client::client_id,
-    api_client::secret_hash,
-    api_client::role,
-);
-const CLIENT_COLUMNS: ClientColumns = (
-    api_client::id,
-    api_client::tenant_id,
-    api_client::client_id,
-    api_client::secret_hash,
-    api_client::role,
-);
 
 pub fn insert_client(
     tx: &mut Tx<'_>,
@@ -65,7 +51,7 @@ pub fn insert_client(
 pub fn find_client(tx: &mut Tx<'_>, client_id: &str) -> QueryResult<Option<ClientRow>> {
     on_conn!(tx, |c| api_client::table
         .filter(api_client::client_id.eq(client_id))
-        .select(CLIENT_COLUMNS)
+        .select(ClientRow::as_select())
         .first(c)
         .optional())
 }
@@ -109,7 +95,7 @@ pub fn find_token(tx: &mut Tx<'_>, token_hash: &str) -> QueryResult<Option<(Clie
     on_conn!(tx, |c| access_token::table
         .inner_join(api_client::table)
         .filter(access_token::token_hash.eq(token_hash))
-        .select((CLIENT_COLUMNS, access_token::expires_at))
+        .select((ClientRow::as_select(), access_token::expires_at))
         .first(c)
         .optional())
 }

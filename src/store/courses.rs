@@ -36,7 +36,8 @@ pub fn courses_by_external_ids(
         .load(c))
 }
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = course)]
 pub struct CourseRow {
     pub id: i64,
     pub external_id: String,
@@ -48,27 +49,6 @@ pub struct CourseRow {
     pub created_at: NaiveDateTime,
 }
 
-type Columns = (
-    course::id,
-    course::external_id,
-    course::title,
-    course::subtitle,
-    course::description,
-    course::content_type,
-    course::default_due_period_hours,
-    course::created_at,
-);
-const COLUMNS: Columns = (
-    course::id,
-    course::external_id,
-    course::title,
-    course::subtitle,
-    course::description,
-    course::content_type,
-    course::default_due_period_hours,
-    course::created_at,
-);
-
 /// Up to `limit` of the tenant's courses with an id above `after`, in id order.
 pub fn page(tx: &mut Tx<'_>, tenant_id: i64, after: i64, limit: i64) -> QueryResult<Vec<CourseRow>> {
     on_conn!(tx, |c| course::table
@@ -76,7 +56,7 @@ pub fn page(tx: &mut Tx<'_>, tenant_id: i64, after: i64, limit: i64) -> QueryRes
         .filter(course::id.gt(after))
         .order(course::id)
         .limit(limit)
-        .select(COLUMNS)
+        .select(CourseRow::as_select())
         .load(c))
 }
 
@@ -85,6 +65,6 @@ pub fn by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[String])
     on_conn!(tx, |c| course::table
         .filter(course::tenant_id.eq(tenant_id))
         .filter(course::external_id.eq_any(external_ids))
-        .select(COLUMNS)
+        .select(CourseRow::as_select())
         .load(c))
 }
