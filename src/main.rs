@@ -84,6 +84,15 @@ enum TokenAction {
     },
 }
 
+/// Prints a line of the banner. A server must not die because whoever started it closed its
+/// standard output, so write errors are ignored.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 fn open(database_url: &str, config: &Config) -> Result<Service, String> {
     let db = Db::connect(database_url, &config.pool(database_url)).map_err(|e| e.to_string())?;
     let applied = db.migrate().map_err(|e| format!("{e} (database: {database_url})"))?;
@@ -140,9 +149,9 @@ fn serve(url: &str, config: Config, with_demo: bool) -> Result<(), String> {
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let host = if local.ip().is_unspecified() { format!("127.0.0.1:{}", local.port()) } else { local.to_string() };
     let base = format!("http://{host}");
-    println!("lmsbridge listening on {base} ({} database {url})", service.db().backend());
-    println!("  SOAP endpoint: {base}/api/v2/soap/2.0   WSDL: {base}/api/v2/soap/2.0?wsdl");
-    println!("  tokens:        POST {base}/api/v3/token (client_id, client_secret, grant_type=client_credentials)");
+    say!("lmsbridge listening on {base} ({} database {url})", service.db().backend());
+    say!("  SOAP endpoint: {base}/api/v2/soap/2.0   WSDL: {base}/api/v2/soap/2.0?wsdl");
+    say!("  tokens:        POST {base}/api/v3/token (client_id, client_secret, grant_type=client_credentials)");
     if with_demo {
         print_demo(&service, &base)?;
     }
@@ -156,38 +165,38 @@ fn serve(url: &str, config: Config, with_demo: bool) -> Result<(), String> {
 fn print_demo(service: &Service, base: &str) -> Result<(), String> {
     match demo::load_if_empty(service).map_err(describe)? {
         Some(s) => {
-            println!(
+            say!(
                 "  demo account '{}' loaded: {} departments, {} users, {} courses, {} enrollments, {} certificates",
                 demo::TENANT, s.departments, s.users, s.courses, s.enrollments, s.certificates
             );
             for (id, secret) in &s.client_secrets {
-                println!("  demo API client {id}: client_secret={secret} (shown once)");
+                say!("  demo API client {id}: client_secret={secret} (shown once)");
             }
         }
-        None => println!("  database already holds data; demo account not reloaded"),
+        None => say!("  database already holds data; demo account not reloaded"),
     }
     let token = |client| service.issue_token_for_client(client).map(|t| t.access_token);
     let admin = match token(demo::ADMIN_CLIENT) {
         Ok(t) => t,
         Err(_) => {
-            println!("  (no demo clients in this database: create one with `lmsbridge client create`)");
+            say!("  (no demo clients in this database: create one with `lmsbridge client create`)");
             return Ok(());
         }
     };
     let department_admin = token(demo::DEPARTMENT_ADMIN_CLIENT).unwrap_or_default();
-    println!();
-    println!("  token (account administrator, 30 min): {admin}");
-    println!("  token (department administrator of Sales): {department_admin}");
-    println!("  legacy credentials: accountUrl {} email {} password {}", demo::ACCOUNT_URL, demo::ADMIN_LOGIN, demo::PASSWORD);
-    println!();
-    println!("Try it:");
-    println!(
+    say!();
+    say!("  token (account administrator, 30 min): {admin}");
+    say!("  token (department administrator of Sales): {department_admin}");
+    say!("  legacy credentials: accountUrl {} email {} password {}", demo::ACCOUNT_URL, demo::ADMIN_LOGIN, demo::PASSWORD);
+    say!();
+    say!("Try it:");
+    say!(
         "  curl -s {base}/api/v2/soap/2.0 -H 'Content-Type: text/xml' --data-binary \
          '<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns=\"http://ispringlearn.com/go/services/api/soap\">\
          <soap:Body><GetEnrollmentsRequest><credentials><token>{admin}</token></credentials></GetEnrollmentsRequest></soap:Body></soap:Envelope>'"
     );
-    println!("  new token: curl -s {base}/api/v3/token -d client_id={} -d client_secret=SECRET -d grant_type=client_credentials", demo::ADMIN_CLIENT);
-    println!();
+    say!("  new token: curl -s {base}/api/v3/token -d client_id={} -d client_secret=SECRET -d grant_type=client_credentials", demo::ADMIN_CLIENT);
+    say!();
     Ok(())
 }
 

@@ -29,8 +29,9 @@ fn serve_demo(database: &str) -> (Server, Vec<String>) {
         .expect("start lmsbridge");
     let stdout = child.stdout.take().unwrap();
     let server = Server(child);
+    let mut reader = BufReader::new(stdout).lines();
     let mut lines = Vec::new();
-    for line in BufReader::new(stdout).lines() {
+    for line in reader.by_ref() {
         let line = line.expect("banner line");
         let done = line.trim_start().starts_with("curl -s") && line.contains("soap");
         lines.push(line);
@@ -38,6 +39,8 @@ fn serve_demo(database: &str) -> (Server, Vec<String>) {
             break;
         }
     }
+    // Keep reading what the server prints later, as a terminal would.
+    std::thread::spawn(move || reader.for_each(drop));
     (server, lines)
 }
 
@@ -124,4 +127,26 @@ fn bad_database_urls_fail_with_a_clear_message() {
     let output = lmsbridge("postgres://nobody@127.0.0.1:1/none").arg("migrate").output().unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("database unavailable"), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn the_server_keeps_running_when_its_output_is_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("closed.db").to_string_lossy().into_owned();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = lmsbridge(&database)
+        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}"), "--workers", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Nobody reads the banner: every line the server prints meets a closed pipe.
+    drop(child.stdout.take());
+    let server = Server(child);
+    let healthy = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        Command::new("curl").args(["-sf", &format!("http://127.0.0.1:{port}/healthz")]).output().is_ok_and(|o| o.status.success())
+    });
+    assert!(healthy, "the server answers after printing into a closed pipe");
+    drop(server);
 }
