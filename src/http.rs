@@ -127,6 +127,51 @@ async fn not_found() -> HttpResponse {
     )
 }
 
+/// Largest inflation a compressed body may claim: a body that grows more is a bomb, not data.
+pub const MAX_INFLATION_RATIO: usize = 100;
+
+/// Why a request body was not read.
+#[derive(Debug)]
+pub struct BodyRefusal {
+    pub status: actix_web::http::StatusCode,
+    /// A problem class: LIMIT, MALFORMED or UNSUPPORTED_MEDIA_TYPE.
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Reads a request body: identity or gzip/deflate encoded (inflated under the body limit, and
+/// refused when it inflates more than [`MAX_INFLATION_RATIO`] times), within the configured size.
+pub fn read_body(req: &actix_web::HttpRequest, body: Result<web::Bytes, actix_web::Error>) -> Result<web::Bytes, BodyRefusal> {
+    use actix_web::http::{header, StatusCode};
+    let encoding = req.headers().get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("identity").trim().to_ascii_lowercase();
+    if !matches!(encoding.as_str(), "identity" | "gzip" | "x-gzip" | "deflate") {
+        return Err(BodyRefusal {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            code: "UNSUPPORTED_MEDIA_TYPE",
+            message: format!("Content-Encoding '{encoding}' is not supported; send the body plain or gzip-compressed"),
+        });
+    }
+    let body = body.map_err(|e| {
+        if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+            BodyRefusal { status: StatusCode::PAYLOAD_TOO_LARGE, code: "LIMIT", message: format!("the body is larger than the limit ({e})") }
+        } else {
+            BodyRefusal { status: StatusCode::BAD_REQUEST, code: "MALFORMED", message: format!("the body could not be read: {e}") }
+        }
+    })?;
+    let sent: Option<usize> = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+    if encoding != "identity"
+        && let Some(sent) = sent
+        && body.len() > sent.max(1) * MAX_INFLATION_RATIO
+    {
+        return Err(BodyRefusal {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            code: "LIMIT",
+            message: format!("the {encoding} body inflates from {sent} to {} bytes, more than {MAX_INFLATION_RATIO} times", body.len()),
+        });
+    }
+    Ok(body)
+}
+
 /// The routes, for the server and for tests that build the app themselves.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     for path in ["/api/v2/soap/2.0", "/soap"] {

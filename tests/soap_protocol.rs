@@ -225,6 +225,76 @@ async fn every_response_carries_a_request_id(backend: Backend) {
     assert!(given.text().await.unwrap().contains("<ns1:requestId>trace-42</ns1:requestId>"));
 }
 
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
+async fn post_encoded(app: &TestApp, path: &str, content_type: &str, encoding: &str, body: Vec<u8>) -> common::Reply {
+    let response = app
+        .client
+        .post(format!("{}{path}", app.base_url))
+        .header("Content-Type", content_type)
+        .header("Content-Encoding", encoding)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    common::Reply::read(response).await
+}
+
+async fn compressed_bodies_are_inflated_within_limits(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let request = get_enrollments(&app.fixture.admin_token, None, Some(&[SALES_LEARNER]));
+    let reply = post_encoded(&app, "/api/v2/soap/2.0", "text/xml", "gzip", gzip(request.as_bytes())).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(enrollment_ids(&reply.body), sorted(&[E_PLAIN, E_DUE]));
+
+    // 20 MB of nothing in 20 kB: refused as too large, with a fault, before any parsing.
+    let bomb = gzip(&vec![b' '; 20 * 1024 * 1024]);
+    let reply = post_encoded(&app, "/api/v2/soap/2.0", "text/xml", "gzip", bomb.clone()).await;
+    assert_eq!(reply.status, 413);
+    assert_eq!(soap::fault(&reply.body).detail_code, "LIMIT");
+    // Under the size limit but inflating more than 100 times: also refused.
+    let padded = format!("{}{}", request, " ".repeat(1024 * 1024));
+    let reply = post_encoded(&app, "/api/v2/soap/2.0", "text/xml", "gzip", gzip(padded.as_bytes())).await;
+    assert_eq!(reply.status, 413, "{}", reply.body);
+    assert!(soap::fault(&reply.body).message.contains("inflates"));
+
+    let reply = post_encoded(&app, "/api/v2/soap/2.0", "text/xml", "br", request.clone().into_bytes()).await;
+    assert_eq!(reply.status, 415);
+    assert!(soap::fault(&reply.body).message.contains("Content-Encoding"));
+
+    // The JSON face reads bodies the same way.
+    let json = serde_json::json!({"name": "Zipped", "parentDepartmentId": DEPT_HQ}).to_string();
+    let response = app
+        .client
+        .post(format!("{}/api/v1/departments", app.base_url))
+        .bearer_auth(&app.fixture.admin_token)
+        .header("Content-Type", "application/json")
+        .header("Content-Encoding", "gzip")
+        .body(gzip(json.as_bytes()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let response = app
+        .client
+        .post(format!("{}/api/v1/departments", app.base_url))
+        .bearer_auth(&app.fixture.admin_token)
+        .header("Content-Type", "application/json")
+        .header("Content-Encoding", "gzip")
+        .body(bomb)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+}
+
 on_both_backends!(
     contract_violations_name_the_element_and_the_rule,
     whitespace_comments_and_cdata_are_plain_xml,
@@ -235,4 +305,5 @@ on_both_backends!(
     the_wsdl_is_served_with_the_callers_address,
     the_wsdl_is_valid_for_xml_tools,
     every_response_carries_a_request_id,
+    compressed_bodies_are_inflated_within_limits,
 );

@@ -195,14 +195,7 @@ pub fn body<T: DeserializeOwned>(req: &HttpRequest, bytes: Result<web::Bytes, ac
             format!("send the body as application/json; got '{content_type}'"),
         ));
     }
-    let bytes = bytes.map_err(|e| {
-        let status = e.as_response_error().status_code();
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
-            reject_http(req, status, "LIMIT", format!("the body is larger than the limit: {e}"))
-        } else {
-            reject_http(req, StatusCode::BAD_REQUEST, "MALFORMED", format!("the body could not be read: {e}"))
-        }
-    })?;
+    let bytes = crate::http::read_body(req, bytes).map_err(|refusal| reject_http(req, refusal.status, refusal.code, refusal.message))?;
     let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();

@@ -62,15 +62,24 @@ fn fault_response(fault: &Fault, spelling: Spelling, request_id: &str) -> HttpRe
     HttpResponse::build(status).content_type(spelling.version.content_type()).body(fault.to_xml(spelling, request_id))
 }
 
-pub async fn endpoint(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
+pub async fn endpoint(req: HttpRequest, body: Result<web::Bytes, actix_web::Error>, state: web::Data<AppState>) -> HttpResponse {
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    // Refusals before the envelope is read: a SOAP 1.1 fault with the HTTP status that says why.
+    let refuse = |status: StatusCode, kind: ProblemKind, message: String| {
+        let fault = Fault::from(&OpError::WrongParameters(Problem::new(kind, message)));
+        let mut response = fault_response(&fault, Spelling::standard(Version::Soap11), &request_id);
+        *response.status_mut() = status;
+        response
+    };
     let version = match version_of(&req) {
         Ok(version) => version,
-        Err(message) => {
-            let fault = Fault::from(&OpError::WrongParameters(Problem::new(ProblemKind::Envelope, message)));
-            let mut response = fault_response(&fault, Spelling::standard(Version::Soap11), &request_id);
-            *response.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
-            return response;
+        Err(message) => return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, ProblemKind::Envelope, message),
+    };
+    let body = match crate::http::read_body(&req, body) {
+        Ok(body) => body,
+        Err(refusal) => {
+            let kind = if refusal.code == "LIMIT" { ProblemKind::Limit } else if refusal.code == "MALFORMED" { ProblemKind::Malformed } else { ProblemKind::Envelope };
+            return refuse(refusal.status, kind, refusal.message);
         }
     };
     let decoded = if body.len() > DECODE_INLINE_MAX {
