@@ -150,3 +150,58 @@ fn the_server_keeps_running_when_its_output_is_closed() {
     assert!(healthy, "the server answers after printing into a closed pipe");
     drop(server);
 }
+
+#[test]
+fn secrets_and_tokens_never_reach_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("logs.db").to_string_lossy().into_owned();
+    let log = dir.path().join("server.log");
+    let mut child = lmsbridge(&database)
+        .env("LMSBRIDGE_LOG", "trace")
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1"])
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut lines = Vec::new();
+    for line in reader.by_ref() {
+        let line = line.unwrap();
+        let done = line.trim_start().starts_with("curl -s") && line.contains("soap");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    std::thread::spawn(move || reader.for_each(drop));
+    let server = Server(child);
+    let base = line_with(&lines, "listening on").split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
+    let token = line_with(&lines, "token (account administrator").split_whitespace().last().unwrap().to_string();
+    let secret = line_with(&lines, "demo API client demo-admin").split("client_secret=").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    let curl = |args: &[&str]| Command::new("curl").arg("-s").args(args).output().unwrap();
+
+    let issued = curl(&["-d", "client_id=demo-admin", "-d", &format!("client_secret={secret}"), "-d", "grant_type=client_credentials", &format!("{base}/api/v3/token")]);
+    let fresh: serde_json::Value = serde_json::from_slice(&issued.stdout).unwrap();
+    let fresh = fresh["access_token"].as_str().unwrap().to_string();
+    curl(&["-d", "client_id=demo-admin", "-d", "client_secret=wrong-secret-value", "-d", "grant_type=client_credentials", &format!("{base}/api/v3/token")]);
+    let envelope = |credentials: &str| {
+        format!(r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://ispringlearn.com/go/services/api/soap"><s:Body><GetContentRequest><credentials>{credentials}</credentials></GetContentRequest></s:Body></s:Envelope>"#)
+    };
+    for credentials in [
+        format!("<token>{token}</token>"),
+        format!("<token>{fresh}</token>"),
+        "<token>not-a-valid-token-value</token>".to_string(),
+        format!("<accountUrl>{}</accountUrl><email>admin</email><password>{}</password>", lmsbridge::demo::ACCOUNT_URL, lmsbridge::demo::PASSWORD),
+        format!("<accountUrl>{}</accountUrl><email>admin</email><password>Wrong-Passw0rd</password>", lmsbridge::demo::ACCOUNT_URL),
+    ] {
+        curl(&["-H", "Content-Type: text/xml", "--data-binary", &envelope(&credentials), &format!("{base}/soap")]);
+    }
+    curl(&["-H", &format!("Authorization: Bearer {fresh}"), &format!("{base}/api/v1/groups")]);
+    drop(server);
+
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.contains("request"), "the log is written at all: {logged}");
+    for secret in [token.as_str(), fresh.as_str(), secret.as_str(), "wrong-secret-value", "not-a-valid-token-value", lmsbridge::demo::PASSWORD, "Wrong-Passw0rd"] {
+        assert!(!logged.contains(secret), "'{secret}' is in the log");
+    }
+}

@@ -291,3 +291,75 @@ async fn a_database_outage_fails_fast_and_service_resumes_by_itself() {
 }
 
 on_both_backends!(a_killed_server_leaves_all_or_none_of_a_bulk_enrollment);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_an_in_flight_response_finish() {
+    let (_guard, url, service, fixture) = prepared(&Backend::Sqlite).await;
+    // Enough enrollments that the answer (about 8 MB) streams in many chunks.
+    tokio::task::spawn_blocking(move || {
+        service
+            .db()
+            .write(|tx| -> Result<(), OpError> {
+                let now = chrono::Utc::now().naive_utc();
+                let tenant = tenants::tenant_id_by_name(tx, "acme")?.unwrap();
+                let learner = users::users_by_external_ids(tx, tenant, &[HQ_LEARNER.to_string()])?[0].0;
+                let mut rows = Vec::new();
+                let ids: Vec<(String, String)> = (0..20_000).map(|i| (format!("slow-course-{i:05}"), format!("slow-enrollment-{i:05}"))).collect();
+                for (course_id, _) in &ids {
+                    courses::insert_course(tx, &courses::NewCourse {
+                        tenant_id: tenant, external_id: course_id, title: "t", subtitle: None, description: None, content_type: "course",
+                        default_due_period_hours: None, created_at: now,
+                    })?;
+                }
+                let course_rows = courses::courses_by_external_ids(tx, tenant, &ids.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>())?;
+                for ((_, enrollment_id), (course, _)) in ids.iter().zip(&course_rows) {
+                    rows.push(lmsbridge::store::enrollments::NewEnrollment {
+                        tenant_id: tenant, external_id: enrollment_id, source: "ispring", learner_id: learner, course_id: *course,
+                        access_date: now, due_date: None, lock_after_due_date: false, enrollment_type_group: 0, lifecycle: "active",
+                        completion_status: "not_started", progress: 0, completed_at: None, created_at: now, updated_at: now,
+                    });
+                }
+                lmsbridge::store::enrollments::insert_many(tx, &rows)?;
+                Ok(())
+            })
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let mut process = start_process(&url);
+    let mut response = reqwest::Client::new()
+        .post(format!("{}/api/v2/soap/2.0", process.base_url))
+        .header("Content-Type", "text/xml")
+        .body(get_enrollments(&fixture.admin_token, None, None))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut body = response.chunk().await.unwrap().unwrap().to_vec();
+
+    // The server is asked to stop while the answer is still on its way: 8 MB do not fit in the
+    // socket buffers, so after this pause the server is waiting for the client to read on.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let status = Command::new("kill").args(["-TERM", &process.child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    while let Some(chunk) = response.chunk().await.unwrap() {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        body.extend_from_slice(&chunk);
+    }
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(enrollment_ids(&body).len(), ACTIVE.len() + 20_000, "the whole answer arrived");
+    common::assert_schema_valid(&body);
+
+    // And then it exits, cleanly.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let exit = loop {
+        if let Some(exit) = process.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "the server did not stop after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(exit.success(), "{exit:?}");
+    // New connections are refused once it has stopped.
+    assert!(reqwest::Client::new().get(format!("{}/healthz", process.base_url)).send().await.is_err());
+}
