@@ -46,9 +46,11 @@ fn version_of(req: &HttpRequest) -> Result<Version, String> {
 }
 
 /// A refused request: the fault and the spelling to answer it in.
-type Refusal = Box<(Fault, Spelling)>;
+pub type Refusal = Box<(Fault, Spelling)>;
 
-fn decode(body: &[u8], version: Version, limits: &xml::Limits) -> Result<(Call, Spelling), Refusal> {
+/// The whole request path short of the database: reads, checks and decodes a body into a call,
+/// or says why not. Any bytes may come in (the fuzz target feeds it).
+pub fn decode_request(body: &[u8], version: Version, limits: &xml::Limits) -> Result<(Call, Spelling), Refusal> {
     let standard = Spelling::standard(version);
     let refuse = |error: &OpError, spelling| Box::new((Fault::from(error), spelling));
     let root = xml::parse(body, limits).map_err(|p| refuse(&OpError::WrongParameters(p), standard))?;
@@ -84,12 +86,12 @@ pub async fn endpoint(req: HttpRequest, body: Result<web::Bytes, actix_web::Erro
     };
     let decoded = if body.len() > DECODE_INLINE_MAX {
         let limits = state.limits.clone();
-        web::block(move || decode(&body, version, &limits)).await.unwrap_or_else(|_| {
+        web::block(move || decode_request(&body, version, &limits)).await.unwrap_or_else(|_| {
             let fault = Fault::from(&OpError::Internal("the decoder failed".into()));
             Err(Box::new((fault, Spelling::standard(version))))
         })
     } else {
-        decode(&body, version, &state.limits)
+        decode_request(&body, version, &state.limits)
     };
     let (call, spelling) = match decoded {
         Ok(decoded) => decoded,

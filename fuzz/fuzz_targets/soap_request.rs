@@ -1,0 +1,17 @@
+//! Any bytes through the request path short of the database (`soap::decode_request`): the XML
+//! reader with its limits, the envelope checks, the operation decoders, and the fault a refusal
+//! becomes. Nothing may panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use lmsbridge::soap::envelope::Version;
+use lmsbridge::soap::{decode_request, xml::Limits};
+
+fuzz_target!(|data: &[u8]| {
+    for version in [Version::Soap11, Version::Soap12] {
+        if let Err(refusal) = decode_request(data, version, &Limits::default()) {
+            let (fault, spelling) = *refusal;
+            let _ = fault.to_xml(spelling, "fuzz");
+        }
+    }
+});
