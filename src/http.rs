@@ -202,3 +202,37 @@ pub fn serve(listener: TcpListener, service: Service, config: &Config) -> std::i
     }
     Ok(server.listen(listener)?.run())
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{test, web, App};
+
+    use super::*;
+
+    async fn boom() -> HttpResponse {
+        panic!("boom")
+    }
+
+    #[actix_web::test]
+    async fn a_panicking_handler_answers_500_with_its_request_id() {
+        let app = test::init_service(
+            App::new()
+                .wrap(from_fn(request_context))
+                .route("/soap", web::post().to(boom))
+                .route("/api/v1/x", web::get().to(boom)),
+        )
+        .await;
+        // The middleware answers with an error the server turns into this response.
+        let answer = |request| async { test::try_call_service(&app, request).await.err().expect("a panic is an error").error_response() };
+        let response = answer(test::TestRequest::post().uri("/soap").insert_header(("X-Request-Id", "r-1")).to_request()).await;
+        assert_eq!(response.status(), 500);
+        assert_eq!(response.headers().get("x-request-id").unwrap(), "r-1");
+        let body = actix_web::body::to_bytes(response.into_body()).await.unwrap();
+        let body = String::from_utf8(body.to_vec()).unwrap();
+        assert!(body.contains("<faultcode>SOAP-ENV:Server</faultcode>") && body.contains("<ns1:requestId>r-1</ns1:requestId>"), "{body}");
+
+        let response = answer(test::TestRequest::get().uri("/api/v1/x").to_request()).await;
+        assert_eq!(response.status(), 500);
+        assert_eq!(response.headers().get("content-type").unwrap(), "application/problem+json");
+    }
+}

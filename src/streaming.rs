@@ -130,3 +130,39 @@ where
         Err(_) => Outcome::Panicked,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_in_the_work_becomes_its_error() {
+        let outcome = run(|_sink: &mut BodySink<String>| -> Result<(), String> { panic!("boom") }, |m| format!("panicked: {m}"), |_| {}).await;
+        assert!(matches!(outcome, Outcome::Failed(ref e) if e == "panicked: boom"));
+    }
+
+    #[tokio::test]
+    async fn small_bodies_come_whole_and_large_ones_stream() {
+        use std::io::Write;
+        let small = run(|sink: &mut BodySink<String>| sink.write_all(b"hello").map_err(|e| e.to_string()), |m| m, |_| {}).await;
+        assert!(matches!(small, Outcome::Whole(ref b) if b == b"hello"));
+        let large = run(
+            |sink: &mut BodySink<String>| {
+                for _ in 0..10 {
+                    sink.write_all(&[b'x'; CHUNK]).map_err(|e| e.to_string())?;
+                    sink.checkpoint().map_err(|e| e.to_string())?;
+                }
+                Ok(())
+            },
+            |m| m,
+            |_| {},
+        )
+        .await;
+        let Outcome::Streaming(mut chunks) = large else { panic!("a large body streams") };
+        let mut total = 0;
+        while let Some(chunk) = futures_util::StreamExt::next(&mut chunks).await {
+            total += chunk.unwrap().len();
+        }
+        assert_eq!(total, 10 * CHUNK);
+    }
+}
