@@ -55,7 +55,7 @@ fn mutations_of_the_corpus_do_not_panic() {
             let at = if data.is_empty() { 0 } else { rng.below(data.len() as u64) as usize };
             match rng.below(6) {
                 0 if !data.is_empty() => data[at] ^= 1 << rng.below(8),
-                1 => data.insert(at, rng.next() as u8),
+                1 => data.insert(at, rng.next_u64() as u8),
                 2 if !data.is_empty() => {
                     data.remove(at);
                 }

@@ -87,7 +87,7 @@ async fn every_operation_stays_inside_the_callers_departments(backend: Backend) 
         ("GetUserProfile", format!("<userId>{ENG_LEARNER}</userId>"), "Unknown user"),
         ("DeleteUser", format!("<userId>{ENG_LEARNER}</userId>"), "Unknown user"),
         ("DeactivateUsers", ids("userIds", &[EAST_LEARNER]), "Unknown user"),
-        ("UpdateUserPassword", format!("<userId>user-admin</userId><password>Hijack3d!</password>"), "Unknown user"),
+        ("UpdateUserPassword", "<userId>user-admin</userId><password>Hijack3d!</password>".to_string(), "Unknown user"),
         ("GetDepartment", format!("<departmentId>{DEPT_SALES}</departmentId>"), "Unknown Department"),
         ("DeleteDepartment", format!("<departmentId>{DEPT_EAST}</departmentId>"), "Unknown Department"),
         ("AddUser", format!("<login>x</login><departmentId>{DEPT_SALES}</departmentId>"), "Unknown Department"),
