@@ -44,6 +44,10 @@ pub struct Config {
     #[arg(long, env = "LMSBRIDGE_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_body_bytes: usize,
 
+    /// Largest body of a bulk operation (EnrollLearnersInCourses), in bytes.
+    #[arg(long, env = "LMSBRIDGE_MAX_BULK_BODY_BYTES", default_value_t = 32 * 1024 * 1024)]
+    pub max_bulk_body_bytes: usize,
+
     /// Deepest element nesting in a request.
     #[arg(long, env = "LMSBRIDGE_MAX_DEPTH", default_value_t = 64)]
     pub max_depth: usize,

@@ -24,6 +24,25 @@ pub struct AppState {
     pub service: Service,
     pub limits: Limits,
     pub wsdl: Wsdl,
+    /// Largest body of an ordinary request, and of a bulk one.
+    pub max_body_bytes: usize,
+    pub max_bulk_body_bytes: usize,
+}
+
+impl AppState {
+    /// Refuses a body over the ordinary limit unless it carries a bulk operation.
+    pub fn check_body_size(&self, length: usize, bulk: bool) -> Result<(), BodyRefusal> {
+        let limit = if bulk { self.max_bulk_body_bytes } else { self.max_body_bytes };
+        if length <= limit {
+            return Ok(());
+        }
+        let why = if bulk || self.max_bulk_body_bytes <= self.max_body_bytes {
+            format!("the body has {length} bytes; the limit is {limit}")
+        } else {
+            format!("the body has {length} bytes; bodies over {limit} bytes are accepted only for bulk enrollment (EnrollLearnersInCourses)")
+        };
+        Err(BodyRefusal { status: actix_web::http::StatusCode::PAYLOAD_TOO_LARGE, code: "LIMIT", message: why })
+    }
 }
 
 /// The id of one request: echoed in `X-Request-Id`, in fault details and in every log line.
@@ -185,8 +204,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Builds the HTTP server on an already bound listener (port 0 in tests).
 pub fn serve(listener: TcpListener, service: Service, config: &Config) -> std::io::Result<Server> {
-    let state = web::Data::new(AppState { service, limits: config.limits(), wsdl: Wsdl::new() });
-    let max_body = config.max_body_bytes;
+    let state = web::Data::new(AppState {
+        service,
+        limits: config.limits(),
+        wsdl: Wsdl::new(),
+        max_body_bytes: config.max_body_bytes,
+        max_bulk_body_bytes: config.max_bulk_body_bytes,
+    });
+    // Bodies are read up to the larger limit; each face then applies the one its operation has.
+    let max_body = config.max_body_bytes.max(config.max_bulk_body_bytes);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())

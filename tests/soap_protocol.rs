@@ -111,6 +111,7 @@ async fn envelope_rules(backend: Backend) {
 async fn limits_refuse_oversized_and_deep_requests(backend: Backend) {
     let app = common::spawn_app_with(backend, |c| {
         c.max_body_bytes = 64 * 1024;
+        c.max_bulk_body_bytes = 256 * 1024;
         c.max_depth = 16;
     })
     .await;
@@ -118,6 +119,30 @@ async fn limits_refuse_oversized_and_deep_requests(backend: Backend) {
     let big = request(t, &format!("<courseIds>{}</courseIds>", "<id>0123456789</id>".repeat(5000)));
     let reply = app.soap(big).await;
     assert_eq!(reply.status, 413, "bodies over the limit are refused before parsing");
+    assert!(soap::fault(&reply.body).message.contains("bulk enrollment"), "{}", reply.body);
+
+    // A bulk enrollment may be larger, up to its own limit.
+    let learners = |n: usize| (0..n).map(|i| format!("<id>learner-{i:06}</id>")).collect::<String>();
+    let bulk = |n: usize| {
+        soap::envelope(&format!(
+            "<EnrollLearnersInCoursesRequest><credentials><token>{t}</token></credentials><courseIds><id>{COURSE_1}</id></courseIds><learnerIds>{}</learnerIds><dueDateType>unlimited</dueDateType></EnrollLearnersInCoursesRequest>",
+            learners(n)
+        ))
+    };
+    let reply = app.soap(bulk(5000)).await;
+    assert!(reply.body.len() < 256 * 1024 && bulk(5000).len() > 64 * 1024);
+    assert_eq!(soap::fault(&reply.body).string, "Unknown user", "read and decoded: {}", reply.body);
+    let reply = app.soap(bulk(20_000)).await;
+    assert_eq!(reply.status, 413);
+    // The JSON mirror applies the same two limits.
+    let ids: Vec<String> = (0..5000).map(|i| format!("learner-{i:06}")).collect();
+    let json_post = |path: &str, body: serde_json::Value| {
+        app.client.post(format!("{}{path}", app.base_url)).bearer_auth(t).json(&body).send()
+    };
+    let response = json_post("/api/v1/enrollments", serde_json::json!({"courseIds": [COURSE_1], "learnerIds": ids, "dueDateType": "unlimited"})).await.unwrap();
+    assert_eq!(response.status(), 404, "a large bulk body is read");
+    let response = json_post("/api/v1/departments", serde_json::json!({"name": "x".repeat(100 * 1024)})).await.unwrap();
+    assert_eq!(response.status(), 413);
 
     let deep = envelope(&format!("<GetEnrollmentsRequest>{}{}</GetEnrollmentsRequest>", "<a>".repeat(20), "</a>".repeat(20)));
     let f = fault_of(&app, deep).await;

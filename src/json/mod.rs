@@ -185,6 +185,15 @@ impl Query {
 /// Reads a JSON body of type `T`: `application/json`, within the size limit, no unknown fields;
 /// a type error names the field's path.
 pub fn body<T: DeserializeOwned>(req: &HttpRequest, bytes: Result<web::Bytes, actix_web::Error>) -> Result<T, Rejection> {
+    read_json(req, bytes, false)
+}
+
+/// [`body`] for a bulk operation, which may exceed the ordinary size limit.
+pub fn bulk_body<T: DeserializeOwned>(req: &HttpRequest, bytes: Result<web::Bytes, actix_web::Error>) -> Result<T, Rejection> {
+    read_json(req, bytes, true)
+}
+
+fn read_json<T: DeserializeOwned>(req: &HttpRequest, bytes: Result<web::Bytes, actix_web::Error>, bulk: bool) -> Result<T, Rejection> {
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if mime != JSON && !mime.ends_with("+json") {
@@ -195,7 +204,12 @@ pub fn body<T: DeserializeOwned>(req: &HttpRequest, bytes: Result<web::Bytes, ac
             format!("send the body as application/json; got '{content_type}'"),
         ));
     }
-    let bytes = crate::http::read_body(req, bytes).map_err(|refusal| reject_http(req, refusal.status, refusal.code, refusal.message))?;
+    let bytes = crate::http::read_body(req, bytes)
+        .and_then(|bytes| match req.app_data::<web::Data<AppState>>() {
+            Some(state) => state.check_body_size(bytes.len(), bulk).map(|()| bytes),
+            None => Ok(bytes),
+        })
+        .map_err(|refusal| reject_http(req, refusal.status, refusal.code, refusal.message))?;
     let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();

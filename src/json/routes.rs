@@ -7,7 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::model::*;
 use super::openapi::Problems;
-use super::{body, reject, run, Access, Query, Rejection};
+use super::{body, bulk_body, reject, run, Access, Query, Rejection};
 use crate::domain::UserStatus;
 use crate::service::{
     DepartmentUpdate, EnrollRequest, EnrollmentChange, EnrollmentQuery, NewUserRequest, OpError, PageRequest, ProblemKind, Range,
@@ -116,7 +116,7 @@ pub async fn get_enrollment(req: HttpRequest, state: State) -> Reply {
     responses((status = 201, description = "Enrolled (learners already enrolled keep their enrollment)", body = Success), Problems),
     security(("bearer" = [])))]
 pub async fn enroll_learners_in_courses(req: HttpRequest, state: State, bytes: Body) -> Reply {
-    let b: EnrollBody = body(&req, bytes)?;
+    let b: EnrollBody = bulk_body(&req, bytes)?;
     let request = (|| {
         Ok(EnrollRequest {
             course_ids: check_ids(&b.course_ids, "courseIds")?,

@@ -45,6 +45,31 @@ fn version_of(req: &HttpRequest) -> Result<Version, String> {
     }
 }
 
+/// Operations whose bodies may exceed the ordinary size limit.
+const BULK_OPERATIONS: [&str; 1] = ["EnrollLearnersInCoursesRequest"];
+
+/// Whether the Body's element is a bulk operation: reads only up to that element, so a large
+/// body of another operation is refused without being parsed.
+fn carries_bulk_operation(body: &[u8]) -> bool {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::NsReader::from_reader(body);
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                if depth == 2 {
+                    return BULK_OPERATIONS.iter().any(|op| e.local_name().as_ref() == op.as_bytes());
+                }
+                depth += 1;
+            }
+            Ok(Event::Empty(_)) if depth == 2 => return false,
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Eof) | Err(_) => return false,
+            Ok(_) => {}
+        }
+    }
+}
+
 /// A refused request: the fault and the spelling to answer it in.
 pub type Refusal = Box<(Fault, Spelling)>;
 
@@ -77,7 +102,10 @@ pub async fn endpoint(req: HttpRequest, body: Result<web::Bytes, actix_web::Erro
         Ok(version) => version,
         Err(message) => return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, ProblemKind::Envelope, message),
     };
-    let body = match crate::http::read_body(&req, body) {
+    let body = match crate::http::read_body(&req, body).and_then(|body| {
+        state.check_body_size(body.len(), body.len() > state.max_body_bytes && carries_bulk_operation(&body))?;
+        Ok(body)
+    }) {
         Ok(body) => body,
         Err(refusal) => {
             let kind = if refusal.code == "LIMIT" { ProblemKind::Limit } else if refusal.code == "MALFORMED" { ProblemKind::Malformed } else { ProblemKind::Envelope };
