@@ -72,6 +72,10 @@ pub struct Config {
     #[arg(long, env = "LMSBRIDGE_MAX_TEXT_BYTES", default_value_t = 64 * 1024)]
     pub max_text_bytes: usize,
 
+    /// Largest total size of a request's headers (names and values), in bytes.
+    #[arg(long, env = "LMSBRIDGE_MAX_HEADER_BYTES", default_value_t = 16 * 1024)]
+    pub max_header_bytes: usize,
+
     /// Time allowed to receive a request's headers, in milliseconds.
     #[arg(long, env = "LMSBRIDGE_READ_TIMEOUT_MS", default_value_t = 10_000)]
     pub read_timeout_ms: u64,

@@ -27,6 +27,8 @@ pub struct AppState {
     /// Largest body of an ordinary request, and of a bulk one.
     pub max_body_bytes: usize,
     pub max_bulk_body_bytes: usize,
+    /// Largest total size of a request's header names and values.
+    pub max_header_bytes: usize,
 }
 
 impl AppState {
@@ -105,6 +107,18 @@ async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) -> R
     req.extensions_mut().insert(RequestId(id.clone()));
     let (method, path) = (req.method().clone(), req.path().to_string());
     let started = Instant::now();
+    // Headers are bounded by the HTTP layer's own buffer; this is the limit the operator chose.
+    if let Some(state) = req.app_data::<web::Data<AppState>>() {
+        let size: usize = req.headers().iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
+        if size > state.max_header_bytes {
+            tracing::info!(request_id = id, size, "request headers over the limit");
+            let response = HttpResponse::build(actix_web::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
+                .insert_header((REQUEST_ID, HeaderValue::from_str(&id).unwrap_or(HeaderValue::from_static(""))))
+                .content_type("text/plain; charset=utf-8")
+                .body(format!("the request headers take {size} bytes; the limit is {}\n", state.max_header_bytes));
+            return Err(actix_web::error::InternalError::from_response("headers too large", response).into());
+        }
+    }
     // A panic must not take the connection down silently: it becomes a 500 with the request id.
     let mut response = match AssertUnwindSafe(next.call(req)).catch_unwind().await {
         Ok(response) => response?,
@@ -210,6 +224,7 @@ pub fn serve(listener: TcpListener, service: Service, config: &Config) -> std::i
         wsdl: Wsdl::new(),
         max_body_bytes: config.max_body_bytes,
         max_bulk_body_bytes: config.max_bulk_body_bytes,
+        max_header_bytes: config.max_header_bytes,
     });
     // Bodies are read up to the larger limit; each face then applies the one its operation has.
     let max_body = config.max_body_bytes.max(config.max_bulk_body_bytes);

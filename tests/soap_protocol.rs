@@ -149,6 +149,18 @@ async fn limits_refuse_oversized_and_deep_requests(backend: Backend) {
     assert_eq!(f.detail_code, "LIMIT");
     assert!(f.message.contains("16 levels"), "{}", f.message);
 
+    // Headers over the limit (16 KiB by default) are refused before anything else.
+    let response = app
+        .client
+        .post(format!("{}/api/v2/soap/2.0", app.base_url))
+        .header("Content-Type", "text/xml")
+        .header("X-Padding", "p".repeat(20 * 1024))
+        .body(get_enrollments(t, None, None))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 431);
+
     let wide_attributes = envelope(&format!("<GetEnrollmentsRequest {}/>", (0..40).map(|i| format!("a{i}='1'")).collect::<Vec<_>>().join(" ")));
     assert_eq!(fault_of(&app, wide_attributes).await.detail_code, "LIMIT");
 }

@@ -364,6 +364,13 @@ mod tests {
         assert_eq!(parse(b"<a x='1' y='2'/>", &limits).unwrap_err().kind, ProblemKind::Limit);
         assert_eq!(parse(b"<a>12345</a>", &limits).unwrap_err().kind, ProblemKind::Limit);
         assert!(parse(b"<a><b><c/></b></a>", &limits).is_ok());
+
+        let limits = Limits { max_children: 2, max_elements: 4, max_namespace_declarations: 1, ..Limits::default() };
+        let over = |doc: &str| parse(doc.as_bytes(), &limits).unwrap_err();
+        assert!(over("<a><b/><b/><b/></a>").message.contains("child elements"));
+        assert!(over("<a><b><c><d><e/></d></c></b></a>").message.contains("elements"));
+        assert!(over("<a xmlns:x='urn:1' xmlns:y='urn:2'/>").message.contains("namespaces"));
+        assert!(parse(b"<a xmlns:x='urn:1'><b/><b/></a>", &limits).is_ok());
     }
 
     #[test]
