@@ -113,6 +113,7 @@ async fn limits_refuse_oversized_and_deep_requests(backend: Backend) {
         c.max_body_bytes = 64 * 1024;
         c.max_bulk_body_bytes = 256 * 1024;
         c.max_depth = 16;
+        c.read_timeout_ms = 500;
     })
     .await;
     let t = &app.fixture.admin_token;
@@ -160,6 +161,19 @@ async fn limits_refuse_oversized_and_deep_requests(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(response.status(), 431);
+
+    // A client that never finishes its headers is cut off after the read timeout.
+    {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let address = app.base_url.trim_start_matches("http://").to_string();
+        let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+        slow.write_all(b"POST /soap HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(std::time::Duration::from_secs(2), slow.read_to_end(&mut answer)).await;
+        assert!(read.is_ok(), "the connection was closed within the read timeout");
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{answer}");
+    }
 
     let wide_attributes = envelope(&format!("<GetEnrollmentsRequest {}/>", (0..40).map(|i| format!("a{i}='1'")).collect::<Vec<_>>().join(" ")));
     assert_eq!(fault_of(&app, wide_attributes).await.detail_code, "LIMIT");
