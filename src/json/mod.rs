@@ -71,18 +71,6 @@ fn status_of(error: &OpError) -> StatusCode {
     }
 }
 
-fn code_of(error: &OpError) -> &'static str {
-    match error {
-        OpError::WrongParameters(p) => p.kind.code(),
-        OpError::AuthorizationFailed(_) => "AUTHORIZATION_FAILED",
-        OpError::PermissionDenied(_) => "PERMISSION_DENIED",
-        OpError::NotFound { .. } => "NOT_FOUND",
-        OpError::Conflict { .. } => "CONFLICT",
-        OpError::Unavailable(_) => "UNAVAILABLE",
-        OpError::Internal(_) => "INTERNAL",
-    }
-}
-
 pub fn reject(req: &HttpRequest, error: OpError) -> Rejection {
     let status = status_of(&error);
     if error.is_client_error() {
@@ -94,7 +82,7 @@ pub fn reject(req: &HttpRequest, error: OpError) -> Rejection {
         OpError::WrongParameters(p) => p.path.clone(),
         _ => None,
     };
-    let code = code_of(&error);
+    let code = error.code();
     Rejection {
         status,
         problem: Box::new(Problem {

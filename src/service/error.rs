@@ -35,6 +35,20 @@ impl OpError {
         }
     }
 
+    /// The machine-readable class every face reports: a problem kind (`TYPE`, `REQUIRED`, …) or
+    /// the error's own class.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OpError::WrongParameters(p) => p.kind.code(),
+            OpError::AuthorizationFailed(_) => "AUTHORIZATION_FAILED",
+            OpError::PermissionDenied(_) => "PERMISSION_DENIED",
+            OpError::NotFound { .. } => "NOT_FOUND",
+            OpError::Conflict { .. } => "CONFLICT",
+            OpError::Unavailable(_) => "UNAVAILABLE",
+            OpError::Internal(_) => "INTERNAL",
+        }
+    }
+
     /// True when the caller is at fault (SOAP `Client`), false for server-side failures.
     pub fn is_client_error(&self) -> bool {
         !matches!(self, OpError::Unavailable(_) | OpError::Internal(_))

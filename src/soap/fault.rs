@@ -46,14 +46,10 @@ pub struct Fault {
 impl From<&OpError> for Fault {
     fn from(error: &OpError) -> Self {
         let code = if error.is_client_error() { FaultCode::Client } else { FaultCode::Server };
-        let (detail_code, path, line, column) = match error {
-            OpError::WrongParameters(p) => (p.kind.code(), p.path.clone(), p.line, p.column),
-            OpError::AuthorizationFailed(_) => ("AUTHORIZATION_FAILED", None, None, None),
-            OpError::PermissionDenied(_) => ("PERMISSION_DENIED", None, None, None),
-            OpError::NotFound { .. } => ("NOT_FOUND", None, None, None),
-            OpError::Conflict { .. } => ("CONFLICT", None, None, None),
-            OpError::Unavailable(_) => ("UNAVAILABLE", None, None, None),
-            OpError::Internal(_) => ("INTERNAL", None, None, None),
+        let detail_code = error.code();
+        let (path, line, column) = match error {
+            OpError::WrongParameters(p) => (p.path.clone(), p.line, p.column),
+            _ => (None, None, None),
         };
         Fault { code, string: error.fault_string().to_string(), detail_code, message: error.public_detail(), path, line, column }
     }
