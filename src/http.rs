@@ -18,6 +18,7 @@ use crate::service::Service;
 use crate::soap;
 use crate::soap::wsdl::Wsdl;
 use crate::soap::xml::Limits;
+use crate::workers::Workers;
 
 /// What every handler shares.
 pub struct AppState {
@@ -29,6 +30,8 @@ pub struct AppState {
     pub max_bulk_body_bytes: usize,
     /// Largest total size of a request's header names and values.
     pub max_header_bytes: usize,
+    /// The threads that run requests' database work.
+    pub workers: Workers,
 }
 
 impl AppState {
@@ -60,7 +63,21 @@ fn request_id_for(req: &ServiceRequest) -> String {
         .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')))
         .map(str::to_string)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string())
+        .unwrap_or_else(new_request_id)
+}
+
+/// A request id unique across processes and restarts: this process's random 64-bit prefix and a
+/// counter, 32 hex digits. No system call per request (a random id each time costs one).
+fn new_request_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::LazyLock;
+    static PREFIX: LazyLock<u64> = LazyLock::new(|| {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+        u64::from_le_bytes(bytes)
+    });
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    format!("{:016x}{:016x}", *PREFIX, COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 /// What a client gets when a handler panics: a Server fault or a problem, with the request id.
@@ -218,7 +235,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Builds the HTTP server on an already bound listener (port 0 in tests).
 pub fn serve(listener: TcpListener, service: Service, config: &Config) -> std::io::Result<Server> {
+    // One database thread per pooled connection, refusing work after the pool's own wait.
+    let (threads, wait) = service.db().capacity();
     let state = web::Data::new(AppState {
+        workers: Workers::start(threads, wait)?,
         service,
         limits: config.limits(),
         wsdl: Wsdl::new(),

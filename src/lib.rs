@@ -14,3 +14,4 @@ pub mod soap;
 pub mod store;
 pub mod streaming;
 pub mod telemetry;
+pub mod workers;

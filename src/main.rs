@@ -11,6 +11,11 @@ use lmsbridge::service::{OpError, Service};
 use lmsbridge::store::Db;
 use lmsbridge::{demo, http, telemetry};
 
+// Requests allocate small short-lived buffers on several threads; mimalloc's per-thread heaps
+// serve them without the contention and consolidation passes of the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "lmsbridge", version, about = "Speaks the iSpring Learn SOAP API over one service layer and a SQL database")]
 struct Cli {

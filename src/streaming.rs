@@ -1,4 +1,4 @@
-//! Runs one request's database work on the blocking pool and streams what it writes.
+//! Runs one request's database work on the database threads and streams what it writes.
 //!
 //! The work writes its response into a [`BodySink`]. Small responses are sent whole once the work
 //! succeeds, so a late failure can still become a proper error response. Once the buffered output
@@ -12,6 +12,8 @@ use std::panic::{self, AssertUnwindSafe};
 use bytes::Bytes;
 use futures_util::Stream;
 use tokio::sync::{mpsc, oneshot};
+
+use crate::workers::{Busy, Workers};
 
 /// Output buffered before a response is committed to streaming, and the size of streamed chunks.
 pub const CHUNK: usize = 64 * 1024;
@@ -96,20 +98,25 @@ pub enum Outcome<E> {
     Panicked,
 }
 
-/// Runs `work` on the blocking pool. A panic in it becomes the error `on_panic` makes of its
-/// message. `late_failure` sees errors that happen after streaming began (they can only be logged;
-/// the client sees an aborted response).
-pub async fn run<E, W, P, L>(work: W, on_panic: P, late_failure: L) -> Outcome<E>
+/// Runs `work` on the database threads. A panic in it becomes the error `on_panic` makes of its
+/// message; a job the threads could not take in time fails with [`Busy`]. `late_failure` sees
+/// errors that happen after streaming began (they can only be logged; the client sees an aborted
+/// response).
+pub async fn run<E, W, P, L>(workers: &Workers, work: W, on_panic: P, late_failure: L) -> Outcome<E>
 where
-    E: Send + 'static,
+    E: From<Busy> + Send + 'static,
     W: FnOnce(&mut BodySink<E>) -> Result<(), E> + Send + 'static,
     P: FnOnce(String) -> E + Send + 'static,
     L: FnOnce(E) + Send + 'static,
 {
     let (head_tx, head_rx) = oneshot::channel();
     let (chunk_tx, chunk_rx) = mpsc::channel(IN_FLIGHT);
-    tokio::task::spawn_blocking(move || {
+    workers.submit(move |admitted| {
         let mut sink = BodySink { buf: Vec::with_capacity(8 * 1024), head: Some(head_tx), chunks: chunk_tx };
+        if let Err(busy) = admitted {
+            sink.finish(Err(E::from(busy)));
+            return;
+        }
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| work(&mut sink))).unwrap_or_else(|payload| {
             let message = payload
                 .downcast_ref::<&str>()
@@ -134,27 +141,52 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
+
+    #[derive(Debug, PartialEq)]
+    struct Failure(String);
+
+    impl From<Busy> for Failure {
+        fn from(busy: Busy) -> Self {
+            Failure(busy.to_string())
+        }
+    }
+
+    fn workers() -> Workers {
+        Workers::start(1, Duration::from_secs(5)).unwrap()
+    }
 
     #[tokio::test]
     async fn a_panic_in_the_work_becomes_its_error() {
-        let outcome = run(|_sink: &mut BodySink<String>| -> Result<(), String> { panic!("boom") }, |m| format!("panicked: {m}"), |_| {}).await;
-        assert!(matches!(outcome, Outcome::Failed(ref e) if e == "panicked: boom"));
+        let outcome = run(&workers(), |_: &mut BodySink<Failure>| -> Result<(), Failure> { panic!("boom") }, |m| Failure(format!("panicked: {m}")), |_| {}).await;
+        assert!(matches!(outcome, Outcome::Failed(ref e) if e.0 == "panicked: boom"));
+    }
+
+    #[tokio::test]
+    async fn work_that_cannot_start_in_time_fails_as_busy() {
+        let workers = Workers::start(1, Duration::from_millis(20)).unwrap();
+        workers.submit(|_| std::thread::sleep(Duration::from_millis(200)));
+        let outcome = run(&workers, |_: &mut BodySink<Failure>| Ok(()), |m| Failure(m), |_| {}).await;
+        assert!(matches!(outcome, Outcome::Failed(ref e) if e.0.contains("stayed busy")));
     }
 
     #[tokio::test]
     async fn small_bodies_come_whole_and_large_ones_stream() {
         use std::io::Write;
-        let small = run(|sink: &mut BodySink<String>| sink.write_all(b"hello").map_err(|e| e.to_string()), |m| m, |_| {}).await;
+        let workers = workers();
+        let failure = |e: io::Error| Failure(e.to_string());
+        let small = run(&workers, move |sink: &mut BodySink<Failure>| sink.write_all(b"hello").map_err(failure), Failure, |_| {}).await;
         assert!(matches!(small, Outcome::Whole(ref b) if b == b"hello"));
         let large = run(
-            |sink: &mut BodySink<String>| {
+            &workers,
+            move |sink: &mut BodySink<Failure>| {
                 for _ in 0..10 {
-                    sink.write_all(&[b'x'; CHUNK]).map_err(|e| e.to_string())?;
-                    sink.checkpoint().map_err(|e| e.to_string())?;
+                    sink.write_all(&[b'x'; CHUNK]).map_err(failure)?;
+                    sink.checkpoint().map_err(failure)?;
                 }
                 Ok(())
             },
-            |m| m,
+            Failure,
             |_| {},
         )
         .await;

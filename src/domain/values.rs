@@ -133,9 +133,137 @@ pub fn in_calendar(date: NaiveDate) -> bool {
     (1..=9999).contains(&date.year())
 }
 
+/// A date or instant as the contract writes it: `2024-05-01`, `2024-05-01T09:30:00+02:00` (whole
+/// seconds, `+00:00` for UTC), exactly as chrono's RFC 3339 output. Written by hand on the stack:
+/// every response writes several per row.
+#[derive(Clone, Copy)]
+pub struct Stamp {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl Stamp {
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits and separators are ever written.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+
+    fn push(&mut self, byte: u8) {
+        self.bytes[self.len] = byte;
+        self.len += 1;
+    }
+
+    fn digits(&mut self, value: u32, width: u32) {
+        for place in (0..width).rev() {
+            self.push(b'0' + (value / 10u32.pow(place) % 10) as u8);
+        }
+    }
+
+    fn date(&mut self, date: NaiveDate) {
+        use chrono::Datelike;
+        self.digits(date.year() as u32, 4);
+        self.push(b'-');
+        self.digits(date.month(), 2);
+        self.push(b'-');
+        self.digits(date.day(), 2);
+    }
+
+    /// Chrono's own rendering, for what the fast path does not cover (years beyond four digits,
+    /// leap seconds, offsets with seconds).
+    fn chrono(shown: impl std::fmt::Display) -> Stamp {
+        use std::io::Write;
+        let mut stamp = Stamp { bytes: [0; 32], len: 0 };
+        let mut out = &mut stamp.bytes[..];
+        let _ = write!(out, "{shown}");
+        stamp.len = 32 - out.len();
+        stamp
+    }
+}
+
+impl std::ops::Deref for Stamp {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An xsd:date, `YYYY-MM-DD`.
+pub fn date_text(date: NaiveDate) -> Stamp {
+    use chrono::Datelike;
+    if !(0..=9999).contains(&date.year()) {
+        return Stamp::chrono(date.format("%Y-%m-%d"));
+    }
+    let mut stamp = Stamp { bytes: [0; 32], len: 0 };
+    stamp.date(date);
+    stamp
+}
+
+/// An xsd:dateTime with its offset, in whole seconds.
+pub fn instant_text(t: &DateTime<FixedOffset>) -> Stamp {
+    use chrono::{Datelike, Timelike};
+    let local = t.naive_local();
+    let offset = t.offset().local_minus_utc();
+    if !(0..=9999).contains(&local.year()) || local.nanosecond() >= 1_000_000_000 || offset % 60 != 0 {
+        return Stamp::chrono(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
+    }
+    let mut stamp = Stamp { bytes: [0; 32], len: 0 };
+    stamp.date(local.date());
+    stamp.push(b'T');
+    stamp.digits(local.hour(), 2);
+    stamp.push(b':');
+    stamp.digits(local.minute(), 2);
+    stamp.push(b':');
+    stamp.digits(local.second(), 2);
+    stamp.push(if offset < 0 { b'-' } else { b'+' });
+    let minutes = offset.unsigned_abs() / 60;
+    stamp.digits(minutes / 60, 2);
+    stamp.push(b':');
+    stamp.digits(minutes % 60, 2);
+    stamp
+}
+
+/// A UTC instant as an xsd:dateTime (`+00:00`).
+pub fn utc_text(t: &NaiveDateTime) -> Stamp {
+    instant_text(&t.and_utc().fixed_offset())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stamps_read_as_chrono_writes_them() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..20_000 {
+            let days = next(4_000_000) as i64 - 100_000;
+            let date = NaiveDate::from_num_days_from_ce_opt(days as i32).unwrap();
+            assert_eq!(date_text(date).as_str(), date.format("%Y-%m-%d").to_string());
+            let time = NaiveTime::from_num_seconds_from_midnight_opt(next(86_400) as u32, next(1_000_000_000) as u32).unwrap();
+            let offset = FixedOffset::east_opt(next(2 * 86_399) as i32 - 86_399).unwrap();
+            let instant = offset.from_utc_datetime(&NaiveDateTime::new(date, time));
+            assert_eq!(instant_text(&instant).as_str(), instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
+            let minute_offset = FixedOffset::east_opt((next(2 * 1439) as i32 - 1439) * 60).unwrap();
+            let instant = minute_offset.from_utc_datetime(&NaiveDateTime::new(date, time));
+            assert_eq!(instant_text(&instant).as_str(), instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
+            let utc = NaiveDateTime::new(date, time);
+            assert_eq!(utc_text(&utc).as_str(), utc.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
+        }
+        let leap = NaiveDate::from_ymd_opt(2016, 12, 31).unwrap().and_hms_milli_opt(23, 59, 59, 1_500).unwrap();
+        assert_eq!(utc_text(&leap).as_str(), leap.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
+    }
 
     #[test]
     fn non_ascii_input_is_refused_not_sliced() {

@@ -263,7 +263,7 @@ pub enum Access {
     Write,
 }
 
-/// Authenticates the bearer token and runs `work` in one transaction on the blocking pool,
+/// Authenticates the bearer token and runs `work` in one transaction on the database threads,
 /// answering `status` with what it writes (streamed when large) or a problem.
 pub async fn run<W>(req: &HttpRequest, state: &web::Data<AppState>, access: Access, status: StatusCode, work: W) -> Result<HttpResponse, Rejection>
 where
@@ -273,6 +273,7 @@ where
     let service = state.service.clone();
     let id = request_id(req);
     let outcome = streaming::run(
+        &state.workers,
         move |sink| {
             let mut out = JsonOut { sink };
             let body = |tx: &mut Tx<'_>| {

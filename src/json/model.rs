@@ -2,7 +2,6 @@
 //! views; request bodies are read strictly (unknown fields are refused) and checked against the
 //! same value rules as the XSD before they reach the service.
 
-use chrono::SecondsFormat;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -10,11 +9,11 @@ use crate::domain::{self, values};
 use crate::service::{OpError, ProblemKind};
 
 fn date(d: chrono::NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    values::date_text(d).to_string()
 }
 
 fn instant(t: &chrono::NaiveDateTime) -> String {
-    t.and_utc().to_rfc3339_opts(SecondsFormat::Secs, false)
+    values::utc_text(t).to_string()
 }
 
 /// `{"success": true}`: the answer of operations that only change data.
@@ -71,8 +70,8 @@ impl From<&domain::EnrollmentView> for Enrollment {
             should_lock_after_due_date: v.should_lock_after_due_date,
             certificate: v.certificate.as_ref().map(|c| Certificate {
                 issued_certificate_id: c.issued_certificate_id.clone(),
-                issue_date: c.issue_date.to_rfc3339_opts(SecondsFormat::Secs, false),
-                expiry_date: c.expiry_date.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, false)),
+                issue_date: values::instant_text(&c.issue_date).to_string(),
+                expiry_date: c.expiry_date.map(|t| values::instant_text(&t).to_string()),
             }),
         }
     }

@@ -48,8 +48,14 @@ pub fn random_secret() -> String {
 /// SHA-256 digest of a high-entropy secret (client secret or token), hex-encoded.
 /// Random 256-bit secrets need no slow hash; user passwords use Argon2 instead.
 pub fn digest(secret: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let hash = Sha256::digest(secret.as_bytes());
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(64);
+    for b in hash {
+        hex.push(HEX[(b >> 4) as usize] as char);
+        hex.push(HEX[(b & 15) as usize] as char);
+    }
+    hex
 }
 
 pub fn hash_password(password: &str) -> String {

@@ -22,6 +22,12 @@ pub enum OpError {
     Internal(String),
 }
 
+impl From<crate::workers::Busy> for OpError {
+    fn from(busy: crate::workers::Busy) -> Self {
+        OpError::Unavailable(busy.to_string())
+    }
+}
+
 impl OpError {
     /// The fault string clients match on.
     pub fn fault_string(&self) -> &str {

@@ -129,12 +129,14 @@ pub async fn endpoint(req: HttpRequest, body: Result<web::Bytes, actix_web::Erro
             return fault_response(&fault, spelling, &request_id);
         }
     };
-    execute(call, spelling, state.service.clone(), request_id).await
+    execute(call, spelling, &state, request_id).await
 }
 
-async fn execute(call: Call, spelling: Spelling, service: crate::service::Service, request_id: String) -> HttpResponse {
+async fn execute(call: Call, spelling: Spelling, state: &AppState, request_id: String) -> HttpResponse {
     let late_id = request_id.clone();
+    let service = state.service.clone();
     let outcome = streaming::run(
+        &state.workers,
         move |sink| {
             let mut out = Encoder::new(sink, spelling);
             out.begin().map_err(io_error)?;

@@ -2,14 +2,13 @@
 
 use std::io::{self, Write};
 
-use chrono::SecondsFormat;
-
 use super::decode::Owned;
 use super::encode::Encoder;
 use crate::domain::{ContentItemView, DepartmentView, EnrollmentView, FinalStatusView, GroupView, LearnerResultView, UserProfileView};
 use crate::service::{Credentials, Problem};
 
 pub use crate::domain::values::ID_MAX;
+use crate::domain::values::{date_text, instant_text, utc_text};
 
 /// `Credentials`: a choice of `token`, or `accountUrl` + `email` + `password`.
 pub fn credentials(field: &Owned<'_>) -> Result<Credentials, Problem> {
@@ -49,29 +48,25 @@ pub fn write_enrollment<W: Write>(e: &mut Encoder<W>, view: &EnrollmentView) -> 
     e.leaf("ns1:enrollmentId", &view.enrollment_id)?;
     e.leaf("ns1:courseId", &view.course_id)?;
     e.leaf("ns1:learnerId", &view.learner_id)?;
-    e.leaf("ns1:accessDate", &view.access_date.format("%Y-%m-%d").to_string())?;
+    e.leaf("ns1:accessDate", &date_text(view.access_date))?;
     if let Some(due) = view.due_date {
-        e.leaf("ns1:dueDate", &due.format("%Y-%m-%d").to_string())?;
+        e.leaf("ns1:dueDate", &date_text(due))?;
     }
     if let Some(expiration) = view.expiration_date() {
-        e.leaf("ns1:expirationDate", &expiration.format("%Y-%m-%d").to_string())?;
+        e.leaf("ns1:expirationDate", &date_text(expiration))?;
     }
     e.leaf("ns1:enrollmentTypeGroup", &view.enrollment_type_group.to_string())?;
     e.leaf("ns1:shouldLockAfterDueDate", if view.should_lock_after_due_date { "1" } else { "0" })?;
     if let Some(certificate) = &view.certificate {
         e.open("ns1:certificate")?;
         e.leaf("ns1:issuedCertificateId", &certificate.issued_certificate_id)?;
-        e.leaf("ns1:issueDate", &certificate.issue_date.to_rfc3339_opts(SecondsFormat::Secs, false))?;
+        e.leaf("ns1:issueDate", &instant_text(&certificate.issue_date))?;
         if let Some(expiry) = certificate.expiry_date {
-            e.leaf("ns1:expiryDate", &expiry.to_rfc3339_opts(SecondsFormat::Secs, false))?;
+            e.leaf("ns1:expiryDate", &instant_text(&expiry))?;
         }
         e.close("ns1:certificate")?;
     }
     e.close("ns1:enrollment")
-}
-
-fn date_time(t: &chrono::NaiveDateTime) -> String {
-    t.and_utc().to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 fn ids<W: Write>(e: &mut Encoder<W>, name: &str, ids: &[String]) -> io::Result<()> {
@@ -101,7 +96,7 @@ pub fn write_user_profile<W: Write>(e: &mut Encoder<W>, user: &UserProfileView) 
     e.leaf("ns1:role", user.role.as_str())?;
     ids(e, "ns1:groups", &user.groups)?;
     ids(e, "ns1:manageableDepartmentIds", &user.manageable_department_ids)?;
-    e.leaf("ns1:addedDate", &date_time(&user.added_date))?;
+    e.leaf("ns1:addedDate", &utc_text(&user.added_date))?;
     e.close("ns1:userProfile")
 }
 
@@ -129,7 +124,7 @@ pub fn write_content_item<W: Write>(e: &mut Encoder<W>, item: &ContentItemView) 
     optional(e, "ns1:subtitle", &item.subtitle)?;
     optional(e, "ns1:description", &item.description)?;
     e.leaf("ns1:type", &item.content_type)?;
-    e.leaf("ns1:addedDate", &date_time(&item.added_date))?;
+    e.leaf("ns1:addedDate", &utc_text(&item.added_date))?;
     e.close("ns1:contentItem")
 }
 
@@ -147,15 +142,15 @@ pub fn write_learner_result<W: Write>(e: &mut Encoder<W>, result: &LearnerResult
     e.leaf("ns1:userId", &result.user_id)?;
     e.leaf("ns1:courseId", &result.course_id)?;
     e.leaf("ns1:courseTitle", &result.course_title)?;
-    e.leaf("ns1:accessDate", &result.access_date.format("%Y-%m-%d").to_string())?;
+    e.leaf("ns1:accessDate", &date_text(result.access_date))?;
     if let Some(due) = result.due_date {
-        e.leaf("ns1:dueDate", &due.format("%Y-%m-%d").to_string())?;
+        e.leaf("ns1:dueDate", &date_text(due))?;
     }
     if let Some(expiration) = result.expiration_date() {
-        e.leaf("ns1:expirationDate", &expiration.format("%Y-%m-%d").to_string())?;
+        e.leaf("ns1:expirationDate", &date_text(expiration))?;
     }
     if let Some(completed) = &result.completion_date {
-        e.leaf("ns1:completionDate", &date_time(completed))?;
+        e.leaf("ns1:completionDate", &utc_text(completed))?;
     }
     e.leaf("ns1:completionStatus", &result.completion_status)?;
     e.leaf("ns1:progress", &result.progress.to_string())?;
