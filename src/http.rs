@@ -77,7 +77,11 @@ fn new_request_id() -> String {
         u64::from_le_bytes(bytes)
     });
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    format!("{:016x}{:016x}", *PREFIX, COUNTER.fetch_add(1, Ordering::Relaxed))
+    let mut id = String::with_capacity(32);
+    for value in [*PREFIX, COUNTER.fetch_add(1, Ordering::Relaxed)] {
+        id.extend((0..16).rev().map(|digit| char::from(b"0123456789abcdef"[(value >> (4 * digit)) as usize & 15])));
+    }
+    id
 }
 
 /// What a client gets when a handler panics: a Server fault or a problem, with the request id.
@@ -146,6 +150,11 @@ async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) -> R
     };
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
+    }
+    // A body refused for its size may be partly unread: close the connection, so that its rest
+    // is never read as the next request.
+    if response.status() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+        response.response_mut().head_mut().set_connection_type(actix_web::http::ConnectionType::Close);
     }
     info!(
         request_id = id,
@@ -235,10 +244,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Builds the HTTP server on an already bound listener (port 0 in tests).
 pub fn serve(listener: TcpListener, service: Service, config: &Config) -> std::io::Result<Server> {
-    // One database thread per pooled connection, refusing work after the pool's own wait.
-    let (threads, wait) = service.db().capacity();
     let state = web::Data::new(AppState {
-        workers: Workers::start(threads, wait)?,
+        workers: Workers::start(service.db())?,
         service,
         limits: config.limits(),
         wsdl: Wsdl::new(),
@@ -269,6 +276,18 @@ mod tests {
     use actix_web::{test, web, App};
 
     use super::*;
+
+    #[::core::prelude::v1::test]
+    fn request_ids_are_32_hex_digits_and_never_repeat() {
+        let (a, b) = (new_request_id(), new_request_id());
+        assert_ne!(a, b);
+        assert_eq!(a[..16], b[..16], "one prefix per process");
+        for id in [&a, &b] {
+            assert_eq!(id.len(), 32);
+            assert!(id.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "{id}");
+        }
+        assert!(u64::from_str_radix(&b[16..], 16).unwrap() > u64::from_str_radix(&a[16..], 16).unwrap());
+    }
 
     async fn boom() -> HttpResponse {
         panic!("boom")

@@ -13,7 +13,8 @@ use bytes::Bytes;
 use futures_util::Stream;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::workers::{Busy, Workers};
+use crate::store::{Access, Tx};
+use crate::workers::{Job, Unrun, Workers};
 
 /// Output buffered before a response is committed to streaming, and the size of streamed chunks.
 pub const CHUNK: usize = 64 * 1024;
@@ -98,37 +99,21 @@ pub enum Outcome<E> {
     Panicked,
 }
 
-/// Runs `work` on the database threads. A panic in it becomes the error `on_panic` makes of its
-/// message; a job the threads could not take in time fails with [`Busy`]. `late_failure` sees
-/// errors that happen after streaming began (they can only be logged; the client sees an aborted
-/// response).
-pub async fn run<E, W, P, L>(workers: &Workers, work: W, on_panic: P, late_failure: L) -> Outcome<E>
+/// Runs `work` in a transaction of kind `access` on the database threads. A panic in it becomes
+/// the error `on_panic` makes of its message; work that could not run or commit fails with the
+/// [`Unrun`] reason. `late_failure` sees errors that happen after streaming began (they can only be
+/// logged; the client sees an aborted response).
+pub async fn run<E, W, P, L>(workers: &Workers, access: Access, work: W, on_panic: P, late_failure: L) -> Outcome<E>
 where
-    E: From<Busy> + Send + 'static,
-    W: FnOnce(&mut BodySink<E>) -> Result<(), E> + Send + 'static,
+    E: From<Unrun> + Send + 'static,
+    W: FnOnce(&mut Tx<'_>, &mut BodySink<E>) -> Result<(), E> + Send + 'static,
     P: FnOnce(String) -> E + Send + 'static,
     L: FnOnce(E) + Send + 'static,
 {
     let (head_tx, head_rx) = oneshot::channel();
     let (chunk_tx, chunk_rx) = mpsc::channel(IN_FLIGHT);
-    workers.submit(move |admitted| {
-        let mut sink = BodySink { buf: Vec::with_capacity(8 * 1024), head: Some(head_tx), chunks: chunk_tx };
-        if let Err(busy) = admitted {
-            sink.finish(Err(E::from(busy)));
-            return;
-        }
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| work(&mut sink))).unwrap_or_else(|payload| {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic without a message".into());
-            Err(on_panic(message))
-        });
-        if let Some(e) = sink.finish(outcome) {
-            late_failure(e);
-        }
-    });
+    let sink = BodySink { buf: Vec::with_capacity(8 * 1024), head: Some(head_tx), chunks: chunk_tx };
+    workers.submit(access, Box::new(Response { work: Some((work, on_panic)), late_failure, sink, result: None }));
     match head_rx.await {
         Ok(Head::Whole(body)) => Outcome::Whole(body),
         Ok(Head::Failed(e)) => Outcome::Failed(e),
@@ -138,48 +123,92 @@ where
     }
 }
 
+/// A request's work and the body it writes, as a job of the database threads.
+struct Response<E, W, P, L> {
+    work: Option<(W, P)>,
+    late_failure: L,
+    sink: BodySink<E>,
+    result: Option<Result<(), E>>,
+}
+
+impl<E, W, P, L> Job for Response<E, W, P, L>
+where
+    E: From<Unrun> + Send + 'static,
+    W: FnOnce(&mut Tx<'_>, &mut BodySink<E>) -> Result<(), E> + Send + 'static,
+    P: FnOnce(String) -> E + Send + 'static,
+    L: FnOnce(E) + Send + 'static,
+{
+    fn work(&mut self, tx: &mut Tx<'_>) -> bool {
+        let Some((work, on_panic)) = self.work.take() else { return false };
+        let sink = &mut self.sink;
+        let result = panic::catch_unwind(AssertUnwindSafe(|| work(tx, sink))).unwrap_or_else(|payload| {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic without a message".into());
+            Err(on_panic(message))
+        });
+        let ok = result.is_ok();
+        self.result = Some(result);
+        ok
+    }
+
+    fn finish(self: Box<Self>, transaction: Result<(), Unrun>) {
+        let Response { late_failure, sink, result, .. } = *self;
+        // The work's own failure comes first; then whether its transaction ran and committed.
+        let outcome = match (result, transaction) {
+            (Some(Err(e)), _) => Err(e),
+            (_, Err(unrun)) => Err(E::from(unrun)),
+            (Some(Ok(())), Ok(())) => Ok(()),
+            (None, Ok(())) => Err(E::from(Unrun::Store(crate::store::StoreError::Unavailable("the work was never run".into())))),
+        };
+        if let Some(e) = sink.finish(outcome) {
+            late_failure(e);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{Db, PoolOptions};
     use std::time::Duration;
 
     #[derive(Debug, PartialEq)]
     struct Failure(String);
 
-    impl From<Busy> for Failure {
-        fn from(busy: Busy) -> Self {
-            Failure(busy.to_string())
+    impl From<Unrun> for Failure {
+        fn from(unrun: Unrun) -> Self {
+            Failure(unrun.to_string())
         }
     }
 
-    fn workers() -> Workers {
-        Workers::start(1, Duration::from_secs(5)).unwrap()
+    fn workers(dir: &tempfile::TempDir) -> Workers {
+        let db = Db::connect(dir.path().join("streaming.db").to_str().unwrap(), &PoolOptions { size: 1, wait: Duration::from_secs(5) }).unwrap();
+        Workers::start(&db).unwrap()
     }
 
     #[tokio::test]
     async fn a_panic_in_the_work_becomes_its_error() {
-        let outcome = run(&workers(), |_: &mut BodySink<Failure>| -> Result<(), Failure> { panic!("boom") }, |m| Failure(format!("panicked: {m}")), |_| {}).await;
+        let dir = tempfile::tempdir().unwrap();
+        let work = |_: &mut Tx<'_>, _: &mut BodySink<Failure>| -> Result<(), Failure> { panic!("boom") };
+        let outcome = run(&workers(&dir), Access::Read, work, |m| Failure(format!("panicked: {m}")), |_| {}).await;
         assert!(matches!(outcome, Outcome::Failed(ref e) if e.0 == "panicked: boom"));
-    }
-
-    #[tokio::test]
-    async fn work_that_cannot_start_in_time_fails_as_busy() {
-        let workers = Workers::start(1, Duration::from_millis(20)).unwrap();
-        workers.submit(|_| std::thread::sleep(Duration::from_millis(200)));
-        let outcome = run(&workers, |_: &mut BodySink<Failure>| Ok(()), |m| Failure(m), |_| {}).await;
-        assert!(matches!(outcome, Outcome::Failed(ref e) if e.0.contains("stayed busy")));
     }
 
     #[tokio::test]
     async fn small_bodies_come_whole_and_large_ones_stream() {
         use std::io::Write;
-        let workers = workers();
+        let dir = tempfile::tempdir().unwrap();
+        let workers = workers(&dir);
         let failure = |e: io::Error| Failure(e.to_string());
-        let small = run(&workers, move |sink: &mut BodySink<Failure>| sink.write_all(b"hello").map_err(failure), Failure, |_| {}).await;
+        let small = run(&workers, Access::Read, move |_: &mut Tx<'_>, sink: &mut BodySink<Failure>| sink.write_all(b"hello").map_err(failure), Failure, |_| {}).await;
         assert!(matches!(small, Outcome::Whole(ref b) if b == b"hello"));
         let large = run(
             &workers,
-            move |sink: &mut BodySink<Failure>| {
+            Access::Read,
+            move |_: &mut Tx<'_>, sink: &mut BodySink<Failure>| {
                 for _ in 0..10 {
                     sink.write_all(&[b'x'; CHUNK]).map_err(failure)?;
                     sink.checkpoint().map_err(failure)?;

@@ -144,6 +144,7 @@ async fn limits_refuse_oversized_and_deep_requests(backend: Backend) {
     assert_eq!(response.status(), 404, "a large bulk body is read");
     let response = json_post("/api/v1/departments", serde_json::json!({"name": "x".repeat(100 * 1024)})).await.unwrap();
     assert_eq!(response.status(), 413);
+    assert_eq!(response.headers()["connection"], "close", "the unread rest of a refused body must not be taken for a request");
 
     let deep = envelope(&format!("<GetEnrollmentsRequest>{}{}</GetEnrollmentsRequest>", "<a>".repeat(20), "</a>".repeat(20)));
     let f = fault_of(&app, deep).await;

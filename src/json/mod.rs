@@ -257,11 +257,7 @@ impl JsonOut<'_> {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    Read,
-    Write,
-}
+pub use crate::store::Access;
 
 /// Authenticates the bearer token and runs `work` in one transaction on the database threads,
 /// answering `status` with what it writes (streamed when large) or a problem.
@@ -274,16 +270,10 @@ where
     let id = request_id(req);
     let outcome = streaming::run(
         &state.workers,
-        move |sink| {
-            let mut out = JsonOut { sink };
-            let body = |tx: &mut Tx<'_>| {
-                let principal = service.authenticate(tx, &credentials)?;
-                work(&service, tx, &principal, &mut out)
-            };
-            match access {
-                Access::Read => service.db().read(body),
-                Access::Write => service.db().write(body),
-            }
+        access,
+        move |tx, sink| {
+            let principal = service.authenticate(tx, &credentials)?;
+            work(&service, tx, &principal, &mut JsonOut { sink })
         },
         |panic| OpError::Internal(format!("panic: {panic}")),
         move |late| error!(request_id = id, error = %late, "response aborted after streaming began"),

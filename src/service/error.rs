@@ -22,9 +22,12 @@ pub enum OpError {
     Internal(String),
 }
 
-impl From<crate::workers::Busy> for OpError {
-    fn from(busy: crate::workers::Busy) -> Self {
-        OpError::Unavailable(busy.to_string())
+impl From<crate::workers::Unrun> for OpError {
+    fn from(unrun: crate::workers::Unrun) -> Self {
+        match unrun {
+            crate::workers::Unrun::Busy(_) => OpError::Unavailable(unrun.to_string()),
+            crate::workers::Unrun::Store(e) => e.into(),
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 
 use std::io::{self, Write};
 
-use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::escape::escape;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::Writer;
 
 use super::envelope::Spelling;
@@ -32,13 +33,21 @@ impl<W: Write> Encoder<W> {
         self.writer.get_mut().write_all(b"</SOAP-ENV:Body></SOAP-ENV:Envelope>\n")
     }
 
-    /// A start tag; `name` carries its prefix (`ns1:enrollment`).
+    /// A start tag; `name` carries its prefix (`ns1:enrollment`). Names are the contract's own,
+    /// never input, so plain tags are written straight to the output (what `Writer` would write,
+    /// without building an event per tag).
     pub fn open(&mut self, name: &str) -> io::Result<()> {
-        self.writer.write_event(Event::Start(BytesStart::new(name)))
+        let out = self.writer.get_mut();
+        out.write_all(b"<")?;
+        out.write_all(name.as_bytes())?;
+        out.write_all(b">")
     }
 
     pub fn close(&mut self, name: &str) -> io::Result<()> {
-        self.writer.write_event(Event::End(BytesEnd::new(name)))
+        let out = self.writer.get_mut();
+        out.write_all(b"</")?;
+        out.write_all(name.as_bytes())?;
+        out.write_all(b">")
     }
 
     /// A start tag with attributes.
@@ -53,11 +62,30 @@ impl<W: Write> Encoder<W> {
     /// An element with escaped text content.
     pub fn leaf(&mut self, name: &str, text: &str) -> io::Result<()> {
         self.open(name)?;
-        self.writer.write_event(Event::Text(BytesText::new(text)))?;
+        self.writer.get_mut().write_all(escape(text).as_bytes())?;
         self.close(name)
     }
 
     pub fn out(&mut self) -> &mut W {
         self.writer.get_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quick_xml::events::{BytesEnd, BytesText};
+
+    #[test]
+    fn leaves_are_written_as_quick_xml_writes_them() {
+        for text in ["plain", "a < b & c > d", "it's \"quoted\"", "", "ünïcödé ✓"] {
+            let mut ours = Encoder::new(Vec::new(), Spelling::standard(super::super::envelope::Version::Soap11));
+            ours.leaf("ns1:name", text).unwrap();
+            let mut theirs = Writer::new(Vec::new());
+            theirs.write_event(Event::Start(BytesStart::new("ns1:name"))).unwrap();
+            theirs.write_event(Event::Text(BytesText::new(text))).unwrap();
+            theirs.write_event(Event::End(BytesEnd::new("ns1:name"))).unwrap();
+            assert_eq!(String::from_utf8(ours.writer.into_inner()).unwrap(), String::from_utf8(theirs.into_inner()).unwrap());
+        }
     }
 }

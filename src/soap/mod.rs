@@ -2,7 +2,7 @@
 //!
 //! A request is read into an element tree under the input limits ([`xml`]), its envelope checked
 //! ([`envelope`]), its operation decoded against the XSD's rules ([`operations`], [`decode`]), and
-//! run through the service layer in one transaction on the blocking pool; the response is written
+//! run through the service layer in one transaction on the database threads; the response is written
 //! with quick-xml ([`encode`]) and streamed when large. Failures become faults ([`fault`]).
 
 pub mod decode;
@@ -22,7 +22,7 @@ use tracing::{error, info};
 use self::encode::Encoder;
 use self::envelope::{Spelling, Version};
 use self::fault::Fault;
-use self::operations::{io_error, Access, Call};
+use self::operations::{io_error, Call};
 use crate::http::{AppState, RequestId};
 use crate::service::{OpError, Problem, ProblemKind};
 use crate::streaming::{self, Outcome};
@@ -135,17 +135,15 @@ pub async fn endpoint(req: HttpRequest, body: Result<web::Bytes, actix_web::Erro
 async fn execute(call: Call, spelling: Spelling, state: &AppState, request_id: String) -> HttpResponse {
     let late_id = request_id.clone();
     let service = state.service.clone();
+    let access = call.operation.access();
     let outcome = streaming::run(
         &state.workers,
-        move |sink| {
+        access,
+        move |tx, sink| {
             let mut out = Encoder::new(sink, spelling);
             out.begin().map_err(io_error)?;
             let Call { credentials, operation } = &call;
-            let work = |tx: &mut crate::store::Tx<'_>| operation.execute(&service, tx, credentials, &mut out);
-            match operation.access() {
-                Access::Read => service.db().read(work)?,
-                Access::Write => service.db().write(work)?,
-            }
+            operation.execute(&service, tx, credentials, &mut out)?;
             out.end().map_err(io_error)
         },
         |panic| OpError::Internal(format!("panic: {panic}")),

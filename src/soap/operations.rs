@@ -58,12 +58,7 @@ pub struct Call {
     pub operation: Operation,
 }
 
-/// Whether an operation only reads (one snapshot) or writes (one all-or-nothing transaction).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    Read,
-    Write,
-}
+pub use crate::store::Access;
 
 type Decoder = fn(&Field<'_>) -> Result<Call, Problem>;
 

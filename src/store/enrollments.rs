@@ -4,6 +4,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{app_user, certificate, course, enrollment};
+use super::time::{DateColumn, DateTimeColumn};
 use super::{on_conn, Tx};
 use crate::domain::{CertificateView, EnrollmentView, LearnerResultView, Lifecycle};
 
@@ -66,14 +67,14 @@ type Row = (
     String,
     String,
     String,
-    NaiveDateTime,
-    Option<NaiveDate>,
+    DateTimeColumn,
+    Option<DateColumn>,
     bool,
     i16,
     Option<String>,
-    Option<NaiveDateTime>,
+    Option<DateTimeColumn>,
     Option<i32>,
-    Option<NaiveDateTime>,
+    Option<DateTimeColumn>,
     Option<i32>,
 );
 
@@ -175,8 +176,8 @@ fn to_view(row: Row) -> EnrollmentView {
     let certificate = match (cert_id, issued) {
         (Some(id), Some(issued)) => Some(CertificateView {
             issued_certificate_id: id,
-            issue_date: with_offset(issued, issued_off.unwrap_or(0)),
-            expiry_date: expires.map(|at| with_offset(at, expires_off.unwrap_or(0))),
+            issue_date: with_offset(issued.0, issued_off.unwrap_or(0)),
+            expiry_date: expires.map(|at| with_offset(at.0, expires_off.unwrap_or(0))),
         }),
         _ => None,
     };
@@ -184,8 +185,8 @@ fn to_view(row: Row) -> EnrollmentView {
         enrollment_id,
         course_id,
         learner_id,
-        access_date: access.date(),
-        due_date: due,
+        access_date: access.0.date(),
+        due_date: due.map(|due| due.0),
         should_lock_after_due_date: lock,
         enrollment_type_group: group,
         certificate,

@@ -12,6 +12,7 @@ pub mod tenants;
 pub mod users;
 pub mod enrollments;
 pub mod schema;
+pub mod time;
 
 use std::time::Duration;
 
@@ -24,6 +25,14 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Whether a request only reads (one consistent snapshot) or writes (one all-or-nothing
+/// transaction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
 
 /// A connection inside a transaction, of either backend.
 pub enum Tx<'c> {
