@@ -99,12 +99,11 @@ struct SqlitePragmas;
 impl CustomizeConnection<SqliteConnection, r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), r2d2::Error> {
         // WAL lets readers run beside the writer; the busy timeout makes writers queue, not fail.
-        // Reads go through a memory map of the file (no read() call and copy per page) and a
-        // page cache of 64 MiB per connection.
+        // SQLite's default page cache (2 MiB a connection) and no memory map keep the server's
+        // resident memory flat however large the database is.
         conn.batch_execute(
             "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
-             PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-             PRAGMA mmap_size = 17179869184; PRAGMA cache_size = -65536;",
+             PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
         )
         .map_err(r2d2::Error::QueryError)
     }
