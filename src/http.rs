@@ -137,6 +137,9 @@ async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) -> R
                 .insert_header((REQUEST_ID, HeaderValue::from_str(&id).unwrap_or(HeaderValue::from_static(""))))
                 .content_type("text/plain; charset=utf-8")
                 .body(format!("the request headers take {size} bytes; the limit is {}\n", state.max_header_bytes));
+            // The body is never read: close the connection so that it is not taken for a request.
+            let mut response = response;
+            response.head_mut().set_connection_type(actix_web::http::ConnectionType::Close);
             return Err(actix_web::error::InternalError::from_response("headers too large", response).into());
         }
     }

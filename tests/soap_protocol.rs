@@ -162,6 +162,7 @@ async fn limits_refuse_oversized_and_deep_requests(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(response.status(), 431);
+    assert_eq!(response.headers()["connection"], "close", "the unread body must not be taken for a request");
 
     // A client that never finishes its headers is cut off after the read timeout.
     {
