@@ -77,11 +77,17 @@ fn new_request_id() -> String {
         u64::from_le_bytes(bytes)
     });
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut id = String::with_capacity(32);
-    for value in [*PREFIX, COUNTER.fetch_add(1, Ordering::Relaxed)] {
-        id.extend((0..16).rev().map(|digit| char::from(b"0123456789abcdef"[(value >> (4 * digit)) as usize & 15])));
+    let counter = COUNTER.fetch_add(1, Ordering::Relaxed);
+    crate::service::auth::hex(&[PREFIX.to_be_bytes(), counter.to_be_bytes()].concat())
+}
+
+/// Closes the connection after answers given without reading the whole body (too large, headers
+/// too large): the unread rest must never be read as the next request.
+fn close_if_body_unread(head: &mut actix_web::dev::ResponseHead) {
+    use actix_web::http::StatusCode;
+    if matches!(head.status, StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE) {
+        head.set_connection_type(actix_web::http::ConnectionType::Close);
     }
-    id
 }
 
 /// What a client gets when a handler panics: a Server fault or a problem, with the request id.
@@ -137,9 +143,8 @@ async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) -> R
                 .insert_header((REQUEST_ID, HeaderValue::from_str(&id).unwrap_or(HeaderValue::from_static(""))))
                 .content_type("text/plain; charset=utf-8")
                 .body(format!("the request headers take {size} bytes; the limit is {}\n", state.max_header_bytes));
-            // The body is never read: close the connection so that it is not taken for a request.
             let mut response = response;
-            response.head_mut().set_connection_type(actix_web::http::ConnectionType::Close);
+            close_if_body_unread(response.head_mut());
             return Err(actix_web::error::InternalError::from_response("headers too large", response).into());
         }
     }
@@ -154,11 +159,7 @@ async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) -> R
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
-    // A body refused for its size may be partly unread: close the connection, so that its rest
-    // is never read as the next request.
-    if response.status() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
-        response.response_mut().head_mut().set_connection_type(actix_web::http::ConnectionType::Close);
-    }
+    close_if_body_unread(response.response_mut().head_mut());
     info!(
         request_id = id,
         %method,

@@ -143,6 +143,8 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    const EMPTY: Stamp = Stamp { bytes: [0; 32], len: 0 };
+
     pub fn as_str(&self) -> &str {
         // Only ASCII digits and separators are ever written.
         std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
@@ -172,7 +174,7 @@ impl Stamp {
     /// leap seconds, offsets with seconds).
     fn chrono(shown: impl std::fmt::Display) -> Stamp {
         use std::io::Write;
-        let mut stamp = Stamp { bytes: [0; 32], len: 0 };
+        let mut stamp = Stamp::EMPTY;
         let mut out = &mut stamp.bytes[..];
         let _ = write!(out, "{shown}");
         stamp.len = 32 - out.len();
@@ -200,7 +202,7 @@ pub fn date_text(date: NaiveDate) -> Stamp {
     if !(0..=9999).contains(&date.year()) {
         return Stamp::chrono(date.format("%Y-%m-%d"));
     }
-    let mut stamp = Stamp { bytes: [0; 32], len: 0 };
+    let mut stamp = Stamp::EMPTY;
     stamp.date(date);
     stamp
 }
@@ -213,7 +215,7 @@ pub fn instant_text(t: &DateTime<FixedOffset>) -> Stamp {
     if !(0..=9999).contains(&local.year()) || local.nanosecond() >= 1_000_000_000 || offset % 60 != 0 {
         return Stamp::chrono(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
     }
-    let mut stamp = Stamp { bytes: [0; 32], len: 0 };
+    let mut stamp = Stamp::EMPTY;
     stamp.date(local.date());
     stamp.push(b'T');
     stamp.digits(local.hour(), 2);

@@ -48,14 +48,13 @@ pub fn random_secret() -> String {
 /// SHA-256 digest of a high-entropy secret (client secret or token), hex-encoded.
 /// Random 256-bit secrets need no slow hash; user passwords use Argon2 instead.
 pub fn digest(secret: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let hash = Sha256::digest(secret.as_bytes());
-    let mut hex = String::with_capacity(64);
-    for b in hash {
-        hex.push(HEX[(b >> 4) as usize] as char);
-        hex.push(HEX[(b & 15) as usize] as char);
-    }
-    hex
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+/// Lowercase hex, two digits a byte (without `format!`: this runs on every request).
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes.iter().flat_map(|b| [DIGITS[(b >> 4) as usize] as char, DIGITS[(b & 15) as usize] as char]).collect()
 }
 
 pub fn hash_password(password: &str) -> String {
