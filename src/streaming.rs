@@ -21,9 +21,11 @@ pub const CHUNK: usize = 64 * 1024;
 /// Chunks in flight between the database thread and the socket.
 const IN_FLIGHT: usize = 4;
 
+type Chunks = mpsc::Receiver<io::Result<Bytes>>;
+
 enum Head<E> {
     Whole(Vec<u8>),
-    Streaming,
+    Streaming(Chunks),
     Failed(E),
 }
 
@@ -31,7 +33,8 @@ enum Head<E> {
 pub struct BodySink<E> {
     buf: Vec<u8>,
     head: Option<oneshot::Sender<Head<E>>>,
-    chunks: mpsc::Sender<io::Result<Bytes>>,
+    /// Made when the response is committed to streaming: most responses are sent whole.
+    chunks: Option<mpsc::Sender<io::Result<Bytes>>>,
 }
 
 impl<E> io::Write for BodySink<E> {
@@ -52,11 +55,21 @@ impl<E> BodySink<E> {
         if self.buf.len() < CHUNK {
             return Ok(());
         }
-        if let Some(head) = self.head.take() {
-            head.send(Head::Streaming).map_err(|_| gone())?;
-        }
         let chunk = Bytes::from(std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK + CHUNK / 4)));
-        self.chunks.blocking_send(Ok(chunk)).map_err(|_| gone())
+        self.send(Ok(chunk))
+    }
+
+    /// Sends a chunk, committing the response to streaming first if it is not yet.
+    fn send(&mut self, chunk: io::Result<Bytes>) -> io::Result<()> {
+        if let Some(head) = self.head.take() {
+            let (chunks, receiver) = mpsc::channel(IN_FLIGHT);
+            head.send(Head::Streaming(receiver)).map_err(|_| gone())?;
+            self.chunks = Some(chunks);
+        }
+        match &self.chunks {
+            Some(chunks) => chunks.blocking_send(chunk).map_err(|_| gone()),
+            None => Err(gone()),
+        }
     }
 
     fn finish(mut self, outcome: Result<(), E>) -> Option<E> {
@@ -71,12 +84,13 @@ impl<E> BodySink<E> {
             }
             (None, Ok(())) => {
                 if !self.buf.is_empty() {
-                    let _ = self.chunks.blocking_send(Ok(Bytes::from(std::mem::take(&mut self.buf))));
+                    let rest = Bytes::from(std::mem::take(&mut self.buf));
+                    let _ = self.send(Ok(rest));
                 }
                 None
             }
             (None, Err(e)) => {
-                let _ = self.chunks.blocking_send(Err(io::Error::other("the response failed after it had started")));
+                let _ = self.send(Err(io::Error::other("the response failed after it had started")));
                 Some(e)
             }
         }
@@ -111,13 +125,12 @@ where
     L: FnOnce(E) + Send + 'static,
 {
     let (head_tx, head_rx) = oneshot::channel();
-    let (chunk_tx, chunk_rx) = mpsc::channel(IN_FLIGHT);
-    let sink = BodySink { buf: Vec::with_capacity(8 * 1024), head: Some(head_tx), chunks: chunk_tx };
+    let sink = BodySink { buf: Vec::with_capacity(8 * 1024), head: Some(head_tx), chunks: None };
     workers.submit(access, Box::new(Response { work: Some((work, on_panic)), late_failure, sink, result: None }));
     match head_rx.await {
         Ok(Head::Whole(body)) => Outcome::Whole(body),
         Ok(Head::Failed(e)) => Outcome::Failed(e),
-        Ok(Head::Streaming) => Outcome::Streaming(Box::new(tokio_stream::wrappers::ReceiverStream::new(chunk_rx))),
+        Ok(Head::Streaming(chunks)) => Outcome::Streaming(Box::new(tokio_stream::wrappers::ReceiverStream::new(chunks))),
         // Only a panic while reporting a panic drops the sender without a word.
         Err(_) => Outcome::Panicked,
     }

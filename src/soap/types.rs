@@ -55,7 +55,12 @@ pub fn write_enrollment<W: Write>(e: &mut Encoder<W>, view: &EnrollmentView) -> 
     if let Some(expiration) = view.expiration_date() {
         e.leaf("ns1:expirationDate", &date_text(expiration))?;
     }
-    e.leaf("ns1:enrollmentTypeGroup", &view.enrollment_type_group.to_string())?;
+    match view.enrollment_type_group {
+        // The schema allows only 0 and 1; no allocation for them.
+        0 => e.leaf("ns1:enrollmentTypeGroup", "0")?,
+        1 => e.leaf("ns1:enrollmentTypeGroup", "1")?,
+        other => e.leaf("ns1:enrollmentTypeGroup", &other.to_string())?,
+    }
     e.leaf("ns1:shouldLockAfterDueDate", if view.should_lock_after_due_date { "1" } else { "0" })?;
     if let Some(certificate) = &view.certificate {
         e.open("ns1:certificate")?;

@@ -128,6 +128,8 @@ impl Db {
                 .max_size(options.size)
                 .min_idle(Some(0))
                 .connection_timeout(options.wait)
+                // A connection to a local file does not go stale: no `SELECT 1` before every use.
+                .test_on_check_out(false)
                 .connection_customizer(Box::new(SqlitePragmas))
                 .build_unchecked(manager);
             Ok(Db::Sqlite(pool))
