@@ -8,18 +8,24 @@
 #   W3  EnrollLearnersInCourses, 1,000 learners x 10 courses in one call;
 #   W4  ListEnrollments through every row, pageSize 1000;
 #   and the criterion benchmarks of request decoding and response encoding.
-# Environment: ENROLLMENTS (default 1000000), SMALL (100000), DURATION (20), LMSBRIDGE_BENCH_PG (admin URL
-# of a PostgreSQL server; default postgres://postgres@127.0.0.1/postgres). Needs wrk, node, python3, curl.
+# W1 on SQLite, the ceiling and the peer are measured in interleaved rounds (lmsbridge, ceiling, peer,
+# then again), and each reports its median round: on a shared machine the speed drifts over minutes,
+# and ratios of figures taken side by side are the ones that mean something.
+# Environment: ENROLLMENTS (default 1000000), SMALL (100000), DURATION (20), ROUNDS (3), LMSBRIDGE_BENCH_PG
+# (admin URL of a PostgreSQL server; default postgres://postgres@127.0.0.1/postgres). Needs wrk, node,
+# python3, curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 ENROLLMENTS=${ENROLLMENTS:-1000000}
 SMALL=${SMALL:-100000}
 DURATION=${DURATION:-20}
+ROUNDS=${ROUNDS:-3}
 PG_ADMIN=${LMSBRIDGE_BENCH_PG:-postgres://postgres@127.0.0.1/postgres}
 OUT=$ROOT/target/bench
 mkdir -p "$OUT"
 RESULTS=$OUT/results.md
+rm -f "$OUT/w1-rounds.txt"
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -87,10 +93,14 @@ PY
 
   serve "$URL" "$PORT"
   MAIN=$SERVER
-  echo "== $BACKEND: W1"
-  read -r _ _ rps _ p50 _ p99 _ errors < <(w1 "$PORT")
-  echo "| W1 one learner | $BACKEND | $rps requests/s, p50 $p50 ms, p99 $p99 ms | $errors non-200 |" >> "$RESULTS"
-  eval "W1_$BACKEND=$rps"
+  if [ "$BACKEND" = postgres ]; then
+    echo "== $BACKEND: W1"
+    read -r _ _ rps _ p50 _ p99 _ errors < <(w1 "$PORT")
+    echo "| W1 one learner | $BACKEND | $rps requests/s, p50 $p50 ms, p99 $p99 ms | $errors non-200 |" >> "$RESULTS"
+    W1_postgres=$rps
+  else
+    SQLITE_URL=$URL
+  fi
   echo "== $BACKEND: W4 paging"
   read -r _ _ pages _ rows _ seconds < <(python3 benches/w4.py "http://127.0.0.1:$PORT/api/v2/soap/2.0" "$TOKEN")
   echo "| W4 ListEnrollments, pageSize 1000 | $BACKEND | $rows rows in $pages pages, $seconds s | $(awk -v r="$rows" -v s="$seconds" 'BEGIN{printf "%.0f rows/s", r/s}') |" >> "$RESULTS"
@@ -115,22 +125,35 @@ PY
   w2 "$SMALL_URL" "$((PORT + 1))" "$OUT/$BACKEND-small" "$BACKEND, $SMALL"
 done
 
-echo "== ceiling"
+echo "== W1: lmsbridge on SQLite, the ceiling and the node-soap peer (loading the rows), $ROUNDS interleaved rounds"
+TOKEN=$(cat "$OUT/sqlite.token")
+serve "$SQLITE_URL" 18699
+MAIN=$SERVER
 "$CEILING" --bind 127.0.0.1:18700 --body "$OUT/w1-response.xml" >"$OUT/ceiling.log" 2>&1 &
 PIDS+=($!); CEILING_PID=$!
-sleep 1
-TOKEN=$(cat "$OUT/sqlite.token")
-read -r _ _ ceiling _ p50 _ p99 _ _ < <(w1 18700)
-echo "| W1 ceiling (fixed answer, actix) | - | $ceiling requests/s, p50 $p50 ms, p99 $p99 ms | $(wc -c < "$OUT/w1-response.xml") bytes a response |" >> "$RESULTS"
-kill "$CEILING_PID"
-
-echo "== node-soap peer (loading the rows)"
 node benches/peer/server.js --port 18701 --wsdl "$OUT/peer.wsdl" --data "$OUT/peer-data.json" --token "$TOKEN" >"$OUT/peer.log" 2>"$OUT/peer.err" &
 PIDS+=($!); PEER_PID=$!
 for _ in $(seq 1 600); do grep -q "peer listening" "$OUT/peer.log" 2>/dev/null && break; sleep 0.2; done
-read -r _ _ peer _ p50 _ p99 _ _ < <(w1 18701)
-echo "| W1 peer (node-soap, in memory) | - | $peer requests/s, p50 $p50 ms, p99 $p99 ms | peak RSS $(peak_rss_mib "$PEER_PID") MiB |" >> "$RESULTS"
-kill "$PEER_PID"
+for round in $(seq 1 "$ROUNDS"); do
+  for target in lmsbridge:18699 ceiling:18700 peer:18701; do
+    echo "   round $round: ${target%:*}"
+    w1 "${target#*:}" | sed "s/^/${target%:*} /" >> "$OUT/w1-rounds.txt"
+  done
+done
+# median NAME -> NAME's median round (requests/s p50 p99 non-200), then every round's requests/s in order
+median() {
+  local rounds
+  rounds=$(awk -v name="$1" '$1 == name { printf "%s%s", sep, $4; sep = ", " }' "$OUT/w1-rounds.txt")
+  awk -v name="$1" '$1 == name { print $4, $6, $8, $10 }' "$OUT/w1-rounds.txt" | sort -n |
+    awk -v rounds="$rounds" '{ line[NR] = $0 } END { print line[int((NR + 1) / 2)], rounds }'
+}
+read -r W1_sqlite p50 p99 errors rest < <(median lmsbridge)
+echo "| W1 one learner | sqlite | $W1_sqlite requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $errors non-200 |" >> "$RESULTS"
+read -r ceiling p50 p99 _ rest < <(median ceiling)
+echo "| W1 ceiling (fixed answer, actix) | - | $ceiling requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $(wc -c < "$OUT/w1-response.xml") bytes a response |" >> "$RESULTS"
+read -r peer p50 p99 _ rest < <(median peer)
+echo "| W1 peer (node-soap, in memory) | - | $peer requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | peak RSS $(peak_rss_mib "$PEER_PID") MiB |" >> "$RESULTS"
+kill "$MAIN" "$CEILING_PID" "$PEER_PID"
 
 {
   echo

@@ -187,11 +187,18 @@ impl<'a> Seq<'a> {
         self.element.children.get(self.next)
     }
 
+    /// `parent/local` or `parent/local[i]`. Every decoded element gets one, so it is built by
+    /// hand rather than through the formatting machinery.
     fn child_path(&self, local: &str, index: Option<usize>) -> String {
-        match index {
-            Some(i) => format!("{}/{local}[{i}]", self.path),
-            None => format!("{}/{local}", self.path),
+        let mut path = String::with_capacity(self.path.len() + local.len() + 8);
+        path.push_str(&self.path);
+        path.push('/');
+        path.push_str(local);
+        if let Some(i) = index {
+            use std::fmt::Write;
+            let _ = write!(path, "[{i}]");
         }
+        path
     }
 
     fn is_api(element: &Element, name: &str) -> bool {

@@ -3,6 +3,8 @@
 //! instructions) before any data binding. Elements keep their namespace URI (never the prefix)
 //! and their line and column, so decoders can report exactly where a problem is.
 
+use std::rc::Rc;
+
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
@@ -43,8 +45,8 @@ pub struct Attribute {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Element {
-    /// Namespace URI; `None` for an element in no namespace.
-    pub ns: Option<String>,
+    /// Namespace URI; `None` for an element in no namespace. Shared: a document names few.
+    pub ns: Option<Rc<str>>,
     pub local: String,
     /// Attributes other than namespace declarations.
     pub attributes: Vec<Attribute>,
@@ -113,6 +115,9 @@ fn utf8(bytes: &[u8], position: (u32, u32)) -> Result<&str, Problem> {
     std::str::from_utf8(bytes).map_err(|_| malformed("invalid UTF-8", position))
 }
 
+/// Distinct namespace URIs whose strings elements share (a SOAP request uses two or three).
+const SHARED_NAMESPACES: usize = 8;
+
 /// Parses `input` into its document element.
 pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
     let mut pos = Position { input, offset: 0, line: 1, column: 1 };
@@ -135,7 +140,9 @@ pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
     config.check_comments = true;
     config.trim_text(false);
 
-    let mut stack: Vec<Element> = Vec::new();
+    // A SOAP request nests a handful of levels: one allocation for the open elements.
+    let mut stack: Vec<Element> = Vec::with_capacity(16.min(limits.max_depth));
+    let mut namespaces: Vec<Rc<str>> = Vec::new();
     let mut root: Option<Element> = None;
     let mut elements = 0usize;
     loop {
@@ -197,7 +204,18 @@ pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
                     ));
                 }
                 let ns = match resolved {
-                    ResolveResult::Bound(ns) => Some(utf8(ns.as_ref(), at)?.to_string()),
+                    ResolveResult::Bound(ns) => Some(match namespaces.iter().find(|known| known.as_bytes() == ns.as_ref()) {
+                        Some(known) => known.clone(),
+                        None => {
+                            let uri: Rc<str> = Rc::from(utf8(ns.as_ref(), at)?);
+                            // A bounded table: a document of many distinct namespaces costs no
+                            // more than allocating each (the lookup above stays short).
+                            if namespaces.len() < SHARED_NAMESPACES {
+                                namespaces.push(uri.clone());
+                            }
+                            uri
+                        }
+                    }),
                     ResolveResult::Unbound => None,
                     ResolveResult::Unknown(prefix) => {
                         return Err(malformed(format!("namespace prefix '{}' is not declared", String::from_utf8_lossy(&prefix)), at))
