@@ -46,7 +46,7 @@ impl AppState {
         } else {
             format!("the body has {length} bytes; bodies over {limit} bytes are accepted only for bulk enrollment (EnrollLearnersInCourses)")
         };
-        Err(BodyRefusal { status: actix_web::http::StatusCode::PAYLOAD_TOO_LARGE, code: "LIMIT", message: why })
+        Err(BodyRefusal { status: actix_web::http::StatusCode::PAYLOAD_TOO_LARGE, message: why })
     }
 }
 
@@ -196,10 +196,21 @@ pub const MAX_INFLATION_RATIO: usize = 100;
 /// Why a request body was not read.
 #[derive(Debug)]
 pub struct BodyRefusal {
+    /// 413 (too large), 415 (an encoding not supported) or 400 (unreadable).
     pub status: actix_web::http::StatusCode,
-    /// A problem class: LIMIT, MALFORMED or UNSUPPORTED_MEDIA_TYPE.
-    pub code: &'static str,
     pub message: String,
+}
+
+impl BodyRefusal {
+    /// The problem class of the refusal, as the JSON face reports it.
+    pub fn code(&self) -> &'static str {
+        use actix_web::http::StatusCode;
+        match self.status {
+            StatusCode::PAYLOAD_TOO_LARGE => "LIMIT",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "UNSUPPORTED_MEDIA_TYPE",
+            _ => "MALFORMED",
+        }
+    }
 }
 
 /// Reads a request body: identity or gzip/deflate encoded (inflated under the body limit, and
@@ -210,15 +221,14 @@ pub fn read_body(req: &actix_web::HttpRequest, body: Result<web::Bytes, actix_we
     if !matches!(encoding.as_str(), "identity" | "gzip" | "x-gzip" | "deflate") {
         return Err(BodyRefusal {
             status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            code: "UNSUPPORTED_MEDIA_TYPE",
             message: format!("Content-Encoding '{encoding}' is not supported; send the body plain or gzip-compressed"),
         });
     }
     let body = body.map_err(|e| {
         if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
-            BodyRefusal { status: StatusCode::PAYLOAD_TOO_LARGE, code: "LIMIT", message: format!("the body is larger than the limit ({e})") }
+            BodyRefusal { status: StatusCode::PAYLOAD_TOO_LARGE, message: format!("the body is larger than the limit ({e})") }
         } else {
-            BodyRefusal { status: StatusCode::BAD_REQUEST, code: "MALFORMED", message: format!("the body could not be read: {e}") }
+            BodyRefusal { status: StatusCode::BAD_REQUEST, message: format!("the body could not be read: {e}") }
         }
     })?;
     let sent: Option<usize> = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
@@ -228,7 +238,6 @@ pub fn read_body(req: &actix_web::HttpRequest, body: Result<web::Bytes, actix_we
     {
         return Err(BodyRefusal {
             status: StatusCode::PAYLOAD_TOO_LARGE,
-            code: "LIMIT",
             message: format!("the {encoding} body inflates from {sent} to {} bytes, more than {MAX_INFLATION_RATIO} times", body.len()),
         });
     }

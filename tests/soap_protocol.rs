@@ -323,27 +323,18 @@ async fn compressed_bodies_are_inflated_within_limits(backend: Backend) {
 
     // The JSON face reads bodies the same way.
     let json = serde_json::json!({"name": "Zipped", "parentDepartmentId": DEPT_HQ}).to_string();
-    let response = app
-        .client
-        .post(format!("{}/api/v1/departments", app.base_url))
-        .bearer_auth(&app.fixture.admin_token)
-        .header("Content-Type", "application/json")
-        .header("Content-Encoding", "gzip")
-        .body(gzip(json.as_bytes()))
-        .send()
-        .await
-        .unwrap();
+    let post_gzipped_department = |body: Vec<u8>| {
+        app.client
+            .post(format!("{}/api/v1/departments", app.base_url))
+            .bearer_auth(&app.fixture.admin_token)
+            .header("Content-Type", "application/json")
+            .header("Content-Encoding", "gzip")
+            .body(body)
+            .send()
+    };
+    let response = post_gzipped_department(gzip(json.as_bytes())).await.unwrap();
     assert_eq!(response.status(), 201);
-    let response = app
-        .client
-        .post(format!("{}/api/v1/departments", app.base_url))
-        .bearer_auth(&app.fixture.admin_token)
-        .header("Content-Type", "application/json")
-        .header("Content-Encoding", "gzip")
-        .body(bomb)
-        .send()
-        .await
-        .unwrap();
+    let response = post_gzipped_department(bomb).await.unwrap();
     assert_eq!(response.status(), 413);
     assert_eq!(response.headers()["content-type"], "application/problem+json");
 }

@@ -197,7 +197,7 @@ fn read_json<T: DeserializeOwned>(req: &HttpRequest, bytes: Result<web::Bytes, a
             Some(state) => state.check_body_size(bytes.len(), bulk).map(|()| bytes),
             None => Ok(bytes),
         })
-        .map_err(|refusal| reject_http(req, refusal.status, refusal.code, refusal.message))?;
+        .map_err(|refusal| reject_http(req, refusal.status, refusal.code(), refusal.message))?;
     let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();

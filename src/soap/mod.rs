@@ -108,7 +108,11 @@ pub async fn endpoint(req: HttpRequest, body: Result<web::Bytes, actix_web::Erro
     }) {
         Ok(body) => body,
         Err(refusal) => {
-            let kind = if refusal.code == "LIMIT" { ProblemKind::Limit } else if refusal.code == "MALFORMED" { ProblemKind::Malformed } else { ProblemKind::Envelope };
+            let kind = match refusal.status {
+                StatusCode::PAYLOAD_TOO_LARGE => ProblemKind::Limit,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => ProblemKind::Envelope,
+                _ => ProblemKind::Malformed,
+            };
             return refuse(refusal.status, kind, refusal.message);
         }
     };

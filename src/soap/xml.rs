@@ -118,6 +118,20 @@ fn utf8(bytes: &[u8], position: (u32, u32)) -> Result<&str, Problem> {
 /// Distinct namespace URIs whose strings elements share (a SOAP request uses two or three).
 const SHARED_NAMESPACES: usize = 8;
 
+/// The namespace URI `uri` as a string shared with the elements before it. The table is bounded:
+/// a document of many distinct namespaces costs no more than allocating each, and the lookup
+/// stays short.
+fn shared_namespace(namespaces: &mut Vec<Rc<str>>, uri: &[u8], at: (u32, u32)) -> Result<Rc<str>, Problem> {
+    if let Some(known) = namespaces.iter().find(|known| known.as_bytes() == uri) {
+        return Ok(known.clone());
+    }
+    let uri: Rc<str> = Rc::from(utf8(uri, at)?);
+    if namespaces.len() < SHARED_NAMESPACES {
+        namespaces.push(uri.clone());
+    }
+    Ok(uri)
+}
+
 /// Parses `input` into its document element.
 pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
     let mut pos = Position { input, offset: 0, line: 1, column: 1 };
@@ -204,18 +218,7 @@ pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
                     ));
                 }
                 let ns = match resolved {
-                    ResolveResult::Bound(ns) => Some(match namespaces.iter().find(|known| known.as_bytes() == ns.as_ref()) {
-                        Some(known) => known.clone(),
-                        None => {
-                            let uri: Rc<str> = Rc::from(utf8(ns.as_ref(), at)?);
-                            // A bounded table: a document of many distinct namespaces costs no
-                            // more than allocating each (the lookup above stays short).
-                            if namespaces.len() < SHARED_NAMESPACES {
-                                namespaces.push(uri.clone());
-                            }
-                            uri
-                        }
-                    }),
+                    ResolveResult::Bound(ns) => Some(shared_namespace(&mut namespaces, ns.as_ref(), at)?),
                     ResolveResult::Unbound => None,
                     ResolveResult::Unknown(prefix) => {
                         return Err(malformed(format!("namespace prefix '{}' is not declared", String::from_utf8_lossy(&prefix)), at))
