@@ -106,12 +106,11 @@ impl Service {
     pub fn authenticate(&self, tx: &mut Tx<'_>, credentials: &Credentials) -> Result<Principal, OpError> {
         match credentials {
             Credentials::Token(token) => {
-                let token_digest = digest(token);
                 let now = now();
-                if let Some(principal) = self.tokens.get(&token_digest, now) {
+                if let Some(principal) = self.tokens.get(token, now) {
                     return Ok(principal);
                 }
-                let (client, expires_at) = auth::find_token(tx, &token_digest)?
+                let (client, expires_at) = auth::find_token(tx, &digest(token))?
                     .ok_or_else(|| OpError::AuthorizationFailed("the token is not valid; request one from POST /api/v3/token".into()))?;
                 if expires_at <= now {
                     return Err(OpError::AuthorizationFailed("the token has expired; request a new one from POST /api/v3/token".into()));
@@ -120,7 +119,7 @@ impl Service {
                 let managed_departments =
                     if role.is_department_scoped() { auth::client_departments(tx, client.id)? } else { Vec::new() };
                 let principal = Principal { tenant_id: client.tenant_id, role, managed_departments, subject: client.client_id };
-                self.tokens.put(token_digest, principal.clone(), expires_at, now);
+                self.tokens.put(token.clone(), principal.clone(), expires_at, now);
                 Ok(principal)
             }
             Credentials::Password { account_url, login, password } => {
@@ -140,7 +139,8 @@ impl Service {
 
 /// Recently seen tokens, so a busy client costs no token lookup per request. An entry lives at most
 /// [`TokenCache::FRESH`], and never past its token's expiry: what changes in the database (a
-/// client's departments) is seen within that time. Only valid tokens are kept.
+/// client's departments) is seen within that time. Only valid tokens are kept, keyed by the token
+/// itself: a hit costs a hash-map lookup, not a SHA-256 digest (the database keeps digests only).
 #[derive(Default)]
 pub struct TokenCache {
     entries: std::sync::Mutex<std::collections::HashMap<String, (Principal, chrono::NaiveDateTime)>>,
@@ -150,12 +150,12 @@ impl TokenCache {
     const FRESH: Duration = Duration::seconds(5);
     const MAX_ENTRIES: usize = 10_000;
 
-    fn get(&self, token_digest: &str, now: chrono::NaiveDateTime) -> Option<Principal> {
+    fn get(&self, token: &str, now: chrono::NaiveDateTime) -> Option<Principal> {
         let entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        entries.get(token_digest).filter(|(_, until)| *until > now).map(|(principal, _)| principal.clone())
+        entries.get(token).filter(|(_, until)| *until > now).map(|(principal, _)| principal.clone())
     }
 
-    fn put(&self, token_digest: String, principal: Principal, expires_at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) {
+    fn put(&self, token: String, principal: Principal, expires_at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) {
         let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if entries.len() >= Self::MAX_ENTRIES {
             entries.retain(|_, (_, until)| *until > now);
@@ -163,7 +163,7 @@ impl TokenCache {
                 entries.clear();
             }
         }
-        entries.insert(token_digest, (principal, expires_at.min(now + Self::FRESH)));
+        entries.insert(token, (principal, expires_at.min(now + Self::FRESH)));
     }
 }
 

@@ -6,8 +6,7 @@
 use std::rc::Rc;
 
 use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
+use quick_xml::Reader;
 
 use crate::service::{Problem, ProblemKind};
 
@@ -82,15 +81,20 @@ impl Position<'_> {
             // Never happens for a forward scan; recount from the start to stay correct anyway.
             *self = Position { input: self.input, offset: 0, line: 1, column: 1 };
         }
-        for &b in &self.input[self.offset..offset] {
-            if b == b'\n' {
-                self.line += 1;
+        // Counted without a branch a byte, so that the compiler vectorizes: this runs over the
+        // whole body of every request.
+        let passed = &self.input[self.offset..offset];
+        let newlines = passed.iter().filter(|&&b| b == b'\n').count() as u32;
+        let last_line = match newlines {
+            0 => passed,
+            _ => {
+                self.line += newlines;
                 self.column = 1;
-            } else if b & 0xC0 != 0x80 {
-                // Count characters, not UTF-8 continuation bytes.
-                self.column += 1;
+                &passed[passed.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)..]
             }
-        }
+        };
+        // Characters, not UTF-8 continuation bytes.
+        self.column += last_line.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u32;
         self.offset = offset;
         (self.line, self.column)
     }
@@ -105,6 +109,11 @@ fn malformed(message: impl std::fmt::Display, position: (u32, u32)) -> Problem {
 }
 
 fn check_chars(text: &str, what: &str, position: (u32, u32)) -> Result<(), Problem> {
+    // Every character XML forbids here is a control byte or starts with 0xEF (U+FFFE, U+FFFF):
+    // a vectorized scan of the bytes clears almost every text without decoding it.
+    if !text.bytes().any(|b| (b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r')) | (b == 0xEF)) {
+        return Ok(());
+    }
     match text.chars().find(|&c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}') {
         Some(c) => Err(malformed(format!("character U+{:04X} is not allowed in XML {what}", c as u32), position)),
         None => Ok(()),
@@ -132,6 +141,59 @@ fn shared_namespace(namespaces: &mut Vec<Rc<str>>, uri: &[u8], at: (u32, u32)) -
     Ok(uri)
 }
 
+/// An element being read, and where its namespace declarations begin in the scope list.
+struct Open {
+    element: Element,
+    scope: usize,
+}
+
+/// A namespace declaration: `xmlns` (no prefix) or `xmlns:prefix`, and the URI it binds (none when
+/// `xmlns=""` takes the default namespace away).
+struct Binding {
+    prefix: Option<Box<[u8]>>,
+    uri: Option<Rc<str>>,
+}
+
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+
+/// `prefix:local` into its parts; a name without a colon has no prefix.
+fn split_name(name: &[u8]) -> (Option<&[u8]>, &[u8]) {
+    match name.iter().position(|&b| b == b':') {
+        Some(colon) => (Some(&name[..colon]), &name[colon + 1..]),
+        None => (None, name),
+    }
+}
+
+/// The URI a declaration binds, refusing what the Namespaces in XML recommendation forbids.
+fn declaration(prefix: Option<&[u8]>, value: &str, namespaces: &mut Vec<Rc<str>>, at: (u32, u32)) -> Result<Option<Rc<str>>, Problem> {
+    let shown = |prefix: &[u8]| String::from_utf8_lossy(prefix).into_owned();
+    match prefix {
+        None if value.is_empty() => Ok(None),
+        Some(b"") => Err(malformed("a namespace declaration 'xmlns:' names no prefix", at)),
+        Some(b"xmlns") => Err(malformed("the prefix 'xmlns' cannot be declared", at)),
+        Some(b"xml") if value != XML_NS => Err(malformed(format!("the prefix 'xml' is bound to '{XML_NS}' only"), at)),
+        Some(prefix) if value.is_empty() => Err(malformed(format!("the prefix '{}' cannot be undeclared", shown(prefix)), at)),
+        Some(prefix) if prefix != b"xml" && (value == XML_NS || value == XMLNS_NS) => {
+            Err(malformed(format!("the prefix '{}' cannot be bound to '{value}'", shown(prefix)), at))
+        }
+        None if value == XML_NS || value == XMLNS_NS => Err(malformed(format!("the default namespace cannot be '{value}'"), at)),
+        _ => shared_namespace(namespaces, value.as_bytes(), at).map(Some),
+    }
+}
+
+/// The namespace URI of a prefix (or of the default namespace) in the current scope.
+fn resolve(scopes: &[Binding], prefix: Option<&[u8]>, at: (u32, u32)) -> Result<Option<Rc<str>>, Problem> {
+    if let Some(binding) = scopes.iter().rev().find(|binding| binding.prefix.as_deref() == prefix) {
+        return Ok(binding.uri.clone());
+    }
+    match prefix {
+        None => Ok(None),
+        Some(b"xml") => Ok(Some(Rc::from(XML_NS))),
+        Some(prefix) => Err(malformed(format!("namespace prefix '{}' is not declared", String::from_utf8_lossy(prefix)), at)),
+    }
+}
+
 /// Parses `input` into its document element.
 pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
     let mut pos = Position { input, offset: 0, line: 1, column: 1 };
@@ -147,7 +209,7 @@ pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
         return Err(malformed("the request body is empty; a SOAP envelope is expected", (1, 1)));
     }
 
-    let mut reader = NsReader::from_reader(body);
+    let mut reader = Reader::from_reader(body);
     let config = reader.config_mut();
     config.expand_empty_elements = true;
     config.check_end_names = true;
@@ -155,14 +217,16 @@ pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
     config.trim_text(false);
 
     // A SOAP request nests a handful of levels: one allocation for the open elements.
-    let mut stack: Vec<Element> = Vec::with_capacity(16.min(limits.max_depth));
+    let mut stack: Vec<Open> = Vec::with_capacity(16.min(limits.max_depth));
     let mut namespaces: Vec<Rc<str>> = Vec::new();
+    // The namespace declarations in scope, innermost last.
+    let mut scopes: Vec<Binding> = Vec::new();
     let mut root: Option<Element> = None;
     let mut elements = 0usize;
     loop {
         let start = base + reader.buffer_position() as usize;
-        let (resolved, event) = match reader.read_resolved_event() {
-            Ok(ok) => ok,
+        let event = match reader.read_event() {
+            Ok(event) => event,
             Err(e) => return Err(malformed(e, pos.at(base + reader.error_position() as usize))),
         };
         match event {
@@ -210,40 +274,19 @@ pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
                 if elements > limits.max_elements {
                     return Err(problem(ProblemKind::Limit, format!("the document has more than {} elements", limits.max_elements), at));
                 }
-                if stack.last().is_some_and(|parent| parent.children.len() >= limits.max_children) {
+                if stack.last().is_some_and(|open| open.element.children.len() >= limits.max_children) {
                     return Err(problem(
                         ProblemKind::Limit,
                         format!("an element has more than {} child elements", limits.max_children),
                         at,
                     ));
                 }
-                let ns = match resolved {
-                    ResolveResult::Bound(ns) => Some(shared_namespace(&mut namespaces, ns.as_ref(), at)?),
-                    ResolveResult::Unbound => None,
-                    ResolveResult::Unknown(prefix) => {
-                        return Err(malformed(format!("namespace prefix '{}' is not declared", String::from_utf8_lossy(&prefix)), at))
-                    }
-                };
-                let local = utf8(e.local_name().as_ref(), at)?.to_string();
+                // One pass over the attributes: declarations extend the scope (they apply to this
+                // element and its own attributes), the others wait until it is complete.
+                let scope = scopes.len();
                 let mut attributes = Vec::new();
-                let mut declarations = 0;
                 for attribute in e.attributes() {
                     let attribute = attribute.map_err(|err| malformed(err, at))?;
-                    let key = attribute.key;
-                    if key.as_namespace_binding().is_some() {
-                        declarations += 1;
-                        if declarations > limits.max_namespace_declarations {
-                            return Err(problem(
-                                ProblemKind::Limit,
-                                format!("an element declares more than {} namespaces", limits.max_namespace_declarations),
-                                at,
-                            ));
-                        }
-                        continue;
-                    }
-                    if attributes.len() >= limits.max_attributes {
-                        return Err(problem(ProblemKind::Limit, format!("an element has more than {} attributes", limits.max_attributes), at));
-                    }
                     if attribute.value.len() > limits.max_text_bytes {
                         return Err(problem(
                             ProblemKind::Limit,
@@ -251,28 +294,51 @@ pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
                             at,
                         ));
                     }
-                    let (attr_ns, attr_local) = reader.resolve_attribute(key);
-                    let attr_ns = match attr_ns {
-                        ResolveResult::Bound(ns) => Some(utf8(ns.as_ref(), at)?.to_string()),
-                        ResolveResult::Unbound => None,
-                        ResolveResult::Unknown(prefix) => {
-                            return Err(malformed(format!("namespace prefix '{}' is not declared", String::from_utf8_lossy(&prefix)), at))
-                        }
-                    };
+                    let key = attribute.key.0;
                     let value = attribute.decode_and_unescape_value(reader.decoder()).map_err(|err| malformed(err, at))?;
                     check_chars(&value, "attribute values", at)?;
-                    attributes.push(Attribute {
-                        ns: attr_ns,
-                        local: utf8(attr_local.as_ref(), at)?.to_string(),
-                        value: value.into_owned(),
-                    });
+                    let declared = match key {
+                        b"xmlns" => Some(None),
+                        [b'x', b'm', b'l', b'n', b's', b':', prefix @ ..] => Some(Some(prefix)),
+                        _ => None,
+                    };
+                    if let Some(prefix) = declared {
+                        if scopes.len() - scope >= limits.max_namespace_declarations {
+                            return Err(problem(
+                                ProblemKind::Limit,
+                                format!("an element declares more than {} namespaces", limits.max_namespace_declarations),
+                                at,
+                            ));
+                        }
+                        let uri = declaration(prefix, &value, &mut namespaces, at)?;
+                        scopes.push(Binding { prefix: prefix.map(Box::from), uri });
+                        continue;
+                    }
+                    if attributes.len() >= limits.max_attributes {
+                        return Err(problem(ProblemKind::Limit, format!("an element has more than {} attributes", limits.max_attributes), at));
+                    }
+                    attributes.push((key, value.into_owned()));
                 }
-                stack.push(Element { ns, local, attributes, children: Vec::new(), text: String::new(), line: at.0, column: at.1 });
+                let (prefix, local) = split_name(e.name().0);
+                let ns = resolve(&scopes, prefix, at)?;
+                let attributes = attributes
+                    .into_iter()
+                    .map(|(key, value)| {
+                        let (prefix, local) = split_name(key);
+                        // An attribute without a prefix is in no namespace, whatever the default.
+                        let ns = if prefix.is_some() { resolve(&scopes, prefix, at)?.map(|ns| ns.to_string()) } else { None };
+                        Ok(Attribute { ns, local: utf8(local, at)?.to_string(), value })
+                    })
+                    .collect::<Result<Vec<_>, Problem>>()?;
+                let local = utf8(local, at)?.to_string();
+                let element = Element { ns, local, attributes, children: Vec::new(), text: String::new(), line: at.0, column: at.1 };
+                stack.push(Open { element, scope });
             }
             Event::End(_) => {
-                let element = stack.pop().ok_or_else(|| malformed("an end tag without a start tag", pos.at(start)))?;
+                let Open { element, scope } = stack.pop().ok_or_else(|| malformed("an end tag without a start tag", pos.at(start)))?;
+                scopes.truncate(scope);
                 match stack.last_mut() {
-                    Some(parent) => parent.children.push(element),
+                    Some(parent) => parent.element.children.push(element),
                     None => root = Some(element),
                 }
             }
@@ -312,16 +378,19 @@ pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
     }
     if let Some(open) = stack.last() {
         return Err(malformed(
-            format!("the document ends before element <{}> (line {}, column {}) is closed", open.local, open.line, open.column),
+            format!(
+                "the document ends before element <{}> (line {}, column {}) is closed",
+                open.element.local, open.element.line, open.element.column
+            ),
             pos.at(input.len()),
         ));
     }
     root.ok_or_else(|| malformed("the document has no root element", pos.at(input.len())))
 }
 
-fn append_text(stack: &mut [Element], text: &str, limits: &Limits, at: (u32, u32)) -> Result<(), Problem> {
+fn append_text(stack: &mut [Open], text: &str, limits: &Limits, at: (u32, u32)) -> Result<(), Problem> {
     match stack.last_mut() {
-        Some(element) => {
+        Some(Open { element, .. }) => {
             check_chars(text, "text", at)?;
             if element.text.len() + text.len() > limits.max_text_bytes {
                 return Err(problem(
@@ -353,6 +422,37 @@ mod tests {
         assert!(doc.children[0].is("urn:two", "y"));
         assert_eq!(doc.children[0].text, "t&A<c>");
         assert!(doc.children[1].is("urn:one", "z"));
+    }
+
+    #[test]
+    fn namespace_declarations_hold_for_their_element_only() {
+        let doc = parse_str(r#"<a xmlns="urn:d"><b xmlns=""><c/></b><p:d xmlns:p="urn:p"><p:e xmlns:p="urn:q" p:x="1" y="2"/></p:d></a>"#)
+            .unwrap();
+        assert!(doc.is("urn:d", "a"));
+        assert_eq!(doc.children[0].ns, None);
+        assert_eq!(doc.children[0].children[0].ns, None, "xmlns=\"\" takes the default away for descendants too");
+        let e = &doc.children[1].children[0];
+        assert!(e.is("urn:q", "e"), "the innermost declaration wins");
+        assert_eq!(e.attribute("urn:q", "x"), Some("1"));
+        assert_eq!(e.attributes[1].ns, None, "unprefixed attributes are in no namespace");
+        // A prefix declared on a sibling is out of scope.
+        assert!(parse_str(r#"<a><p:b xmlns:p="urn:p"/><p:c/></a>"#).is_err());
+        assert!(parse_str(r#"<a xml:lang="en"/>"#).unwrap().attribute(XML_NS, "lang").is_some());
+    }
+
+    #[test]
+    fn forbidden_namespace_declarations_are_refused() {
+        for bad in [
+            r#"<a xmlns:p=""/>"#,
+            r#"<a xmlns:xmlns="urn:x"/>"#,
+            r#"<a xmlns:xml="urn:x"/>"#,
+            r#"<a xmlns:p="http://www.w3.org/2000/xmlns/"/>"#,
+            r#"<a xmlns="http://www.w3.org/XML/1998/namespace"/>"#,
+            r#"<a xmlns:p="urn:1" xmlns:p="urn:2"/>"#,
+            r#"<xmlns:a/>"#,
+        ] {
+            assert_eq!(parse_str(bad).unwrap_err().kind, ProblemKind::Malformed, "{bad}");
+        }
     }
 
     #[test]

@@ -1,0 +1,3 @@
+-- (PostgreSQL). Mirrors migrations/sqlite; keep both in step.
+DROP INDEX enrollment_learner;
+CREATE INDEX enrollment_learner ON enrollment (learner_id, lifecycle, id);
