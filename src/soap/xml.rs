@@ -5,7 +5,9 @@
 
 use std::rc::Rc;
 
-use quick_xml::events::Event;
+use quick_xml::encoding::Decoder;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{Prefix, PrefixDeclaration, QName};
 use quick_xml::Reader;
 
 use crate::service::{Problem, ProblemKind};
@@ -37,7 +39,7 @@ impl Default for Limits {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attribute {
-    pub ns: Option<String>,
+    pub ns: Option<Rc<str>>,
     pub local: String,
     pub value: String,
 }
@@ -127,9 +129,10 @@ fn utf8(bytes: &[u8], position: (u32, u32)) -> Result<&str, Problem> {
 /// Distinct namespace URIs whose strings elements share (a SOAP request uses two or three).
 const SHARED_NAMESPACES: usize = 8;
 
-/// The namespace URI `uri` as a string shared with the elements before it. The table is bounded:
-/// a document of many distinct namespaces costs no more than allocating each, and the lookup
-/// stays short.
+/// The namespace URI `uri` as a string shared with earlier declarations of it (elements share
+/// their binding's string; clients that repeat `xmlns="…"` on every element share one). The table
+/// is bounded: a document of many distinct namespaces costs no more than allocating each, and the
+/// lookup stays short.
 fn shared_namespace(namespaces: &mut Vec<Rc<str>>, uri: &[u8], at: (u32, u32)) -> Result<Rc<str>, Problem> {
     if let Some(known) = namespaces.iter().find(|known| known.as_bytes() == uri) {
         return Ok(known.clone());
@@ -158,11 +161,9 @@ const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
 
 /// `prefix:local` into its parts; a name without a colon has no prefix.
-fn split_name(name: &[u8]) -> (Option<&[u8]>, &[u8]) {
-    match name.iter().position(|&b| b == b':') {
-        Some(colon) => (Some(&name[..colon]), &name[colon + 1..]),
-        None => (None, name),
-    }
+fn split_name(name: QName<'_>) -> (Option<&[u8]>, &[u8]) {
+    let (local, prefix) = name.decompose();
+    (prefix.map(Prefix::into_inner), local.into_inner())
 }
 
 /// The URI a declaration binds, refusing what the Namespaces in XML recommendation forbids.
@@ -192,6 +193,57 @@ fn resolve(scopes: &[Binding], prefix: Option<&[u8]>, at: (u32, u32)) -> Result<
         Some(b"xml") => Ok(Some(Rc::from(XML_NS))),
         Some(prefix) => Err(malformed(format!("namespace prefix '{}' is not declared", String::from_utf8_lossy(prefix)), at)),
     }
+}
+
+/// A start tag's attributes, in one pass: its namespace declarations join `scopes` (they apply to
+/// the element and to its own attributes), the other attributes are resolved once all are known.
+fn read_attributes(
+    start: &BytesStart<'_>,
+    decoder: Decoder,
+    limits: &Limits,
+    scopes: &mut Vec<Binding>,
+    namespaces: &mut Vec<Rc<str>>,
+    at: (u32, u32),
+) -> Result<Vec<Attribute>, Problem> {
+    let declared_before = scopes.len();
+    let mut attributes = Vec::new();
+    for attribute in start.attributes() {
+        let attribute = attribute.map_err(|err| malformed(err, at))?;
+        if attribute.value.len() > limits.max_text_bytes {
+            return Err(problem(ProblemKind::Limit, format!("an attribute value is longer than {} bytes", limits.max_text_bytes), at));
+        }
+        let value = attribute.decode_and_unescape_value(decoder).map_err(|err| malformed(err, at))?;
+        check_chars(&value, "attribute values", at)?;
+        let prefix = match attribute.key.as_namespace_binding() {
+            None => {
+                if attributes.len() >= limits.max_attributes {
+                    return Err(problem(ProblemKind::Limit, format!("an element has more than {} attributes", limits.max_attributes), at));
+                }
+                attributes.push((attribute.key, value.into_owned()));
+                continue;
+            }
+            Some(PrefixDeclaration::Default) => None,
+            Some(PrefixDeclaration::Named(prefix)) => Some(prefix),
+        };
+        if scopes.len() - declared_before >= limits.max_namespace_declarations {
+            return Err(problem(
+                ProblemKind::Limit,
+                format!("an element declares more than {} namespaces", limits.max_namespace_declarations),
+                at,
+            ));
+        }
+        let uri = declaration(prefix, &value, namespaces, at)?;
+        scopes.push(Binding { prefix: prefix.map(Box::from), uri });
+    }
+    attributes
+        .into_iter()
+        .map(|(key, value)| {
+            let (prefix, local) = split_name(key);
+            // An attribute without a prefix is in no namespace, whatever the default.
+            let ns = if prefix.is_some() { resolve(scopes, prefix, at)? } else { None };
+            Ok(Attribute { ns, local: utf8(local, at)?.to_string(), value })
+        })
+        .collect()
 }
 
 /// Parses `input` into its document element.
@@ -281,55 +333,10 @@ pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
                         at,
                     ));
                 }
-                // One pass over the attributes: declarations extend the scope (they apply to this
-                // element and its own attributes), the others wait until it is complete.
                 let scope = scopes.len();
-                let mut attributes = Vec::new();
-                for attribute in e.attributes() {
-                    let attribute = attribute.map_err(|err| malformed(err, at))?;
-                    if attribute.value.len() > limits.max_text_bytes {
-                        return Err(problem(
-                            ProblemKind::Limit,
-                            format!("an attribute value is longer than {} bytes", limits.max_text_bytes),
-                            at,
-                        ));
-                    }
-                    let key = attribute.key.0;
-                    let value = attribute.decode_and_unescape_value(reader.decoder()).map_err(|err| malformed(err, at))?;
-                    check_chars(&value, "attribute values", at)?;
-                    let declared = match key {
-                        b"xmlns" => Some(None),
-                        [b'x', b'm', b'l', b'n', b's', b':', prefix @ ..] => Some(Some(prefix)),
-                        _ => None,
-                    };
-                    if let Some(prefix) = declared {
-                        if scopes.len() - scope >= limits.max_namespace_declarations {
-                            return Err(problem(
-                                ProblemKind::Limit,
-                                format!("an element declares more than {} namespaces", limits.max_namespace_declarations),
-                                at,
-                            ));
-                        }
-                        let uri = declaration(prefix, &value, &mut namespaces, at)?;
-                        scopes.push(Binding { prefix: prefix.map(Box::from), uri });
-                        continue;
-                    }
-                    if attributes.len() >= limits.max_attributes {
-                        return Err(problem(ProblemKind::Limit, format!("an element has more than {} attributes", limits.max_attributes), at));
-                    }
-                    attributes.push((key, value.into_owned()));
-                }
-                let (prefix, local) = split_name(e.name().0);
+                let attributes = read_attributes(&e, reader.decoder(), limits, &mut scopes, &mut namespaces, at)?;
+                let (prefix, local) = split_name(e.name());
                 let ns = resolve(&scopes, prefix, at)?;
-                let attributes = attributes
-                    .into_iter()
-                    .map(|(key, value)| {
-                        let (prefix, local) = split_name(key);
-                        // An attribute without a prefix is in no namespace, whatever the default.
-                        let ns = if prefix.is_some() { resolve(&scopes, prefix, at)?.map(|ns| ns.to_string()) } else { None };
-                        Ok(Attribute { ns, local: utf8(local, at)?.to_string(), value })
-                    })
-                    .collect::<Result<Vec<_>, Problem>>()?;
                 let local = utf8(local, at)?.to_string();
                 let element = Element { ns, local, attributes, children: Vec::new(), text: String::new(), line: at.0, column: at.1 };
                 stack.push(Open { element, scope });
