@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::soap::xml::Limits;
 use crate::store::PoolOptions;
 
 /// Where the database is; shared by every command.
@@ -104,14 +103,39 @@ impl Config {
         PoolOptions { size, wait: Duration::from_millis(self.pool_wait_ms) }
     }
 
-    pub fn limits(&self) -> Limits {
-        Limits {
+    pub fn xml_limits(&self) -> XmlLimits {
+        XmlLimits {
             max_depth: self.max_depth,
             max_elements: self.max_elements,
             max_children: self.max_children,
             max_attributes: self.max_attributes,
             max_namespace_declarations: self.max_namespaces,
             max_text_bytes: self.max_text_bytes,
+        }
+    }
+}
+
+/// Bounds on the shape of an XML request document.
+#[derive(Debug, Clone)]
+pub struct XmlLimits {
+    pub max_depth: usize,
+    pub max_elements: usize,
+    pub max_children: usize,
+    pub max_attributes: usize,
+    pub max_namespace_declarations: usize,
+    /// Longest text content or attribute value, in bytes.
+    pub max_text_bytes: usize,
+}
+
+impl Default for XmlLimits {
+    fn default() -> Self {
+        XmlLimits {
+            max_depth: 64,
+            max_elements: 200_000,
+            max_children: 100_000,
+            max_attributes: 32,
+            max_namespace_declarations: 32,
+            max_text_bytes: 64 * 1024,
         }
     }
 }

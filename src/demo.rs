@@ -24,6 +24,8 @@ pub const DEPARTMENT_ADMIN_LOGIN: &str = "sales.admin";
 pub const ADMIN_CLIENT: &str = "demo-admin";
 pub const DEPARTMENT_ADMIN_CLIENT: &str = "demo-sales-admin";
 pub const LEARNER_CLIENT: &str = "demo-learner";
+/// The learner whose ids the README's examples use.
+pub const SAMPLE_LEARNER_LOGIN: &str = "anna.novak";
 
 /// What `load` created.
 #[derive(Debug, Clone, Default)]
@@ -79,6 +81,51 @@ const COURSES: [&str; 10] = [
     "Code of Conduct",
     "First Aid Refresher",
 ];
+
+/// What a reader needs to call the demo account: the administrator client's id and secret, a
+/// token, and the ids of a sample learner, one of their courses, that enrollment and the
+/// learner's department. Field names are those of the credentials file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Access {
+    pub token: String,
+    pub client_id: String,
+    pub client_secret: String,
+    #[serde(rename = "learnerId")]
+    pub learner_id: String,
+    #[serde(rename = "courseId")]
+    pub course_id: String,
+    #[serde(rename = "enrollmentId")]
+    pub enrollment_id: String,
+    #[serde(rename = "departmentId")]
+    pub department_id: String,
+}
+
+/// Gives the demo administrator client a new secret (the database keeps only digests, so the old
+/// one cannot be shown again), issues a token, and looks the sample ids up through the service,
+/// as the administrator sees them.
+pub fn access(service: &Service) -> Result<Access, OpError> {
+    let client_secret = service.rotate_client_secret(ADMIN_CLIENT)?;
+    let token = service.issue_token_for_client(ADMIN_CLIENT)?.access_token;
+    let credentials = crate::service::Credentials::Token(token.clone());
+    service.db().read(|tx| {
+        let principal = service.authenticate(tx, &credentials)?;
+        let mut learner = None;
+        let query = crate::service::UserQuery { logins: Some(vec![SAMPLE_LEARNER_LOGIN.into()]), ..Default::default() };
+        service.get_users(tx, &principal, &query, &mut |user| {
+            learner.get_or_insert_with(|| (user.user_id.clone(), user.department_id.clone()));
+            Ok(())
+        })?;
+        let (learner_id, department_id) = learner.ok_or_else(|| OpError::Internal(format!("the demo learner '{SAMPLE_LEARNER_LOGIN}' is missing")))?;
+        let mut enrollment = None;
+        let query = crate::service::EnrollmentQuery { learner_ids: Some(vec![learner_id.clone()]), course_ids: None };
+        service.get_enrollments(tx, &principal, &query, &mut |view| {
+            enrollment.get_or_insert_with(|| (view.enrollment_id.clone(), view.course_id.clone()));
+            Ok(())
+        })?;
+        let (enrollment_id, course_id) = enrollment.ok_or_else(|| OpError::Internal(format!("the demo learner '{SAMPLE_LEARNER_LOGIN}' has no active enrollment")))?;
+        Ok(Access { token: token.clone(), client_id: ADMIN_CLIENT.into(), client_secret: client_secret.clone(), learner_id, course_id, enrollment_id, department_id })
+    })
+}
 
 /// Loads the demo account unless the database already holds any account. Returns what it made.
 pub fn load_if_empty(service: &Service) -> Result<Option<Summary>, OpError> {

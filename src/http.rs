@@ -1,58 +1,26 @@
-//! Assembles the actix application: routes, body limits, request ids and access logs, health.
+//! Assembles the actix application: every face's routes, the pages, health and metrics, and the
+//! request context around them all (request ids, header limit, panics, metrics, access log).
 
 use std::net::TcpListener;
+use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
-use std::panic::AssertUnwindSafe;
-
 use actix_web::body::MessageBody;
-use futures_util::FutureExt;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
+use futures_util::FutureExt;
 use tracing::info;
 
+use crate::body::BodyLimits;
 use crate::config::Config;
+use crate::metrics::{Observed, Outcome, METRICS};
 use crate::service::Service;
 use crate::soap;
-use crate::soap::wsdl::Wsdl;
-use crate::soap::xml::Limits;
+use crate::state::{AppState, RequestId};
 use crate::workers::Workers;
-
-/// What every handler shares.
-pub struct AppState {
-    pub service: Service,
-    pub limits: Limits,
-    pub wsdl: Wsdl,
-    /// Largest body of an ordinary request, and of a bulk one.
-    pub max_body_bytes: usize,
-    pub max_bulk_body_bytes: usize,
-    /// Largest total size of a request's header names and values.
-    pub max_header_bytes: usize,
-    /// The threads that run requests' database work.
-    pub workers: Workers,
-}
-
-impl AppState {
-    /// Refuses a body over the ordinary limit unless it carries a bulk operation.
-    pub fn check_body_size(&self, length: usize, bulk: bool) -> Result<(), BodyRefusal> {
-        let limit = if bulk { self.max_bulk_body_bytes } else { self.max_body_bytes };
-        if length <= limit {
-            return Ok(());
-        }
-        let why = if bulk || self.max_bulk_body_bytes <= self.max_body_bytes {
-            format!("the body has {length} bytes; the limit is {limit}")
-        } else {
-            format!("the body has {length} bytes; bodies over {limit} bytes are accepted only for bulk enrollment (EnrollLearnersInCourses)")
-        };
-        Err(BodyRefusal { status: actix_web::http::StatusCode::PAYLOAD_TOO_LARGE, message: why })
-    }
-}
-
-/// The id of one request: echoed in `X-Request-Id`, in fault details and in every log line.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -82,10 +50,10 @@ fn new_request_id() -> String {
 }
 
 /// Closes the connection after answers given without reading the whole body (too large, headers
-/// too large): the unread rest must never be read as the next request.
+/// too large, a media type or encoding refused): the unread rest must never be read as the next
+/// request.
 fn close_if_body_unread(head: &mut actix_web::dev::ResponseHead) {
-    use actix_web::http::StatusCode;
-    if matches!(head.status, StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE) {
+    if matches!(head.status, StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE | StatusCode::UNSUPPORTED_MEDIA_TYPE) {
         head.set_connection_type(actix_web::http::ConnectionType::Close);
     }
 }
@@ -129,6 +97,44 @@ impl actix_web::ResponseError for Panicked {
     }
 }
 
+/// What a request without a face's own word on it was: a page, health, metrics, tokens, or a path
+/// nothing serves. Route patterns, not paths, name it, so the set of names stays bounded.
+fn observed_by_status(pattern: Option<String>, status: StatusCode) -> Observed {
+    let operation: &'static str = match pattern.as_deref() {
+        Some("/") => "landing",
+        Some("/healthz") => "healthz",
+        Some("/readyz") => "readyz",
+        Some("/metrics") => "metrics",
+        Some("/api/v3/token") => "token",
+        Some(p) if p.starts_with("/api/v1/docs") => "api_reference",
+        Some(_) => "other",
+        None => "not_found",
+    };
+    let outcome = match status.as_u16() {
+        ..400 => Outcome::Success,
+        413 | 415 | 431 => Outcome::Refused,
+        ..500 => Outcome::ClientFault,
+        _ => Outcome::ServerFault,
+    };
+    let class = (outcome != Outcome::Success).then(|| status.canonical_reason().unwrap_or("error"));
+    Observed { face: "http", operation, outcome, class }
+}
+
+/// Records a request in the metrics and the access log.
+fn record(id: &str, method: &actix_web::http::Method, path: &str, status: StatusCode, observed: Observed, elapsed: Duration) {
+    METRICS.request(observed, elapsed);
+    info!(
+        request_id = id,
+        face = observed.face,
+        operation = observed.operation,
+        %method,
+        path,
+        status = status.as_u16(),
+        duration_us = elapsed.as_micros() as u64,
+        "request"
+    );
+}
+
 async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let id = request_id_for(&req);
     req.extensions_mut().insert(RequestId(id.clone()));
@@ -138,13 +144,13 @@ async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) -> R
     if let Some(state) = req.app_data::<web::Data<AppState>>() {
         let size: usize = req.headers().iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
         if size > state.max_header_bytes {
-            tracing::info!(request_id = id, size, "request headers over the limit");
-            let response = HttpResponse::build(actix_web::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
+            let mut response = HttpResponse::build(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
                 .insert_header((REQUEST_ID, HeaderValue::from_str(&id).unwrap_or(HeaderValue::from_static(""))))
                 .content_type("text/plain; charset=utf-8")
                 .body(format!("the request headers take {size} bytes; the limit is {}\n", state.max_header_bytes));
-            let mut response = response;
             close_if_body_unread(response.head_mut());
+            let observed = Observed { face: "http", operation: "unknown", outcome: Outcome::Refused, class: Some("LIMIT") };
+            record(&id, &method, &path, response.status(), observed, started.elapsed());
             return Err(actix_web::error::InternalError::from_response("headers too large", response).into());
         }
     }
@@ -153,6 +159,8 @@ async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) -> R
         Ok(response) => response?,
         Err(_) => {
             tracing::error!(request_id = id, %method, path, "handler panicked");
+            let observed = Observed { face: "http", operation: "unknown", outcome: Outcome::ServerFault, class: Some("INTERNAL") };
+            record(&id, &method, &path, StatusCode::INTERNAL_SERVER_ERROR, observed, started.elapsed());
             return Err(Panicked { path, request_id: id }.into());
         }
     };
@@ -160,14 +168,10 @@ async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) -> R
         response.headers_mut().insert(REQUEST_ID, value);
     }
     close_if_body_unread(response.response_mut().head_mut());
-    info!(
-        request_id = id,
-        %method,
-        path,
-        status = response.status().as_u16(),
-        micros = started.elapsed().as_micros() as u64,
-        "request"
-    );
+    let status = response.status();
+    let observed = response.request().extensions().get::<Observed>().copied();
+    let observed = observed.unwrap_or_else(|| observed_by_status(response.request().match_pattern(), status));
+    record(&id, &method, &path, status, observed, started.elapsed());
     Ok(response)
 }
 
@@ -184,74 +188,16 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-async fn not_found() -> HttpResponse {
-    HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body(
-        "not found; SOAP: POST /api/v2/soap/2.0 (WSDL: GET /api/v2/soap/2.0?wsdl); tokens: POST /api/v3/token\n",
-    )
-}
-
-/// Largest inflation a compressed body may claim: a body that grows more is a bomb, not data.
-pub const MAX_INFLATION_RATIO: usize = 100;
-
-/// Why a request body was not read.
-#[derive(Debug)]
-pub struct BodyRefusal {
-    /// 413 (too large), 415 (an encoding not supported) or 400 (unreadable).
-    pub status: actix_web::http::StatusCode,
-    pub message: String,
-}
-
-impl BodyRefusal {
-    /// The problem class of the refusal, as the JSON face reports it.
-    pub fn code(&self) -> &'static str {
-        use actix_web::http::StatusCode;
-        match self.status {
-            StatusCode::PAYLOAD_TOO_LARGE => "LIMIT",
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => "UNSUPPORTED_MEDIA_TYPE",
-            _ => "MALFORMED",
-        }
-    }
-}
-
-/// Reads a request body: identity or gzip/deflate encoded (inflated under the body limit, and
-/// refused when it inflates more than [`MAX_INFLATION_RATIO`] times), within the configured size.
-pub fn read_body(req: &actix_web::HttpRequest, body: Result<web::Bytes, actix_web::Error>) -> Result<web::Bytes, BodyRefusal> {
-    use actix_web::http::{header, StatusCode};
-    let encoding = req.headers().get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("identity").trim().to_ascii_lowercase();
-    if !matches!(encoding.as_str(), "identity" | "gzip" | "x-gzip" | "deflate") {
-        return Err(BodyRefusal {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            message: format!("Content-Encoding '{encoding}' is not supported; send the body plain or gzip-compressed"),
-        });
-    }
-    let body = body.map_err(|e| {
-        if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
-            BodyRefusal { status: StatusCode::PAYLOAD_TOO_LARGE, message: format!("the body is larger than the limit ({e})") }
-        } else {
-            BodyRefusal { status: StatusCode::BAD_REQUEST, message: format!("the body could not be read: {e}") }
-        }
-    })?;
-    let sent: Option<usize> = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
-    if encoding != "identity"
-        && let Some(sent) = sent
-        && body.len() > sent.max(1) * MAX_INFLATION_RATIO
-    {
-        return Err(BodyRefusal {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            message: format!("the {encoding} body inflates from {sent} to {} bytes, more than {MAX_INFLATION_RATIO} times", body.len()),
-        });
-    }
-    Ok(body)
-}
-
 /// The routes, for the server and for tests that build the app themselves.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(crate::pages::landing));
     for path in ["/api/v2/soap/2.0", "/soap"] {
         cfg.service(web::resource(path).route(web::post().to(soap::endpoint)).route(web::get().to(soap::wsdl::get)));
     }
     cfg.route("/api/v3/token", web::post().to(crate::oauth::token))
         .route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz));
+        .route("/readyz", web::get().to(readyz))
+        .route("/metrics", web::get().to(crate::metrics::serve));
     crate::json::routes(cfg);
 }
 
@@ -260,21 +206,16 @@ pub fn serve(listener: TcpListener, service: Service, config: &Config) -> std::i
     let state = web::Data::new(AppState {
         workers: Workers::start(service.db())?,
         service,
-        limits: config.limits(),
-        wsdl: Wsdl::new(),
-        max_body_bytes: config.max_body_bytes,
-        max_bulk_body_bytes: config.max_bulk_body_bytes,
+        xml_limits: config.xml_limits(),
+        body_limits: BodyLimits { ordinary: config.max_body_bytes, bulk: config.max_bulk_body_bytes },
         max_header_bytes: config.max_header_bytes,
     });
-    // Bodies are read up to the larger limit; each face then applies the one its operation has.
-    let max_body = config.max_body_bytes.max(config.max_bulk_body_bytes);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
-            .app_data(web::PayloadConfig::new(max_body))
             .wrap(from_fn(request_context))
             .configure(routes)
-            .default_service(web::to(not_found))
+            .default_service(web::to(crate::pages::not_found))
     })
     .client_request_timeout(Duration::from_millis(config.read_timeout_ms))
     .shutdown_timeout(30);

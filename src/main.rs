@@ -9,7 +9,8 @@ use lmsbridge::config::{Config, DatabaseArgs};
 use lmsbridge::domain::Role;
 use lmsbridge::service::{OpError, Service};
 use lmsbridge::store::Db;
-use lmsbridge::{demo, http, telemetry};
+use lmsbridge::telemetry::{self, LogFormat};
+use lmsbridge::{demo, http, pages};
 
 // Requests allocate small short-lived buffers on several threads; mimalloc's per-thread heaps
 // serve them without the contention and consolidation passes of the system allocator.
@@ -21,6 +22,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(flatten)]
     database: DatabaseArgs,
+    /// How log lines are written to stderr: text, or JSON (one object a line).
+    #[arg(long, env = "LMSBRIDGE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -31,9 +35,14 @@ enum Command {
     Serve {
         #[command(flatten)]
         config: Config,
-        /// Load a demo account if the database is empty, and print a ready token and a curl call.
+        /// Load a demo account if the database is empty, and print a ready token, sample ids and
+        /// a curl call.
         #[arg(long)]
         demo: bool,
+        /// With --demo: also write the demo's credentials and sample ids to this file, as JSON
+        /// (readable by the owner only).
+        #[arg(long, env = "LMSBRIDGE_CREDENTIALS_FILE", requires = "demo")]
+        credentials_file: Option<std::path::PathBuf>,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -78,6 +87,11 @@ enum ClientAction {
         #[arg(long = "department")]
         departments: Vec<String>,
     },
+    /// Give a client a new secret, printed once; the old secret stops working.
+    RotateSecret {
+        #[arg(long)]
+        client_id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -117,7 +131,7 @@ fn describe(error: OpError) -> String {
 fn run(cli: Cli) -> Result<(), String> {
     let url = cli.database.database_url;
     match cli.command {
-        Command::Serve { config, demo } => serve(&url, config, demo),
+        Command::Serve { config, demo, credentials_file } => serve(&url, config, demo.then_some(credentials_file)),
         Command::Migrate => {
             let db = Db::connect(&url, &Config::default().pool(&url)).map_err(|e| e.to_string())?;
             let applied = db.migrate().map_err(|e| e.to_string())?;
@@ -138,6 +152,13 @@ fn run(cli: Cli) -> Result<(), String> {
             eprintln!("The secret is shown only now; store it safely.");
             Ok(())
         }
+        Command::Client { action: ClientAction::RotateSecret { client_id } } => {
+            let service = open(&url, &Config::default())?;
+            let secret = service.rotate_client_secret(&client_id).map_err(describe)?;
+            println!("client_secret={secret}");
+            eprintln!("The secret is shown only now; store it safely.");
+            Ok(())
+        }
         Command::Token { action: TokenAction::Issue { client_id } } => {
             let service = open(&url, &Config::default())?;
             let token = service.issue_token_for_client(&client_id).map_err(describe)?;
@@ -148,17 +169,23 @@ fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-fn serve(url: &str, config: Config, with_demo: bool) -> Result<(), String> {
+/// `serve`; `demo` is `Some` (with the credentials file, if one is asked for) under `--demo`.
+fn serve(url: &str, config: Config, demo: Option<Option<std::path::PathBuf>>) -> Result<(), String> {
     let service = open(url, &config)?;
     let listener = TcpListener::bind(&config.bind).map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let host = if local.ip().is_unspecified() { format!("127.0.0.1:{}", local.port()) } else { local.to_string() };
     let base = format!("http://{host}");
-    say!("lmsbridge listening on {base} ({} database {url})", service.db().backend());
-    say!("  SOAP endpoint: {base}/api/v2/soap/2.0   WSDL: {base}/api/v2/soap/2.0?wsdl");
-    say!("  tokens:        POST {base}/api/v3/token (client_id, client_secret, grant_type=client_credentials)");
-    if with_demo {
-        print_demo(&service, &base)?;
+    say!("lmsbridge {} listening on {base} ({} database {url})", env!("CARGO_PKG_VERSION"), service.db().backend());
+    say!("  open {base}/ in a browser: every face, its documents, and a form to try each operation");
+    for section in pages::DIRECTORY {
+        say!("  {}:", section.title);
+        for link in section.links.iter().filter(|link| link.method.is_some()) {
+            say!("    {:<5} {base}{:<24} {}", link.method.unwrap_or_default(), link.path, link.what);
+        }
+    }
+    if let Some(credentials_file) = demo {
+        print_demo(&service, &base, credentials_file.as_deref())?;
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
@@ -167,47 +194,82 @@ fn serve(url: &str, config: Config, with_demo: bool) -> Result<(), String> {
     })
 }
 
-fn print_demo(service: &Service, base: &str) -> Result<(), String> {
+/// Writes the demo's credentials file: `{"ispring": {...}}`, one key a face, readable by the owner
+/// only, replaced whole (never seen half-written).
+fn write_credentials(path: &std::path::Path, access: &demo::Access, base: &str) -> Result<(), String> {
+    let mut ispring = serde_json::to_value(access).map_err(|e| e.to_string())?;
+    ispring["soapEndpoint"] = format!("{base}/api/v2/soap/2.0").into();
+    ispring["jsonApi"] = format!("{base}/api/v1").into();
+    let document = serde_json::to_string_pretty(&serde_json::json!({ "ispring": ispring })).map_err(|e| e.to_string())?;
+    let partial = path.with_extension("partial");
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&partial)?;
+        file.write_all(document.as_bytes())?;
+        file.write_all(b"\n")?;
+        file.sync_all()?;
+        std::fs::rename(&partial, path)
+    };
+    write().map_err(|e| format!("cannot write the credentials file {}: {e}", path.display()))
+}
+
+fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path::Path>) -> Result<(), String> {
     match demo::load_if_empty(service).map_err(describe)? {
-        Some(s) => {
-            say!(
-                "  demo account '{}' loaded: {} departments, {} users, {} courses, {} enrollments, {} certificates",
-                demo::TENANT, s.departments, s.users, s.courses, s.enrollments, s.certificates
-            );
-            for (id, secret) in &s.client_secrets {
-                say!("  demo API client {id}: client_secret={secret} (shown once)");
-            }
-        }
+        Some(s) => say!(
+            "  demo account '{}' loaded: {} departments, {} users, {} courses, {} enrollments, {} certificates",
+            demo::TENANT, s.departments, s.users, s.courses, s.enrollments, s.certificates
+        ),
         None => say!("  database already holds data; demo account not reloaded"),
     }
-    let token = |client| service.issue_token_for_client(client).map(|t| t.access_token);
-    let admin = match token(demo::ADMIN_CLIENT) {
-        Ok(t) => t,
-        Err(_) => {
-            say!("  (no demo clients in this database: create one with `lmsbridge client create`)");
+    let access = match demo::access(service) {
+        Ok(access) => access,
+        Err(e) => {
+            say!("  (no demo account in this database: {}; create clients with `lmsbridge client create`)", describe(e));
             return Ok(());
         }
     };
-    let department_admin = token(demo::DEPARTMENT_ADMIN_CLIENT).unwrap_or_default();
+    if let Some(path) = credentials_file {
+        write_credentials(path, &access, base)?;
+        say!("  demo credentials and sample ids written to {}", path.display());
+    }
+    let department_admin = service.issue_token_for_client(demo::DEPARTMENT_ADMIN_CLIENT).map(|t| t.access_token).unwrap_or_default();
     say!();
-    say!("  token (account administrator, 30 min): {admin}");
+    say!("  token (account administrator, 30 min): {}", access.token);
     say!("  token (department administrator of Sales): {department_admin}");
+    say!("  API client {} secret (new at every start): {}", access.client_id, access.client_secret);
     say!("  legacy credentials: accountUrl {} email {} password {}", demo::ACCOUNT_URL, demo::ADMIN_LOGIN, demo::PASSWORD);
+    say!("  sample ids: learner {} ({}), course {}, enrollment {}, department {}", access.learner_id, demo::SAMPLE_LEARNER_LOGIN, access.course_id, access.enrollment_id, access.department_id);
+    say!();
+    say!("Paste this line into a shell; then the README's examples run as written:");
+    say!(
+        "export BASE_URL={base} TOKEN={} CLIENT_ID={} CLIENT_SECRET={} LEARNER_ID={} COURSE_ID={} ENROLLMENT_ID={} DEPARTMENT_ID={}",
+        access.token, access.client_id, access.client_secret, access.learner_id, access.course_id, access.enrollment_id, access.department_id
+    );
     say!();
     say!("Try it:");
     say!(
         "  curl -s {base}/api/v2/soap/2.0 -H 'Content-Type: text/xml' --data-binary \
          '<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns=\"http://ispringlearn.com/go/services/api/soap\">\
-         <soap:Body><GetEnrollmentsRequest><credentials><token>{admin}</token></credentials></GetEnrollmentsRequest></soap:Body></soap:Envelope>'"
+         <soap:Body><GetEnrollmentsRequest><credentials><token>{}</token></credentials></GetEnrollmentsRequest></soap:Body></soap:Envelope>'",
+        access.token
     );
-    say!("  new token: curl -s {base}/api/v3/token -d client_id={} -d client_secret=SECRET -d grant_type=client_credentials", demo::ADMIN_CLIENT);
+    say!("  curl -s '{base}/api/v1/enrollments?learnerId={}' -H 'Authorization: Bearer {}'", access.learner_id, access.token);
+    say!(
+        "  new token: curl -s {base}/api/v3/token -d client_id={} -d client_secret={} -d grant_type=client_credentials",
+        access.client_id, access.client_secret
+    );
     say!();
     Ok(())
 }
 
 fn main() -> ExitCode {
-    telemetry::init();
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    telemetry::init(cli.log_format);
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("lmsbridge: {message}");

@@ -9,7 +9,7 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::http::AppState;
+use crate::state::AppState;
 use crate::service::OpError;
 
 #[derive(Debug, Default, Deserialize)]
@@ -38,11 +38,19 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
     Some((id.to_string(), secret.to_string()))
 }
 
-pub async fn token(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
+pub async fn token(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !content_type.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
         return oauth_error(400, "invalid_request", "send the fields as application/x-www-form-urlencoded");
     }
+    let body = match crate::body::read(&req, payload, state.body_limits, crate::body::Allowance::Ordinary).await {
+        Ok(body) => body,
+        Err(refusal) => {
+            let mut response = oauth_error(400, "invalid_request", &refusal.message);
+            *response.status_mut() = refusal.status;
+            return response;
+        }
+    };
     let form: TokenForm = match serde_urlencoded::from_bytes(&body) {
         Ok(form) => form,
         Err(e) => return oauth_error(400, "invalid_request", &format!("the form cannot be read: {e}")),

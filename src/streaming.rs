@@ -13,6 +13,7 @@ use bytes::Bytes;
 use futures_util::Stream;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::metrics::{Delivery, METRICS};
 use crate::store::{Access, Tx};
 use crate::workers::{Job, Unrun, Workers};
 
@@ -65,6 +66,9 @@ impl<E> BodySink<E> {
             let (chunks, receiver) = mpsc::channel(IN_FLIGHT);
             head.send(Head::Streaming(receiver)).map_err(|_| gone())?;
             self.chunks = Some(chunks);
+        }
+        if let Ok(bytes) = &chunk {
+            METRICS.response_bytes(Delivery::Streamed, bytes.len());
         }
         match &self.chunks {
             Some(chunks) => chunks.blocking_send(chunk).map_err(|_| gone()),
@@ -128,7 +132,10 @@ where
     let sink = BodySink { buf: Vec::with_capacity(8 * 1024), head: Some(head_tx), chunks: None };
     workers.submit(access, Box::new(Response { work: Some((work, on_panic)), late_failure, sink, result: None }));
     match head_rx.await {
-        Ok(Head::Whole(body)) => Outcome::Whole(body),
+        Ok(Head::Whole(body)) => {
+            METRICS.response_bytes(Delivery::Whole, body.len());
+            Outcome::Whole(body)
+        }
         Ok(Head::Failed(e)) => Outcome::Failed(e),
         Ok(Head::Streaming(chunks)) => Outcome::Streaming(Box::new(tokio_stream::wrappers::ReceiverStream::new(chunks))),
         // Only a panic while reporting a panic drops the sender without a word.

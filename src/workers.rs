@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
+use crate::metrics::METRICS;
 use crate::store::{Access, Db, StoreError, Tx};
 
 /// Why a job's work did not run or did not land.
@@ -63,7 +64,11 @@ impl Workers {
         let (queue, jobs) = crossbeam_channel::unbounded::<Queued>();
         for n in 0..threads.max(1) {
             let (db, jobs) = (db.clone(), jobs.clone());
-            thread::Builder::new().name(format!("lmsbridge-db-{n}")).spawn(move || serve(&db, &jobs, wait))?;
+            thread::Builder::new().name(format!("lmsbridge-db-{n}")).spawn(move || {
+                METRICS.pool_connection(true);
+                serve(&db, &jobs, wait);
+                METRICS.pool_connection(false);
+            })?;
         }
         Ok(Workers { queue })
     }
@@ -80,13 +85,17 @@ fn serve(db: &Db, jobs: &Receiver<Queued>, wait: Duration) {
         let Some(queued) = next.take().or_else(|| jobs.recv().ok()) else { return };
         let waited = queued.at.elapsed();
         if waited > wait {
+            METRICS.pool_busy();
             queued.job.finish(Err(Unrun::Busy(waited)));
             continue;
         }
+        METRICS.pool_waited(waited);
+        METRICS.pool_in_use(true);
         match queued.access {
             Access::Write => write(db, queued.job),
             Access::Read => next = read(db, queued.job, jobs, wait),
         }
+        METRICS.pool_in_use(false);
     }
 }
 
@@ -132,7 +141,10 @@ fn read(db: &Db, first: Box<dyn Job>, jobs: &Receiver<Queued>, wait: Duration) -
                 return Ok(());
             }
             match jobs.try_recv() {
-                Ok(queued) if queued.access == Access::Read && queued.at < began && queued.at.elapsed() <= wait => job = queued.job,
+                Ok(queued) if queued.access == Access::Read && queued.at < began && queued.at.elapsed() <= wait => {
+                    METRICS.pool_waited(queued.at.elapsed());
+                    job = queued.job
+                }
                 Ok(other) => {
                     next = Some(other);
                     return Ok(());

@@ -12,8 +12,7 @@ use lmsbridge::soap::{decode_request, xml::Limits};
 fn request_path(data: &[u8]) {
     for version in [Version::Soap11, Version::Soap12] {
         if let Err(refusal) = decode_request(data, version, &Limits::default()) {
-            let (fault, spelling) = *refusal;
-            let _ = fault.to_xml(spelling, "fuzz");
+            let _ = refusal.fault.to_xml(refusal.spelling, "fuzz");
         }
     }
 }

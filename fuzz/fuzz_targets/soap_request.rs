@@ -10,8 +10,7 @@ use lmsbridge::soap::{decode_request, xml::Limits};
 fuzz_target!(|data: &[u8]| {
     for version in [Version::Soap11, Version::Soap12] {
         if let Err(refusal) = decode_request(data, version, &Limits::default()) {
-            let (fault, spelling) = *refusal;
-            let _ = fault.to_xml(spelling, "fuzz");
+            let _ = refusal.fault.to_xml(refusal.spelling, "fuzz");
         }
     }
 });

@@ -16,10 +16,12 @@ use tracing::{error, info};
 
 use self::model::Problem;
 use crate::domain::Principal;
-use crate::http::{AppState, RequestId};
+use crate::body::{self as request_body, Allowance};
+use crate::metrics::{Observed, Outcome};
+use crate::state::{AppState, RequestId};
 use crate::service::{Credentials, OpError, ProblemKind, Service};
 use crate::store::Tx;
-use crate::streaming::{self, BodySink, Outcome};
+use crate::streaming::{self, BodySink, Outcome as Finished};
 
 pub use routes::routes;
 
@@ -54,7 +56,17 @@ impl ResponseError for Rejection {
 }
 
 fn request_id(req: &HttpRequest) -> String {
-    req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default()
+    RequestId::of(req)
+}
+
+/// The face's name in metrics and logs.
+pub const FACE: &str = "json";
+
+/// Says what the request was, for the metrics and the access log: the operation is the
+/// `operationId` the OpenAPI document gives the route.
+fn observe(req: &HttpRequest, outcome: Outcome, class: Option<&'static str>) {
+    let operation = req.match_pattern().map_or("unknown", |pattern| openapi::operation_id(req.method().as_str(), &pattern));
+    req.extensions_mut().insert(Observed { face: FACE, operation, outcome, class });
 }
 
 /// The HTTP status an error maps to.
@@ -83,6 +95,7 @@ pub fn reject(req: &HttpRequest, error: OpError) -> Rejection {
         _ => None,
     };
     let code = error.code();
+    observe(req, if error.is_client_error() { Outcome::ClientFault } else { Outcome::ServerFault }, Some(code));
     Rejection {
         status,
         problem: Box::new(Problem {
@@ -98,7 +111,8 @@ pub fn reject(req: &HttpRequest, error: OpError) -> Rejection {
 }
 
 /// A refusal at the HTTP level (media type, body size), before any operation is involved.
-fn reject_http(req: &HttpRequest, status: StatusCode, code: &str, detail: String) -> Rejection {
+fn reject_http(req: &HttpRequest, status: StatusCode, code: &'static str, detail: String) -> Rejection {
+    observe(req, Outcome::Refused, Some(code));
     Rejection {
         status,
         problem: Box::new(Problem {
@@ -172,16 +186,16 @@ impl Query {
 
 /// Reads a JSON body of type `T`: `application/json`, within the size limit, no unknown fields;
 /// a type error names the field's path.
-pub fn body<T: DeserializeOwned>(req: &HttpRequest, bytes: Result<web::Bytes, actix_web::Error>) -> Result<T, Rejection> {
-    read_json(req, bytes, false)
+pub async fn body<T: DeserializeOwned>(req: &HttpRequest, state: &AppState, payload: web::Payload) -> Result<T, Rejection> {
+    read_json(req, state, payload, Allowance::Ordinary).await
 }
 
 /// [`body`] for a bulk operation, which may exceed the ordinary size limit.
-pub fn bulk_body<T: DeserializeOwned>(req: &HttpRequest, bytes: Result<web::Bytes, actix_web::Error>) -> Result<T, Rejection> {
-    read_json(req, bytes, true)
+pub async fn bulk_body<T: DeserializeOwned>(req: &HttpRequest, state: &AppState, payload: web::Payload) -> Result<T, Rejection> {
+    read_json(req, state, payload, Allowance::Bulk).await
 }
 
-fn read_json<T: DeserializeOwned>(req: &HttpRequest, bytes: Result<web::Bytes, actix_web::Error>, bulk: bool) -> Result<T, Rejection> {
+async fn read_json<T: DeserializeOwned>(req: &HttpRequest, state: &AppState, payload: web::Payload, allowance: Allowance) -> Result<T, Rejection> {
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if mime != JSON && !mime.ends_with("+json") {
@@ -192,11 +206,8 @@ fn read_json<T: DeserializeOwned>(req: &HttpRequest, bytes: Result<web::Bytes, a
             format!("send the body as application/json; got '{content_type}'"),
         ));
     }
-    let bytes = crate::http::read_body(req, bytes)
-        .and_then(|bytes| match req.app_data::<web::Data<AppState>>() {
-            Some(state) => state.check_body_size(bytes.len(), bulk).map(|()| bytes),
-            None => Ok(bytes),
-        })
+    let bytes = request_body::read(req, payload, state.body_limits, allowance)
+        .await
         .map_err(|refusal| reject_http(req, refusal.status, refusal.code(), refusal.message))?;
     let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
@@ -279,10 +290,12 @@ where
         move |late| error!(request_id = id, error = %late, "response aborted after streaming began"),
     )
     .await;
-    match outcome {
-        Outcome::Whole(body) => Ok(HttpResponse::build(status).content_type(JSON).body(body)),
-        Outcome::Streaming(chunks) => Ok(HttpResponse::build(status).content_type(JSON).streaming(chunks)),
-        Outcome::Failed(error) => Err(reject(req, error)),
-        Outcome::Panicked => Err(reject(req, OpError::Internal("no result".into()))),
-    }
+    let response = match outcome {
+        Finished::Whole(body) => HttpResponse::build(status).content_type(JSON).body(body),
+        Finished::Streaming(chunks) => HttpResponse::build(status).content_type(JSON).streaming(chunks),
+        Finished::Failed(error) => return Err(reject(req, error)),
+        Finished::Panicked => return Err(reject(req, OpError::Internal("no result".into()))),
+    };
+    observe(req, Outcome::Success, None);
+    Ok(response)
 }

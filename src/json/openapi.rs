@@ -71,10 +71,47 @@ impl Modify for BearerAuth {
 )]
 struct ApiDoc;
 
+/// The `operationId` of the route `method path` (`path` as the router writes it, with `{name}`
+/// parameters), for metrics and logs; `unknown` for routes outside the document.
+pub fn operation_id(method: &str, path: &str) -> &'static str {
+    use std::collections::HashMap;
+    static IDS: OnceLock<HashMap<(String, String), &'static str>> = OnceLock::new();
+    let ids = IDS.get_or_init(|| {
+        let mut ids = HashMap::new();
+        for (route, item) in ApiDoc::openapi().paths.paths {
+            let operations = [
+                ("GET", &item.get),
+                ("POST", &item.post),
+                ("PUT", &item.put),
+                ("PATCH", &item.patch),
+                ("DELETE", &item.delete),
+            ];
+            for (method, operation) in operations {
+                if let Some(id) = operation.as_ref().and_then(|o| o.operation_id.clone()) {
+                    ids.insert((method.to_string(), route.clone()), &*Box::leak(id.into_boxed_str()));
+                }
+            }
+        }
+        ids
+    });
+    ids.get(&(method.to_string(), path.to_string())).copied().unwrap_or("unknown")
+}
+
 /// The document, built once.
 pub fn document() -> &'static str {
     static DOCUMENT: OnceLock<String> = OnceLock::new();
     DOCUMENT.get_or_init(|| ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serializes"))
+}
+
+/// The browsable reference of the document at `/api/v1/docs/`: Swagger UI, from files built into
+/// the binary. It validates nothing against an outside service and loads nothing from elsewhere.
+pub fn reference() -> utoipa_swagger_ui::SwaggerUi {
+    let config = utoipa_swagger_ui::Config::new(["/api/v1/openapi.json"])
+        .validator_url("none")
+        .try_it_out_enabled(true)
+        .persist_authorization(true)
+        .display_operation_id(true);
+    utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs/{_:.*}").config(config)
 }
 
 pub async fn serve() -> HttpResponse {

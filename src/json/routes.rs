@@ -13,13 +13,18 @@ use crate::service::{
     DepartmentUpdate, EnrollRequest, EnrollmentChange, EnrollmentQuery, NewUserRequest, OpError, PageRequest, ProblemKind, Range,
     ResultsQuery, UserQuery, UserUpdate,
 };
-use crate::http::AppState;
+use crate::state::AppState;
 
 type Reply = Result<HttpResponse, Rejection>;
-type Body = Result<web::Bytes, actix_web::Error>;
+type Body = web::Payload;
 type State = web::Data<AppState>;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    // The API reference (Swagger UI) is registered before the scope, which would take its paths.
+    cfg.service(super::openapi::reference()).route(
+        "/api/v1/docs",
+        web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/api/v1/docs/")).finish() }),
+    );
     cfg.service(
         web::scope("/api/v1")
             .route("/enrollments", web::get().to(get_enrollments))
@@ -116,7 +121,7 @@ pub async fn get_enrollment(req: HttpRequest, state: State) -> Reply {
     responses((status = 201, description = "Enrolled (learners already enrolled keep their enrollment)", body = Success), Problems),
     security(("bearer" = [])))]
 pub async fn enroll_learners_in_courses(req: HttpRequest, state: State, bytes: Body) -> Reply {
-    let b: EnrollBody = bulk_body(&req, bytes)?;
+    let b: EnrollBody = bulk_body(&req, &state, bytes).await?;
     let request = (|| {
         Ok(EnrollRequest {
             course_ids: check_ids(&b.course_ids, "courseIds")?,
@@ -143,7 +148,7 @@ pub async fn enroll_learners_in_courses(req: HttpRequest, state: State, bytes: B
     security(("bearer" = [])))]
 pub async fn change_enrollment(req: HttpRequest, state: State, bytes: Body) -> Reply {
     let enrollment_id = path_id(&req, "enrollmentId")?;
-    let b: ChangeEnrollmentBody = body(&req, bytes)?;
+    let b: ChangeEnrollmentBody = body(&req, &state, bytes).await?;
     let change = (|| {
         Ok(EnrollmentChange {
             enrollment_id,
@@ -226,7 +231,7 @@ pub async fn get_user_profile(req: HttpRequest, state: State) -> Reply {
     responses((status = 201, description = "Created", body = NewUserId), Problems),
     security(("bearer" = [])))]
 pub async fn add_user(req: HttpRequest, state: State, bytes: Body) -> Reply {
-    let b: AddUserBody = body(&req, bytes)?;
+    let b: AddUserBody = body(&req, &state, bytes).await?;
     let request = (|| {
         check_text(&b.password, "password", 6, 100)?;
         check_text(&b.first_name, "firstName", 0, 4000)?;
@@ -254,7 +259,7 @@ pub async fn add_user(req: HttpRequest, state: State, bytes: Body) -> Reply {
     security(("bearer" = [])))]
 pub async fn update_user_profile(req: HttpRequest, state: State, bytes: Body) -> Reply {
     let user_id = path_id(&req, "userId")?;
-    let b: UpdateUserBody = body(&req, bytes)?;
+    let b: UpdateUserBody = body(&req, &state, bytes).await?;
     let update = (|| {
         check_text(&b.first_name, "firstName", 0, 4000)?;
         check_text(&b.last_name, "lastName", 0, 4000)?;
@@ -291,7 +296,7 @@ pub async fn delete_user(req: HttpRequest, state: State) -> Reply {
 }
 
 async fn set_status(req: HttpRequest, state: State, bytes: Body, status: UserStatus) -> Reply {
-    let b: UserIdsBody = body(&req, bytes)?;
+    let b: UserIdsBody = body(&req, &state, bytes).await?;
     let ids = check_ids(&b.user_ids, "userIds").map_err(|e| reject(&req, e))?;
     run(&req, &state, Access::Write, StatusCode::OK, move |s, tx, p, out| {
         s.set_users_status(tx, p, &ids, status)?;
@@ -323,7 +328,7 @@ pub async fn deactivate_users(req: HttpRequest, state: State, bytes: Body) -> Re
     security(("bearer" = [])))]
 pub async fn update_user_password(req: HttpRequest, state: State, bytes: Body) -> Reply {
     let id = path_id(&req, "userId")?;
-    let b: PasswordBody = body(&req, bytes)?;
+    let b: PasswordBody = body(&req, &state, bytes).await?;
     check_text(&Some(b.password.clone()), "password", 6, 100).map_err(|e| reject(&req, e))?;
     run(&req, &state, Access::Write, StatusCode::OK, move |s, tx, p, out| {
         s.update_user_password(tx, p, &id, &b.password)?;
@@ -339,7 +344,7 @@ pub async fn update_user_password(req: HttpRequest, state: State, bytes: Body) -
     security(("bearer" = [])))]
 pub async fn remove_user_from_groups(req: HttpRequest, state: State, bytes: Body) -> Reply {
     let id = path_id(&req, "userId")?;
-    let b: GroupIdsBody = body(&req, bytes)?;
+    let b: GroupIdsBody = body(&req, &state, bytes).await?;
     let groups = check_ids(&b.group_ids, "groupIds").map_err(|e| reject(&req, e))?;
     run(&req, &state, Access::Write, StatusCode::OK, move |s, tx, p, out| {
         s.remove_user_from_groups(tx, p, &id, &groups)?;
@@ -381,7 +386,7 @@ pub async fn get_department(req: HttpRequest, state: State) -> Reply {
     responses((status = 201, description = "Created", body = NewDepartmentId), Problems),
     security(("bearer" = [])))]
 pub async fn add_department(req: HttpRequest, state: State, bytes: Body) -> Reply {
-    let b: AddDepartmentBody = body(&req, bytes)?;
+    let b: AddDepartmentBody = body(&req, &state, bytes).await?;
     let (parent, code) = (|| {
         check_name(&b.name, "name")?;
         Ok((check_optional_id(&b.parent_department_id, "parentDepartmentId")?, check_optional_id(&b.code, "code")?))
@@ -401,7 +406,7 @@ pub async fn add_department(req: HttpRequest, state: State, bytes: Body) -> Repl
     security(("bearer" = [])))]
 pub async fn update_department(req: HttpRequest, state: State, bytes: Body) -> Reply {
     let department_id = path_id(&req, "departmentId")?;
-    let b: UpdateDepartmentBody = body(&req, bytes)?;
+    let b: UpdateDepartmentBody = body(&req, &state, bytes).await?;
     let update = (|| {
         if let Some(name) = &b.name {
             check_name(name, "name")?;
@@ -452,7 +457,7 @@ pub async fn get_groups(req: HttpRequest, state: State) -> Reply {
     responses((status = 201, description = "Created", body = NewGroupId), Problems),
     security(("bearer" = [])))]
 pub async fn add_group(req: HttpRequest, state: State, bytes: Body) -> Reply {
-    let b: AddGroupBody = body(&req, bytes)?;
+    let b: AddGroupBody = body(&req, &state, bytes).await?;
     let members = (|| {
         check_name(&b.name, "name")?;
         check_ids(b.user_ids.as_deref().unwrap_or_default(), "userIds")
@@ -471,7 +476,7 @@ pub async fn add_group(req: HttpRequest, state: State, bytes: Body) -> Reply {
     security(("bearer" = [])))]
 pub async fn update_group_members(req: HttpRequest, state: State, bytes: Body) -> Reply {
     let id = path_id(&req, "groupId")?;
-    let b: UserIdsBody = body(&req, bytes)?;
+    let b: UserIdsBody = body(&req, &state, bytes).await?;
     let members = check_ids(&b.user_ids, "userIds").map_err(|e| reject(&req, e))?;
     run(&req, &state, Access::Write, StatusCode::OK, move |s, tx, p, out| {
         s.update_group_members(tx, p, &id, &members)?;

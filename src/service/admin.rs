@@ -57,4 +57,17 @@ impl Service {
             Ok(client)
         })
     }
+
+    /// Gives a client a new secret, shown this once; the old one stops working. Tokens already
+    /// issued stay valid until they expire.
+    pub fn rotate_client_secret(&self, client_id: &str) -> Result<String, OpError> {
+        let secret = random_secret();
+        self.db.write(|tx| {
+            if auth::set_client_secret(tx, client_id, &digest(&secret))? {
+                Ok(secret)
+            } else {
+                Err(OpError::wrong(ProblemKind::Value, "client_id", format!("no API client '{client_id}'")))
+            }
+        })
+    }
 }

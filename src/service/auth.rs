@@ -152,7 +152,9 @@ impl TokenCache {
 
     fn get(&self, token: &str, now: chrono::NaiveDateTime) -> Option<Principal> {
         let entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        entries.get(token).filter(|(_, until)| *until > now).map(|(principal, _)| principal.clone())
+        let found = entries.get(token).filter(|(_, until)| *until > now).map(|(principal, _)| principal.clone());
+        crate::metrics::METRICS.token_cache(found.is_some());
+        found
     }
 
     fn put(&self, token: String, principal: Principal, expires_at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) {

@@ -9,8 +9,10 @@ pub mod decode;
 pub mod encode;
 pub mod envelope;
 pub mod fault;
+pub mod help;
 pub mod operations;
 pub mod requests;
+pub mod sample;
 pub mod types;
 pub mod wsdl;
 pub mod xml;
@@ -21,11 +23,16 @@ use tracing::{error, info};
 
 use self::encode::Encoder;
 use self::envelope::{Spelling, Version};
-use self::fault::Fault;
+use self::fault::{Fault, FaultCode};
 use self::operations::{io_error, Call};
-use crate::http::{AppState, RequestId};
+use crate::body::{self, Allowance};
+use crate::metrics::{Observed, Outcome};
 use crate::service::{OpError, Problem, ProblemKind};
-use crate::streaming::{self, Outcome};
+use crate::state::{AppState, RequestId};
+use crate::streaming::{self, Outcome as Finished};
+
+/// The face's name in metrics and logs.
+pub const FACE: &str = "soap";
 
 /// Bodies larger than this are decoded on the blocking pool rather than on an async worker.
 const DECODE_INLINE_MAX: usize = 256 * 1024;
@@ -70,18 +77,36 @@ fn carries_bulk_operation(body: &[u8]) -> bool {
     }
 }
 
-/// A refused request: the fault and the spelling to answer it in.
-pub type Refusal = Box<(Fault, Spelling)>;
+/// A refused request: the fault, the spelling to answer it in, and the operation when the Body
+/// named a known one.
+pub struct Refused {
+    pub fault: Fault,
+    pub spelling: Spelling,
+    pub operation: Option<&'static str>,
+}
+
+pub type Refusal = Box<Refused>;
 
 /// The whole request path short of the database: reads, checks and decodes a body into a call,
 /// or says why not. Any bytes may come in (the fuzz target feeds it).
 pub fn decode_request(body: &[u8], version: Version, limits: &xml::Limits) -> Result<(Call, Spelling), Refusal> {
     let standard = Spelling::standard(version);
-    let refuse = |error: &OpError, spelling| Box::new((Fault::from(error), spelling));
-    let root = xml::parse(body, limits).map_err(|p| refuse(&OpError::WrongParameters(p), standard))?;
-    let (operation, spelling) = envelope::open(&root, version).map_err(|e| Box::new((Fault::from(&e), standard)))?;
-    let call = operations::decode(operation).map_err(|p| refuse(&OpError::WrongParameters(p), spelling))?;
+    let refuse = |fault, spelling, operation| Box::new(Refused { fault, spelling, operation });
+    let wrong = |problem| Fault::from(&OpError::WrongParameters(problem));
+    let root = xml::parse(body, limits).map_err(|p| refuse(wrong(p), standard, None))?;
+    let (operation, spelling) = envelope::open(&root, version).map_err(|e| refuse(Fault::from(&e), standard, None))?;
+    let call = operations::decode(operation).map_err(|(name, p)| refuse(wrong(p), spelling, name))?;
     Ok((call, spelling))
+}
+
+/// Says what the request was, for the metrics and the access log.
+fn observe(req: &HttpRequest, operation: &'static str, outcome: Outcome, class: Option<&'static str>) {
+    req.extensions_mut().insert(Observed { face: FACE, operation, outcome, class });
+}
+
+fn observe_fault(req: &HttpRequest, operation: &'static str, fault: &Fault) {
+    let outcome = if fault.code == FaultCode::Server { Outcome::ServerFault } else { Outcome::ClientFault };
+    observe(req, operation, outcome, Some(fault.detail_code));
 }
 
 fn fault_response(fault: &Fault, spelling: Spelling, request_id: &str) -> HttpResponse {
@@ -89,11 +114,15 @@ fn fault_response(fault: &Fault, spelling: Spelling, request_id: &str) -> HttpRe
     HttpResponse::build(status).content_type(spelling.version.content_type()).body(fault.to_xml(spelling, request_id))
 }
 
-pub async fn endpoint(req: HttpRequest, body: Result<web::Bytes, actix_web::Error>, state: web::Data<AppState>) -> HttpResponse {
-    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+/// The operations whose bodies may be larger than the ordinary limit.
+const BULK: Allowance = Allowance::BulkIf { is_bulk: carries_bulk_operation, which: "bulk enrollment (EnrollLearnersInCourses)" };
+
+pub async fn endpoint(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
+    let request_id = RequestId::of(&req);
     // Refusals before the envelope is read: a SOAP 1.1 fault with the HTTP status that says why.
     let refuse = |status: StatusCode, kind: ProblemKind, message: String| {
         let fault = Fault::from(&OpError::WrongParameters(Problem::new(kind, message)));
+        observe(&req, "unknown", Outcome::Refused, Some(fault.detail_code));
         let mut response = fault_response(&fault, Spelling::standard(Version::Soap11), &request_id);
         *response.status_mut() = status;
         response
@@ -102,10 +131,7 @@ pub async fn endpoint(req: HttpRequest, body: Result<web::Bytes, actix_web::Erro
         Ok(version) => version,
         Err(message) => return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, ProblemKind::Envelope, message),
     };
-    let body = match crate::http::read_body(&req, body).and_then(|body| {
-        state.check_body_size(body.len(), body.len() > state.max_body_bytes && carries_bulk_operation(&body))?;
-        Ok(body)
-    }) {
+    let body = match body::read(&req, payload, state.body_limits, BULK).await {
         Ok(body) => body,
         Err(refusal) => {
             let kind = match refusal.status {
@@ -117,26 +143,34 @@ pub async fn endpoint(req: HttpRequest, body: Result<web::Bytes, actix_web::Erro
         }
     };
     let decoded = if body.len() > DECODE_INLINE_MAX {
-        let limits = state.limits.clone();
+        let limits = state.xml_limits.clone();
         web::block(move || decode_request(&body, version, &limits)).await.unwrap_or_else(|_| {
             let fault = Fault::from(&OpError::Internal("the decoder failed".into()));
-            Err(Box::new((fault, Spelling::standard(version))))
+            Err(Box::new(Refused { fault, spelling: Spelling::standard(version), operation: None }))
         })
     } else {
-        decode_request(&body, version, &state.limits)
+        decode_request(&body, version, &state.xml_limits)
     };
     let (call, spelling) = match decoded {
         Ok(decoded) => decoded,
         Err(refusal) => {
-            let (fault, spelling) = *refusal;
+            let Refused { fault, spelling, operation } = *refusal;
             info!(request_id, fault = fault.string, detail = fault.message, "request refused");
+            observe_fault(&req, operation.unwrap_or("unknown"), &fault);
             return fault_response(&fault, spelling, &request_id);
         }
     };
-    execute(call, spelling, &state, request_id).await
+    let name = call.name;
+    let (response, fault) = execute(call, spelling, &state, request_id).await;
+    match fault {
+        None => observe(&req, name, Outcome::Success, None),
+        Some(fault) => observe_fault(&req, name, &fault),
+    }
+    response
 }
 
-async fn execute(call: Call, spelling: Spelling, state: &AppState, request_id: String) -> HttpResponse {
+/// Runs a decoded call; the response, and the fault when it is one.
+async fn execute(call: Call, spelling: Spelling, state: &AppState, request_id: String) -> (HttpResponse, Option<Fault>) {
     let late_id = request_id.clone();
     let service = state.service.clone();
     let access = call.operation.access();
@@ -146,7 +180,7 @@ async fn execute(call: Call, spelling: Spelling, state: &AppState, request_id: S
         move |tx, sink| {
             let mut out = Encoder::new(sink, spelling);
             out.begin().map_err(io_error)?;
-            let Call { credentials, operation } = &call;
+            let Call { credentials, operation, .. } = &call;
             operation.execute(&service, tx, credentials, &mut out)?;
             out.end().map_err(io_error)
         },
@@ -155,20 +189,22 @@ async fn execute(call: Call, spelling: Spelling, state: &AppState, request_id: S
     )
     .await;
     let content_type = spelling.version.content_type();
-    match outcome {
-        Outcome::Whole(body) => HttpResponse::Ok().content_type(content_type).body(body),
-        Outcome::Streaming(chunks) => HttpResponse::Ok().content_type(content_type).streaming(chunks),
-        Outcome::Failed(error) => {
+    let error = match outcome {
+        Finished::Whole(body) => return (HttpResponse::Ok().content_type(content_type).body(body), None),
+        Finished::Streaming(chunks) => return (HttpResponse::Ok().content_type(content_type).streaming(chunks), None),
+        Finished::Failed(error) => {
             if error.is_client_error() {
                 info!(request_id, %error, "operation refused");
             } else {
                 error!(request_id, %error, "operation failed");
             }
-            fault_response(&Fault::from(&error), spelling, &request_id)
+            error
         }
-        Outcome::Panicked => {
+        Finished::Panicked => {
             error!(request_id, "operation died without a result");
-            fault_response(&Fault::from(&OpError::Internal("no result".into())), spelling, &request_id)
+            OpError::Internal("no result".into())
         }
-    }
+    };
+    let fault = Fault::from(&error);
+    (fault_response(&fault, spelling, &request_id), Some(fault))
 }

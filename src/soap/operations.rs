@@ -54,13 +54,18 @@ pub enum Operation {
 /// A decoded call: who is calling and what they ask.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Call {
+    /// The operation's name, `GetEnrollments` (its request element without `Request`).
+    pub name: &'static str,
     pub credentials: Credentials,
     pub operation: Operation,
 }
 
+/// What a decoder reads from its request element.
+pub type Decoded = (Credentials, Operation);
+
 pub use crate::store::Access;
 
-type Decoder = fn(&Field<'_>) -> Result<Call, Problem>;
+type Decoder = fn(&Field<'_>) -> Result<Decoded, Problem>;
 
 /// Request element names and their decoders; the WSDL lists the same operations, in this order.
 pub const OPERATIONS: &[(&str, Decoder)] = &[
@@ -96,12 +101,23 @@ pub const OPERATIONS: &[(&str, Decoder)] = &[
     ("ListLearnersResultsRequest", decode::list_learners_results),
 ];
 
-/// Decodes the operation element of a Body.
-pub fn decode(element: &Element) -> Result<Call, Problem> {
+/// The operation's name of a request element name: `GetEnrollments` of `GetEnrollmentsRequest`.
+pub fn operation_name(request: &'static str) -> &'static str {
+    request.strip_suffix("Request").unwrap_or(request)
+}
+
+/// Decodes the operation element of a Body. A failure names the operation when it is known.
+pub fn decode(element: &Element) -> Result<Call, (Option<&'static str>, Problem)> {
     let known = super::envelope::api_spelling(element).and_then(|_| OPERATIONS.iter().find(|(name, _)| *name == element.local));
     match known {
-        Some((name, decoder)) => decoder(&Field::root(element, name)),
-        None => Err(Problem::new(
+        Some((request, decoder)) => {
+            let name = operation_name(request);
+            match decoder(&Field::root(element, request)) {
+                Ok((credentials, operation)) => Ok(Call { name, credentials, operation }),
+                Err(problem) => Err((Some(name), problem)),
+            }
+        }
+        None => Err((None, Problem::new(
             ProblemKind::UnknownOperation,
             format!(
                 "no operation {{{}}}{}; this endpoint serves the {} operations its WSDL lists (GET ?wsdl), such as GetEnrollmentsRequest, in namespace '{}'",
@@ -112,7 +128,7 @@ pub fn decode(element: &Element) -> Result<Call, Problem> {
             ),
         )
         .at_path(element.local.clone())
-        .at_position(element.line, element.column)),
+        .at_position(element.line, element.column))),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Decoders of the request elements, one per operation, following the XSD's sequences exactly.
 
 use super::decode::{Field, Owned, Seq};
-use super::operations::{Call, Operation};
+use super::operations::{Decoded, Operation};
 use super::types;
 use crate::domain::{DueDateType, Role};
 use crate::service::{
@@ -28,12 +28,12 @@ const ROLES: &[(&str, Role)] = &[
 ];
 
 /// Reads `credentials`, lets `body` read the operation's own elements, and checks nothing is left.
-fn call(op: &Field<'_>, body: impl FnOnce(&mut Seq<'_>) -> Result<Operation>) -> Result<Call> {
+fn call(op: &Field<'_>, body: impl FnOnce(&mut Seq<'_>) -> Result<Operation>) -> Result<Decoded> {
     let mut seq = op.children()?;
     let credentials = types::credentials(&seq.required("credentials")?)?;
     let operation = body(&mut seq)?;
     seq.finish()?;
-    Ok(Call { credentials, operation })
+    Ok((credentials, operation))
 }
 
 fn id(seq: &mut Seq<'_>, name: &'static str) -> Result<String> {
@@ -106,7 +106,7 @@ fn due_fields(seq: &mut Seq<'_>, type_required: bool) -> Result<DueFields> {
 
 // Enrollments
 
-pub fn get_enrollments(op: &Field<'_>) -> Result<Call> {
+pub fn get_enrollments(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let course_ids = optional_id_list(seq, "courseIds")?;
         let learner_ids = optional_id_list(seq, "learnerIds")?;
@@ -114,7 +114,7 @@ pub fn get_enrollments(op: &Field<'_>) -> Result<Call> {
     })
 }
 
-pub fn list_enrollments(op: &Field<'_>) -> Result<Call> {
+pub fn list_enrollments(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let course_ids = optional_id_list(seq, "courseIds")?;
         let learner_ids = optional_id_list(seq, "learnerIds")?;
@@ -122,11 +122,11 @@ pub fn list_enrollments(op: &Field<'_>) -> Result<Call> {
     })
 }
 
-pub fn get_enrollment(op: &Field<'_>) -> Result<Call> {
+pub fn get_enrollment(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| Ok(Operation::GetEnrollment(id(seq, "enrollmentId")?)))
 }
 
-pub fn enroll_learners_in_courses(op: &Field<'_>) -> Result<Call> {
+pub fn enroll_learners_in_courses(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let course_ids = id_list(seq, "courseIds")?;
         let learner_ids = id_list(seq, "learnerIds")?;
@@ -144,7 +144,7 @@ pub fn enroll_learners_in_courses(op: &Field<'_>) -> Result<Call> {
     })
 }
 
-pub fn change_enrollment(op: &Field<'_>) -> Result<Call> {
+pub fn change_enrollment(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let enrollment_id = id(seq, "enrollmentId")?;
         let access_date = seq.optional("accessDate").map(|f| f.field().date_time()).transpose()?;
@@ -153,13 +153,13 @@ pub fn change_enrollment(op: &Field<'_>) -> Result<Call> {
     })
 }
 
-pub fn unenroll(op: &Field<'_>) -> Result<Call> {
+pub fn unenroll(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| Ok(Operation::Unenroll(id(seq, "enrollmentId")?)))
 }
 
 // Users
 
-pub fn get_users(op: &Field<'_>) -> Result<Call> {
+pub fn get_users(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let department_id = optional_id(seq, "departmentId")?;
         let group_id = optional_id(seq, "groupId")?;
@@ -167,7 +167,7 @@ pub fn get_users(op: &Field<'_>) -> Result<Call> {
     })
 }
 
-pub fn list_users(op: &Field<'_>) -> Result<Call> {
+pub fn list_users(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let department_id = optional_id(seq, "departmentId")?;
         let group_id = optional_id(seq, "groupId")?;
@@ -177,11 +177,11 @@ pub fn list_users(op: &Field<'_>) -> Result<Call> {
     })
 }
 
-pub fn get_user_profile(op: &Field<'_>) -> Result<Call> {
+pub fn get_user_profile(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| Ok(Operation::GetUserProfile(id(seq, "userId")?)))
 }
 
-pub fn add_user(op: &Field<'_>) -> Result<Call> {
+pub fn add_user(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let login = id(seq, "login")?;
         let email = optional_id(seq, "email")?;
@@ -196,7 +196,7 @@ pub fn add_user(op: &Field<'_>) -> Result<Call> {
     })
 }
 
-pub fn update_user_profile(op: &Field<'_>) -> Result<Call> {
+pub fn update_user_profile(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let user_id = id(seq, "userId")?;
         let login = optional_id(seq, "login")?;
@@ -210,19 +210,19 @@ pub fn update_user_profile(op: &Field<'_>) -> Result<Call> {
     })
 }
 
-pub fn delete_user(op: &Field<'_>) -> Result<Call> {
+pub fn delete_user(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| Ok(Operation::DeleteUser(id(seq, "userId")?)))
 }
 
-pub fn activate_users(op: &Field<'_>) -> Result<Call> {
+pub fn activate_users(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| Ok(Operation::ActivateUsers(id_list(seq, "userIds")?)))
 }
 
-pub fn deactivate_users(op: &Field<'_>) -> Result<Call> {
+pub fn deactivate_users(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| Ok(Operation::DeactivateUsers(id_list(seq, "userIds")?)))
 }
 
-pub fn update_user_password(op: &Field<'_>) -> Result<Call> {
+pub fn update_user_password(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let user_id = id(seq, "userId")?;
         let password = password(seq, "password", true)?.expect("required above");
@@ -232,19 +232,19 @@ pub fn update_user_password(op: &Field<'_>) -> Result<Call> {
 
 // Departments
 
-pub fn get_departments(op: &Field<'_>) -> Result<Call> {
+pub fn get_departments(op: &Field<'_>) -> Result<Decoded> {
     call(op, |_| Ok(Operation::GetDepartments))
 }
 
-pub fn list_departments(op: &Field<'_>) -> Result<Call> {
+pub fn list_departments(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| Ok(Operation::ListDepartments(paging(seq)?)))
 }
 
-pub fn get_department(op: &Field<'_>) -> Result<Call> {
+pub fn get_department(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| Ok(Operation::GetDepartment(id(seq, "departmentId")?)))
 }
 
-pub fn add_department(op: &Field<'_>) -> Result<Call> {
+pub fn add_department(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let name = seq.required("name")?.field().name()?;
         let parent_department_id = optional_id(seq, "parentDepartmentId")?;
@@ -253,7 +253,7 @@ pub fn add_department(op: &Field<'_>) -> Result<Call> {
     })
 }
 
-pub fn update_department(op: &Field<'_>) -> Result<Call> {
+pub fn update_department(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let department_id = id(seq, "departmentId")?;
         let name = seq.optional("name").map(|f| f.field().name()).transpose()?;
@@ -263,17 +263,17 @@ pub fn update_department(op: &Field<'_>) -> Result<Call> {
     })
 }
 
-pub fn delete_department(op: &Field<'_>) -> Result<Call> {
+pub fn delete_department(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| Ok(Operation::DeleteDepartment(id(seq, "departmentId")?)))
 }
 
 // Groups
 
-pub fn get_groups(op: &Field<'_>) -> Result<Call> {
+pub fn get_groups(op: &Field<'_>) -> Result<Decoded> {
     call(op, |_| Ok(Operation::GetGroups))
 }
 
-pub fn add_group(op: &Field<'_>) -> Result<Call> {
+pub fn add_group(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let name = seq.required("name")?.field().name()?;
         let user_ids = optional_id_list(seq, "userIds")?.unwrap_or_default();
@@ -281,7 +281,7 @@ pub fn add_group(op: &Field<'_>) -> Result<Call> {
     })
 }
 
-pub fn update_group_members(op: &Field<'_>) -> Result<Call> {
+pub fn update_group_members(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let group_id = id(seq, "groupId")?;
         let user_ids = id_list(seq, "userIds")?;
@@ -289,7 +289,7 @@ pub fn update_group_members(op: &Field<'_>) -> Result<Call> {
     })
 }
 
-pub fn remove_user_from_groups(op: &Field<'_>) -> Result<Call> {
+pub fn remove_user_from_groups(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let user_id = id(seq, "userId")?;
         let group_ids = id_list(seq, "groupIds")?;
@@ -299,23 +299,23 @@ pub fn remove_user_from_groups(op: &Field<'_>) -> Result<Call> {
 
 // Content and results
 
-pub fn get_content(op: &Field<'_>) -> Result<Call> {
+pub fn get_content(op: &Field<'_>) -> Result<Decoded> {
     call(op, |_| Ok(Operation::GetContent))
 }
 
-pub fn list_content(op: &Field<'_>) -> Result<Call> {
+pub fn list_content(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| Ok(Operation::ListContent(paging(seq)?)))
 }
 
-pub fn get_content_item(op: &Field<'_>) -> Result<Call> {
+pub fn get_content_item(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| Ok(Operation::GetContentItem(id(seq, "contentItemId")?)))
 }
 
-pub fn get_content_item_final_statuses(op: &Field<'_>) -> Result<Call> {
+pub fn get_content_item_final_statuses(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| Ok(Operation::GetContentItemFinalStatuses(id(seq, "contentItemId")?)))
 }
 
-pub fn list_learners_results(op: &Field<'_>) -> Result<Call> {
+pub fn list_learners_results(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let user_ids = optional_id_list(seq, "userIds")?;
         let course_ids = optional_id_list(seq, "courseIds")?;

@@ -49,18 +49,24 @@ fn address(req: &HttpRequest) -> String {
     format!("{scheme}://{host}{}", req.path())
 }
 
-pub async fn get(req: HttpRequest, state: actix_web::web::Data<crate::http::AppState>) -> HttpResponse {
+/// The WSDL, made once.
+static WSDL: std::sync::LazyLock<Wsdl> = std::sync::LazyLock::new(Wsdl::new);
+
+/// `GET` on the endpoint: `?wsdl`, `?xsd`, a browser's service page, or 405 for other clients.
+pub async fn get(req: HttpRequest) -> HttpResponse {
     let query = req.query_string().to_ascii_lowercase();
     let asks = |what: &str| query.split('&').any(|p| p == what || p.starts_with(&format!("{what}=")));
     if asks("wsdl") {
-        HttpResponse::Ok().content_type("text/xml; charset=utf-8").body(state.wsdl.render(&address(&req)))
+        HttpResponse::Ok().content_type("text/xml; charset=utf-8").body(WSDL.render(&address(&req)))
     } else if asks("xsd") {
         HttpResponse::Ok().content_type("text/xml; charset=utf-8").body(SCHEMA)
+    } else if crate::pages::wants_html(&req) {
+        super::help::page(&req)
     } else {
         HttpResponse::MethodNotAllowed()
             .insert_header(("Allow", "POST"))
             .content_type("text/plain; charset=utf-8")
-            .body(format!("POST SOAP requests here; GET {}?wsdl returns the WSDL.\n", req.path()))
+            .body(format!("POST SOAP requests here; GET {0}?wsdl returns the WSDL; a browser opening {0} sees the service page.\n", req.path()))
     }
 }
 

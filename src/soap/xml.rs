@@ -12,30 +12,8 @@ use quick_xml::Reader;
 
 use crate::service::{Problem, ProblemKind};
 
-/// Bounds on the shape of a request document; each is configurable.
-#[derive(Debug, Clone)]
-pub struct Limits {
-    pub max_depth: usize,
-    pub max_elements: usize,
-    pub max_children: usize,
-    pub max_attributes: usize,
-    pub max_namespace_declarations: usize,
-    /// Longest text content or attribute value, in bytes.
-    pub max_text_bytes: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_depth: 64,
-            max_elements: 200_000,
-            max_children: 100_000,
-            max_attributes: 32,
-            max_namespace_declarations: 32,
-            max_text_bytes: 64 * 1024,
-        }
-    }
-}
+/// Bounds on the shape of a request document; each is configurable (`Config`).
+pub use crate::config::XmlLimits as Limits;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attribute {

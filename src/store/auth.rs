@@ -48,6 +48,14 @@ pub fn insert_client(
     })
 }
 
+/// Replaces a client's secret digest; false when there is no such client.
+pub fn set_client_secret(tx: &mut Tx<'_>, client_id: &str, secret_hash: &str) -> QueryResult<bool> {
+    on_conn!(tx, |c| diesel::update(api_client::table.filter(api_client::client_id.eq(client_id)))
+        .set(api_client::secret_hash.eq(secret_hash))
+        .execute(c)
+        .map(|rows| rows == 1))
+}
+
 pub fn find_client(tx: &mut Tx<'_>, client_id: &str) -> QueryResult<Option<ClientRow>> {
     on_conn!(tx, |c| api_client::table
         .filter(api_client::client_id.eq(client_id))

@@ -1,0 +1,34 @@
+//! What every face shares: the application state and the request id. This module imports no face
+//! and not the assembler (`http`), so data and imports flow one way: `http` assembles the faces,
+//! the faces use this.
+
+use actix_web::{HttpMessage, HttpRequest};
+
+use crate::body::BodyLimits;
+use crate::config::XmlLimits;
+use crate::service::Service;
+use crate::workers::Workers;
+
+/// What every handler shares.
+pub struct AppState {
+    pub service: Service,
+    /// Bounds on the shape of XML request documents.
+    pub xml_limits: XmlLimits,
+    /// Largest body of an ordinary request, and of a bulk one.
+    pub body_limits: BodyLimits,
+    /// Largest total size of a request's header names and values.
+    pub max_header_bytes: usize,
+    /// The threads that run requests' database work.
+    pub workers: Workers,
+}
+
+/// The id of one request: echoed in `X-Request-Id`, in fault details and in every log line.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+impl RequestId {
+    /// The id the request context gave `req` (empty outside the application, as in unit tests).
+    pub fn of(req: &HttpRequest) -> String {
+        req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default()
+    }
+}
