@@ -1,8 +1,10 @@
 //! Request bodies, read within the limit of their route. A body is refused the moment it is known
 //! to pass that limit: from its `Content-Length` before a byte is read, else as it arrives. A
-//! compressed body is inflated in bounded steps that stop at the limit (or at the inflation ratio
-//! cap), so the memory a request holds is bounded by its limit, never by what a body claims or
-//! could inflate to.
+//! compressed body is inflated in small steps and refused the moment it has inflated more than
+//! [`MAX_INFLATION_RATIO`] times what has arrived of it (past its first [`RATIO_FLOOR`] bytes), so
+//! a bomb costs about a megabyte, and no body ever holds more than its limit. Bodies are kept in
+//! fixed-size pieces while they arrive and joined once, when they are whole and within the limit:
+//! a refused body never makes the large allocations the allocator would keep.
 
 use std::io::{self, Write};
 
@@ -15,8 +17,16 @@ use futures_util::StreamExt;
 /// Largest inflation a compressed body may have: a body that grows more is a bomb, not data.
 pub const MAX_INFLATION_RATIO: usize = 100;
 
-/// Compressed chunks at least this large are inflated on the blocking pool, not on an async worker.
-const INFLATE_INLINE_MAX: usize = 16 * 1024;
+/// Inflated bytes a compressed body may have before the ratio is watched (a short body's headers
+/// may compress better than its whole).
+pub const RATIO_FLOOR: usize = 1024 * 1024;
+
+/// The size of the pieces a body is kept in while it arrives.
+const PIECE: usize = 64 * 1024;
+
+/// Compressed bytes inflated in one step: at most about a megabyte of output (deflate's ratio
+/// tops out near 1032:1), so a step never holds an async worker for long.
+const INFLATE_STEP: usize = 1024;
 
 /// The two body limits: ordinary requests, and bulk operations.
 #[derive(Debug, Clone, Copy)]
@@ -84,27 +94,61 @@ fn encoding_of(req: &HttpRequest) -> Result<Encoding, BodyRefusal> {
     }
 }
 
-/// A buffer that will not grow past `cap`: a write that would pass it fails and sets `full`.
+/// A body's bytes, in pieces, never more than `cap` in all: it takes what fits, and a write to a
+/// full buffer fails and sets `full` (the buffer then holds the body's first `cap` bytes).
 struct Capped {
-    buf: Vec<u8>,
+    pieces: Vec<Vec<u8>>,
+    len: usize,
     cap: usize,
     full: bool,
 }
 
+impl Capped {
+    /// `first`: the capacity of the first piece (a body's announced length, when it is known).
+    fn new(cap: usize, first: usize) -> Self {
+        Capped { pieces: vec![Vec::with_capacity(first.min(cap))], len: 0, cap, full: false }
+    }
+
+    /// The first piece: the start of the body.
+    fn start(&self) -> &[u8] {
+        self.pieces.first().map_or(&[], Vec::as_slice)
+    }
+
+    fn into_bytes(mut self) -> Bytes {
+        if self.pieces.len() == 1 {
+            return Bytes::from(self.pieces.pop().unwrap_or_default());
+        }
+        let mut whole = Vec::with_capacity(self.len);
+        for piece in &self.pieces {
+            whole.extend_from_slice(piece);
+        }
+        Bytes::from(whole)
+    }
+}
+
 impl Write for Capped {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        let needed = self.buf.len() + data.len();
-        if needed > self.cap {
+        let room = self.cap.saturating_sub(self.len);
+        if room == 0 && !data.is_empty() {
             self.full = true;
             return Err(io::Error::other("the body passed its limit"));
         }
-        if needed > self.buf.capacity() {
-            // Grow by doubling, but never past the cap: memory stays within the limit.
-            let wanted = needed.max(self.buf.capacity() * 2).min(self.cap);
-            self.buf.reserve_exact(wanted - self.buf.len());
+        let mut rest = &data[..data.len().min(room)];
+        while !rest.is_empty() {
+            let last = self.pieces.last_mut().filter(|p| p.len() < p.capacity());
+            let piece = match last {
+                Some(piece) => piece,
+                None => {
+                    self.pieces.push(Vec::with_capacity(PIECE.min(self.cap - self.len)));
+                    self.pieces.last_mut().expect("just pushed")
+                }
+            };
+            let n = rest.len().min(piece.capacity() - piece.len());
+            piece.extend_from_slice(&rest[..n]);
+            self.len += n;
+            rest = &rest[n..];
         }
-        self.buf.extend_from_slice(data);
-        Ok(data.len())
+        Ok(data.len().min(room))
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -181,7 +225,8 @@ impl Sink {
 
     /// The body, once [`Sink::finish`] succeeded.
     fn into_bytes(mut self) -> Bytes {
-        Bytes::from(std::mem::take(&mut self.buffer().buf))
+        let buffer = std::mem::replace(self.buffer(), Capped::new(0, 0));
+        buffer.into_bytes()
     }
 }
 
@@ -191,20 +236,16 @@ struct Budget {
     allowance: Allowance,
     /// The limit now in force.
     limit: usize,
-    /// Set for compressed bodies of known length: the most they may inflate to.
-    ratio_cap: Option<usize>,
     compressed: bool,
 }
 
 impl Budget {
-    fn new(limits: BodyLimits, allowance: Allowance, encoding: Encoding, declared: Option<usize>) -> Self {
+    fn new(limits: BodyLimits, allowance: Allowance, encoding: Encoding) -> Self {
         let limit = match allowance {
             Allowance::Bulk => limits.bulk,
             Allowance::Ordinary | Allowance::BulkIf { .. } => limits.ordinary,
         };
-        let compressed = encoding != Encoding::Identity;
-        let ratio_cap = declared.filter(|_| compressed).map(|sent| sent.max(1).saturating_mul(MAX_INFLATION_RATIO));
-        Budget { limits, allowance, limit, ratio_cap, compressed }
+        Budget { limits, allowance, limit, compressed: encoding != Encoding::Identity }
     }
 
     /// The most bytes a body of this route may have, whatever it carries.
@@ -215,21 +256,8 @@ impl Budget {
         }
     }
 
-    /// What the buffer may hold now.
-    fn cap(&self) -> usize {
-        self.ratio_cap.map_or(self.limit, |ratio| ratio.min(self.limit))
-    }
-
     /// The buffer is full: raise the limit when its start shows a bulk operation, else refuse.
     fn on_full(&mut self, start: &[u8], sent: usize) -> Result<(), BodyRefusal> {
-        if let Some(ratio) = self.ratio_cap
-            && ratio <= self.limit
-        {
-            return Err(BodyRefusal::too_large(format!(
-                "the compressed body of {} bytes inflates to more than {ratio} bytes, more than {MAX_INFLATION_RATIO} times",
-                ratio / MAX_INFLATION_RATIO
-            )));
-        }
         if let Allowance::BulkIf { is_bulk, .. } = self.allowance
             && self.limit < self.limits.bulk
             && is_bulk(start)
@@ -257,51 +285,64 @@ impl Budget {
     }
 }
 
+/// Refuses a compressed body that has inflated more than [`MAX_INFLATION_RATIO`] times the
+/// `consumed` compressed bytes it came from (checked past the first [`RATIO_FLOOR`] bytes, and
+/// for the whole body at its end).
+fn check_ratio(inflated: usize, consumed: usize, whole: bool) -> Result<(), BodyRefusal> {
+    if (whole || inflated > RATIO_FLOOR) && inflated > consumed.max(1).saturating_mul(MAX_INFLATION_RATIO) {
+        let so_far = if whole { "" } else { " so far" };
+        return Err(BodyRefusal::too_large(format!(
+            "the compressed body inflates from {consumed} to {inflated} bytes{so_far}, more than {MAX_INFLATION_RATIO} times"
+        )));
+    }
+    Ok(())
+}
+
 /// Reads the body of `req` under the limit its route's `allowance` gives, inflating gzip or
 /// deflate bodies. Other encodings are refused with 415, broken ones with 400, and bodies over
 /// the limit (or inflating more than [`MAX_INFLATION_RATIO`] times) with 413.
 pub async fn read(req: &HttpRequest, mut payload: web::Payload, limits: BodyLimits, allowance: Allowance) -> Result<Bytes, BodyRefusal> {
     let encoding = encoding_of(req)?;
     let declared: Option<usize> = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok());
-    let mut budget = Budget::new(limits, allowance, encoding, declared);
+    let mut budget = Budget::new(limits, allowance, encoding);
     if let Some(length) = declared
         && length > budget.largest()
     {
         return Err(budget.refusal(Some(length), 0));
     }
-    // A plain body of announced length gets its buffer at once; others grow as they come.
-    let initial = match (encoding, declared) {
-        (Encoding::Identity, Some(length)) => length.min(budget.cap()),
-        _ => budget.cap().min(64 * 1024),
+    // A plain body of announced length gets its one piece at once; others grow piece by piece.
+    let first = match (encoding, declared) {
+        (Encoding::Identity, Some(length)) => length,
+        _ => PIECE,
     };
-    let mut sink = Sink::new(encoding, Capped { buf: Vec::with_capacity(initial), cap: budget.cap(), full: false });
-    let mut received = 0usize;
+    let mut sink = Sink::new(encoding, Capped::new(budget.limit, first));
+    let (mut received, mut consumed) = (0usize, 0usize);
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| BodyRefusal::unreadable(format!("the body could not be read: {e}")))?;
         received += chunk.len();
         if received > budget.largest() {
             return Err(budget.refusal(declared.filter(|&d| d >= received), received));
         }
+        // Inflation runs on the async worker in small steps: a step inflates at most
+        // INFLATE_STEP bytes of input (well under a millisecond even for a bomb), and other
+        // requests get their turn between steps.
+        let step = if budget.compressed { INFLATE_STEP } else { chunk.len().max(1) };
         let mut offset = 0;
         while offset < chunk.len() {
-            let (taken, fed) = if encoding != Encoding::Identity && chunk.len() - offset >= INFLATE_INLINE_MAX {
-                let (rest, mut moved) = (chunk.slice(offset..), sink);
-                let (back, outcome) = web::block(move || {
-                    let outcome = moved.feed(&rest);
-                    (moved, outcome)
-                })
-                .await
-                .map_err(|e| BodyRefusal::unreadable(format!("the body could not be inflated: {e}")))?;
-                sink = back;
-                outcome
-            } else {
-                sink.feed(&chunk[offset..])
-            };
+            let end = (offset + step).min(chunk.len());
+            let (taken, fed) = sink.feed(&chunk[offset..end]);
             offset += taken;
+            consumed += taken;
             match fed {
                 Ok(()) => {}
                 Err(Stop::Full) => grow(&mut sink, &mut budget, received)?,
                 Err(Stop::Corrupt(e)) => return Err(corrupt(e)),
+            }
+            if budget.compressed {
+                check_ratio(sink.buffer().len, consumed, false)?;
+                if offset < chunk.len() {
+                    tokio::task::yield_now().await;
+                }
             }
         }
     }
@@ -312,21 +353,16 @@ pub async fn read(req: &HttpRequest, mut payload: web::Payload, limits: BodyLimi
             Err(Stop::Corrupt(e)) => return Err(corrupt(e)),
         }
     }
-    let body = sink.into_bytes();
-    // Without an announced length the ratio is known only now.
-    if budget.compressed && declared.is_none() && body.len() > received.max(1).saturating_mul(MAX_INFLATION_RATIO) {
-        return Err(BodyRefusal::too_large(format!(
-            "the compressed body inflates from {received} to {} bytes, more than {MAX_INFLATION_RATIO} times",
-            body.len()
-        )));
+    if budget.compressed {
+        check_ratio(sink.buffer().len, received, true)?;
     }
-    Ok(body)
+    Ok(sink.into_bytes())
 }
 
 fn grow(sink: &mut Sink, budget: &mut Budget, received: usize) -> Result<(), BodyRefusal> {
     let buffer = sink.buffer();
-    budget.on_full(&buffer.buf, received)?;
-    buffer.cap = budget.cap();
+    budget.on_full(buffer.start(), received)?;
+    buffer.cap = budget.limit;
     Ok(())
 }
 
@@ -345,24 +381,27 @@ mod tests {
     }
 
     #[test]
-    fn a_capped_buffer_never_grows_past_its_cap() {
-        let mut buffer = Capped { buf: Vec::new(), cap: 1000, full: false };
-        for _ in 0..9 {
-            buffer.write_all(&[1; 100]).unwrap();
-        }
-        assert!(buffer.write_all(&[1; 101]).is_err() && buffer.full);
-        assert_eq!(buffer.buf.len(), 900);
-        assert!(buffer.buf.capacity() <= 1000, "capacity {}", buffer.buf.capacity());
+    fn a_capped_buffer_takes_what_fits_in_pieces_and_joins_them_once() {
+        let mut buffer = Capped::new(200_000, 10);
+        let data: Vec<u8> = (0..199_990u32).map(|i| i as u8).collect();
+        buffer.write_all(&data).unwrap();
+        assert!(buffer.pieces.iter().all(|p| p.capacity() <= PIECE), "pieces of at most {PIECE} bytes");
+        assert!(buffer.write_all(&[7; 11]).is_err() && buffer.full);
+        assert_eq!(buffer.len, 200_000, "what fits is taken");
+        assert_eq!(buffer.start(), &data[..10]);
+        let whole = buffer.into_bytes();
+        assert_eq!(&whole[..199_990], &data[..]);
+        assert_eq!(&whole[199_990..], &[7; 10]);
     }
 
     #[test]
     fn a_bomb_stops_at_the_cap_and_the_rest_can_follow_once_it_is_raised() {
         let bomb = gzip(&vec![b'x'; 10 * 1024 * 1024]);
-        let mut sink = Sink::new(Encoding::Gzip, Capped { buf: Vec::new(), cap: 64 * 1024, full: false });
+        let mut sink = Sink::new(Encoding::Gzip, Capped::new(64 * 1024, PIECE));
         let (taken, fed) = sink.feed(&bomb);
         assert!(matches!(fed, Err(Stop::Full)));
         assert!(taken < bomb.len());
-        assert!(sink.buffer().buf.len() <= 64 * 1024 && sink.buffer().buf.capacity() <= 64 * 1024);
+        assert_eq!(sink.buffer().len, 64 * 1024);
         // Raised high enough, the same decoder goes on where it stopped and yields every byte.
         sink.buffer().cap = usize::MAX;
         let (rest, fed) = sink.feed(&bomb[taken..]);
@@ -375,9 +414,18 @@ mod tests {
 
     #[test]
     fn broken_compressed_data_is_not_taken_for_a_full_buffer() {
-        let mut sink = Sink::new(Encoding::Gzip, Capped { buf: Vec::new(), cap: 1024, full: false });
+        let mut sink = Sink::new(Encoding::Gzip, Capped::new(1024, 1024));
         let (_, fed) = sink.feed(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03this is not deflate data at all");
         let finished = fed.and_then(|()| sink.finish());
         assert!(matches!(finished, Err(Stop::Corrupt(_))));
+    }
+
+    #[test]
+    fn the_ratio_is_watched_past_the_floor_and_for_the_whole_body() {
+        assert!(check_ratio(RATIO_FLOOR, 1, false).is_ok(), "a small start may compress well");
+        assert!(check_ratio(RATIO_FLOOR + 1, 1, false).is_err());
+        assert!(check_ratio(RATIO_FLOOR + 1, RATIO_FLOOR / 50, false).is_ok());
+        assert!(check_ratio(1000, 9, true).is_err(), "the whole body, however small");
+        assert!(check_ratio(1000, 10, true).is_ok());
     }
 }

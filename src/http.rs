@@ -106,6 +106,7 @@ fn observed_by_status(pattern: Option<String>, status: StatusCode) -> Observed {
         Some("/readyz") => "readyz",
         Some("/metrics") => "metrics",
         Some("/api/v3/token") => "token",
+        Some("/api/v1/openapi.json") => "openapi",
         Some(p) if p.starts_with("/api/v1/docs") => "api_reference",
         Some(_) => "other",
         None => "not_found",

@@ -240,7 +240,7 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
     say!();
     say!("  token (account administrator, 30 min): {}", access.token);
     say!("  token (department administrator of Sales): {department_admin}");
-    say!("  API client {} secret (new at every start): {}", access.client_id, access.client_secret);
+    say!("  demo API client {}: client_secret={} (a new one at every start)", access.client_id, access.client_secret);
     say!("  legacy credentials: accountUrl {} email {} password {}", demo::ACCOUNT_URL, demo::ADMIN_LOGIN, demo::PASSWORD);
     say!("  sample ids: learner {} ({}), course {}, enrollment {}, department {}", access.learner_id, demo::SAMPLE_LEARNER_LOGIN, access.course_id, access.enrollment_id, access.department_id);
     say!();

@@ -54,8 +54,21 @@ static WSDL: std::sync::LazyLock<Wsdl> = std::sync::LazyLock::new(Wsdl::new);
 
 /// `GET` on the endpoint: `?wsdl`, `?xsd`, a browser's service page, or 405 for other clients.
 pub async fn get(req: HttpRequest) -> HttpResponse {
+    use actix_web::HttpMessage;
+    use crate::metrics::{Observed, Outcome};
     let query = req.query_string().to_ascii_lowercase();
     let asks = |what: &str| query.split('&').any(|p| p == what || p.starts_with(&format!("{what}=")));
+    let (operation, outcome) = if asks("wsdl") {
+        ("wsdl", Outcome::Success)
+    } else if asks("xsd") {
+        ("xsd", Outcome::Success)
+    } else if crate::pages::wants_html(&req) {
+        ("service_page", Outcome::Success)
+    } else {
+        ("get", Outcome::ClientFault)
+    };
+    let class = (outcome != Outcome::Success).then_some("METHOD_NOT_ALLOWED");
+    req.extensions_mut().insert(Observed { face: super::FACE, operation, outcome, class });
     if asks("wsdl") {
         HttpResponse::Ok().content_type("text/xml; charset=utf-8").body(WSDL.render(&address(&req)))
     } else if asks("xsd") {

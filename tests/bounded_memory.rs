@@ -1,0 +1,189 @@
+//! Refused bodies cost memory bounded by the limit, not by what they claim or could inflate to:
+//! a real server process is sent gzip bombs and oversized bodies, eight at once, and its resident
+//! memory (from /proc) must rise by less than 32 MiB over its idle level; legitimate compressed
+//! bodies still go through.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Kills the server when the test ends, whatever happens.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `lmsbridge serve` on a free port; returns it and its address.
+fn start(dir: &std::path::Path) -> (Server, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lmsbridge"))
+        .env("LMSBRIDGE_LOG", "warn")
+        .args(["--database-url", &dir.join("memory.db").to_string_lossy(), "serve", "--bind", "127.0.0.1:0", "--workers", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start lmsbridge");
+    let stdout = child.stdout.take().unwrap();
+    let server = Server(child);
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().expect("a banner").expect("a banner line");
+    std::thread::spawn(move || lines.for_each(drop));
+    let address = first.split_whitespace().find_map(|w| w.strip_prefix("http://")).expect("the address in the banner").to_string();
+    let started = Instant::now();
+    while get(&address, "/healthz").is_none() {
+        assert!(started.elapsed() < Duration::from_secs(20), "the server did not come up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (server, address)
+}
+
+fn get(address: &str, path: &str) -> Option<u16> {
+    let mut stream = TcpStream::connect(address).ok()?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").ok()?;
+    status_of(&mut stream)
+}
+
+fn status_of(stream: &mut TcpStream) -> Option<u16> {
+    stream.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).ok()? == 1 {
+        head.push(byte[0]);
+    }
+    String::from_utf8_lossy(&head).split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The server's resident memory and its peak, in KiB.
+fn memory(server: &Server) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.0.id())).expect("the server's /proc status");
+    let field = |name: &str| {
+        status.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.split_whitespace().next()).and_then(|v| v.parse().ok()).unwrap()
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Sends a request with `headers` and `body`, in a writer of its own (the server may answer and
+/// close before the body is all sent); returns the status the server answered, if it could be read.
+fn send(address: &str, head: String, body: &'static [u8]) -> Option<u16> {
+    let mut stream = TcpStream::connect(address).ok()?;
+    stream.write_all(head.as_bytes()).ok()?;
+    let mut writer = stream.try_clone().ok()?;
+    let sending = std::thread::spawn(move || {
+        for chunk in body.chunks(16 * 1024) {
+            if writer.write_all(chunk).is_err() {
+                return;
+            }
+        }
+    });
+    let status = status_of(&mut stream);
+    drop(stream);
+    let _ = sending.join();
+    status
+}
+
+fn gzip_bomb() -> Vec<u8> {
+    // 1 GiB of spaces in about 1 MB.
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let block = vec![b' '; 1024 * 1024];
+    for _ in 0..1024 {
+        encoder.write_all(&block).unwrap();
+    }
+    encoder.finish().unwrap()
+}
+
+/// Eight of `requests` at once; each must be refused with 413.
+fn eight_at_once(address: &str, request: impl Fn() -> (String, &'static [u8]) + Sync) {
+    std::thread::scope(|scope| {
+        let answers: Vec<_> = (0..8)
+            .map(|_| {
+                let (head, body) = request();
+                scope.spawn(move || send(address, head, body))
+            })
+            .collect();
+        for answer in answers {
+            assert_eq!(answer.join().unwrap(), Some(413));
+        }
+    });
+}
+
+#[test]
+fn refused_bodies_cost_memory_bounded_by_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, address) = start(dir.path());
+    let bomb: &'static [u8] = Box::leak(gzip_bomb().into_boxed_slice());
+    assert!(bomb.len() < 1_100_000, "a bomb of {} bytes", bomb.len());
+    let large: &'static [u8] = Box::leak(vec![b' '; 20 * 1024 * 1024].into_boxed_slice());
+
+    // Warm up: the threads, the pool and the allocator's first arenas.
+    for _ in 0..20 {
+        assert_eq!(get(&address, "/readyz"), Some(200));
+    }
+    let (idle, _) = memory(&server);
+
+    let soap_bomb = || {
+        let head = format!(
+            "POST /api/v2/soap/2.0 HTTP/1.1\r\nHost: {address}\r\nContent-Type: text/xml\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+            bomb.len()
+        );
+        (head, bomb)
+    };
+    let json_bomb = || {
+        let head = format!(
+            "POST /api/v1/departments HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+            bomb.len()
+        );
+        (head, bomb)
+    };
+    // The bulk route's limit is the larger one: a bomb there is stopped at 32 MiB.
+    let bulk_bomb = || {
+        let head = format!(
+            "POST /api/v1/enrollments HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+            bomb.len()
+        );
+        (head, bomb)
+    };
+    let declared = || {
+        let head = format!(
+            "POST /api/v1/departments HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            large.len()
+        );
+        (head, large)
+    };
+    // Chunked: no length announced; refused the moment the body passes the limit.
+    let chunked: &'static [u8] = Box::leak(
+        large.chunks(256 * 1024).flat_map(|c| [format!("{:x}\r\n", c.len()).into_bytes(), c.to_vec(), b"\r\n".to_vec()]).flatten().collect::<Vec<u8>>().into_boxed_slice(),
+    );
+    let streamed = || {
+        let head = format!("POST /api/v2/soap/2.0 HTTP/1.1\r\nHost: {address}\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n");
+        (head, chunked)
+    };
+
+    // Bodies of the ordinary limit (4 MiB) first: the peak, too, stays well below what they claim.
+    let cases: [(&str, &(dyn Fn() -> (String, &'static [u8]) + Sync), bool); 5] = [
+        ("gzip bombs to the SOAP endpoint", &soap_bomb, true),
+        ("gzip bombs to a JSON route", &json_bomb, true),
+        ("20 MB bodies with their Content-Length", &declared, true),
+        ("20 MB chunked bodies", &streamed, true),
+        // The bulk route's limit is 32 MiB: a bomb there is stopped at that size, and its memory
+        // is given back.
+        ("gzip bombs to the bulk JSON route", &bulk_bomb, false),
+    ];
+    for (what, request, bounded_peak) in cases {
+        let started = Instant::now();
+        eight_at_once(&address, request);
+        let took = started.elapsed();
+        // Freed memory goes back to the system after the allocator's short purge delay.
+        std::thread::sleep(Duration::from_millis(300));
+        let (now, peak) = memory(&server);
+        println!("{what}: refused in {took:?}; RSS idle {idle} KiB, now {now} KiB, peak {peak} KiB");
+        assert!(now < idle + 32 * 1024, "{what}: RSS rose from {idle} KiB to {now} KiB");
+        if bounded_peak {
+            assert!(peak < idle + 48 * 1024, "{what}: RSS peaked at {peak} KiB over an idle {idle} KiB");
+        }
+    }
+    assert_eq!(get(&address, "/healthz"), Some(200), "the server still answers");
+}

@@ -1,0 +1,161 @@
+//! The pages a person opens in a browser, in real headless Chromium: the landing page and its links,
+//! the SOAP service page and an operation's try-it form (success, fault, SOAP 1.2), and Swagger UI
+//! authorizing with a token and executing getEnrollments; nothing may be fetched from anywhere but
+//! the server. tests/browser/suite.py drives Chromium with Selenium against `lmsbridge serve --demo`
+//! started here as an operator starts it (the binary, a SQLite file, the credentials file).
+//! Chromium and chromedriver are Debian's; Selenium is pinned in tests/browser/requirements.txt and
+//! installed into tests/browser/.venv by tests/browser/install.sh, which scripts/test runs.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A generous ceiling for the whole suite; it normally takes 20 to 40 seconds.
+const SUITE_TIMEOUT: Duration = Duration::from_secs(180);
+/// How long the server may take to answer /healthz after it printed its address.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+/// Kills the server when the test ends, whatever happens.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Kills the suite and everything it started (chromedriver, Chromium: its process group) if it is
+/// still running when the test ends.
+struct Suite(Child);
+
+impl Drop for Suite {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", self.0.id())]).status();
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// Starts `serve --demo` on a free port; returns the server and its base URL once /healthz answers.
+fn serve_demo(dir: &Path, credentials: &Path) -> (Server, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lmsbridge"))
+        .env_remove("LMSBRIDGE_DATABASE_URL")
+        .env("LMSBRIDGE_LOG", "warn")
+        .arg("serve")
+        .arg("--demo")
+        .args(["--bind", "127.0.0.1:0"])
+        .arg("--database-url")
+        .arg(dir.join("demo.db"))
+        .arg("--credentials-file")
+        .arg(credentials)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start lmsbridge");
+    let stdout = child.stdout.take().expect("the server's stdout");
+    let server = Server(child);
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().expect("the server printed nothing").expect("the server's first line");
+    // Keep reading what the server prints later, as a terminal would.
+    std::thread::spawn(move || lines.for_each(drop));
+    let base = first
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in the server's first line: {first}"))
+        .trim_end_matches('/')
+        .to_string();
+    assert!(first.starts_with("lmsbridge ") && first.contains(" listening on "), "unexpected first line: {first}");
+
+    let started = Instant::now();
+    while !healthy(&base) {
+        assert!(started.elapsed() < START_TIMEOUT, "{base}/healthz did not answer 200 within {START_TIMEOUT:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (server, base)
+}
+
+/// GET /healthz answers 200 (a bare HTTP/1.1 request: the test needs no client library for it).
+fn healthy(base: &str) -> bool {
+    let address = base.trim_start_matches("http://");
+    let Ok(mut stream) = TcpStream::connect(address) else { return false };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let request = format!("GET /healthz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response.starts_with("HTTP/1.1 200")
+}
+
+#[test]
+fn pages_work_in_a_real_browser() {
+    let python = browser_dir().join(".venv/bin/python");
+    assert!(
+        python.exists(),
+        "Selenium is not installed ({} is missing): run scripts/test, or tests/browser/install.sh, to install Chromium, chromedriver and the pinned Selenium",
+        python.display()
+    );
+    for program in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
+        assert!(Path::new(program).exists(), "{program} is missing: run scripts/test, or tests/browser/install.sh, to install it");
+    }
+
+    let work = tempfile::tempdir().expect("temporary directory");
+    let credentials = work.path().join("creds.json");
+    let (server, base) = serve_demo(work.path(), &credentials);
+    assert!(credentials.exists(), "the server wrote no credentials file at {}", credentials.display());
+
+    let output_path = work.path().join("output.txt");
+    let out = File::create(&output_path).expect("output file");
+    let err = out.try_clone().expect("output file");
+    let mut command = Command::new(&python);
+    command
+        .arg(browser_dir().join("suite.py"))
+        .arg(&base)
+        .arg(&credentials)
+        .current_dir(work.path())
+        // Selenium Manager must never try to download a browser or a driver.
+        .env("SE_OFFLINE", "true")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PYTHONUNBUFFERED", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(out))
+        .stderr(Stdio::from(err))
+        // Its own process group, so that a suite that hangs is killed with its browser.
+        .process_group(0);
+    for proxy in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"] {
+        command.env_remove(proxy);
+    }
+    let started = Instant::now();
+    let mut suite = Suite(command.spawn().unwrap_or_else(|e| panic!("start {}: {e}", python.display())));
+    let status = loop {
+        if let Some(status) = suite.0.try_wait().expect("wait for the browser suite") {
+            break Some(status);
+        }
+        if started.elapsed() > SUITE_TIMEOUT {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    drop(suite);
+    drop(server);
+    let output = std::fs::read_to_string(&output_path).unwrap_or_default();
+    match status {
+        Some(status) if status.success() => println!("{output}\nbrowser suite finished in {:.1?}", started.elapsed()),
+        Some(status) => panic!("the browser suite failed ({status}):\n{output}"),
+        None => panic!("the browser suite did not finish within {SUITE_TIMEOUT:?}:\n{output}"),
+    }
+}
