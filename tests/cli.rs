@@ -205,3 +205,50 @@ fn secrets_and_tokens_never_reach_the_log() {
         assert!(!logged.contains(secret), "'{secret}' is in the log");
     }
 }
+
+/// Starts `serve` with `format` logs written to a file, makes a SOAP call and a call nothing
+/// serves, stops the server, and returns the log.
+fn log_of(format: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("log.db").to_string_lossy().into_owned();
+    let log = dir.path().join("server.log");
+    let mut child = lmsbridge(&database)
+        .env("LMSBRIDGE_LOG", "info")
+        .args(["--log-format", format, "serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1"])
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap()).lines();
+    let lines: Vec<String> = reader.by_ref().map(|l| l.unwrap()).take_while(|l| !l.starts_with("export ")).collect();
+    std::thread::spawn(move || reader.for_each(drop));
+    let server = Server(child);
+    let base = line_with(&lines, "listening on").split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
+    let envelope = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://ispringlearn.com/go/services/api/soap"><s:Body><GetContentRequest><credentials><token>nope</token></credentials></GetContentRequest></s:Body></s:Envelope>"#;
+    Command::new("curl").args(["-s", "-H", "Content-Type: text/xml", "-H", "X-Request-Id: log-test-1", "--data-binary", envelope, &format!("{base}/soap")]).output().unwrap();
+    Command::new("curl").args(["-s", &format!("{base}/no/such/page")]).output().unwrap();
+    drop(server);
+    std::fs::read_to_string(&log).unwrap()
+}
+
+#[test]
+fn json_logs_are_one_object_a_line_with_the_request_fields() {
+    let log = log_of("json");
+    let entries: Vec<serde_json::Value> =
+        log.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON object ({e}): {line}"))).collect();
+    let call = entries.iter().find(|e| e["request_id"] == "log-test-1" && e["message"] == "request").unwrap_or_else(|| panic!("{log}"));
+    assert_eq!(call["face"], "soap");
+    assert_eq!(call["operation"], "GetContent");
+    assert_eq!(call["status"], 500);
+    assert_eq!(call["level"], "INFO");
+    assert!(call["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')) && call["duration_us"].as_u64().is_some(), "{call}");
+    let missing = entries.iter().find(|e| e["path"] == "/no/such/page").unwrap_or_else(|| panic!("{log}"));
+    assert_eq!((missing["face"].as_str(), missing["status"].as_u64()), (Some("http"), Some(404)));
+}
+
+#[test]
+fn text_logs_carry_no_color_codes_when_stderr_is_a_file() {
+    let log = log_of("text");
+    assert!(log.contains("request_id=\"log-test-1\"") && log.contains("operation=\"GetContent\""), "{log}");
+    assert!(!log.contains('\u{1b}'), "no ANSI escape codes in a log file:\n{log}");
+}
