@@ -112,12 +112,23 @@ fn observed_by_status(pattern: Option<String>, status: StatusCode) -> Observed {
         None => "not_found",
     };
     let outcome = match status.as_u16() {
-        ..400 => Outcome::Success,
         413 | 415 | 431 => Outcome::Refused,
-        ..500 => Outcome::ClientFault,
+        ..400 => Outcome::Success,
+        400..500 => Outcome::ClientFault,
         _ => Outcome::ServerFault,
     };
-    let class = (outcome != Outcome::Success).then(|| status.canonical_reason().unwrap_or("error"));
+    let class = match status.as_u16() {
+        ..400 => None,
+        400 => Some("MALFORMED"),
+        401 => Some("AUTHORIZATION_FAILED"),
+        404 => Some("NOT_FOUND"),
+        405 => Some("METHOD_NOT_ALLOWED"),
+        413 | 431 => Some("LIMIT"),
+        415 => Some("UNSUPPORTED_MEDIA_TYPE"),
+        503 => Some("UNAVAILABLE"),
+        400..500 => Some("CLIENT_ERROR"),
+        _ => Some("INTERNAL"),
+    };
     Observed { face: "http", operation, outcome, class }
 }
 
@@ -189,16 +200,22 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
+/// A route for `GET` and `HEAD` (load balancers and uptime checks send `HEAD`; the body is left out).
+pub fn get_or_head() -> actix_web::Route {
+    use actix_web::guard;
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
 /// The routes, for the server and for tests that build the app themselves.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(crate::pages::landing));
+    cfg.route("/", get_or_head().to(crate::pages::landing));
     for path in ["/api/v2/soap/2.0", "/soap"] {
-        cfg.service(web::resource(path).route(web::post().to(soap::endpoint)).route(web::get().to(soap::wsdl::get)));
+        cfg.service(web::resource(path).route(web::post().to(soap::endpoint)).route(get_or_head().to(soap::wsdl::get)));
     }
     cfg.route("/api/v3/token", web::post().to(crate::oauth::token))
-        .route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz))
-        .route("/metrics", web::get().to(crate::metrics::serve));
+        .route("/healthz", get_or_head().to(healthz))
+        .route("/readyz", get_or_head().to(readyz))
+        .route("/metrics", get_or_head().to(crate::metrics::serve));
     crate::json::routes(cfg);
 }
 

@@ -230,7 +230,7 @@ impl Registry {
             let labels = format!("face=\"{}\",operation=\"{}\"", escape(face), escape(operation));
             series.latency.render(&mut out, "lmsbridge_request_duration_seconds", &labels);
         }
-        help(&mut out, "lmsbridge_response_body_bytes_total", "counter", "Bytes of operations' response bodies, sent whole or streamed in chunks.");
+        help(&mut out, "lmsbridge_response_body_bytes_total", "counter", "Bytes of the answers of operations that succeeded, sent whole or streamed in chunks.");
         for (delivery, label) in [(Delivery::Whole, "whole"), (Delivery::Streamed, "streamed")] {
             let _ = writeln!(out, "lmsbridge_response_body_bytes_total{{delivery=\"{label}\"}} {}", self.response_bytes[delivery as usize].load(Relaxed));
         }

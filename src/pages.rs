@@ -123,11 +123,14 @@ button { background: var(--accent); color: #fff; border: 0; border-radius: 6px; 
 footer { color: var(--muted); font-size: 13px; padding: 0 32px 24px; text-align: center; }
 "#;
 
+/// The pages' icon, inline: a browser asks for nothing more.
+const ICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%2314233c'/%3E%3Cpath d='M4 4v8h7' stroke='%23fff' stroke-width='2' fill='none'/%3E%3C/svg%3E";
+
 /// A whole page: `title`, the header's subtitle, and `body` (HTML).
 pub fn layout(title: &str, subtitle: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title><style>{STYLE}</style></head><body>\
+         <title>{title}</title><link rel=\"icon\" href=\"{ICON}\"><style>{STYLE}</style></head><body>\
          <header><h1><a href=\"/\">lmsbridge</a></h1><p>{subtitle}</p></header><main>{body}</main>\
          <footer>lmsbridge {version}</footer></body></html>\n",
         title = escape(title),

@@ -95,6 +95,9 @@ fn gzip_bomb() -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
+/// Makes one request: its head and its body.
+type Request<'a> = &'a (dyn Fn() -> (String, &'static [u8]) + Sync);
+
 /// Eight of `requests` at once; each must be refused with 413.
 fn eight_at_once(address: &str, request: impl Fn() -> (String, &'static [u8]) + Sync) {
     std::thread::scope(|scope| {
@@ -163,7 +166,7 @@ fn refused_bodies_cost_memory_bounded_by_the_limit() {
     };
 
     // Bodies of the ordinary limit (4 MiB) first: the peak, too, stays well below what they claim.
-    let cases: [(&str, &(dyn Fn() -> (String, &'static [u8]) + Sync), bool); 5] = [
+    let cases: [(&str, Request<'_>, bool); 5] = [
         ("gzip bombs to the SOAP endpoint", &soap_bomb, true),
         ("gzip bombs to a JSON route", &json_bomb, true),
         ("20 MB bodies with their Content-Length", &declared, true),

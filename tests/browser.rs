@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A generous ceiling for the whole suite; it normally takes 20 to 40 seconds.
+/// A generous ceiling for the whole suite; it normally takes about 20 seconds (40 on a loaded machine).
 const SUITE_TIMEOUT: Duration = Duration::from_secs(180);
 /// How long the server may take to answer /healthz after it printed its address.
 const START_TIMEOUT: Duration = Duration::from_secs(30);

@@ -32,6 +32,12 @@ async fn the_landing_page_and_unknown_paths_list_every_face() {
         assert!(html.body.contains(&path.replace('&', "&amp;")), "{path} on the HTML landing page");
     }
 
+    // Load balancers and uptime checks ask with HEAD.
+    for path in ["/", "/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"] {
+        let head = app.client.head(format!("{}{path}", app.base_url)).send().await.unwrap();
+        assert_eq!(head.status(), 200, "HEAD {path}");
+    }
+
     let missing = app.get("/api/v9/nothing").await;
     assert_eq!(missing.status, 404);
     assert!(missing.body.starts_with("not found: /api/v9/nothing"), "{}", missing.body);

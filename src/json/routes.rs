@@ -53,7 +53,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/content/{contentItemId}", web::get().to(get_content_item))
             .route("/content/{contentItemId}/final-statuses", web::get().to(get_content_item_final_statuses))
             .route("/results", web::get().to(list_learners_results))
-            .route("/openapi.json", web::get().to(super::openapi::serve)),
+            .route("/openapi.json", crate::http::get_or_head().to(super::openapi::serve)),
     );
 }
 
@@ -79,8 +79,10 @@ fn ok() -> Success {
 
 // Enrollments
 
-/// Active enrollments, optionally of some courses and/or learners. Without `pageSize` and
-/// `pageToken` the whole result is streamed (getEnrollments); with either, one page (listEnrollments).
+/// Active enrollments, optionally of some courses and/or learners.
+///
+/// Without `pageSize` and `pageToken` the whole result is streamed (getEnrollments); with either,
+/// one page (listEnrollments).
 #[utoipa::path(get, path = "/api/v1/enrollments", tag = "enrollments", operation_id = "getEnrollments",
     params(
         ("courseId" = Option<Vec<String>>, Query, description = "Only these courses (repeatable)"),

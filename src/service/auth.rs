@@ -138,7 +138,7 @@ impl Service {
 }
 
 /// Recently seen tokens, so a busy client costs no token lookup per request. An entry lives at most
-/// [`TokenCache::FRESH`], and never past its token's expiry: what changes in the database (a
+/// five seconds (`TokenCache::FRESH`), and never past its token's expiry: what changes in the database (a
 /// client's departments) is seen within that time. Only valid tokens are kept, keyed by the token
 /// itself: a hit costs a hash-map lookup, not a SHA-256 digest (the database keeps digests only).
 #[derive(Default)]

@@ -35,7 +35,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 # How long any one wait may take: generous for a busy two-core machine, never reached when all is well.
-WAIT = 30
+WAIT = 60
 SOAP12_NS = "http://www.w3.org/2003/05/soap-envelope"
 
 
