@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::metrics::{Observed, Outcome, METRICS};
 use crate::service::Service;
 use crate::soap;
-use crate::state::{AppState, RequestId};
+use crate::state::{get_or_head, AppState, RequestId};
 use crate::workers::Workers;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -198,12 +198,6 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         Ok(Err(e)) => HttpResponse::ServiceUnavailable().content_type("text/plain; charset=utf-8").body(format!("not ready: {e}\n")),
         Err(_) => HttpResponse::ServiceUnavailable().body("not ready\n"),
     }
-}
-
-/// A route for `GET` and `HEAD` (load balancers and uptime checks send `HEAD`; the body is left out).
-pub fn get_or_head() -> actix_web::Route {
-    use actix_web::guard;
-    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
 /// The routes, for the server and for tests that build the app themselves.

@@ -32,3 +32,9 @@ impl RequestId {
         req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default()
     }
 }
+
+/// A route for `GET` and `HEAD` (load balancers and uptime checks send `HEAD`; the body is left out).
+pub fn get_or_head() -> actix_web::Route {
+    use actix_web::{guard, web};
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}

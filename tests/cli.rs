@@ -252,3 +252,46 @@ fn text_logs_carry_no_color_codes_when_stderr_is_a_file() {
     assert!(log.contains("request_id=\"log-test-1\"") && log.contains("operation=\"GetContent\""), "{log}");
     assert!(!log.contains('\u{1b}'), "no ANSI escape codes in a log file:\n{log}");
 }
+
+#[test]
+fn the_demo_writes_its_credentials_file_for_scripts() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("creds.db").to_string_lossy().into_owned();
+    let file = dir.path().join("demo-credentials.json");
+    let mut child = lmsbridge(&database)
+        .env("LMSBRIDGE_CREDENTIALS_FILE", &file)
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap()).lines();
+    let lines: Vec<String> = reader.by_ref().map(|l| l.unwrap()).take_while(|l| !l.starts_with("export ")).collect();
+    std::thread::spawn(move || reader.for_each(drop));
+    let _server = Server(child);
+    assert!(line_with(&lines, "credentials and sample ids written to").contains("demo-credentials.json"));
+
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "readable by the owner only");
+    let credentials: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let faces: Vec<&String> = credentials.as_object().unwrap().keys().collect();
+    assert_eq!(faces, ["ispring"], "one key a face");
+    let ispring = &credentials["ispring"];
+    for key in ["token", "client_id", "client_secret", "learnerId", "courseId", "enrollmentId", "departmentId", "soapEndpoint", "jsonApi"] {
+        assert!(ispring[key].as_str().is_some_and(|v| !v.is_empty()), "{key} in {ispring}");
+    }
+    let value = |key: &str| ispring[key].as_str().unwrap().to_string();
+    let curl = |args: &[&str]| String::from_utf8(Command::new("curl").arg("-s").args(args).output().unwrap().stdout).unwrap();
+
+    // The sample enrollment is the sample learner's, in the sample course, as the token sees it.
+    let enrollment = curl(&["-H", &format!("Authorization: Bearer {}", value("token")), &format!("{}/enrollments/{}", value("jsonApi"), value("enrollmentId"))]);
+    let enrollment: serde_json::Value = serde_json::from_str(&enrollment).unwrap();
+    assert_eq!((enrollment["learnerId"].as_str(), enrollment["courseId"].as_str()), (Some(value("learnerId").as_str()), Some(value("courseId").as_str())));
+    let learner = curl(&["-H", &format!("Authorization: Bearer {}", value("token")), &format!("{}/users/{}", value("jsonApi"), value("learnerId"))]);
+    assert!(learner.contains(&value("departmentId")), "{learner}");
+    // The secret is the one in force: it gets a token.
+    let token = curl(&["-d", &format!("client_id={}", value("client_id")), "-d", &format!("client_secret={}", value("client_secret")), "-d", "grant_type=client_credentials", &value("soapEndpoint").replace("/api/v2/soap/2.0", "/api/v3/token")]);
+    assert!(token.contains("access_token"), "{token}");
+    // The banner's sample ids are the file's.
+    assert!(line_with(&lines, "sample ids: learner").contains(&value("learnerId")));
+}

@@ -53,7 +53,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/content/{contentItemId}", web::get().to(get_content_item))
             .route("/content/{contentItemId}/final-statuses", web::get().to(get_content_item_final_statuses))
             .route("/results", web::get().to(list_learners_results))
-            .route("/openapi.json", crate::http::get_or_head().to(super::openapi::serve)),
+            .route("/openapi.json", crate::state::get_or_head().to(super::openapi::serve)),
     );
 }
 
