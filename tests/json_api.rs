@@ -139,4 +139,35 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
     assert_eq!(document["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
 }
 
-on_both_backends!(problems_have_the_right_status_and_name_the_field, writes_answer_with_what_they_created, the_openapi_document_describes_every_route);
+/// Text the store keeps is text every face can emit: what XML cannot carry is refused at the JSON
+/// face, so one face's write never breaks another face's answers.
+async fn text_every_face_can_emit(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let t = app.fixture.admin_token.clone();
+    let post = |path: &'static str, body: Value| send(&app, reqwest::Method::POST, path, Some(&t), json_body(body));
+    for hostile in ["Evil\u{0}Dept", "Bell\u{7}", "Escape\u{1b}[31m", "Not a char \u{FFFE}"] {
+        let (status, problem) = post("/api/v1/departments", json!({"name": hostile, "parentDepartmentId": DEPT_HQ})).await;
+        assert_eq!((status, problem["field"].as_str()), (400, Some("name")), "{hostile:?}: {problem}");
+        assert!(problem["detail"].as_str().unwrap().contains("XML cannot carry"), "{problem}");
+        let (status, problem) = post("/api/v1/users", json!({"login": format!("x{hostile}"), "departmentId": DEPT_HQ, "password": "Passw0rd!"})).await;
+        assert_eq!((status, problem["field"].as_str()), (400, Some("login")), "{hostile:?}: {problem}");
+        let (status, _) = post("/api/v1/groups", json!({"name": hostile})).await;
+        assert_eq!(status, 400, "{hostile:?} as a group name");
+    }
+    // Tabs and line breaks are XML; they are kept where the type allows them.
+    let (status, _) = post("/api/v1/users", json!({"login": "tabbed", "departmentId": DEPT_HQ, "password": "Passw0rd!", "firstName": "A\tB\r\nC"})).await;
+    assert_eq!(status, 201);
+    // Every answer of the SOAP face is still schema-valid XML.
+    for operation in ["GetDepartmentsRequest", "GetUsersRequest", "GetGroupsRequest"] {
+        let reply = app.soap(common::soap::envelope(&format!("<{operation}><credentials><token>{t}</token></credentials></{operation}>"))).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        common::assert_schema_valid(&reply.body);
+    }
+}
+
+on_both_backends!(
+    problems_have_the_right_status_and_name_the_field,
+    writes_answer_with_what_they_created,
+    the_openapi_document_describes_every_route,
+    text_every_face_can_emit
+);

@@ -22,6 +22,16 @@ pub fn id(value: &str) -> Result<String, String> {
     Ok(value)
 }
 
+/// Text every face can emit: XML 1.0 carries no control character but tab, line feed and carriage
+/// return, and neither U+FFFE nor U+FFFF. What the store keeps, every face reads back, so text
+/// written through one face must not break another's answers.
+pub fn xml_safe(value: &str) -> Result<(), String> {
+    match value.chars().find(|&c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')) {
+        Some(c) => Err(format!("holds the character U+{:04X}, which XML cannot carry", c as u32)),
+        None => Ok(()),
+    }
+}
+
 /// Text of `min..=max` characters, kept as sent.
 pub fn text(value: &str, min: usize, max: usize) -> Result<(), String> {
     let length = value.chars().count();

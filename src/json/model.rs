@@ -486,7 +486,13 @@ pub struct Problem {
 
 // Checks of request values against the contract's simple types.
 
+/// Refuses text the XML faces could not emit (see [`values::xml_safe`]).
+fn check_xml_safe(value: &str, field: &str) -> Result<(), OpError> {
+    values::xml_safe(value).map_err(|why| OpError::wrong(ProblemKind::Type, field, format!("{field} {why}")))
+}
+
 pub fn check_id(value: &str, field: &str) -> Result<String, OpError> {
+    check_xml_safe(value, field)?;
     values::id(value).map_err(|why| OpError::wrong(ProblemKind::Length, field, format!("{field}: {why}")))
 }
 
@@ -500,12 +506,16 @@ pub fn check_optional_id(value: &Option<String>, field: &str) -> Result<Option<S
 
 pub fn check_text(value: &Option<String>, field: &str, min: usize, max: usize) -> Result<(), OpError> {
     match value {
-        Some(v) => values::text(v, min, max).map_err(|why| OpError::wrong(ProblemKind::Length, field, format!("{field} {why}"))),
+        Some(v) => {
+            check_xml_safe(v, field)?;
+            values::text(v, min, max).map_err(|why| OpError::wrong(ProblemKind::Length, field, format!("{field} {why}")))
+        }
         None => Ok(()),
     }
 }
 
 pub fn check_name(value: &str, field: &str) -> Result<(), OpError> {
+    check_xml_safe(value, field)?;
     values::name(value).map_err(|why| OpError::wrong(ProblemKind::Type, field, format!("{field} {why}")))
 }
 
