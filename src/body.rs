@@ -66,11 +66,7 @@ impl BodyRefusal {
 
     /// The class of the refusal, as faults, problems and metrics name it.
     pub fn code(&self) -> &'static str {
-        match self.status {
-            StatusCode::PAYLOAD_TOO_LARGE => "LIMIT",
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => "UNSUPPORTED_MEDIA_TYPE",
-            _ => "MALFORMED",
-        }
+        crate::metrics::class_of_status(self.status).unwrap_or("MALFORMED")
     }
 }
 

@@ -117,18 +117,7 @@ fn observed_by_status(pattern: Option<String>, status: StatusCode) -> Observed {
         400..500 => Outcome::ClientFault,
         _ => Outcome::ServerFault,
     };
-    let class = match status.as_u16() {
-        ..400 => None,
-        400 => Some("MALFORMED"),
-        401 => Some("AUTHORIZATION_FAILED"),
-        404 => Some("NOT_FOUND"),
-        405 => Some("METHOD_NOT_ALLOWED"),
-        413 | 431 => Some("LIMIT"),
-        415 => Some("UNSUPPORTED_MEDIA_TYPE"),
-        503 => Some("UNAVAILABLE"),
-        400..500 => Some("CLIENT_ERROR"),
-        _ => Some("INTERNAL"),
-    };
+    let class = crate::metrics::class_of_status(status);
     Observed { face: "http", operation, outcome, class }
 }
 

@@ -47,6 +47,23 @@ pub struct Observed {
     pub class: Option<&'static str>,
 }
 
+/// The error class of an HTTP status, for answers given without a face's own word on them (and
+/// for refused bodies): the same names faults and problems use.
+pub fn class_of_status(status: actix_web::http::StatusCode) -> Option<&'static str> {
+    Some(match status.as_u16() {
+        ..400 => return None,
+        400 => "MALFORMED",
+        401 => "AUTHORIZATION_FAILED",
+        404 => "NOT_FOUND",
+        405 => "METHOD_NOT_ALLOWED",
+        413 | 431 => "LIMIT",
+        415 => "UNSUPPORTED_MEDIA_TYPE",
+        503 => "UNAVAILABLE",
+        401..500 => "CLIENT_ERROR",
+        _ => "INTERNAL",
+    })
+}
+
 /// Upper bounds of the latency buckets, in seconds.
 const LATENCY_BOUNDS: [f64; 14] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 

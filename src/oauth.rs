@@ -45,11 +45,7 @@ pub async fn token(req: HttpRequest, payload: web::Payload, state: web::Data<App
     }
     let body = match crate::body::read(&req, payload, state.body_limits, crate::body::Allowance::Ordinary).await {
         Ok(body) => body,
-        Err(refusal) => {
-            let mut response = oauth_error(400, "invalid_request", &refusal.message);
-            *response.status_mut() = refusal.status;
-            return response;
-        }
+        Err(refusal) => return oauth_error(refusal.status.as_u16(), "invalid_request", &refusal.message),
     };
     let form: TokenForm = match serde_urlencoded::from_bytes(&body) {
         Ok(form) => form,

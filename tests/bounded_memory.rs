@@ -3,63 +3,31 @@
 //! memory (from /proc) must rise by less than 32 MiB over its idle level; legitimate compressed
 //! bodies still go through.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::Write;
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-/// Kills the server when the test ends, whatever happens.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::process::{lmsbridge, status_line, status_of_get as get, Server};
 
 /// Starts `lmsbridge serve` on a free port; returns it and its address.
 fn start(dir: &std::path::Path) -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lmsbridge"))
-        .env("LMSBRIDGE_LOG", "warn")
-        .args(["--database-url", &dir.join("memory.db").to_string_lossy(), "serve", "--bind", "127.0.0.1:0", "--workers", "2"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start lmsbridge");
-    let stdout = child.stdout.take().unwrap();
-    let server = Server(child);
-    let mut lines = BufReader::new(stdout).lines();
-    let first = lines.next().expect("a banner").expect("a banner line");
-    std::thread::spawn(move || lines.for_each(drop));
-    let address = first.split_whitespace().find_map(|w| w.strip_prefix("http://")).expect("the address in the banner").to_string();
-    let started = Instant::now();
-    while get(&address, "/healthz").is_none() {
-        assert!(started.elapsed() < Duration::from_secs(20), "the server did not come up");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let server = Server::start(
+        lmsbridge()
+            .args(["--database-url", &dir.join("memory.db").to_string_lossy(), "serve", "--bind", "127.0.0.1:0", "--workers", "2"])
+            .stderr(Stdio::inherit()),
+        |_| true,
+    );
+    server.wait_until_healthy(Duration::from_secs(20));
+    let address = server.address();
     (server, address)
-}
-
-fn get(address: &str, path: &str) -> Option<u16> {
-    let mut stream = TcpStream::connect(address).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").ok()?;
-    status_of(&mut stream)
-}
-
-fn status_of(stream: &mut TcpStream) -> Option<u16> {
-    stream.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).ok()? == 1 {
-        head.push(byte[0]);
-    }
-    String::from_utf8_lossy(&head).split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The server's resident memory and its peak, in KiB.
 fn memory(server: &Server) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", server.0.id())).expect("the server's /proc status");
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).expect("the server's /proc status");
     let field = |name: &str| {
         status.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.split_whitespace().next()).and_then(|v| v.parse().ok()).unwrap()
     };
@@ -79,7 +47,7 @@ fn send(address: &str, head: String, body: &'static [u8]) -> Option<u16> {
             }
         }
     });
-    let status = status_of(&mut stream);
+    let status = status_line(&mut stream);
     drop(stream);
     let _ = sending.join();
     status

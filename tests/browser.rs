@@ -6,13 +6,15 @@
 //! Chromium and chromedriver are Debian's; Selenium is pinned in tests/browser/requirements.txt and
 //! installed into tests/browser/.venv by tests/browser/install.sh, which scripts/test runs.
 
+mod common;
+
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::process::{lmsbridge, Server};
 
 /// A generous ceiling for the whole suite; it normally takes about 20 seconds (40 on a loaded machine).
 const SUITE_TIMEOUT: Duration = Duration::from_secs(180);
@@ -21,16 +23,6 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
-}
-
-/// Kills the server when the test ends, whatever happens.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// Kills the suite and everything it started (chromedriver, Chromium: its process group) if it is
@@ -49,56 +41,23 @@ impl Drop for Suite {
 
 /// Starts `serve --demo` on a free port; returns the server and its base URL once /healthz answers.
 fn serve_demo(dir: &Path, credentials: &Path) -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lmsbridge"))
-        .env_remove("LMSBRIDGE_DATABASE_URL")
-        .env("LMSBRIDGE_LOG", "warn")
-        .arg("serve")
-        .arg("--demo")
-        .args(["--bind", "127.0.0.1:0"])
-        .arg("--database-url")
-        .arg(dir.join("demo.db"))
-        .arg("--credentials-file")
-        .arg(credentials)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start lmsbridge");
-    let stdout = child.stdout.take().expect("the server's stdout");
-    let server = Server(child);
-    let mut lines = BufReader::new(stdout).lines();
-    let first = lines.next().expect("the server printed nothing").expect("the server's first line");
-    // Keep reading what the server prints later, as a terminal would.
-    std::thread::spawn(move || lines.for_each(drop));
-    let base = first
-        .split_whitespace()
-        .find(|word| word.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in the server's first line: {first}"))
-        .trim_end_matches('/')
-        .to_string();
-    assert!(first.starts_with("lmsbridge ") && first.contains(" listening on "), "unexpected first line: {first}");
-
-    let started = Instant::now();
-    while !healthy(&base) {
-        assert!(started.elapsed() < START_TIMEOUT, "{base}/healthz did not answer 200 within {START_TIMEOUT:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let server = Server::start(
+        lmsbridge()
+            .arg("serve")
+            .arg("--demo")
+            .args(["--bind", "127.0.0.1:0"])
+            .arg("--database-url")
+            .arg(dir.join("demo.db"))
+            .arg("--credentials-file")
+            .arg(credentials)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit()),
+        |_| true,
+    );
+    server.wait_until_healthy(START_TIMEOUT);
+    let base = server.base_url();
     (server, base)
-}
-
-/// GET /healthz answers 200 (a bare HTTP/1.1 request: the test needs no client library for it).
-fn healthy(base: &str) -> bool {
-    let address = base.trim_start_matches("http://");
-    let Ok(mut stream) = TcpStream::connect(address) else { return false };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let request = format!("GET /healthz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
-    if stream.write_all(request.as_bytes()).is_err() {
-        return false;
-    }
-    let mut response = String::new();
-    let _ = stream.read_to_string(&mut response);
-    response.starts_with("HTTP/1.1 200")
 }
 
 #[test]

@@ -1,46 +1,27 @@
 //! The `lmsbridge` binary as an operator uses it: serve --demo, migrate, tenant/client/token.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
 
+use std::process::{Command, Stdio};
+
+use common::process::Server;
+
+/// The binary on `database`.
 fn lmsbridge(database: &str) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_lmsbridge"));
-    command.env_remove("LMSBRIDGE_DATABASE_URL").env("LMSBRIDGE_LOG", "warn").arg("--database-url").arg(database);
+    let mut command = common::process::lmsbridge();
+    command.arg("--database-url").arg(database);
     command
 }
 
-/// Kills the server when the test ends, whatever happens.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+/// The banner's last line before the server runs: the SOAP curl call of the demo.
+fn is_curl_call(line: &str) -> bool {
+    line.trim_start().starts_with("curl -s") && line.contains("soap")
 }
 
 /// Starts `serve --demo` on a free port and returns the server and the banner lines up to the curl call.
 fn serve_demo(database: &str) -> (Server, Vec<String>) {
-    let mut child = lmsbridge(database)
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start lmsbridge");
-    let stdout = child.stdout.take().unwrap();
-    let server = Server(child);
-    let mut reader = BufReader::new(stdout).lines();
-    let mut lines = Vec::new();
-    for line in reader.by_ref() {
-        let line = line.expect("banner line");
-        let done = line.trim_start().starts_with("curl -s") && line.contains("soap");
-        lines.push(line);
-        if done {
-            break;
-        }
-    }
-    // Keep reading what the server prints later, as a terminal would.
-    std::thread::spawn(move || reader.for_each(drop));
+    let server = Server::start(lmsbridge(database).args(["serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1"]).stderr(Stdio::inherit()), is_curl_call);
+    let lines = server.banner.clone();
     (server, lines)
 }
 
@@ -142,7 +123,7 @@ fn the_server_keeps_running_when_its_output_is_closed() {
         .unwrap();
     // Nobody reads the banner: every line the server prints meets a closed pipe.
     drop(child.stdout.take());
-    let server = Server(child);
+    let server = Server { child, banner: Vec::new() };
     let healthy = (0..100).any(|_| {
         std::thread::sleep(std::time::Duration::from_millis(100));
         Command::new("curl").args(["-sf", &format!("http://127.0.0.1:{port}/healthz")]).output().is_ok_and(|o| o.status.success())
@@ -156,28 +137,16 @@ fn secrets_and_tokens_never_reach_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("logs.db").to_string_lossy().into_owned();
     let log = dir.path().join("server.log");
-    let mut child = lmsbridge(&database)
-        .env("LMSBRIDGE_LOG", "trace")
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1"])
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut lines = Vec::new();
-    for line in reader.by_ref() {
-        let line = line.unwrap();
-        let done = line.trim_start().starts_with("curl -s") && line.contains("soap");
-        lines.push(line);
-        if done {
-            break;
-        }
-    }
-    std::thread::spawn(move || reader.for_each(drop));
-    let server = Server(child);
-    let base = line_with(&lines, "listening on").split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
-    let token = line_with(&lines, "token (account administrator").split_whitespace().last().unwrap().to_string();
-    let secret = line_with(&lines, "demo API client demo-admin").split("client_secret=").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    let server = Server::start(
+        lmsbridge(&database)
+            .env("LMSBRIDGE_LOG", "trace")
+            .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1"])
+            .stderr(std::fs::File::create(&log).unwrap()),
+        is_curl_call,
+    );
+    let base = server.base_url();
+    let token = server.line_with("token (account administrator").split_whitespace().last().unwrap().to_string();
+    let secret = server.line_with("demo API client demo-admin").split("client_secret=").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
     let curl = |args: &[&str]| Command::new("curl").arg("-s").args(args).output().unwrap();
 
     let issued = curl(&["-d", "client_id=demo-admin", "-d", &format!("client_secret={secret}"), "-d", "grant_type=client_credentials", &format!("{base}/api/v3/token")]);
@@ -212,18 +181,14 @@ fn log_of(format: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("log.db").to_string_lossy().into_owned();
     let log = dir.path().join("server.log");
-    let mut child = lmsbridge(&database)
-        .env("LMSBRIDGE_LOG", "info")
-        .args(["--log-format", format, "serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1"])
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap()).lines();
-    let lines: Vec<String> = reader.by_ref().map(|l| l.unwrap()).take_while(|l| !l.starts_with("export ")).collect();
-    std::thread::spawn(move || reader.for_each(drop));
-    let server = Server(child);
-    let base = line_with(&lines, "listening on").split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
+    let server = Server::start(
+        lmsbridge(&database)
+            .env("LMSBRIDGE_LOG", "info")
+            .args(["--log-format", format, "serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1"])
+            .stderr(std::fs::File::create(&log).unwrap()),
+        |line| line.starts_with("export "),
+    );
+    let base = server.base_url();
     let envelope = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://ispringlearn.com/go/services/api/soap"><s:Body><GetContentRequest><credentials><token>nope</token></credentials></GetContentRequest></s:Body></s:Envelope>"#;
     Command::new("curl").args(["-s", "-H", "Content-Type: text/xml", "-H", "X-Request-Id: log-test-1", "--data-binary", envelope, &format!("{base}/soap")]).output().unwrap();
     Command::new("curl").args(["-s", &format!("{base}/no/such/page")]).output().unwrap();
@@ -259,18 +224,14 @@ fn the_demo_writes_its_credentials_file_for_scripts() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("creds.db").to_string_lossy().into_owned();
     let file = dir.path().join("demo-credentials.json");
-    let mut child = lmsbridge(&database)
-        .env("LMSBRIDGE_CREDENTIALS_FILE", &file)
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap()).lines();
-    let lines: Vec<String> = reader.by_ref().map(|l| l.unwrap()).take_while(|l| !l.starts_with("export ")).collect();
-    std::thread::spawn(move || reader.for_each(drop));
-    let _server = Server(child);
-    assert!(line_with(&lines, "credentials and sample ids written to").contains("demo-credentials.json"));
+    let server = Server::start(
+        lmsbridge(&database)
+            .env("LMSBRIDGE_CREDENTIALS_FILE", &file)
+            .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1"])
+            .stderr(Stdio::inherit()),
+        |line| line.starts_with("export "),
+    );
+    assert!(server.line_with("credentials and sample ids written to").contains("demo-credentials.json"));
 
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "readable by the owner only");
     let credentials: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
@@ -293,5 +254,5 @@ fn the_demo_writes_its_credentials_file_for_scripts() {
     let token = curl(&["-d", &format!("client_id={}", value("client_id")), "-d", &format!("client_secret={}", value("client_secret")), "-d", "grant_type=client_credentials", &value("soapEndpoint").replace("/api/v2/soap/2.0", "/api/v3/token")]);
     assert!(token.contains("access_token"), "{token}");
     // The banner's sample ids are the file's.
-    assert!(line_with(&lines, "sample ids: learner").contains(&value("learnerId")));
+    assert!(server.line_with("sample ids: learner").contains(&value("learnerId")));
 }

@@ -5,22 +5,15 @@
 //! server itself, the test command) is marked by a `<!-- readme-test: not run (why) -->` line just
 //! before it.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::process::Server;
+
 const SKIP: &str = "<!-- readme-test: not run";
-
-/// Kills the server when the test ends, whatever happens.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// A shell example: the line its fence starts on, and its text.
 struct Example {
@@ -71,25 +64,17 @@ fn every_shell_example_of_the_readme_runs_as_written() {
 
     // As the README says: `serve --demo` in a directory of one's own (the database is lmsbridge.db
     // there), on a free port rather than 8080 so that the test can run next to anything.
-    let mut child = Command::new(binary)
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "2"])
-        .current_dir(dir.path())
-        .env_clear()
-        .env("PATH", &path)
-        .env("LMSBRIDGE_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start lmsbridge");
-    let stdout = child.stdout.take().unwrap();
-    let server = Server(child);
-    let mut lines = BufReader::new(stdout).lines();
-    let export = lines
-        .by_ref()
-        .map(|line| line.expect("a banner line"))
-        .find(|line| line.starts_with("export BASE_URL="))
-        .expect("the demo prints an export line");
-    std::thread::spawn(move || lines.for_each(drop));
+    let server = Server::start(
+        Command::new(binary)
+            .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "2"])
+            .current_dir(dir.path())
+            .env_clear()
+            .env("PATH", &path)
+            .env("LMSBRIDGE_LOG", "warn")
+            .stderr(Stdio::inherit()),
+        |line| line.starts_with("export BASE_URL="),
+    );
+    let export = server.line_with("export BASE_URL=").to_string();
 
     for example in &examples {
         let started = Instant::now();

@@ -100,7 +100,7 @@ pub fn decode_request(body: &[u8], version: Version, limits: &xml::Limits) -> Re
 }
 
 /// Says what the request was, for the metrics and the access log.
-fn observe(req: &HttpRequest, operation: &'static str, outcome: Outcome, class: Option<&'static str>) {
+pub(super) fn observe(req: &HttpRequest, operation: &'static str, outcome: Outcome, class: Option<&'static str>) {
     req.extensions_mut().insert(Observed { face: FACE, operation, outcome, class });
 }
 

@@ -54,33 +54,24 @@ static WSDL: std::sync::LazyLock<Wsdl> = std::sync::LazyLock::new(Wsdl::new);
 
 /// `GET` on the endpoint: `?wsdl`, `?xsd`, a browser's service page, or 405 for other clients.
 pub async fn get(req: HttpRequest) -> HttpResponse {
-    use actix_web::HttpMessage;
-    use crate::metrics::{Observed, Outcome};
+    use crate::metrics::Outcome;
     let query = req.query_string().to_ascii_lowercase();
     let asks = |what: &str| query.split('&').any(|p| p == what || p.starts_with(&format!("{what}=")));
-    let (operation, outcome) = if asks("wsdl") {
-        ("wsdl", Outcome::Success)
+    let (operation, response) = if asks("wsdl") {
+        ("wsdl", HttpResponse::Ok().content_type("text/xml; charset=utf-8").body(WSDL.render(&address(&req))))
     } else if asks("xsd") {
-        ("xsd", Outcome::Success)
+        ("xsd", HttpResponse::Ok().content_type("text/xml; charset=utf-8").body(SCHEMA))
     } else if crate::pages::wants_html(&req) {
-        ("service_page", Outcome::Success)
+        ("service_page", super::help::page(&req))
     } else {
-        ("get", Outcome::ClientFault)
-    };
-    let class = (outcome != Outcome::Success).then_some("METHOD_NOT_ALLOWED");
-    req.extensions_mut().insert(Observed { face: super::FACE, operation, outcome, class });
-    if asks("wsdl") {
-        HttpResponse::Ok().content_type("text/xml; charset=utf-8").body(WSDL.render(&address(&req)))
-    } else if asks("xsd") {
-        HttpResponse::Ok().content_type("text/xml; charset=utf-8").body(SCHEMA)
-    } else if crate::pages::wants_html(&req) {
-        super::help::page(&req)
-    } else {
-        HttpResponse::MethodNotAllowed()
+        super::observe(&req, "get", Outcome::ClientFault, Some("METHOD_NOT_ALLOWED"));
+        return HttpResponse::MethodNotAllowed()
             .insert_header(("Allow", "POST"))
             .content_type("text/plain; charset=utf-8")
-            .body(format!("POST SOAP requests here; GET {0}?wsdl returns the WSDL; a browser opening {0} sees the service page.\n", req.path()))
-    }
+            .body(format!("POST SOAP requests here; GET {0}?wsdl returns the WSDL; a browser opening {0} sees the service page.\n", req.path()));
+    };
+    super::observe(&req, operation, Outcome::Success, None);
+    response
 }
 
 #[cfg(test)]

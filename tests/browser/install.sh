@@ -10,8 +10,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-command -v python3 >/dev/null 2>&1 || { echo "tests/browser/install.sh: python3 is required" >&2; exit 1; }
-
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   echo "tests/browser: installing chromium and chromium-driver"
   sudo=""
@@ -20,12 +18,5 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-fingerprint() { sha256sum | cut -d' ' -f1; }
-
-stamp=$( { cat requirements.txt; python3 --version 2>&1; } | fingerprint)
-if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.installed 2>/dev/null)" != "$stamp" ]; then
-  echo "tests/browser: installing selenium into tests/browser/.venv"
-  python3 -m venv --clear .venv
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-input -r requirements.txt
-  echo "$stamp" > .venv/.installed
-fi
+. ../pinned-venv.sh
+pinned_venv selenium

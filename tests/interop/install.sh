@@ -7,20 +7,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-for tool in python3 node npm; do
+for tool in node npm; do
   command -v "$tool" >/dev/null 2>&1 || { echo "tests/interop/install.sh: $tool is required" >&2; exit 1; }
 done
 
 fingerprint() { sha256sum | cut -d' ' -f1; }
 
 # Python: a virtual environment with zeep and its dependencies, all pinned.
-py_stamp=$( { cat requirements.txt; python3 --version 2>&1; } | fingerprint)
-if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.installed 2>/dev/null)" != "$py_stamp" ]; then
-  echo "tests/interop: installing zeep into tests/interop/.venv"
-  python3 -m venv --clear .venv
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-input -r requirements.txt
-  echo "$py_stamp" > .venv/.installed
-fi
+. ../pinned-venv.sh
+pinned_venv zeep
 
 # Node: node-soap exactly as package-lock.json records it.
 node_stamp=$( { cat package.json package-lock.json; node --version; } | fingerprint)
