@@ -59,7 +59,7 @@ pub fn class_of_status(status: actix_web::http::StatusCode) -> Option<&'static s
         413 | 431 => "LIMIT",
         415 => "UNSUPPORTED_MEDIA_TYPE",
         503 => "UNAVAILABLE",
-        401..500 => "CLIENT_ERROR",
+        _ if status.is_client_error() => "CLIENT_ERROR",
         _ => "INTERNAL",
     })
 }
