@@ -3,13 +3,13 @@
 use std::hint::black_box;
 
 use chrono::{DateTime, NaiveDate};
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use lmsbridge::domain::{CertificateView, EnrollmentView};
 use lmsbridge::soap::encode::Encoder;
 use lmsbridge::soap::envelope::{self, Spelling, Version};
 use lmsbridge::soap::operations;
 use lmsbridge::soap::types::write_enrollment;
-use lmsbridge::soap::xml::{parse, Limits};
+use lmsbridge::soap::xml::{Limits, parse};
 
 fn request(inner: &str) -> String {
     format!(

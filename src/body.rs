@@ -8,8 +8,8 @@
 
 use std::io::{self, Write};
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, web};
 use bytes::Bytes;
 use flate2::write::{GzDecoder, ZlibDecoder};
 use futures_util::StreamExt;
@@ -299,7 +299,8 @@ fn check_ratio(inflated: usize, consumed: usize, whole: bool) -> Result<(), Body
 /// the limit (or inflating more than [`MAX_INFLATION_RATIO`] times) with 413.
 pub async fn read(req: &HttpRequest, mut payload: web::Payload, limits: BodyLimits, allowance: Allowance) -> Result<Bytes, BodyRefusal> {
     let encoding = encoding_of(req)?;
-    let declared: Option<usize> = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok());
+    let declared: Option<usize> =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok());
     let mut budget = Budget::new(limits, allowance, encoding);
     if let Some(length) = declared
         && length > budget.largest()

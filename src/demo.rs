@@ -10,10 +10,10 @@ use crate::service::auth::{digest, hash_password, random_secret};
 use crate::service::{OpError, Service};
 use crate::store::courses::{self, NewCourse};
 use crate::store::departments::{self, NewDepartment};
+use crate::store::enrollments::{self, NewCertificate, NewEnrollment};
 use crate::store::tenants;
 use crate::store::users::{self, NewUser};
-use crate::store::enrollments::{self, NewCertificate, NewEnrollment};
-use crate::store::{auth, Tx};
+use crate::store::{Tx, auth};
 
 pub const TENANT: &str = "demo";
 pub const ACCOUNT_URL: &str = "https://demo.lmsbridge.test";
@@ -115,15 +115,25 @@ pub fn access(service: &Service) -> Result<Access, OpError> {
             learner.get_or_insert_with(|| (user.user_id.clone(), user.department_id.clone()));
             Ok(())
         })?;
-        let (learner_id, department_id) = learner.ok_or_else(|| OpError::Internal(format!("the demo learner '{SAMPLE_LEARNER_LOGIN}' is missing")))?;
+        let (learner_id, department_id) =
+            learner.ok_or_else(|| OpError::Internal(format!("the demo learner '{SAMPLE_LEARNER_LOGIN}' is missing")))?;
         let mut enrollment = None;
         let query = crate::service::EnrollmentQuery { learner_ids: Some(vec![learner_id.clone()]), course_ids: None };
         service.get_enrollments(tx, &principal, &query, &mut |view| {
             enrollment.get_or_insert_with(|| (view.enrollment_id.clone(), view.course_id.clone()));
             Ok(())
         })?;
-        let (enrollment_id, course_id) = enrollment.ok_or_else(|| OpError::Internal(format!("the demo learner '{SAMPLE_LEARNER_LOGIN}' has no active enrollment")))?;
-        Ok(Access { token: token.clone(), client_id: ADMIN_CLIENT.into(), client_secret: client_secret.clone(), learner_id, course_id, enrollment_id, department_id })
+        let (enrollment_id, course_id) =
+            enrollment.ok_or_else(|| OpError::Internal(format!("the demo learner '{SAMPLE_LEARNER_LOGIN}' has no active enrollment")))?;
+        Ok(Access {
+            token: token.clone(),
+            client_id: ADMIN_CLIENT.into(),
+            client_secret: client_secret.clone(),
+            learner_id,
+            course_id,
+            enrollment_id,
+            department_id,
+        })
     })
 }
 

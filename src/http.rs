@@ -7,19 +7,19 @@ use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::middleware::{from_fn, Next};
-use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
 use futures_util::FutureExt;
 use tracing::info;
 
 use crate::body::BodyLimits;
 use crate::config::Config;
-use crate::metrics::{Observed, Outcome, METRICS};
+use crate::metrics::{METRICS, Observed, Outcome};
 use crate::service::Service;
 use crate::soap;
-use crate::state::{get_or_head, AppState, RequestId};
+use crate::state::{AppState, RequestId, get_or_head};
 use crate::workers::Workers;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -37,8 +37,8 @@ fn request_id_for(req: &ServiceRequest) -> String {
 /// A request id unique across processes and restarts: this process's random 64-bit prefix and a
 /// counter, 32 hex digits. No system call per request (a random id each time costs one).
 fn new_request_id() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
     use std::sync::LazyLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
     static PREFIX: LazyLock<u64> = LazyLock::new(|| {
         let mut bytes = [0u8; 8];
         getrandom::fill(&mut bytes).expect("the operating system's random source failed");
@@ -53,7 +53,10 @@ fn new_request_id() -> String {
 /// too large, a media type or encoding refused): the unread rest must never be read as the next
 /// request.
 fn close_if_body_unread(head: &mut actix_web::dev::ResponseHead) {
-    if matches!(head.status, StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE | StatusCode::UNSUPPORTED_MEDIA_TYPE) {
+    if matches!(
+        head.status,
+        StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE | StatusCode::UNSUPPORTED_MEDIA_TYPE
+    ) {
         head.set_connection_type(actix_web::http::ConnectionType::Close);
     }
 }
@@ -228,7 +231,7 @@ pub fn serve(listener: TcpListener, service: Service, config: &Config) -> std::i
 
 #[cfg(test)]
 mod tests {
-    use actix_web::{test, web, App};
+    use actix_web::{App, test, web};
 
     use super::*;
 
@@ -251,10 +254,7 @@ mod tests {
     #[actix_web::test]
     async fn a_panicking_handler_answers_500_with_its_request_id() {
         let app = test::init_service(
-            App::new()
-                .wrap(from_fn(request_context))
-                .route("/soap", web::post().to(boom))
-                .route("/api/v1/x", web::get().to(boom)),
+            App::new().wrap(from_fn(request_context)).route("/soap", web::post().to(boom)).route("/api/v1/x", web::get().to(boom)),
         )
         .await;
         // The middleware answers with an error the server turns into this response.

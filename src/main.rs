@@ -221,7 +221,12 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
     match demo::load_if_empty(service).map_err(describe)? {
         Some(s) => say!(
             "  demo account '{}' loaded: {} departments, {} users, {} courses, {} enrollments, {} certificates",
-            demo::TENANT, s.departments, s.users, s.courses, s.enrollments, s.certificates
+            demo::TENANT,
+            s.departments,
+            s.users,
+            s.courses,
+            s.enrollments,
+            s.certificates
         ),
         None => say!("  database already holds data; demo account not reloaded"),
     }
@@ -242,12 +247,25 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
     say!("  token (department administrator of Sales): {department_admin}");
     say!("  demo API client {}: client_secret={} (a new one at every start)", access.client_id, access.client_secret);
     say!("  legacy credentials: accountUrl {} email {} password {}", demo::ACCOUNT_URL, demo::ADMIN_LOGIN, demo::PASSWORD);
-    say!("  sample ids: learner {} ({}), course {}, enrollment {}, department {}", access.learner_id, demo::SAMPLE_LEARNER_LOGIN, access.course_id, access.enrollment_id, access.department_id);
+    say!(
+        "  sample ids: learner {} ({}), course {}, enrollment {}, department {}",
+        access.learner_id,
+        demo::SAMPLE_LEARNER_LOGIN,
+        access.course_id,
+        access.enrollment_id,
+        access.department_id
+    );
     say!();
     say!("Paste this line into a shell; then the README's examples run as written:");
     say!(
         "export BASE_URL={base} TOKEN={} CLIENT_ID={} CLIENT_SECRET={} LEARNER_ID={} COURSE_ID={} ENROLLMENT_ID={} DEPARTMENT_ID={}",
-        access.token, access.client_id, access.client_secret, access.learner_id, access.course_id, access.enrollment_id, access.department_id
+        access.token,
+        access.client_id,
+        access.client_secret,
+        access.learner_id,
+        access.course_id,
+        access.enrollment_id,
+        access.department_id
     );
     say!();
     say!("Try it:");
@@ -260,7 +278,8 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
     say!("  curl -s '{base}/api/v1/enrollments?learnerId={}' -H 'Authorization: Bearer {}'", access.learner_id, access.token);
     say!(
         "  new token: curl -s {base}/api/v3/token -d client_id={} -d client_secret={} -d grant_type=client_credentials",
-        access.client_id, access.client_secret
+        access.client_id,
+        access.client_secret
     );
     say!();
     Ok(())

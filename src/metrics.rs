@@ -247,16 +247,40 @@ impl Registry {
             let labels = format!("face=\"{}\",operation=\"{}\"", escape(face), escape(operation));
             series.latency.render(&mut out, "lmsbridge_request_duration_seconds", &labels);
         }
-        help(&mut out, "lmsbridge_response_body_bytes_total", "counter", "Bytes of the answers of operations that succeeded, sent whole or streamed in chunks.");
+        help(
+            &mut out,
+            "lmsbridge_response_body_bytes_total",
+            "counter",
+            "Bytes of the answers of operations that succeeded, sent whole or streamed in chunks.",
+        );
         for (delivery, label) in [(Delivery::Whole, "whole"), (Delivery::Streamed, "streamed")] {
-            let _ = writeln!(out, "lmsbridge_response_body_bytes_total{{delivery=\"{label}\"}} {}", self.response_bytes[delivery as usize].load(Relaxed));
+            let _ = writeln!(
+                out,
+                "lmsbridge_response_body_bytes_total{{delivery=\"{label}\"}} {}",
+                self.response_bytes[delivery as usize].load(Relaxed)
+            );
         }
-        gauge(&mut out, "lmsbridge_db_pool_connections", "Database connections, each driven by its own thread.", self.pool_connections.load(Relaxed));
+        gauge(
+            &mut out,
+            "lmsbridge_db_pool_connections",
+            "Database connections, each driven by its own thread.",
+            self.pool_connections.load(Relaxed),
+        );
         gauge(&mut out, "lmsbridge_db_pool_in_use", "Database connections running a request's work now.", self.pool_in_use.load(Relaxed));
         help(&mut out, "lmsbridge_db_pool_wait_seconds", "histogram", "Time requests' database work waited in the queue for a connection.");
         self.pool_wait.render(&mut out, "lmsbridge_db_pool_wait_seconds", "");
-        counter(&mut out, "lmsbridge_db_pool_busy_total", "Requests refused because every connection stayed busy past the pool wait.", &self.pool_busy_refusals);
-        counter(&mut out, "lmsbridge_token_cache_hits_total", "Token checks answered from the cache of valid tokens.", &self.token_cache_hits);
+        counter(
+            &mut out,
+            "lmsbridge_db_pool_busy_total",
+            "Requests refused because every connection stayed busy past the pool wait.",
+            &self.pool_busy_refusals,
+        );
+        counter(
+            &mut out,
+            "lmsbridge_token_cache_hits_total",
+            "Token checks answered from the cache of valid tokens.",
+            &self.token_cache_hits,
+        );
         counter(&mut out, "lmsbridge_token_cache_misses_total", "Token checks that had to read the database.", &self.token_cache_misses);
         help(&mut out, "lmsbridge_build_info", "gauge", "The running build: version and package name.");
         let _ = writeln!(out, "lmsbridge_build_info{{version=\"{}\",name=\"{}\"}} 1", env!("CARGO_PKG_VERSION"), env!("CARGO_PKG_NAME"));

@@ -3,14 +3,14 @@
 //! client's id and secret in HTTP Basic auth) -> `{access_token, expires_in, token_type}`.
 
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
-use base64::engine::general_purpose::STANDARD;
+use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::state::AppState;
 use crate::service::OpError;
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 struct TokenForm {
@@ -54,7 +54,7 @@ pub async fn token(req: HttpRequest, payload: web::Payload, state: web::Data<App
     match form.grant_type.as_deref() {
         Some("client_credentials") => {}
         Some(other) => {
-            return oauth_error(400, "unsupported_grant_type", &format!("grant_type '{other}' is not supported; use client_credentials"))
+            return oauth_error(400, "unsupported_grant_type", &format!("grant_type '{other}' is not supported; use client_credentials"));
         }
         None => return oauth_error(400, "invalid_request", "grant_type is required (client_credentials)"),
     }
@@ -62,7 +62,11 @@ pub async fn token(req: HttpRequest, payload: web::Payload, state: web::Data<App
         (Some(id), Some(secret), None) => (id, secret),
         (None, None, Some(basic)) => basic,
         (Some(_), Some(_), Some(_)) => {
-            return oauth_error(400, "invalid_request", "send the client credentials either in the form or in the Authorization header, not both")
+            return oauth_error(
+                400,
+                "invalid_request",
+                "send the client credentials either in the form or in the Authorization header, not both",
+            );
         }
         _ => return oauth_error(400, "invalid_request", "client_id and client_secret are required"),
     };

@@ -155,7 +155,12 @@ pub fn html(status: actix_web::http::StatusCode, page: String) -> HttpResponse {
 fn directory_html() -> String {
     let mut body = String::new();
     for section in DIRECTORY {
-        let _ = write!(body, "<section class=\"face\"><h2>{}</h2><p class=\"summary\">{}</p><table>", escape(section.title), escape(section.summary));
+        let _ = write!(
+            body,
+            "<section class=\"face\"><h2>{}</h2><p class=\"summary\">{}</p><table>",
+            escape(section.title),
+            escape(section.summary)
+        );
         for link in section.links {
             let target = match link.method {
                 None => format!("<span class=\"method\">PAGE</span> <a href=\"{0}\">{0}</a>", escape(link.path)),
@@ -192,9 +197,11 @@ pub async fn landing(req: HttpRequest) -> HttpResponse {
         let body = format!("<p>{}</p>{}", escape(INTRO), directory_html());
         html(actix_web::http::StatusCode::OK, layout("lmsbridge", &format!("version {}", env!("CARGO_PKG_VERSION")), &body))
     } else {
-        HttpResponse::Ok()
-            .content_type("text/plain; charset=utf-8")
-            .body(format!("lmsbridge {}\n{INTRO}\n\n{}", env!("CARGO_PKG_VERSION"), directory_text()))
+        HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(format!(
+            "lmsbridge {}\n{INTRO}\n\n{}",
+            env!("CARGO_PKG_VERSION"),
+            directory_text()
+        ))
     }
 }
 
@@ -202,12 +209,19 @@ pub async fn landing(req: HttpRequest) -> HttpResponse {
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
     let status = actix_web::http::StatusCode::NOT_FOUND;
     if wants_html(&req) {
-        let body = format!("<section><h2>Nothing at <code>{}</code></h2><p>This server serves:</p></section>{}", escape(req.path()), directory_html());
+        let body = format!(
+            "<section><h2>Nothing at <code>{}</code></h2><p>This server serves:</p></section>{}",
+            escape(req.path()),
+            directory_html()
+        );
         html(status, layout("Not found · lmsbridge", "Not found", &body))
     } else {
-        HttpResponse::build(status)
-            .content_type("text/plain; charset=utf-8")
-            .body(format!("not found: {}\nlmsbridge {} serves:\n{}", req.path(), env!("CARGO_PKG_VERSION"), directory_text()))
+        HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(format!(
+            "not found: {}\nlmsbridge {} serves:\n{}",
+            req.path(),
+            env!("CARGO_PKG_VERSION"),
+            directory_text()
+        ))
     }
 }
 
@@ -218,7 +232,9 @@ mod tests {
     #[test]
     fn the_directory_names_every_face_and_operating_route() {
         let text = directory_text();
-        for path in ["/api/v2/soap/2.0", "?wsdl", "/api/v1/openapi.json", "/api/v1/docs/", "/api/v3/token", "/healthz", "/readyz", "/metrics"] {
+        for path in
+            ["/api/v2/soap/2.0", "?wsdl", "/api/v1/openapi.json", "/api/v1/docs/", "/api/v3/token", "/healthz", "/readyz", "/metrics"]
+        {
             assert!(text.contains(path), "{path} in\n{text}");
         }
     }

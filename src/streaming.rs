@@ -205,7 +205,8 @@ mod tests {
     }
 
     fn workers(dir: &tempfile::TempDir) -> Workers {
-        let db = Db::connect(dir.path().join("streaming.db").to_str().unwrap(), &PoolOptions { size: 1, wait: Duration::from_secs(5) }).unwrap();
+        let db =
+            Db::connect(dir.path().join("streaming.db").to_str().unwrap(), &PoolOptions { size: 1, wait: Duration::from_secs(5) }).unwrap();
         Workers::start(&db).unwrap()
     }
 
@@ -223,7 +224,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let workers = workers(&dir);
         let failure = |e: io::Error| Failure(e.to_string());
-        let small = run(&workers, Access::Read, move |_: &mut Tx<'_>, sink: &mut BodySink<Failure>| sink.write_all(b"hello").map_err(failure), Failure, |_| {}).await;
+        let small = run(
+            &workers,
+            Access::Read,
+            move |_: &mut Tx<'_>, sink: &mut BodySink<Failure>| sink.write_all(b"hello").map_err(failure),
+            Failure,
+            |_| {},
+        )
+        .await;
         assert!(matches!(small, Outcome::Whole(ref b) if b == b"hello"));
         let large = run(
             &workers,

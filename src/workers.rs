@@ -164,7 +164,7 @@ fn read(db: &Db, first: Box<dyn Job>, jobs: &Receiver<Queued>, wait: Duration) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{tenants, PoolOptions};
+    use crate::store::{PoolOptions, tenants};
     use std::sync::mpsc;
 
     fn database(size: u32, wait: Duration) -> (tempfile::TempDir, Db) {
@@ -206,22 +206,48 @@ mod tests {
         let (release, released) = mpsc::channel::<()>();
         let (started_tx, started) = mpsc::channel::<()>();
         // The only thread is held by a write until the two reads are queued behind it.
-        workers.submit(Access::Write, probe(move |_| { started_tx.send(()).unwrap(); released.recv().unwrap(); true }, &done));
+        workers.submit(
+            Access::Write,
+            probe(
+                move |_| {
+                    started_tx.send(()).unwrap();
+                    released.recv().unwrap();
+                    true
+                },
+                &done,
+            ),
+        );
         started.recv().unwrap();
         let (first_read, second_read) = (seen_tx.clone(), seen_tx.clone());
         let (go, wait_for_go) = mpsc::channel::<()>();
         let (in_snapshot_tx, in_snapshot) = mpsc::channel::<()>();
         // The first read holds its snapshot open while another connection commits a tenant.
-        workers.submit(Access::Read, probe(move |tx| {
-            first_read.send(tenants_seen(tx)).unwrap();
-            in_snapshot_tx.send(()).unwrap();
-            wait_for_go.recv().unwrap();
-            true
-        }, &done));
-        workers.submit(Access::Read, probe(move |tx| { second_read.send(tenants_seen(tx)).unwrap(); true }, &done));
+        workers.submit(
+            Access::Read,
+            probe(
+                move |tx| {
+                    first_read.send(tenants_seen(tx)).unwrap();
+                    in_snapshot_tx.send(()).unwrap();
+                    wait_for_go.recv().unwrap();
+                    true
+                },
+                &done,
+            ),
+        );
+        workers.submit(
+            Access::Read,
+            probe(
+                move |tx| {
+                    second_read.send(tenants_seen(tx)).unwrap();
+                    true
+                },
+                &done,
+            ),
+        );
         release.send(()).unwrap();
         in_snapshot.recv().unwrap();
-        let other = Db::connect(dir.path().join("workers.db").to_str().unwrap(), &PoolOptions { size: 1, wait: Duration::from_secs(5) }).unwrap();
+        let other =
+            Db::connect(dir.path().join("workers.db").to_str().unwrap(), &PoolOptions { size: 1, wait: Duration::from_secs(5) }).unwrap();
         other.write(|tx| Ok::<_, StoreError>(tenants::insert_tenant(tx, "committed meanwhile", None, crate::service::now())?)).unwrap();
         go.send(()).unwrap();
         assert_eq!(seen.recv().unwrap(), 0);
@@ -229,7 +255,16 @@ mod tests {
         // committed after it was queued, which it could not have known about.
         assert_eq!(seen.recv().unwrap(), 0);
         // A read queued after the commit sees it.
-        workers.submit(Access::Read, probe(move |tx| { seen_tx.send(tenants_seen(tx)).unwrap(); true }, &done));
+        workers.submit(
+            Access::Read,
+            probe(
+                move |tx| {
+                    seen_tx.send(tenants_seen(tx)).unwrap();
+                    true
+                },
+                &done,
+            ),
+        );
         assert_eq!(seen.recv().unwrap(), 1);
         for _ in 0..4 {
             assert_eq!(finished.recv().unwrap(), Ok(()));
@@ -242,11 +277,22 @@ mod tests {
         let workers = Workers::start(&db).unwrap();
         let (done, finished) = mpsc::channel();
         let now = crate::service::now();
-        workers.submit(Access::Write, probe(move |tx| { tenants::insert_tenant(tx, "rolled back", None, now).unwrap(); false }, &done));
+        workers.submit(
+            Access::Write,
+            probe(
+                move |tx| {
+                    tenants::insert_tenant(tx, "rolled back", None, now).unwrap();
+                    false
+                },
+                &done,
+            ),
+        );
         assert_eq!(finished.recv().unwrap(), Ok(()));
         workers.submit(Access::Write, probe(move |tx| tenants::insert_tenant(tx, "kept", None, now).is_ok(), &done));
         assert_eq!(finished.recv().unwrap(), Ok(()));
-        let names = db.read(|tx| Ok::<_, StoreError>((tenants::tenant_id_by_name(tx, "rolled back")?, tenants::tenant_id_by_name(tx, "kept")?))).unwrap();
+        let names = db
+            .read(|tx| Ok::<_, StoreError>((tenants::tenant_id_by_name(tx, "rolled back")?, tenants::tenant_id_by_name(tx, "kept")?)))
+            .unwrap();
         assert!(names.0.is_none() && names.1.is_some(), "{names:?}");
     }
 
@@ -255,7 +301,16 @@ mod tests {
         let (_dir, db) = database(1, Duration::from_millis(50));
         let workers = Workers::start(&db).unwrap();
         let (done, finished) = mpsc::channel();
-        workers.submit(Access::Read, probe(|_| { thread::sleep(Duration::from_millis(200)); true }, &done));
+        workers.submit(
+            Access::Read,
+            probe(
+                |_| {
+                    thread::sleep(Duration::from_millis(200));
+                    true
+                },
+                &done,
+            ),
+        );
         workers.submit(Access::Read, probe(|_| panic!("must not run"), &done));
         assert_eq!(finished.recv().unwrap(), Ok(()));
         let refused = finished.recv().unwrap().unwrap_err();

@@ -10,7 +10,7 @@ use std::net::TcpStream;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::process::{lmsbridge, status_line, status_of_get as get, Server};
+use common::process::{Server, lmsbridge, status_line, status_of_get as get};
 
 /// Starts `lmsbridge serve` on a free port; returns it and its address.
 fn start(dir: &std::path::Path) -> (Server, String) {
@@ -126,10 +126,16 @@ fn refused_bodies_cost_memory_bounded_by_the_limit() {
     };
     // Chunked: no length announced; refused the moment the body passes the limit.
     let chunked: &'static [u8] = Box::leak(
-        large.chunks(256 * 1024).flat_map(|c| [format!("{:x}\r\n", c.len()).into_bytes(), c.to_vec(), b"\r\n".to_vec()]).flatten().collect::<Vec<u8>>().into_boxed_slice(),
+        large
+            .chunks(256 * 1024)
+            .flat_map(|c| [format!("{:x}\r\n", c.len()).into_bytes(), c.to_vec(), b"\r\n".to_vec()])
+            .flatten()
+            .collect::<Vec<u8>>()
+            .into_boxed_slice(),
     );
     let streamed = || {
-        let head = format!("POST /api/v2/soap/2.0 HTTP/1.1\r\nHost: {address}\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n");
+        let head =
+            format!("POST /api/v2/soap/2.0 HTTP/1.1\r\nHost: {address}\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n");
         (head, chunked)
     };
 

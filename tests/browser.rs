@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::process::{lmsbridge, Server};
+use common::process::{Server, lmsbridge};
 
 /// A generous ceiling for the whole suite; it normally takes about 20 seconds (40 on a loaded machine).
 const SUITE_TIMEOUT: Duration = Duration::from_secs(180);

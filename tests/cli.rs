@@ -20,7 +20,10 @@ fn is_curl_call(line: &str) -> bool {
 
 /// Starts `serve --demo` on a free port and returns the server and the banner lines up to the curl call.
 fn serve_demo(database: &str) -> (Server, Vec<String>) {
-    let server = Server::start(lmsbridge(database).args(["serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1"]).stderr(Stdio::inherit()), is_curl_call);
+    let server = Server::start(
+        lmsbridge(database).args(["serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1"]).stderr(Stdio::inherit()),
+        is_curl_call,
+    );
     let lines = server.banner.clone();
     (server, lines)
 }
@@ -146,21 +149,51 @@ fn secrets_and_tokens_never_reach_the_log() {
     );
     let base = server.base_url();
     let token = server.line_with("token (account administrator").split_whitespace().last().unwrap().to_string();
-    let secret = server.line_with("demo API client demo-admin").split("client_secret=").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    let secret = server
+        .line_with("demo API client demo-admin")
+        .split("client_secret=")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
     let curl = |args: &[&str]| Command::new("curl").arg("-s").args(args).output().unwrap();
 
-    let issued = curl(&["-d", "client_id=demo-admin", "-d", &format!("client_secret={secret}"), "-d", "grant_type=client_credentials", &format!("{base}/api/v3/token")]);
+    let issued = curl(&[
+        "-d",
+        "client_id=demo-admin",
+        "-d",
+        &format!("client_secret={secret}"),
+        "-d",
+        "grant_type=client_credentials",
+        &format!("{base}/api/v3/token"),
+    ]);
     let fresh: serde_json::Value = serde_json::from_slice(&issued.stdout).unwrap();
     let fresh = fresh["access_token"].as_str().unwrap().to_string();
-    curl(&["-d", "client_id=demo-admin", "-d", "client_secret=wrong-secret-value", "-d", "grant_type=client_credentials", &format!("{base}/api/v3/token")]);
+    curl(&[
+        "-d",
+        "client_id=demo-admin",
+        "-d",
+        "client_secret=wrong-secret-value",
+        "-d",
+        "grant_type=client_credentials",
+        &format!("{base}/api/v3/token"),
+    ]);
     let envelope = |credentials: &str| {
-        format!(r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://ispringlearn.com/go/services/api/soap"><s:Body><GetContentRequest><credentials>{credentials}</credentials></GetContentRequest></s:Body></s:Envelope>"#)
+        format!(
+            r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://ispringlearn.com/go/services/api/soap"><s:Body><GetContentRequest><credentials>{credentials}</credentials></GetContentRequest></s:Body></s:Envelope>"#
+        )
     };
     for credentials in [
         format!("<token>{token}</token>"),
         format!("<token>{fresh}</token>"),
         "<token>not-a-valid-token-value</token>".to_string(),
-        format!("<accountUrl>{}</accountUrl><email>admin</email><password>{}</password>", lmsbridge::demo::ACCOUNT_URL, lmsbridge::demo::PASSWORD),
+        format!(
+            "<accountUrl>{}</accountUrl><email>admin</email><password>{}</password>",
+            lmsbridge::demo::ACCOUNT_URL,
+            lmsbridge::demo::PASSWORD
+        ),
         format!("<accountUrl>{}</accountUrl><email>admin</email><password>Wrong-Passw0rd</password>", lmsbridge::demo::ACCOUNT_URL),
     ] {
         curl(&["-H", "Content-Type: text/xml", "--data-binary", &envelope(&credentials), &format!("{base}/soap")]);
@@ -170,7 +203,15 @@ fn secrets_and_tokens_never_reach_the_log() {
 
     let logged = std::fs::read_to_string(&log).unwrap();
     assert!(logged.contains("request"), "the log is written at all: {logged}");
-    for secret in [token.as_str(), fresh.as_str(), secret.as_str(), "wrong-secret-value", "not-a-valid-token-value", lmsbridge::demo::PASSWORD, "Wrong-Passw0rd"] {
+    for secret in [
+        token.as_str(),
+        fresh.as_str(),
+        secret.as_str(),
+        "wrong-secret-value",
+        "not-a-valid-token-value",
+        lmsbridge::demo::PASSWORD,
+        "Wrong-Passw0rd",
+    ] {
         assert!(!logged.contains(secret), "'{secret}' is in the log");
     }
 }
@@ -190,7 +231,10 @@ fn log_of(format: &str) -> String {
     );
     let base = server.base_url();
     let envelope = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://ispringlearn.com/go/services/api/soap"><s:Body><GetContentRequest><credentials><token>nope</token></credentials></GetContentRequest></s:Body></s:Envelope>"#;
-    Command::new("curl").args(["-s", "-H", "Content-Type: text/xml", "-H", "X-Request-Id: log-test-1", "--data-binary", envelope, &format!("{base}/soap")]).output().unwrap();
+    Command::new("curl")
+        .args(["-s", "-H", "Content-Type: text/xml", "-H", "X-Request-Id: log-test-1", "--data-binary", envelope, &format!("{base}/soap")])
+        .output()
+        .unwrap();
     Command::new("curl").args(["-s", &format!("{base}/no/such/page")]).output().unwrap();
     drop(server);
     std::fs::read_to_string(&log).unwrap()
@@ -245,13 +289,29 @@ fn the_demo_writes_its_credentials_file_for_scripts() {
     let curl = |args: &[&str]| String::from_utf8(Command::new("curl").arg("-s").args(args).output().unwrap().stdout).unwrap();
 
     // The sample enrollment is the sample learner's, in the sample course, as the token sees it.
-    let enrollment = curl(&["-H", &format!("Authorization: Bearer {}", value("token")), &format!("{}/enrollments/{}", value("jsonApi"), value("enrollmentId"))]);
+    let enrollment = curl(&[
+        "-H",
+        &format!("Authorization: Bearer {}", value("token")),
+        &format!("{}/enrollments/{}", value("jsonApi"), value("enrollmentId")),
+    ]);
     let enrollment: serde_json::Value = serde_json::from_str(&enrollment).unwrap();
-    assert_eq!((enrollment["learnerId"].as_str(), enrollment["courseId"].as_str()), (Some(value("learnerId").as_str()), Some(value("courseId").as_str())));
-    let learner = curl(&["-H", &format!("Authorization: Bearer {}", value("token")), &format!("{}/users/{}", value("jsonApi"), value("learnerId"))]);
+    assert_eq!(
+        (enrollment["learnerId"].as_str(), enrollment["courseId"].as_str()),
+        (Some(value("learnerId").as_str()), Some(value("courseId").as_str()))
+    );
+    let learner =
+        curl(&["-H", &format!("Authorization: Bearer {}", value("token")), &format!("{}/users/{}", value("jsonApi"), value("learnerId"))]);
     assert!(learner.contains(&value("departmentId")), "{learner}");
     // The secret is the one in force: it gets a token.
-    let token = curl(&["-d", &format!("client_id={}", value("client_id")), "-d", &format!("client_secret={}", value("client_secret")), "-d", "grant_type=client_credentials", &value("soapEndpoint").replace("/api/v2/soap/2.0", "/api/v3/token")]);
+    let token = curl(&[
+        "-d",
+        &format!("client_id={}", value("client_id")),
+        "-d",
+        &format!("client_secret={}", value("client_secret")),
+        "-d",
+        "grant_type=client_credentials",
+        &value("soapEndpoint").replace("/api/v2/soap/2.0", "/api/v3/token"),
+    ]);
     assert!(token.contains("access_token"), "{token}");
     // The banner's sample ids are the file's.
     assert!(server.line_with("sample ids: learner").contains(&value("learnerId")));

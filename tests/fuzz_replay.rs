@@ -2,7 +2,7 @@
 //! seeded mutation run around it: no input may panic the decoder. `cargo fuzz run soap_request`
 //! (see fuzz/) searches much further; this keeps what it found, and a short session, in every run.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use lmsbridge::demo::Seeded;
@@ -46,7 +46,8 @@ fn mutations_of_the_corpus_do_not_panic() {
     let corpus = corpus();
     let mut rng = Seeded(0x5eed);
     // Bytes that matter to XML, to steer mutations towards interesting places.
-    let tokens: [&[u8]; 14] = [b"<", b">", b"</", b"/>", b"&", b"&#x", b";", b"\"", b"'", b"xmlns:a=\"", b"<![CDATA[", b"]]>", b"<?", "\u{e9}".as_bytes()];
+    let tokens: [&[u8]; 14] =
+        [b"<", b">", b"</", b"/>", b"&", b"&#x", b";", b"\"", b"'", b"xmlns:a=\"", b"<![CDATA[", b"]]>", b"<?", "\u{e9}".as_bytes()];
     for round in 0..20_000 {
         let (name, base) = &corpus[rng.below(corpus.len() as u64) as usize];
         let mut data = base.clone();

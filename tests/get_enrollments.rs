@@ -5,7 +5,7 @@ mod common;
 
 use common::fixture::*;
 use common::soap::{self, enrollment_ids, enrollments, envelope, get_enrollments, sorted};
-use common::{assert_schema_valid, spawn_app, Backend, TestApp};
+use common::{Backend, TestApp, assert_schema_valid, spawn_app};
 
 async fn ok(app: &TestApp, body: String) -> String {
     let reply = app.soap(body).await;
@@ -216,11 +216,9 @@ async fn legacy_account_credentials_work(backend: Backend) {
         let body = ok(&app, credentials(url, login, PASSWORD)).await;
         assert_eq!(enrollment_ids(&body), sorted(&[E_PLAIN, E_DUE]), "{url} {login}");
     }
-    for (url, login, password) in [
-        (ACCOUNT_URL, ADMIN_LOGIN, "wrong"),
-        (ACCOUNT_URL, "nobody", PASSWORD),
-        ("https://other.example.test", ADMIN_LOGIN, PASSWORD),
-    ] {
+    for (url, login, password) in
+        [(ACCOUNT_URL, ADMIN_LOGIN, "wrong"), (ACCOUNT_URL, "nobody", PASSWORD), ("https://other.example.test", ADMIN_LOGIN, PASSWORD)]
+    {
         let f = fault(&app, credentials(url, login, password)).await;
         assert_eq!(f.string, "Authorization failed", "{url} {login} {password}");
     }
@@ -242,15 +240,54 @@ async fn namespace_spellings_and_prefixes_are_all_understood(backend: Backend) {
     };
     let variants = [
         // Default namespace on the envelope, http spellings.
-        (format!(r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://ispringlearn.com/go/services/api/soap"><e:Body>{}</e:Body></e:Envelope>"#, inner("")), "http://schemas.xmlsoap.org/soap/envelope/", "http://ispringlearn.com/go/services/api/soap"),
+        (
+            format!(
+                r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://ispringlearn.com/go/services/api/soap"><e:Body>{}</e:Body></e:Envelope>"#,
+                inner("")
+            ),
+            "http://schemas.xmlsoap.org/soap/envelope/",
+            "http://ispringlearn.com/go/services/api/soap",
+        ),
         // Prefixed API elements, SoapUI style.
-        (format!(r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:soap="http://ispringlearn.com/go/services/api/soap"><soapenv:Header/><soapenv:Body>{}</soapenv:Body></soapenv:Envelope>"#, inner("soap:")), "http://schemas.xmlsoap.org/soap/envelope/", "http://ispringlearn.com/go/services/api/soap"),
+        (
+            format!(
+                r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:soap="http://ispringlearn.com/go/services/api/soap"><soapenv:Header/><soapenv:Body>{}</soapenv:Body></soapenv:Envelope>"#,
+                inner("soap:")
+            ),
+            "http://schemas.xmlsoap.org/soap/envelope/",
+            "http://ispringlearn.com/go/services/api/soap",
+        ),
         // Default namespace declared on the request element itself.
-        (format!(r#"<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body>{}</S:Body></S:Envelope>"#, inner("").replacen("<GetEnrollmentsRequest>", r#"<GetEnrollmentsRequest xmlns="http://ispringlearn.com/go/services/api/soap">"#, 1)), "http://schemas.xmlsoap.org/soap/envelope/", "http://ispringlearn.com/go/services/api/soap"),
+        (
+            format!(
+                r#"<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body>{}</S:Body></S:Envelope>"#,
+                inner("").replacen(
+                    "<GetEnrollmentsRequest>",
+                    r#"<GetEnrollmentsRequest xmlns="http://ispringlearn.com/go/services/api/soap">"#,
+                    1
+                )
+            ),
+            "http://schemas.xmlsoap.org/soap/envelope/",
+            "http://ispringlearn.com/go/services/api/soap",
+        ),
         // https spellings of both, as the seed writes them.
-        (format!(r#"<SOAP-ENV:Envelope xmlns:SOAP-ENV="https://schemas.xmlsoap.org/soap/envelope/" xmlns:x="https://ispringlearn.com/go/services/api/soap"><SOAP-ENV:Body>{}</SOAP-ENV:Body></SOAP-ENV:Envelope>"#, inner("x:")), "https://schemas.xmlsoap.org/soap/envelope/", "https://ispringlearn.com/go/services/api/soap"),
+        (
+            format!(
+                r#"<SOAP-ENV:Envelope xmlns:SOAP-ENV="https://schemas.xmlsoap.org/soap/envelope/" xmlns:x="https://ispringlearn.com/go/services/api/soap"><SOAP-ENV:Body>{}</SOAP-ENV:Body></SOAP-ENV:Envelope>"#,
+                inner("x:")
+            ),
+            "https://schemas.xmlsoap.org/soap/envelope/",
+            "https://ispringlearn.com/go/services/api/soap",
+        ),
         // The API namespace spelled https under the standard envelope.
-        (format!(r#"<a:Envelope xmlns:a="http://schemas.xmlsoap.org/soap/envelope/" xmlns="https://ispringlearn.com/go/services/api/soap"><a:Body>{}</a:Body></a:Envelope>"#, inner("")), "http://schemas.xmlsoap.org/soap/envelope/", "https://ispringlearn.com/go/services/api/soap"),
+        (
+            format!(
+                r#"<a:Envelope xmlns:a="http://schemas.xmlsoap.org/soap/envelope/" xmlns="https://ispringlearn.com/go/services/api/soap"><a:Body>{}</a:Body></a:Envelope>"#,
+                inner("")
+            ),
+            "http://schemas.xmlsoap.org/soap/envelope/",
+            "https://ispringlearn.com/go/services/api/soap",
+        ),
     ];
     for (request, envelope_ns, api_ns) in variants {
         let body = ok(&app, request.clone()).await;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{spawn_app, Backend, TestApp};
+use common::{Backend, TestApp, spawn_app};
 
 /// Generous: each suite makes a few hundred calls and takes seconds.
 const SUITE_TIMEOUT: Duration = Duration::from_secs(300);

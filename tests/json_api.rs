@@ -3,8 +3,8 @@
 mod common;
 
 use common::fixture::*;
-use common::{spawn_app, spawn_app_with, Backend, TestApp};
-use serde_json::{json, Value};
+use common::{Backend, TestApp, spawn_app, spawn_app_with};
+use serde_json::{Value, json};
 
 async fn send(app: &TestApp, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<(&str, String)>) -> (u16, Value) {
     let mut request = app.client.request(method, format!("{}{path}", app.base_url));
@@ -49,28 +49,162 @@ async fn problems_have_the_right_status_and_name_the_field(backend: Backend) {
         (M::GET, "/api/v1/enrollments?pageSize=0".into(), Some(&t), None, 400, "Wrong parameters", Some("pageSize")),
         (M::GET, "/api/v1/enrollments?pageToken=forged".into(), Some(&t), None, 422, "Wrong parameters", Some("pageToken")),
         (M::GET, "/api/v1/results?userStatus=2".into(), Some(&t), None, 400, "Wrong parameters", Some("userStatus")),
-        (M::GET, "/api/v1/results?accessDate.startDate=yesterday".into(), Some(&t), None, 400, "Wrong parameters", Some("accessDate.startDate")),
+        (
+            M::GET,
+            "/api/v1/results?accessDate.startDate=yesterday".into(),
+            Some(&t),
+            None,
+            400,
+            "Wrong parameters",
+            Some("accessDate.startDate"),
+        ),
         (M::POST, "/api/v1/users".into(), Some(&t), json_body(json!({"departmentId": DEPT_HQ})), 400, "Wrong parameters", None),
-        (M::POST, "/api/v1/users".into(), Some(&t), json_body(json!({"login": "a", "departmentId": DEPT_HQ, "colour": "red"})), 400, "Wrong parameters", None),
-        (M::POST, "/api/v1/users".into(), Some(&t), json_body(json!({"login": 5, "departmentId": DEPT_HQ})), 400, "Wrong parameters", Some("login")),
-        (M::POST, "/api/v1/users".into(), Some(&t), json_body(json!({"login": "", "departmentId": DEPT_HQ})), 400, "Wrong parameters", Some("login")),
-        (M::POST, "/api/v1/users".into(), Some(&t), json_body(json!({"login": "admin", "departmentId": DEPT_HQ})), 409, "User with the same login is already registered.", None),
-        (M::POST, "/api/v1/users".into(), Some(&t), json_body(json!({"login": "w", "password": "weakpass", "departmentId": DEPT_HQ})), 422, "Wrong parameters", Some("password")),
+        (
+            M::POST,
+            "/api/v1/users".into(),
+            Some(&t),
+            json_body(json!({"login": "a", "departmentId": DEPT_HQ, "colour": "red"})),
+            400,
+            "Wrong parameters",
+            None,
+        ),
+        (
+            M::POST,
+            "/api/v1/users".into(),
+            Some(&t),
+            json_body(json!({"login": 5, "departmentId": DEPT_HQ})),
+            400,
+            "Wrong parameters",
+            Some("login"),
+        ),
+        (
+            M::POST,
+            "/api/v1/users".into(),
+            Some(&t),
+            json_body(json!({"login": "", "departmentId": DEPT_HQ})),
+            400,
+            "Wrong parameters",
+            Some("login"),
+        ),
+        (
+            M::POST,
+            "/api/v1/users".into(),
+            Some(&t),
+            json_body(json!({"login": "admin", "departmentId": DEPT_HQ})),
+            409,
+            "User with the same login is already registered.",
+            None,
+        ),
+        (
+            M::POST,
+            "/api/v1/users".into(),
+            Some(&t),
+            json_body(json!({"login": "w", "password": "weakpass", "departmentId": DEPT_HQ})),
+            422,
+            "Wrong parameters",
+            Some("password"),
+        ),
         (M::POST, "/api/v1/users".into(), Some(&t), Some(("text/plain", "login=x".into())), 415, "Wrong parameters", None),
         (M::POST, "/api/v1/users".into(), Some(&t), Some(("application/json", "{\"login\":".into())), 400, "Wrong parameters", None),
-        (M::POST, "/api/v1/users".into(), Some(&t), Some(("application/json", format!("{{\"login\":\"{}\"}}", "x".repeat(20_000)))), 413, "Wrong parameters", None),
-        (M::POST, "/api/v1/enrollments".into(), Some(&t), json_body(json!({"courseIds": [COURSE_1], "learnerIds": [HQ_LEARNER], "dueDateType": "sometime"})), 400, "Wrong parameters", Some("dueDateType")),
-        (M::POST, "/api/v1/enrollments".into(), Some(&t), json_body(json!({"courseIds": [COURSE_1], "learnerIds": ["ghost"], "dueDateType": "unlimited"})), 404, "Unknown user", None),
-        (M::POST, "/api/v1/enrollments".into(), Some(&t), json_body(json!({"courseIds": [COURSE_1], "learnerIds": [HQ_LEARNER], "dueDateType": "unlimited", "accessDate": "2026-01-01 10:00:00"})), 400, "Wrong parameters", Some("accessDate")),
+        (
+            M::POST,
+            "/api/v1/users".into(),
+            Some(&t),
+            Some(("application/json", format!("{{\"login\":\"{}\"}}", "x".repeat(20_000)))),
+            413,
+            "Wrong parameters",
+            None,
+        ),
+        (
+            M::POST,
+            "/api/v1/enrollments".into(),
+            Some(&t),
+            json_body(json!({"courseIds": [COURSE_1], "learnerIds": [HQ_LEARNER], "dueDateType": "sometime"})),
+            400,
+            "Wrong parameters",
+            Some("dueDateType"),
+        ),
+        (
+            M::POST,
+            "/api/v1/enrollments".into(),
+            Some(&t),
+            json_body(json!({"courseIds": [COURSE_1], "learnerIds": ["ghost"], "dueDateType": "unlimited"})),
+            404,
+            "Unknown user",
+            None,
+        ),
+        (
+            M::POST,
+            "/api/v1/enrollments".into(),
+            Some(&t),
+            json_body(
+                json!({"courseIds": [COURSE_1], "learnerIds": [HQ_LEARNER], "dueDateType": "unlimited", "accessDate": "2026-01-01 10:00:00"}),
+            ),
+            400,
+            "Wrong parameters",
+            Some("accessDate"),
+        ),
         (M::DELETE, format!("/api/v1/departments/{DEPT_SALES}"), Some(&t), None, 409, "Department is not empty", None),
         // Non-ASCII text where a date belongs is a type error, not a crash.
-        (M::GET, "/api/v1/results?dueDate.endDate=2020-01-01T12:34:5%C3%A9".into(), Some(&t), None, 400, "Wrong parameters", Some("dueDate.endDate")),
-        (M::GET, "/api/v1/results?accessDate.startDate=%E0%A0%80%F0%90%80%80".into(), None, None, 400, "Wrong parameters", Some("accessDate.startDate")),
-        (M::PATCH, format!("/api/v1/enrollments/{E_PLAIN}"), Some(&t), json_body(json!({"accessDate": "\u{10000}000"})), 400, "Wrong parameters", Some("accessDate")),
+        (
+            M::GET,
+            "/api/v1/results?dueDate.endDate=2020-01-01T12:34:5%C3%A9".into(),
+            Some(&t),
+            None,
+            400,
+            "Wrong parameters",
+            Some("dueDate.endDate"),
+        ),
+        (
+            M::GET,
+            "/api/v1/results?accessDate.startDate=%E0%A0%80%F0%90%80%80".into(),
+            None,
+            None,
+            400,
+            "Wrong parameters",
+            Some("accessDate.startDate"),
+        ),
+        (
+            M::PATCH,
+            format!("/api/v1/enrollments/{E_PLAIN}"),
+            Some(&t),
+            json_body(json!({"accessDate": "\u{10000}000"})),
+            400,
+            "Wrong parameters",
+            Some("accessDate"),
+        ),
         // Dates beyond the year 9999 (or a due period running past it) are refused, not stored.
-        (M::POST, "/api/v1/enrollments".into(), Some(&t), json_body(json!({"courseIds": [COURSE_1], "learnerIds": [HQ_LEARNER], "dueDateType": "due_period", "duePeriod": 876000, "accessDate": "9999-12-31T23:00:00-14:00"})), 422, "Wrong parameters", Some("accessDate")),
-        (M::POST, "/api/v1/enrollments".into(), Some(&t), json_body(json!({"courseIds": [COURSE_1], "learnerIds": [HQ_LEARNER], "dueDateType": "due_period", "duePeriod": 876000, "accessDate": "9999-01-01T00:00:00Z"})), 422, "Wrong parameters", Some("dueDate")),
-        (M::POST, "/api/v1/enrollments".into(), Some(&t), json_body(json!({"courseIds": [COURSE_1], "learnerIds": [HQ_LEARNER], "dueDateType": "due_date", "dueDate": "12345-01-01"})), 422, "Wrong parameters", Some("dueDate")),
+        (
+            M::POST,
+            "/api/v1/enrollments".into(),
+            Some(&t),
+            json_body(
+                json!({"courseIds": [COURSE_1], "learnerIds": [HQ_LEARNER], "dueDateType": "due_period", "duePeriod": 876000, "accessDate": "9999-12-31T23:00:00-14:00"}),
+            ),
+            422,
+            "Wrong parameters",
+            Some("accessDate"),
+        ),
+        (
+            M::POST,
+            "/api/v1/enrollments".into(),
+            Some(&t),
+            json_body(
+                json!({"courseIds": [COURSE_1], "learnerIds": [HQ_LEARNER], "dueDateType": "due_period", "duePeriod": 876000, "accessDate": "9999-01-01T00:00:00Z"}),
+            ),
+            422,
+            "Wrong parameters",
+            Some("dueDate"),
+        ),
+        (
+            M::POST,
+            "/api/v1/enrollments".into(),
+            Some(&t),
+            json_body(json!({"courseIds": [COURSE_1], "learnerIds": [HQ_LEARNER], "dueDateType": "due_date", "dueDate": "12345-01-01"})),
+            422,
+            "Wrong parameters",
+            Some("dueDate"),
+        ),
     ];
     for (method, path, token, body, status, title, field) in cases {
         let (got, problem) = send(&app, method.clone(), &path, token, body).await;
@@ -90,13 +224,22 @@ async fn writes_answer_with_what_they_created(backend: Backend) {
     let app = spawn_app(backend).await;
     let t = app.fixture.admin_token.clone();
     use reqwest::Method as M;
-    let (status, created) = send(&app, M::POST, "/api/v1/departments", Some(&t), json_body(json!({"name": "Ops", "parentDepartmentId": DEPT_HQ}))).await;
+    let (status, created) =
+        send(&app, M::POST, "/api/v1/departments", Some(&t), json_body(json!({"name": "Ops", "parentDepartmentId": DEPT_HQ}))).await;
     assert_eq!(status, 201);
     let department = created["departmentId"].as_str().unwrap().to_string();
-    let (status, user) = send(&app, M::POST, "/api/v1/users", Some(&t), json_body(json!({"login": "ops.one", "departmentId": department}))).await;
+    let (status, user) =
+        send(&app, M::POST, "/api/v1/users", Some(&t), json_body(json!({"login": "ops.one", "departmentId": department}))).await;
     assert_eq!(status, 201);
     let user = user["userId"].as_str().unwrap().to_string();
-    let (status, ok) = send(&app, M::POST, "/api/v1/enrollments", Some(&t), json_body(json!({"courseIds": [COURSE_1, COURSE_2], "learnerIds": [user], "dueDateType": "default"}))).await;
+    let (status, ok) = send(
+        &app,
+        M::POST,
+        "/api/v1/enrollments",
+        Some(&t),
+        json_body(json!({"courseIds": [COURSE_1, COURSE_2], "learnerIds": [user], "dueDateType": "default"})),
+    )
+    .await;
     assert_eq!((status, ok), (201, json!({"success": true})));
     let (_, list) = send(&app, M::GET, &format!("/api/v1/enrollments?learnerId={user}"), Some(&t), None).await;
     let enrollments = list["enrollments"].as_array().unwrap();
@@ -132,7 +275,9 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
     operations.sort();
     // One JSON route per operation; list operations share the route of their get- twin.
     assert_eq!(operations.len(), 26, "{operations:?}");
-    for required in ["getEnrollments", "enrollLearnersInCourses", "listLearnersResults", "removeUserFromGroups", "getContentItemFinalStatuses"] {
+    for required in
+        ["getEnrollments", "enrollLearnersInCourses", "listLearnersResults", "removeUserFromGroups", "getContentItemFinalStatuses"]
+    {
         assert!(operations.iter().any(|o| o == required), "{required}");
     }
     assert!(document["components"]["schemas"]["Problem"].is_object());
@@ -149,17 +294,20 @@ async fn text_every_face_can_emit(backend: Backend) {
         let (status, problem) = post("/api/v1/departments", json!({"name": hostile, "parentDepartmentId": DEPT_HQ})).await;
         assert_eq!((status, problem["field"].as_str()), (400, Some("name")), "{hostile:?}: {problem}");
         assert!(problem["detail"].as_str().unwrap().contains("XML cannot carry"), "{problem}");
-        let (status, problem) = post("/api/v1/users", json!({"login": format!("x{hostile}"), "departmentId": DEPT_HQ, "password": "Passw0rd!"})).await;
+        let (status, problem) =
+            post("/api/v1/users", json!({"login": format!("x{hostile}"), "departmentId": DEPT_HQ, "password": "Passw0rd!"})).await;
         assert_eq!((status, problem["field"].as_str()), (400, Some("login")), "{hostile:?}: {problem}");
         let (status, _) = post("/api/v1/groups", json!({"name": hostile})).await;
         assert_eq!(status, 400, "{hostile:?} as a group name");
     }
     // Tabs and line breaks are XML; they are kept where the type allows them.
-    let (status, _) = post("/api/v1/users", json!({"login": "tabbed", "departmentId": DEPT_HQ, "password": "Passw0rd!", "firstName": "A\tB\r\nC"})).await;
+    let (status, _) =
+        post("/api/v1/users", json!({"login": "tabbed", "departmentId": DEPT_HQ, "password": "Passw0rd!", "firstName": "A\tB\r\nC"})).await;
     assert_eq!(status, 201);
     // Every answer of the SOAP face is still schema-valid XML.
     for operation in ["GetDepartmentsRequest", "GetUsersRequest", "GetGroupsRequest"] {
-        let reply = app.soap(common::soap::envelope(&format!("<{operation}><credentials><token>{t}</token></credentials></{operation}>"))).await;
+        let reply =
+            app.soap(common::soap::envelope(&format!("<{operation}><credentials><token>{t}</token></credentials></{operation}>"))).await;
         assert_eq!(reply.status, 200, "{}", reply.body);
         common::assert_schema_valid(&reply.body);
     }

@@ -8,13 +8,23 @@ use std::collections::HashMap;
 
 use common::fixture::*;
 use common::soap::{self, envelope, request};
-use common::{spawn_app, Backend, TestApp};
+use common::{Backend, TestApp, spawn_app};
 use lmsbridge::soap::xml::Element;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// Elements whose children form a list (wrappers), as the JSON mirror shows them: arrays.
-const WRAPPERS: [&str; 10] =
-    ["enrollments", "userProfiles", "departments", "contentItems", "learnersResults", "statuses", "groups", "manageableDepartmentIds", "userIds", "courseIds"];
+const WRAPPERS: [&str; 10] = [
+    "enrollments",
+    "userProfiles",
+    "departments",
+    "contentItems",
+    "learnersResults",
+    "statuses",
+    "groups",
+    "manageableDepartmentIds",
+    "userIds",
+    "courseIds",
+];
 const BOOLEANS: [&str; 3] = ["shouldLockAfterDueDate", "isOverdue", "success"];
 
 /// An XML result as the JSON mirror would write it, every scalar as a string.
@@ -148,22 +158,94 @@ async fn read_operations_answer_the_same(backend: Backend) {
             Some("enrollments"),
         )
         .await;
-        both.same("GetEnrollments", &format!("<learnerIds><id>{ENG_LEARNER}</id></learnerIds>"), "GET", &format!("/api/v1/enrollments?learnerId={ENG_LEARNER}"), None, Some("enrollments")).await;
+        both.same(
+            "GetEnrollments",
+            &format!("<learnerIds><id>{ENG_LEARNER}</id></learnerIds>"),
+            "GET",
+            &format!("/api/v1/enrollments?learnerId={ENG_LEARNER}"),
+            None,
+            Some("enrollments"),
+        )
+        .await;
         both.same("ListEnrollments", "<pageSize>2</pageSize>", "GET", "/api/v1/enrollments?pageSize=2", None, None).await;
-        both.same("GetEnrollment", &format!("<enrollmentId>{E_LOCKED}</enrollmentId>"), "GET", &format!("/api/v1/enrollments/{E_LOCKED}"), None, None).await;
-        both.same("GetEnrollment", &format!("<enrollmentId>{E_CERT}</enrollmentId>"), "GET", &format!("/api/v1/enrollments/{E_CERT}"), None, None).await;
+        both.same(
+            "GetEnrollment",
+            &format!("<enrollmentId>{E_LOCKED}</enrollmentId>"),
+            "GET",
+            &format!("/api/v1/enrollments/{E_LOCKED}"),
+            None,
+            None,
+        )
+        .await;
+        both.same(
+            "GetEnrollment",
+            &format!("<enrollmentId>{E_CERT}</enrollmentId>"),
+            "GET",
+            &format!("/api/v1/enrollments/{E_CERT}"),
+            None,
+            None,
+        )
+        .await;
         both.same("GetUsers", "", "GET", "/api/v1/users", None, Some("userProfiles")).await;
-        both.same("GetUsers", &format!("<departmentId>{DEPT_EAST}</departmentId>"), "GET", &format!("/api/v1/users?departmentId={DEPT_EAST}"), None, Some("userProfiles")).await;
-        both.same("ListUsers", "<logins><login>east.learner</login></logins><pageSize>1</pageSize>", "GET", "/api/v1/users?login=east.learner&pageSize=1", None, None).await;
-        both.same("GetUserProfile", &format!("<userId>{EAST_LEARNER}</userId>"), "GET", &format!("/api/v1/users/{EAST_LEARNER}"), None, None).await;
+        both.same(
+            "GetUsers",
+            &format!("<departmentId>{DEPT_EAST}</departmentId>"),
+            "GET",
+            &format!("/api/v1/users?departmentId={DEPT_EAST}"),
+            None,
+            Some("userProfiles"),
+        )
+        .await;
+        both.same(
+            "ListUsers",
+            "<logins><login>east.learner</login></logins><pageSize>1</pageSize>",
+            "GET",
+            "/api/v1/users?login=east.learner&pageSize=1",
+            None,
+            None,
+        )
+        .await;
+        both.same(
+            "GetUserProfile",
+            &format!("<userId>{EAST_LEARNER}</userId>"),
+            "GET",
+            &format!("/api/v1/users/{EAST_LEARNER}"),
+            None,
+            None,
+        )
+        .await;
         both.same("GetDepartments", "", "GET", "/api/v1/departments", None, Some("departments")).await;
         both.same("ListDepartments", "<pageSize>2</pageSize>", "GET", "/api/v1/departments?pageSize=2", None, None).await;
-        both.same("GetDepartment", &format!("<departmentId>{DEPT_SALES}</departmentId>"), "GET", &format!("/api/v1/departments/{DEPT_SALES}"), None, None).await;
+        both.same(
+            "GetDepartment",
+            &format!("<departmentId>{DEPT_SALES}</departmentId>"),
+            "GET",
+            &format!("/api/v1/departments/{DEPT_SALES}"),
+            None,
+            None,
+        )
+        .await;
         both.same("GetGroups", "", "GET", "/api/v1/groups", None, Some("groups")).await;
         both.same("GetContent", "", "GET", "/api/v1/content", None, Some("contentItems")).await;
         both.same("ListContent", "<pageSize>2</pageSize>", "GET", "/api/v1/content?pageSize=2", None, None).await;
-        both.same("GetContentItem", &format!("<contentItemId>{COURSE_2}</contentItemId>"), "GET", &format!("/api/v1/content/{COURSE_2}"), None, None).await;
-        both.same("GetContentItemFinalStatuses", &format!("<contentItemId>{COURSE_1}</contentItemId>"), "GET", &format!("/api/v1/content/{COURSE_1}/final-statuses"), None, None).await;
+        both.same(
+            "GetContentItem",
+            &format!("<contentItemId>{COURSE_2}</contentItemId>"),
+            "GET",
+            &format!("/api/v1/content/{COURSE_2}"),
+            None,
+            None,
+        )
+        .await;
+        both.same(
+            "GetContentItemFinalStatuses",
+            &format!("<contentItemId>{COURSE_1}</contentItemId>"),
+            "GET",
+            &format!("/api/v1/content/{COURSE_1}/final-statuses"),
+            None,
+            None,
+        )
+        .await;
         both.same("ListLearnersResults", "", "GET", "/api/v1/results", None, None).await;
         both.same(
             "ListLearnersResults",
@@ -181,11 +263,25 @@ async fn refusals_carry_the_same_fault_string(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = Both { app: &app, token: &app.fixture.admin_token };
     let cases = [
-        ("GetEnrollment", "<enrollmentId>nope</enrollmentId>".to_string(), "GET", "/api/v1/enrollments/nope".to_string(), None, "Unknown Enrollment"),
+        (
+            "GetEnrollment",
+            "<enrollmentId>nope</enrollmentId>".to_string(),
+            "GET",
+            "/api/v1/enrollments/nope".to_string(),
+            None,
+            "Unknown Enrollment",
+        ),
         ("Unenroll", "<enrollmentId>nope</enrollmentId>".into(), "DELETE", "/api/v1/enrollments/nope".into(), None, "Wrong parameters"),
         ("GetUserProfile", "<userId>nope</userId>".into(), "GET", "/api/v1/users/nope".into(), None, "Unknown user"),
         ("GetDepartment", "<departmentId>nope</departmentId>".into(), "GET", "/api/v1/departments/nope".into(), None, "Unknown Department"),
-        ("GetContentItem", "<contentItemId>nope</contentItemId>".into(), "GET", "/api/v1/content/nope".into(), None, "Unknown content item"),
+        (
+            "GetContentItem",
+            "<contentItemId>nope</contentItemId>".into(),
+            "GET",
+            "/api/v1/content/nope".into(),
+            None,
+            "Unknown content item",
+        ),
         (
             "UpdateGroupMembers",
             "<groupId>nope</groupId><userIds><id>x</id></userIds>".into(),
@@ -212,7 +308,9 @@ async fn refusals_carry_the_same_fault_string(backend: Backend) {
         ),
         (
             "EnrollLearnersInCourses",
-            format!("<courseIds><id>{COURSE_1}</id></courseIds><learnerIds><id>{HQ_LEARNER}</id></learnerIds><dueDateType>due_date</dueDateType>"),
+            format!(
+                "<courseIds><id>{COURSE_1}</id></courseIds><learnerIds><id>{HQ_LEARNER}</id></learnerIds><dueDateType>due_date</dueDateType>"
+            ),
             "POST",
             "/api/v1/enrollments".into(),
             Some(json!({"courseIds": [COURSE_1], "learnerIds": [HQ_LEARNER], "dueDateType": "due_date"})),
@@ -223,7 +321,9 @@ async fn refusals_carry_the_same_fault_string(backend: Backend) {
         assert_eq!(admin.same(op, &inner, method, &path, body, None).await, Answer::Refused(expected.into()), "{op}");
     }
     let scoped = Both { app: &app, token: &app.fixture.sales_admin_token };
-    let denied = scoped.same("GetUserProfile", &format!("<userId>{ENG_LEARNER}</userId>"), "GET", &format!("/api/v1/users/{ENG_LEARNER}"), None, None).await;
+    let denied = scoped
+        .same("GetUserProfile", &format!("<userId>{ENG_LEARNER}</userId>"), "GET", &format!("/api/v1/users/{ENG_LEARNER}"), None, None)
+        .await;
     assert_eq!(denied, Answer::Refused("Permission denied".into()));
     let learner = Both { app: &app, token: &app.fixture.learner_token };
     assert_eq!(learner.same("GetGroups", "", "GET", "/api/v1/groups", None, None).await, Answer::Refused("Permission denied".into()));
@@ -241,21 +341,83 @@ async fn writes_leave_the_same_state(backend: Backend) {
     let steps: Vec<Step> = vec![
         (
             "EnrollLearnersInCourses",
-            format!("<courseIds><id>{COURSE_3}</id></courseIds><learnerIds><id>{ENG_LEARNER}</id><id>{EAST_LEARNER}</id></learnerIds><accessDate>2026-05-01T09:00:00Z</accessDate><dueDateType>due_period</dueDateType><duePeriod>72</duePeriod><lockAfterDueDate>true</lockAfterDueDate>"),
+            format!(
+                "<courseIds><id>{COURSE_3}</id></courseIds><learnerIds><id>{ENG_LEARNER}</id><id>{EAST_LEARNER}</id></learnerIds><accessDate>2026-05-01T09:00:00Z</accessDate><dueDateType>due_period</dueDateType><duePeriod>72</duePeriod><lockAfterDueDate>true</lockAfterDueDate>"
+            ),
             "POST",
             "/api/v1/enrollments".into(),
-            Some(json!({"courseIds": [COURSE_3], "learnerIds": [ENG_LEARNER, EAST_LEARNER], "accessDate": "2026-05-01T09:00:00Z", "dueDateType": "due_period", "duePeriod": 72, "lockAfterDueDate": true})),
+            Some(
+                json!({"courseIds": [COURSE_3], "learnerIds": [ENG_LEARNER, EAST_LEARNER], "accessDate": "2026-05-01T09:00:00Z", "dueDateType": "due_period", "duePeriod": 72, "lockAfterDueDate": true}),
+            ),
         ),
-        ("ChangeEnrollment", format!("<enrollmentId>{E_PLAIN}</enrollmentId><dueDateType>due_date</dueDateType><dueDate>2026-12-24</dueDate>"), "PATCH", format!("/api/v1/enrollments/{E_PLAIN}"), Some(json!({"dueDateType": "due_date", "dueDate": "2026-12-24"}))),
+        (
+            "ChangeEnrollment",
+            format!("<enrollmentId>{E_PLAIN}</enrollmentId><dueDateType>due_date</dueDateType><dueDate>2026-12-24</dueDate>"),
+            "PATCH",
+            format!("/api/v1/enrollments/{E_PLAIN}"),
+            Some(json!({"dueDateType": "due_date", "dueDate": "2026-12-24"})),
+        ),
         ("Unenroll", format!("<enrollmentId>{E_DUE}</enrollmentId>"), "DELETE", format!("/api/v1/enrollments/{E_DUE}"), None),
-        ("AddDepartment", format!("<name>Legal</name><parentDepartmentId>{DEPT_HQ}</parentDepartmentId><code>LEG</code>"), "POST", "/api/v1/departments".into(), Some(json!({"name": "Legal", "parentDepartmentId": DEPT_HQ, "code": "LEG"}))),
-        ("UpdateDepartment", format!("<departmentId>{DEPT_ENG}</departmentId><name>R&amp;D</name>"), "PATCH", format!("/api/v1/departments/{DEPT_ENG}"), Some(json!({"name": "R&D"}))),
-        ("AddUser", format!("<login>zoe</login><email>zoe@acme.example.test</email><password>Zoe-pass1</password><firstName>Zoe</firstName><departmentId>{DEPT_EAST}</departmentId>"), "POST", "/api/v1/users".into(), Some(json!({"login": "zoe", "email": "zoe@acme.example.test", "password": "Zoe-pass1", "firstName": "Zoe", "departmentId": DEPT_EAST}))),
-        ("UpdateUserProfile", format!("<userId>{HQ_LEARNER}</userId><lastName>Quinn</lastName><departmentId>{DEPT_ENG}</departmentId>"), "PATCH", format!("/api/v1/users/{HQ_LEARNER}"), Some(json!({"lastName": "Quinn", "departmentId": DEPT_ENG}))),
-        ("DeactivateUsers", format!("<userIds><id>{EAST_LEARNER}</id></userIds>"), "POST", "/api/v1/users/deactivate".into(), Some(json!({"userIds": [EAST_LEARNER]}))),
-        ("ActivateUsers", format!("<userIds><id>{EAST_LEARNER}</id></userIds>"), "POST", "/api/v1/users/activate".into(), Some(json!({"userIds": [EAST_LEARNER]}))),
-        ("UpdateUserPassword", format!("<userId>{ENG_LEARNER}</userId><password>Changed-1</password>"), "PUT", format!("/api/v1/users/{ENG_LEARNER}/password"), Some(json!({"password": "Changed-1"}))),
-        ("AddGroup", format!("<name>Pilots</name><userIds><id>{ENG_LEARNER}</id><id>{HQ_LEARNER}</id></userIds>"), "POST", "/api/v1/groups".into(), Some(json!({"name": "Pilots", "userIds": [ENG_LEARNER, HQ_LEARNER]}))),
+        (
+            "AddDepartment",
+            format!("<name>Legal</name><parentDepartmentId>{DEPT_HQ}</parentDepartmentId><code>LEG</code>"),
+            "POST",
+            "/api/v1/departments".into(),
+            Some(json!({"name": "Legal", "parentDepartmentId": DEPT_HQ, "code": "LEG"})),
+        ),
+        (
+            "UpdateDepartment",
+            format!("<departmentId>{DEPT_ENG}</departmentId><name>R&amp;D</name>"),
+            "PATCH",
+            format!("/api/v1/departments/{DEPT_ENG}"),
+            Some(json!({"name": "R&D"})),
+        ),
+        (
+            "AddUser",
+            format!(
+                "<login>zoe</login><email>zoe@acme.example.test</email><password>Zoe-pass1</password><firstName>Zoe</firstName><departmentId>{DEPT_EAST}</departmentId>"
+            ),
+            "POST",
+            "/api/v1/users".into(),
+            Some(
+                json!({"login": "zoe", "email": "zoe@acme.example.test", "password": "Zoe-pass1", "firstName": "Zoe", "departmentId": DEPT_EAST}),
+            ),
+        ),
+        (
+            "UpdateUserProfile",
+            format!("<userId>{HQ_LEARNER}</userId><lastName>Quinn</lastName><departmentId>{DEPT_ENG}</departmentId>"),
+            "PATCH",
+            format!("/api/v1/users/{HQ_LEARNER}"),
+            Some(json!({"lastName": "Quinn", "departmentId": DEPT_ENG})),
+        ),
+        (
+            "DeactivateUsers",
+            format!("<userIds><id>{EAST_LEARNER}</id></userIds>"),
+            "POST",
+            "/api/v1/users/deactivate".into(),
+            Some(json!({"userIds": [EAST_LEARNER]})),
+        ),
+        (
+            "ActivateUsers",
+            format!("<userIds><id>{EAST_LEARNER}</id></userIds>"),
+            "POST",
+            "/api/v1/users/activate".into(),
+            Some(json!({"userIds": [EAST_LEARNER]})),
+        ),
+        (
+            "UpdateUserPassword",
+            format!("<userId>{ENG_LEARNER}</userId><password>Changed-1</password>"),
+            "PUT",
+            format!("/api/v1/users/{ENG_LEARNER}/password"),
+            Some(json!({"password": "Changed-1"})),
+        ),
+        (
+            "AddGroup",
+            format!("<name>Pilots</name><userIds><id>{ENG_LEARNER}</id><id>{HQ_LEARNER}</id></userIds>"),
+            "POST",
+            "/api/v1/groups".into(),
+            Some(json!({"name": "Pilots", "userIds": [ENG_LEARNER, HQ_LEARNER]})),
+        ),
         ("DeleteUser", format!("<userId>{SALES_LEARNER}</userId>"), "DELETE", format!("/api/v1/users/{SALES_LEARNER}"), None),
     ];
     for (op, inner, method, path, body) in steps {
@@ -291,12 +453,42 @@ async fn writes_leave_the_same_state(backend: Backend) {
     let json_legal = legal_of(&json_app.soap(request("GetDepartments", &t, "")).await.body);
     let pairs: Vec<(Answer, Answer)> = vec![
         (
-            via_soap(&soap_app, &t, "UpdateGroupMembers", &format!("<groupId>{soap_group}</groupId><userIds><id>{HQ_LEARNER}</id><id>{EAST_LEARNER}</id></userIds>"), None).await,
-            via_json(&json_app, &t, "PUT", &format!("/api/v1/groups/{json_group}/members"), Some(json!({"userIds": [HQ_LEARNER, EAST_LEARNER]})), None).await,
+            via_soap(
+                &soap_app,
+                &t,
+                "UpdateGroupMembers",
+                &format!("<groupId>{soap_group}</groupId><userIds><id>{HQ_LEARNER}</id><id>{EAST_LEARNER}</id></userIds>"),
+                None,
+            )
+            .await,
+            via_json(
+                &json_app,
+                &t,
+                "PUT",
+                &format!("/api/v1/groups/{json_group}/members"),
+                Some(json!({"userIds": [HQ_LEARNER, EAST_LEARNER]})),
+                None,
+            )
+            .await,
         ),
         (
-            via_soap(&soap_app, &t, "RemoveUserFromGroups", &format!("<userId>{HQ_LEARNER}</userId><groupIds><id>{soap_group}</id></groupIds>"), None).await,
-            via_json(&json_app, &t, "POST", &format!("/api/v1/users/{HQ_LEARNER}/remove-from-groups"), Some(json!({"groupIds": [json_group]})), None).await,
+            via_soap(
+                &soap_app,
+                &t,
+                "RemoveUserFromGroups",
+                &format!("<userId>{HQ_LEARNER}</userId><groupIds><id>{soap_group}</id></groupIds>"),
+                None,
+            )
+            .await,
+            via_json(
+                &json_app,
+                &t,
+                "POST",
+                &format!("/api/v1/users/{HQ_LEARNER}/remove-from-groups"),
+                Some(json!({"groupIds": [json_group]})),
+                None,
+            )
+            .await,
         ),
         (
             via_soap(&soap_app, &t, "DeleteDepartment", &format!("<departmentId>{soap_legal}</departmentId>"), None).await,

@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::soap::get_enrollments;
-use common::{spawn_app, Backend, TestApp};
+use common::{Backend, TestApp, spawn_app};
 use serde_json::Value;
 
 fn metrics_dir() -> PathBuf {
@@ -311,5 +311,9 @@ async fn metrics_count_every_request_by_face_operation_and_outcome() {
         let now = after.get(&sample.name, &labels).unwrap_or_else(|| panic!("{}{labels:?} disappeared", sample.name));
         assert!(now >= sample.value, "{}{labels:?} went down from {} to {now}", sample.name, sample.value);
     }
-    println!("{} samples before, {} after; {bytes} response body bytes; token cache {hits} hits, {misses} misses", before.samples.len(), after.samples.len());
+    println!(
+        "{} samples before, {} after; {bytes} response body bytes; token cache {hits} hits, {misses} misses",
+        before.samples.len(),
+        after.samples.len()
+    );
 }

@@ -5,7 +5,7 @@ mod common;
 
 use common::fixture::*;
 use common::soap::{self, all_texts, children, enrollment_ids, find_text, get_enrollments, request, sorted};
-use common::{assert_schema_valid, spawn_app, Backend, TestApp};
+use common::{Backend, TestApp, assert_schema_valid, spawn_app};
 use lmsbridge::soap::xml::Element;
 
 /// Calls `op` and expects success; returns the result element.
@@ -50,7 +50,10 @@ async fn enrollments_are_created_changed_and_removed(backend: Backend) {
     let created = soap::enrollments(&reply.body);
     assert_eq!(created.len(), 2, "archived enrollments do not block a new one");
     for e in &created {
-        assert_eq!((e["accessDate"].as_str(), e["dueDate"].as_str(), e["expirationDate"].as_str()), ("2026-03-01", "2026-04-01", "2026-04-01"));
+        assert_eq!(
+            (e["accessDate"].as_str(), e["dueDate"].as_str(), e["expirationDate"].as_str()),
+            ("2026-03-01", "2026-04-01", "2026-04-01")
+        );
         assert_eq!((e["shouldLockAfterDueDate"].as_str(), e["enrollmentTypeGroup"].as_str()), ("1", "0"));
     }
 
@@ -63,7 +66,13 @@ async fn enrollments_are_created_changed_and_removed(backend: Backend) {
     let one = ok(&app, t, "GetEnrollment", &format!("<enrollmentId>{id}</enrollmentId>")).await;
     assert_eq!(find_text(&one, "dueDate").as_deref(), Some("2026-04-01"));
 
-    ok(&app, t, "ChangeEnrollment", &format!("<enrollmentId>{id}</enrollmentId><dueDateType>unlimited</dueDateType><lockAfterDueDate>false</lockAfterDueDate>")).await;
+    ok(
+        &app,
+        t,
+        "ChangeEnrollment",
+        &format!("<enrollmentId>{id}</enrollmentId><dueDateType>unlimited</dueDateType><lockAfterDueDate>false</lockAfterDueDate>"),
+    )
+    .await;
     let changed = ok(&app, t, "GetEnrollment", &format!("<enrollmentId>{id}</enrollmentId>")).await;
     assert_eq!(find_text(&changed, "dueDate"), None);
     assert_eq!(find_text(&changed, "shouldLockAfterDueDate").as_deref(), Some("0"));
@@ -89,7 +98,8 @@ async fn due_date_types_follow_their_rules(backend: Backend) {
     let enroll = |course: &str, learner: &str, due: &str| {
         format!("{}{}<accessDate>2026-06-01T22:00:00Z</accessDate>{due}", ids("courseIds", &[course]), ids("learnerIds", &[learner]))
     };
-    ok(&app, t, "EnrollLearnersInCourses", &enroll(COURSE_3, ENG_LEARNER, "<dueDateType>due_period</dueDateType><duePeriod>5</duePeriod>")).await;
+    ok(&app, t, "EnrollLearnersInCourses", &enroll(COURSE_3, ENG_LEARNER, "<dueDateType>due_period</dueDateType><duePeriod>5</duePeriod>"))
+        .await;
     // Course 2's default due period is 72 hours; course 3 has none.
     ok(&app, t, "EnrollLearnersInCourses", &enroll(COURSE_2, HQ_LEARNER, "<dueDateType>default</dueDateType>")).await;
     ok(&app, t, "EnrollLearnersInCourses", &enroll(COURSE_3, EAST_LEARNER, "<dueDateType>default</dueDateType>")).await;
@@ -109,7 +119,12 @@ async fn due_date_types_follow_their_rules(backend: Backend) {
         ("<dueDateType>due_date</dueDateType><dueDate>2026-05-01</dueDate>", "dueDate"),
     ] {
         let f = fault(&app, t, "EnrollLearnersInCourses", &enroll(COURSE_1, HQ_LEARNER, due)).await;
-        assert_eq!((f.string.as_str(), f.detail_code.as_str(), f.path.as_deref()), ("Wrong parameters", "VALUE", Some(field)), "{due}: {}", f.message);
+        assert_eq!(
+            (f.string.as_str(), f.detail_code.as_str(), f.path.as_deref()),
+            ("Wrong parameters", "VALUE", Some(field)),
+            "{due}: {}",
+            f.message
+        );
     }
 }
 
@@ -126,9 +141,13 @@ async fn enrolling_is_all_or_nothing(backend: Backend) {
     let f = fault(&app, t, "EnrollLearnersInCourses", &attempt(&[COURSE_3, "no-course"], &[ENG_LEARNER])).await;
     assert_eq!(f.string, "Unknown content item");
     // A department administrator of Sales cannot enroll an Engineering learner, nor anyone with them.
-    let f = fault(&app, &app.fixture.sales_admin_token, "EnrollLearnersInCourses", &attempt(&[COURSE_3], &[SALES_LEARNER, ENG_LEARNER])).await;
+    let f =
+        fault(&app, &app.fixture.sales_admin_token, "EnrollLearnersInCourses", &attempt(&[COURSE_3], &[SALES_LEARNER, ENG_LEARNER])).await;
     assert_eq!(f.string, "Permission denied");
-    assert_eq!(fault(&app, &app.fixture.learner_token, "EnrollLearnersInCourses", &attempt(&[COURSE_3], &[ENG_LEARNER])).await.string, "Permission denied");
+    assert_eq!(
+        fault(&app, &app.fixture.learner_token, "EnrollLearnersInCourses", &attempt(&[COURSE_3], &[ENG_LEARNER])).await.string,
+        "Permission denied"
+    );
     assert_eq!(active_ids(&app, &[SALES_LEARNER, ENG_LEARNER, HQ_LEARNER]).await, before, "nothing was created");
 
     ok(&app, &app.fixture.sales_admin_token, "EnrollLearnersInCourses", &attempt(&[COURSE_3], &[SALES_LEARNER, EAST_LEARNER])).await;
@@ -149,7 +168,13 @@ async fn list_enrollments_pages_by_key(backend: Backend) {
         pages += 1;
         if pages == 1 {
             // Rows added while a client pages appear on a later page; none repeats, none is skipped.
-            ok(&app, &t, "EnrollLearnersInCourses", &format!("{}{}<dueDateType>unlimited</dueDateType>", ids("courseIds", &[COURSE_1]), ids("learnerIds", &[HQ_LEARNER]))).await;
+            ok(
+                &app,
+                &t,
+                "EnrollLearnersInCourses",
+                &format!("{}{}<dueDateType>unlimited</dueDateType>", ids("courseIds", &[COURSE_1]), ids("learnerIds", &[HQ_LEARNER])),
+            )
+            .await;
         }
         token = find_text(&result, "nextPageToken");
         if token.is_none() {
@@ -183,36 +208,67 @@ async fn users_are_managed_end_to_end(backend: Backend) {
     let user = find_text(&added, "userId").unwrap();
 
     let profile = ok(&app, t, "GetUserProfile", &format!("<userId>{user}</userId>")).await;
-    for (field, value) in [("login", "new.user"), ("email", "new@acme.example.test"), ("firstName", "Nia"), ("departmentId", DEPT_EAST), ("status", "1"), ("role", "learner")] {
+    for (field, value) in [
+        ("login", "new.user"),
+        ("email", "new@acme.example.test"),
+        ("firstName", "Nia"),
+        ("departmentId", DEPT_EAST),
+        ("status", "1"),
+        ("role", "learner"),
+    ] {
         assert_eq!(find_text(&profile, field).as_deref(), Some(value), "{field}");
     }
     assert_eq!(all_texts(children(children(&profile, "userProfile")[0], "groups")[0], "id"), std::slice::from_ref(&group));
 
     let f = fault(&app, t, "AddUser", &format!("<login>new.user</login><departmentId>{DEPT_HQ}</departmentId>")).await;
     assert_eq!(f.string, "User with the same login is already registered.");
-    let f = fault(&app, t, "AddUser", &format!("<login>other</login><email>new@acme.example.test</email><departmentId>{DEPT_HQ}</departmentId>")).await;
+    let f = fault(
+        &app,
+        t,
+        "AddUser",
+        &format!("<login>other</login><email>new@acme.example.test</email><departmentId>{DEPT_HQ}</departmentId>"),
+    )
+    .await;
     assert_eq!(f.string, "User with the same email is already registered.");
     assert_eq!(fault(&app, t, "AddUser", "<login>x</login><departmentId>nope</departmentId>").await.string, "Unknown Department");
-    let f = fault(&app, t, "AddUser", &format!("<login>weak</login><password>password</password><departmentId>{DEPT_HQ}</departmentId>")).await;
+    let f =
+        fault(&app, t, "AddUser", &format!("<login>weak</login><password>password</password><departmentId>{DEPT_HQ}</departmentId>")).await;
     assert_eq!((f.string.as_str(), f.path.as_deref()), ("Wrong parameters", Some("password")));
 
-    ok(&app, t, "UpdateUserProfile", &format!("<userId>{user}</userId><lastName>Odea</lastName><departmentId>{DEPT_ENG}</departmentId>")).await;
+    ok(&app, t, "UpdateUserProfile", &format!("<userId>{user}</userId><lastName>Odea</lastName><departmentId>{DEPT_ENG}</departmentId>"))
+        .await;
     let profile = ok(&app, t, "GetUserProfile", &format!("<userId>{user}</userId>")).await;
-    assert_eq!((find_text(&profile, "lastName").as_deref(), find_text(&profile, "departmentId").as_deref(), find_text(&profile, "firstName").as_deref()), (Some("Odea"), Some(DEPT_ENG), Some("Nia")));
-    assert_eq!(fault(&app, t, "UpdateUserProfile", &format!("<userId>{user}</userId><login>admin</login>")).await.string, "User with the same login is already registered.");
+    assert_eq!(
+        (
+            find_text(&profile, "lastName").as_deref(),
+            find_text(&profile, "departmentId").as_deref(),
+            find_text(&profile, "firstName").as_deref()
+        ),
+        (Some("Odea"), Some(DEPT_ENG), Some("Nia"))
+    );
+    assert_eq!(
+        fault(&app, t, "UpdateUserProfile", &format!("<userId>{user}</userId><login>admin</login>")).await.string,
+        "User with the same login is already registered."
+    );
 
     ok(&app, t, "DeactivateUsers", &ids("userIds", &[&user, HQ_LEARNER])).await;
     let users = ok(&app, t, "GetUsers", &format!("<departmentId>{DEPT_ENG}</departmentId>")).await;
-    let statuses: Vec<_> = children(&users, "userProfile").iter().map(|p| (find_text(p, "login").unwrap(), find_text(p, "status").unwrap())).collect();
+    let statuses: Vec<_> =
+        children(&users, "userProfile").iter().map(|p| (find_text(p, "login").unwrap(), find_text(p, "status").unwrap())).collect();
     assert!(statuses.contains(&("new.user".into(), "3".into())), "{statuses:?}");
     ok(&app, t, "ActivateUsers", &ids("userIds", &[&user])).await;
     assert_eq!(find_text(&ok(&app, t, "GetUserProfile", &format!("<userId>{user}</userId>")).await, "status").as_deref(), Some("1"));
     assert_eq!(fault(&app, t, "ActivateUsers", &ids("userIds", &[&user, "ghost"])).await.string, "Unknown user");
 
     // A new password works with the legacy credentials.
-    assert_eq!(fault(&app, t, "UpdateUserPassword", &format!("<userId>{user}</userId><password>alllower1</password>")).await.string, "Wrong parameters");
+    assert_eq!(
+        fault(&app, t, "UpdateUserPassword", &format!("<userId>{user}</userId><password>alllower1</password>")).await.string,
+        "Wrong parameters"
+    );
     ok(&app, t, "UpdateUserPassword", "<userId>user-admin</userId><password>N3w-secret</password>").await;
-    let legacy = soap::envelope(&format!("<GetUsersRequest><credentials><accountUrl>{ACCOUNT_URL}</accountUrl><email>admin</email><password>N3w-secret</password></credentials></GetUsersRequest>"));
+    let legacy = soap::envelope(&format!(
+        "<GetUsersRequest><credentials><accountUrl>{ACCOUNT_URL}</accountUrl><email>admin</email><password>N3w-secret</password></credentials></GetUsersRequest>"
+    ));
     assert_eq!(app.soap(legacy).await.status, 200);
 
     // Deleting a user removes them and their enrollments, and frees their login.
@@ -239,35 +295,72 @@ async fn department_administrators_manage_only_their_users(backend: Backend) {
     assert_eq!(logins, sorted(&["sales.learner", "east.learner"]));
     assert_eq!(fault(&app, t, "GetUserProfile", &format!("<userId>{ENG_LEARNER}</userId>")).await.string, "Permission denied");
     assert_eq!(fault(&app, t, "GetUsers", &format!("<departmentId>{DEPT_ENG}</departmentId>")).await.string, "Permission denied");
-    assert_eq!(fault(&app, t, "AddUser", &format!("<login>x</login><departmentId>{DEPT_ENG}</departmentId>")).await.string, "Permission denied");
-    let f = fault(&app, t, "AddUser", &format!("<login>x</login><departmentId>{DEPT_EAST}</departmentId><role>account_administrator</role>")).await;
+    assert_eq!(
+        fault(&app, t, "AddUser", &format!("<login>x</login><departmentId>{DEPT_ENG}</departmentId>")).await.string,
+        "Permission denied"
+    );
+    let f =
+        fault(&app, t, "AddUser", &format!("<login>x</login><departmentId>{DEPT_EAST}</departmentId><role>account_administrator</role>"))
+            .await;
     assert_eq!(f.string, "Permission denied", "no privilege escalation");
     ok(&app, t, "AddUser", &format!("<login>x</login><departmentId>{DEPT_EAST}</departmentId>")).await;
     assert_eq!(fault(&app, t, "DeactivateUsers", &ids("userIds", &[EAST_LEARNER, ENG_LEARNER])).await.string, "Permission denied");
     assert_eq!(fault(&app, t, "DeleteUser", &format!("<userId>{HQ_LEARNER}</userId>")).await.string, "Permission denied");
-    assert_eq!(fault(&app, t, "UpdateUserPassword", "<userId>user-admin</userId><password>Hijack3d</password>").await.string, "Permission denied");
+    assert_eq!(
+        fault(&app, t, "UpdateUserPassword", "<userId>user-admin</userId><password>Hijack3d</password>").await.string,
+        "Permission denied"
+    );
     assert_eq!(fault(&app, &app.fixture.learner_token, "GetUsers", "").await.string, "Permission denied");
 }
 
 async fn departments_form_a_tree(backend: Backend) {
     let app = spawn_app(backend).await;
     let t = &app.fixture.admin_token;
-    let added = ok(&app, t, "AddDepartment", &format!("<name>Sales North</name><parentDepartmentId>{DEPT_SALES}</parentDepartmentId><code>SN</code>")).await;
+    let added = ok(
+        &app,
+        t,
+        "AddDepartment",
+        &format!("<name>Sales North</name><parentDepartmentId>{DEPT_SALES}</parentDepartmentId><code>SN</code>"),
+    )
+    .await;
     let north = find_text(&added, "departmentId").unwrap();
     let got = ok(&app, t, "GetDepartment", &format!("<departmentId>{north}</departmentId>")).await;
-    assert_eq!((find_text(&got, "name").as_deref(), find_text(&got, "code").as_deref(), find_text(&got, "parentDepartmentId").as_deref()), (Some("Sales North"), Some("SN"), Some(DEPT_SALES)));
+    assert_eq!(
+        (find_text(&got, "name").as_deref(), find_text(&got, "code").as_deref(), find_text(&got, "parentDepartmentId").as_deref()),
+        (Some("Sales North"), Some("SN"), Some(DEPT_SALES))
+    );
 
     // The Sales administrator sees it (a sub-department) and can rename it.
     let seen = ok(&app, &app.fixture.sales_admin_token, "GetDepartments", "").await;
-    assert_eq!(sorted(&all_texts(&seen, "departmentId").iter().map(String::as_str).collect::<Vec<_>>()), sorted(&[DEPT_SALES, DEPT_EAST, &north]));
+    assert_eq!(
+        sorted(&all_texts(&seen, "departmentId").iter().map(String::as_str).collect::<Vec<_>>()),
+        sorted(&[DEPT_SALES, DEPT_EAST, &north])
+    );
     ok(&app, &app.fixture.sales_admin_token, "UpdateDepartment", &format!("<departmentId>{north}</departmentId><name>North</name>")).await;
-    assert_eq!(fault(&app, &app.fixture.sales_admin_token, "UpdateDepartment", &format!("<departmentId>{DEPT_ENG}</departmentId><name>Mine</name>")).await.string, "Permission denied");
+    assert_eq!(
+        fault(
+            &app,
+            &app.fixture.sales_admin_token,
+            "UpdateDepartment",
+            &format!("<departmentId>{DEPT_ENG}</departmentId><name>Mine</name>")
+        )
+        .await
+        .string,
+        "Permission denied"
+    );
     assert_eq!(fault(&app, &app.fixture.sales_admin_token, "AddDepartment", "<name>Top</name>").await.string, "Permission denied");
 
     // A department cannot move below itself.
-    let f = fault(&app, t, "UpdateDepartment", &format!("<departmentId>{DEPT_SALES}</departmentId><parentDepartmentId>{north}</parentDepartmentId>")).await;
+    let f = fault(
+        &app,
+        t,
+        "UpdateDepartment",
+        &format!("<departmentId>{DEPT_SALES}</departmentId><parentDepartmentId>{north}</parentDepartmentId>"),
+    )
+    .await;
     assert_eq!((f.string.as_str(), f.path.as_deref()), ("Wrong parameters", Some("parentDepartmentId")));
-    ok(&app, t, "UpdateDepartment", &format!("<departmentId>{north}</departmentId><parentDepartmentId>{DEPT_HQ}</parentDepartmentId>")).await;
+    ok(&app, t, "UpdateDepartment", &format!("<departmentId>{north}</departmentId><parentDepartmentId>{DEPT_HQ}</parentDepartmentId>"))
+        .await;
     let got = ok(&app, t, "GetDepartment", &format!("<departmentId>{north}</departmentId>")).await;
     assert_eq!((find_text(&got, "name").as_deref(), find_text(&got, "parentDepartmentId").as_deref()), (Some("North"), Some(DEPT_HQ)));
 
@@ -292,33 +385,70 @@ async fn departments_form_a_tree(backend: Backend) {
 async fn groups_hold_members(backend: Backend) {
     let app = spawn_app(backend).await;
     let t = &app.fixture.admin_token;
-    let group = find_text(&ok(&app, t, "AddGroup", &format!("<name>Onboarding</name>{}", ids("userIds", &[SALES_LEARNER, ENG_LEARNER]))).await, "groupId").unwrap();
+    let group = find_text(
+        &ok(&app, t, "AddGroup", &format!("<name>Onboarding</name>{}", ids("userIds", &[SALES_LEARNER, ENG_LEARNER]))).await,
+        "groupId",
+    )
+    .unwrap();
     let members = |result: &Element| {
-        let group_element = children(result, "group").into_iter().find(|g| find_text(g, "groupId").as_deref() == Some(group.as_str())).unwrap().clone();
+        let group_element =
+            children(result, "group").into_iter().find(|g| find_text(g, "groupId").as_deref() == Some(group.as_str())).unwrap().clone();
         sorted(&all_texts(&group_element, "id").iter().map(String::as_str).collect::<Vec<_>>())
     };
     assert_eq!(members(&ok(&app, t, "GetGroups", "").await), sorted(&[SALES_LEARNER, ENG_LEARNER]));
-    assert_eq!(members(&ok(&app, &app.fixture.sales_admin_token, "GetGroups", "").await), sorted(&[SALES_LEARNER]), "members outside one's departments are not shown");
+    assert_eq!(
+        members(&ok(&app, &app.fixture.sales_admin_token, "GetGroups", "").await),
+        sorted(&[SALES_LEARNER]),
+        "members outside one's departments are not shown"
+    );
 
     ok(&app, t, "UpdateGroupMembers", &format!("<groupId>{group}</groupId>{}", ids("userIds", &[EAST_LEARNER, HQ_LEARNER]))).await;
     assert_eq!(members(&ok(&app, t, "GetGroups", "").await), sorted(&[EAST_LEARNER, HQ_LEARNER]));
-    ok(&app, &app.fixture.sales_admin_token, "RemoveUserFromGroups", &format!("<userId>{EAST_LEARNER}</userId>{}", ids("groupIds", &[&group]))).await;
+    ok(
+        &app,
+        &app.fixture.sales_admin_token,
+        "RemoveUserFromGroups",
+        &format!("<userId>{EAST_LEARNER}</userId>{}", ids("groupIds", &[&group])),
+    )
+    .await;
     assert_eq!(members(&ok(&app, t, "GetGroups", "").await), sorted(&[HQ_LEARNER]));
     let users = ok(&app, t, "GetUsers", &format!("<groupId>{group}</groupId>")).await;
     assert_eq!(all_texts(&users, "userId"), [HQ_LEARNER]);
 
-    assert_eq!(fault(&app, t, "UpdateGroupMembers", &format!("<groupId>nope</groupId>{}", ids("userIds", &[HQ_LEARNER]))).await.string, "Unknown group");
-    assert_eq!(fault(&app, t, "UpdateGroupMembers", &format!("<groupId>{group}</groupId>{}", ids("userIds", &["ghost"]))).await.string, "Unknown user");
-    assert_eq!(fault(&app, t, "RemoveUserFromGroups", &format!("<userId>{HQ_LEARNER}</userId>{}", ids("groupIds", &["nope"]))).await.string, "Unknown group");
+    assert_eq!(
+        fault(&app, t, "UpdateGroupMembers", &format!("<groupId>nope</groupId>{}", ids("userIds", &[HQ_LEARNER]))).await.string,
+        "Unknown group"
+    );
+    assert_eq!(
+        fault(&app, t, "UpdateGroupMembers", &format!("<groupId>{group}</groupId>{}", ids("userIds", &["ghost"]))).await.string,
+        "Unknown user"
+    );
+    assert_eq!(
+        fault(&app, t, "RemoveUserFromGroups", &format!("<userId>{HQ_LEARNER}</userId>{}", ids("groupIds", &["nope"]))).await.string,
+        "Unknown group"
+    );
     assert_eq!(fault(&app, &app.fixture.sales_admin_token, "AddGroup", "<name>Mine</name>").await.string, "Permission denied");
-    assert_eq!(fault(&app, &app.fixture.sales_admin_token, "RemoveUserFromGroups", &format!("<userId>{HQ_LEARNER}</userId>{}", ids("groupIds", &[&group]))).await.string, "Permission denied");
+    assert_eq!(
+        fault(
+            &app,
+            &app.fixture.sales_admin_token,
+            "RemoveUserFromGroups",
+            &format!("<userId>{HQ_LEARNER}</userId>{}", ids("groupIds", &[&group]))
+        )
+        .await
+        .string,
+        "Permission denied"
+    );
 }
 
 async fn content_and_results(backend: Backend) {
     let app = spawn_app(backend).await;
     let t = &app.fixture.admin_token;
     let content = ok(&app, t, "GetContent", "").await;
-    assert_eq!(sorted(&all_texts(&content, "contentItemId").iter().map(String::as_str).collect::<Vec<_>>()), sorted(&[COURSE_1, COURSE_2, COURSE_3]));
+    assert_eq!(
+        sorted(&all_texts(&content, "contentItemId").iter().map(String::as_str).collect::<Vec<_>>()),
+        sorted(&[COURSE_1, COURSE_2, COURSE_3])
+    );
     let page = ok(&app, t, "ListContent", "<pageSize>2</pageSize>").await;
     let next = find_text(&page, "nextPageToken").unwrap();
     let rest = ok(&app, t, "ListContent", &format!("<pageToken>{next}</pageToken>")).await;
@@ -332,12 +462,17 @@ async fn content_and_results(backend: Backend) {
         .iter()
         .map(|s| (find_text(s, "userId").unwrap(), s.children[1].text.clone(), find_text(s, "progress").unwrap()))
         .collect();
-    assert_eq!(by_user, [
-        (SALES_LEARNER.to_string(), "not_started".to_string(), "0".to_string()),
-        (EAST_LEARNER.to_string(), "in_progress".to_string(), "40".to_string()),
-        (ENG_LEARNER.to_string(), "passed".to_string(), "100".to_string()),
-    ]);
-    let scoped = ok(&app, &app.fixture.sales_admin_token, "GetContentItemFinalStatuses", &format!("<contentItemId>{COURSE_1}</contentItemId>")).await;
+    assert_eq!(
+        by_user,
+        [
+            (SALES_LEARNER.to_string(), "not_started".to_string(), "0".to_string()),
+            (EAST_LEARNER.to_string(), "in_progress".to_string(), "40".to_string()),
+            (ENG_LEARNER.to_string(), "passed".to_string(), "100".to_string()),
+        ]
+    );
+    let scoped =
+        ok(&app, &app.fixture.sales_admin_token, "GetContentItemFinalStatuses", &format!("<contentItemId>{COURSE_1}</contentItemId>"))
+            .await;
     assert_eq!(children(children(&scoped, "statuses")[0], "status").len(), 2);
 
     let results = |r: &Element| sorted(&all_texts(r, "enrollmentId").iter().map(String::as_str).collect::<Vec<_>>());
@@ -346,9 +481,15 @@ async fn content_and_results(backend: Backend) {
         (ids("courseIds", &[COURSE_1]), vec![E_PLAIN, E_LOCKED, E_CERT]),
         (ids("userIds", &[ENG_LEARNER]), vec![E_CERT, E_CERT_NO_EXPIRY]),
         (ids("enrollmentIds", &[E_DUE, E_ARCHIVED]), vec![E_DUE]),
-        ("<completionStatuses><status>passed</status><status>complete</status></completionStatuses>".into(), vec![E_CERT, E_CERT_NO_EXPIRY]),
+        (
+            "<completionStatuses><status>passed</status><status>complete</status></completionStatuses>".into(),
+            vec![E_CERT, E_CERT_NO_EXPIRY],
+        ),
         (ids("departmentIds", &[DEPT_EAST]), vec![E_LOCKED, E_LOCK_NO_DUE]),
-        ("<accessDate><startDate>2026-01-12T00:00:00Z</startDate><endDate>2026-01-13T23:59:59Z</endDate></accessDate>".into(), vec![E_LOCKED, E_LOCK_NO_DUE]),
+        (
+            "<accessDate><startDate>2026-01-12T00:00:00Z</startDate><endDate>2026-01-13T23:59:59Z</endDate></accessDate>".into(),
+            vec![E_LOCKED, E_LOCK_NO_DUE],
+        ),
         ("<dueDate><endDate>2026-02-20T00:00:00Z</endDate></dueDate>".into(), vec![E_LOCKED]),
         ("<completionDate><startDate>2026-02-02T00:00:00Z</startDate></completionDate>".into(), vec![E_CERT_NO_EXPIRY]),
         ("<userStatuses><status>3</status></userStatuses>".into(), vec![]),
@@ -357,14 +498,29 @@ async fn content_and_results(backend: Backend) {
         assert_eq!(results(&ok(&app, t, "ListLearnersResults", &filter).await), sorted(&expected), "{filter}");
     }
     let one = ok(&app, t, "ListLearnersResults", &ids("enrollmentIds", &[E_LOCKED])).await;
-    for (field, value) in [("courseTitle", COURSE_1), ("completionStatus", "in_progress"), ("progress", "40"), ("isOverdue", "true"), ("expirationDate", "2026-02-15")] {
+    for (field, value) in [
+        ("courseTitle", COURSE_1),
+        ("completionStatus", "in_progress"),
+        ("progress", "40"),
+        ("isOverdue", "true"),
+        ("expirationDate", "2026-02-15"),
+    ] {
         assert_eq!(find_text(&one, field).as_deref(), Some(value), "{field}");
     }
     let done = ok(&app, t, "ListLearnersResults", &ids("enrollmentIds", &[E_CERT])).await;
     assert_eq!(find_text(&done, "completionDate").as_deref(), Some("2026-02-01T07:00:00+00:00"));
     assert_eq!(find_text(&done, "isOverdue").as_deref(), Some("false"));
-    assert_eq!(results(&ok(&app, &app.fixture.sales_admin_token, "ListLearnersResults", "").await), sorted(&[E_PLAIN, E_DUE, E_LOCKED, E_LOCK_NO_DUE]));
-    let f = fault(&app, t, "ListLearnersResults", "<accessDate><startDate>2026-02-01T00:00:00Z</startDate><endDate>2026-01-01T00:00:00Z</endDate></accessDate>").await;
+    assert_eq!(
+        results(&ok(&app, &app.fixture.sales_admin_token, "ListLearnersResults", "").await),
+        sorted(&[E_PLAIN, E_DUE, E_LOCKED, E_LOCK_NO_DUE])
+    );
+    let f = fault(
+        &app,
+        t,
+        "ListLearnersResults",
+        "<accessDate><startDate>2026-02-01T00:00:00Z</startDate><endDate>2026-01-01T00:00:00Z</endDate></accessDate>",
+    )
+    .await;
     assert_eq!(f.string, "Wrong parameters");
 }
 

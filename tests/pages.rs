@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{spawn_app, Backend, TestApp};
+use common::{Backend, TestApp, spawn_app};
 
 const BROWSER: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
@@ -15,8 +15,17 @@ async fn browse(app: &TestApp, path: &str) -> common::Reply {
 }
 
 /// Every face's entry points, as the landing page and the 404 answer list them.
-const LISTED: [&str; 9] =
-    ["/api/v2/soap/2.0", "/api/v2/soap/2.0?wsdl", "/api/v2/soap/2.0?xsd", "/api/v1/openapi.json", "/api/v1/docs/", "/api/v3/token", "/healthz", "/readyz", "/metrics"];
+const LISTED: [&str; 9] = [
+    "/api/v2/soap/2.0",
+    "/api/v2/soap/2.0?wsdl",
+    "/api/v2/soap/2.0?xsd",
+    "/api/v1/openapi.json",
+    "/api/v1/docs/",
+    "/api/v3/token",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_landing_page_and_unknown_paths_list_every_face() {
@@ -63,7 +72,13 @@ async fn the_soap_endpoint_serves_service_pages_to_browsers_only() {
     }
     let operation = browse(&app, "/api/v2/soap/2.0?op=EnrollLearnersInCourses").await;
     assert_eq!(operation.status, 200);
-    for expected in ["<textarea id=\"envelope\"", "&lt;EnrollLearnersInCoursesRequest&gt;", "&lt;dueDateType&gt;unlimited&lt;/dueDateType&gt;", "id=\"send\"", "<code>due_period</code>"] {
+    for expected in [
+        "<textarea id=\"envelope\"",
+        "&lt;EnrollLearnersInCoursesRequest&gt;",
+        "&lt;dueDateType&gt;unlimited&lt;/dueDateType&gt;",
+        "id=\"send\"",
+        "<code>due_period</code>",
+    ] {
         assert!(operation.body.contains(expected), "{expected} on the operation page");
     }
     let unknown = browse(&app, "/api/v2/soap/2.0?op=%3Cb%3EDropTables").await;
@@ -84,7 +99,11 @@ async fn the_json_api_reference_is_served_from_the_binary() {
     assert_eq!(index.status, 200);
     assert!(index.body.contains("swagger-ui-bundle.js") && !index.body.contains("http"), "everything from this server:\n{}", index.body);
     let initializer = app.get("/api/v1/docs/swagger-initializer.js").await;
-    assert!(initializer.body.contains("\"url\": \"/api/v1/openapi.json\"") && initializer.body.contains("\"validatorUrl\": \"none\""), "{}", initializer.body);
+    assert!(
+        initializer.body.contains("\"url\": \"/api/v1/openapi.json\"") && initializer.body.contains("\"validatorUrl\": \"none\""),
+        "{}",
+        initializer.body
+    );
     let bundle = app.get("/api/v1/docs/swagger-ui-bundle.js").await;
     assert_eq!(bundle.status, 200);
     assert!(bundle.body.len() > 500_000);

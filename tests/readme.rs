@@ -100,7 +100,12 @@ fn every_shell_example_of_the_readme_runs_as_written() {
         let output = bash.wait_with_output().unwrap();
         let (out, err) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
         println!("README.md:{} ({status}, {:?}):\n{}\n{out}{err}", example.line, started.elapsed(), example.script);
-        assert!(status.success(), "the example at README.md:{} failed ({status}):\n{}\nstdout:\n{out}\nstderr:\n{err}", example.line, example.script);
+        assert!(
+            status.success(),
+            "the example at README.md:{} failed ({status}):\n{}\nstdout:\n{out}\nstderr:\n{err}",
+            example.line,
+            example.script
+        );
         assert!(!out.trim().is_empty(), "the example at README.md:{} printed nothing", example.line);
     }
     drop(server);

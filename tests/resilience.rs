@@ -13,7 +13,7 @@ use common::{Backend, Fixture, TestDb};
 use lmsbridge::config::Config;
 use lmsbridge::domain::Role;
 use lmsbridge::service::{EnrollmentQuery, OpError, Service};
-use lmsbridge::store::{courses, tenants, users, Db, PoolOptions};
+use lmsbridge::store::{Db, PoolOptions, courses, tenants, users};
 use tokio::net::{TcpListener, TcpStream};
 
 /// A `lmsbridge serve` process, killed when dropped.
@@ -80,8 +80,13 @@ async fn two_servers_on_one_postgres_share_tokens_and_never_duplicate() {
     let client = reqwest::Client::new();
 
     // A token issued by one server works on the other.
-    let form = [("client_id", fixture.admin_client_id.as_str()), ("client_secret", fixture.admin_client_secret.as_str()), ("grant_type", "client_credentials")];
-    let issued: serde_json::Value = client.post(format!("{}/api/v3/token", a.base_url)).form(&form).send().await.unwrap().json().await.unwrap();
+    let form = [
+        ("client_id", fixture.admin_client_id.as_str()),
+        ("client_secret", fixture.admin_client_secret.as_str()),
+        ("grant_type", "client_credentials"),
+    ];
+    let issued: serde_json::Value =
+        client.post(format!("{}/api/v3/token", a.base_url)).form(&form).send().await.unwrap().json().await.unwrap();
     let token = issued["access_token"].as_str().unwrap().to_string();
     let (status, body) = soap_to(&client, &b.base_url, get_enrollments(&token, None, Some(&[SALES_LEARNER]))).await;
     assert_eq!(status, 200, "{body}");
@@ -91,7 +96,11 @@ async fn two_servers_on_one_postgres_share_tokens_and_never_duplicate() {
     let enroll = request(
         "EnrollLearnersInCourses",
         &token,
-        &format!("{}{}<dueDateType>unlimited</dueDateType>", soap::ids("courseIds", &[COURSE_2, COURSE_3]), soap::ids("learnerIds", &[ENG_LEARNER, EAST_LEARNER, HQ_LEARNER])),
+        &format!(
+            "{}{}<dueDateType>unlimited</dueDateType>",
+            soap::ids("courseIds", &[COURSE_2, COURSE_3]),
+            soap::ids("learnerIds", &[ENG_LEARNER, EAST_LEARNER, HQ_LEARNER])
+        ),
     );
     let calls = (0..16).map(|i| {
         let (client, base, body) = (client.clone(), if i % 2 == 0 { a.base_url.clone() } else { b.base_url.clone() }, enroll.clone());
@@ -101,8 +110,11 @@ async fn two_servers_on_one_postgres_share_tokens_and_never_duplicate() {
         let (status, body) = call.await.unwrap();
         assert_eq!(status, 200, "{body}");
     }
-    let (_, body) = soap_to(&client, &a.base_url, get_enrollments(&token, Some(&[COURSE_2, COURSE_3]), Some(&[ENG_LEARNER, EAST_LEARNER, HQ_LEARNER]))).await;
-    let mut pairs: Vec<(String, String)> = soap::enrollments(&body).into_iter().map(|e| (e["learnerId"].clone(), e["courseId"].clone())).collect();
+    let (_, body) =
+        soap_to(&client, &a.base_url, get_enrollments(&token, Some(&[COURSE_2, COURSE_3]), Some(&[ENG_LEARNER, EAST_LEARNER, HQ_LEARNER])))
+            .await;
+    let mut pairs: Vec<(String, String)> =
+        soap::enrollments(&body).into_iter().map(|e| (e["learnerId"].clone(), e["courseId"].clone())).collect();
     assert_eq!(pairs.len(), 6, "three learners in two courses: {pairs:?}");
     pairs.sort();
     pairs.dedup();
@@ -124,19 +136,42 @@ async fn a_killed_server_leaves_all_or_none_of_a_bulk_enrollment(backend: Backen
                     let mut learners = Vec::new();
                     for i in 0..1500 {
                         let id = format!("bulk-learner-{i:04}");
-                        users::insert_user(tx, &users::NewUser {
-                            tenant_id: tenant, external_id: &id, department_id: department, login: &id, email: None, first_name: None,
-                            last_name: None, password_hash: None, role: Role::Learner.as_str(), status: 1, created_at: now, updated_at: now,
-                        }, &[])?;
+                        users::insert_user(
+                            tx,
+                            &users::NewUser {
+                                tenant_id: tenant,
+                                external_id: &id,
+                                department_id: department,
+                                login: &id,
+                                email: None,
+                                first_name: None,
+                                last_name: None,
+                                password_hash: None,
+                                role: Role::Learner.as_str(),
+                                status: 1,
+                                created_at: now,
+                                updated_at: now,
+                            },
+                            &[],
+                        )?;
                         learners.push(id);
                     }
                     let mut course_ids = Vec::new();
                     for i in 0..40 {
                         let id = format!("bulk-course-{i:02}");
-                        courses::insert_course(tx, &courses::NewCourse {
-                            tenant_id: tenant, external_id: &id, title: &id, subtitle: None, description: None, content_type: "course",
-                            default_due_period_hours: None, created_at: now,
-                        })?;
+                        courses::insert_course(
+                            tx,
+                            &courses::NewCourse {
+                                tenant_id: tenant,
+                                external_id: &id,
+                                title: &id,
+                                subtitle: None,
+                                description: None,
+                                content_type: "course",
+                                default_due_period_hours: None,
+                                created_at: now,
+                            },
+                        )?;
                         course_ids.push(id);
                     }
                     Ok((learners, course_ids))
@@ -148,14 +183,17 @@ async fn a_killed_server_leaves_all_or_none_of_a_bulk_enrollment(backend: Backen
     };
     let total = learners.len() * course_ids.len();
     let process = start_process(&url);
-    let ids = |name: &str, values: &[String]| format!("<{name}>{}</{name}>", values.iter().map(|v| format!("<id>{v}</id>")).collect::<String>());
+    let ids =
+        |name: &str, values: &[String]| format!("<{name}>{}</{name}>", values.iter().map(|v| format!("<id>{v}</id>")).collect::<String>());
     let body = request(
         "EnrollLearnersInCourses",
         &fixture.admin_token,
         &format!("{}{}<dueDateType>unlimited</dueDateType>", ids("courseIds", &course_ids), ids("learnerIds", &learners)),
     );
     let base = process.base_url.clone();
-    let call = tokio::spawn(async move { reqwest::Client::new().post(format!("{base}/api/v2/soap/2.0")).header("Content-Type", "text/xml").body(body).send().await });
+    let call = tokio::spawn(async move {
+        reqwest::Client::new().post(format!("{base}/api/v2/soap/2.0")).header("Content-Type", "text/xml").body(body).send().await
+    });
     tokio::time::sleep(Duration::from_millis(150)).await;
     let mut process = process;
     process.child.kill().expect("SIGKILL the server");
@@ -304,19 +342,41 @@ async fn sigterm_lets_an_in_flight_response_finish() {
                 let tenant = tenants::tenant_id_by_name(tx, "acme")?.unwrap();
                 let learner = users::users_by_external_ids(tx, tenant, &[HQ_LEARNER.to_string()])?[0].0;
                 let mut rows = Vec::new();
-                let ids: Vec<(String, String)> = (0..20_000).map(|i| (format!("slow-course-{i:05}"), format!("slow-enrollment-{i:05}"))).collect();
+                let ids: Vec<(String, String)> =
+                    (0..20_000).map(|i| (format!("slow-course-{i:05}"), format!("slow-enrollment-{i:05}"))).collect();
                 for (course_id, _) in &ids {
-                    courses::insert_course(tx, &courses::NewCourse {
-                        tenant_id: tenant, external_id: course_id, title: "t", subtitle: None, description: None, content_type: "course",
-                        default_due_period_hours: None, created_at: now,
-                    })?;
+                    courses::insert_course(
+                        tx,
+                        &courses::NewCourse {
+                            tenant_id: tenant,
+                            external_id: course_id,
+                            title: "t",
+                            subtitle: None,
+                            description: None,
+                            content_type: "course",
+                            default_due_period_hours: None,
+                            created_at: now,
+                        },
+                    )?;
                 }
                 let course_rows = courses::courses_by_external_ids(tx, tenant, &ids.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>())?;
                 for ((_, enrollment_id), (course, _)) in ids.iter().zip(&course_rows) {
                     rows.push(lmsbridge::store::enrollments::NewEnrollment {
-                        tenant_id: tenant, external_id: enrollment_id, source: "ispring", learner_id: learner, course_id: *course,
-                        access_date: now, due_date: None, lock_after_due_date: false, enrollment_type_group: 0, lifecycle: "active",
-                        completion_status: "not_started", progress: 0, completed_at: None, created_at: now, updated_at: now,
+                        tenant_id: tenant,
+                        external_id: enrollment_id,
+                        source: "ispring",
+                        learner_id: learner,
+                        course_id: *course,
+                        access_date: now,
+                        due_date: None,
+                        lock_after_due_date: false,
+                        enrollment_type_group: 0,
+                        lifecycle: "active",
+                        completion_status: "not_started",
+                        progress: 0,
+                        completed_at: None,
+                        created_at: now,
+                        updated_at: now,
                     });
                 }
                 lmsbridge::store::enrollments::insert_many(tx, &rows)?;

@@ -13,23 +13,13 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::spawn_app;
 use common::Backend;
-use lmsbridge::soap::xml::{parse, Element, Limits};
+use common::spawn_app;
+use lmsbridge::soap::xml::{Element, Limits, parse};
 
 /// The fault classes that mean "this request breaks the contract".
-const SCHEMA_CLASSES: &[&str] = &[
-    "MALFORMED",
-    "PROHIBITED",
-    "ENVELOPE",
-    "UNKNOWN_OPERATION",
-    "REQUIRED",
-    "OCCURS",
-    "TAG_MISMATCH",
-    "TYPE",
-    "LENGTH",
-    "ENUMERATION",
-];
+const SCHEMA_CLASSES: &[&str] =
+    &["MALFORMED", "PROHIBITED", "ENVELOPE", "UNKNOWN_OPERATION", "REQUIRED", "OCCURS", "TAG_MISMATCH", "TYPE", "LENGTH", "ENUMERATION"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Verdict {
@@ -96,7 +86,8 @@ fn child<'a>(element: &'a Element, local: &str) -> Option<&'a Element> {
 /// The server's verdict, the outcome's class (`result` or the fault code) and a one-line account.
 fn server_verdict(status: u16, body: &str) -> (Verdict, String, String) {
     let limits = Limits { max_elements: usize::MAX, max_children: usize::MAX, ..Limits::default() };
-    let answer = parse(body.as_bytes(), &limits).ok().and_then(|envelope| child(&envelope, "Body").and_then(|b| b.children.first()).cloned());
+    let answer =
+        parse(body.as_bytes(), &limits).ok().and_then(|envelope| child(&envelope, "Body").and_then(|b| b.children.first()).cloned());
     let fault = match answer {
         Some(fault) if fault.local == "Fault" => fault,
         Some(result) => return (Verdict::Accepted, "result".into(), format!("HTTP {status}, <{}>", result.local)),
@@ -127,7 +118,8 @@ async fn server_verdicts_match_xmllint_on_the_corpus() {
         match xmllint(file) {
             Ok((verdict, report)) => {
                 if labelled(&name) != Some(verdict) {
-                    problems.push(format!("{name}: the name does not say '{}' as xmllint concludes\n    xmllint: {report}", verdict.word()));
+                    problems
+                        .push(format!("{name}: the name does not say '{}' as xmllint concludes\n    xmllint: {report}", verdict.word()));
                 }
                 judged.push((name, file.clone(), verdict, report));
             }

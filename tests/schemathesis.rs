@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{spawn_app, Backend};
+use common::{Backend, spawn_app};
 
 /// The checks run on every response.
 const CHECKS: &str =

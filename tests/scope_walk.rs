@@ -6,21 +6,21 @@ mod common;
 
 use common::fixture::*;
 use common::soap::{self, all_texts, enrollment_ids, find_text, get_enrollments, ids, request, sorted};
-use common::{spawn_app, Backend, TestApp};
+use common::{Backend, TestApp, spawn_app};
 
 async fn answer(app: &TestApp, token: &str, op: &str, inner: &str) -> Result<lmsbridge::soap::xml::Element, String> {
     let reply = app.soap(request(op, token, inner)).await;
-    if reply.status == 200 {
-        Ok(soap::body_child(&reply.body))
-    } else {
-        Err(soap::fault(&reply.body).string)
-    }
+    if reply.status == 200 { Ok(soap::body_child(&reply.body)) } else { Err(soap::fault(&reply.body).string) }
 }
 
 async fn every_operation_stays_inside_the_callers_departments(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.fixture.admin_token.clone();
-    let group = find_text(&answer(&app, &admin, "AddGroup", &format!("<name>Mixed</name>{}", ids("userIds", &[ENG_LEARNER, SALES_LEARNER]))).await.unwrap(), "groupId").unwrap();
+    let group = find_text(
+        &answer(&app, &admin, "AddGroup", &format!("<name>Mixed</name>{}", ids("userIds", &[ENG_LEARNER, SALES_LEARNER]))).await.unwrap(),
+        "groupId",
+    )
+    .unwrap();
     let t = app.fixture.sales_admin_token.clone();
 
     // Targets in Engineering, outside Sales and Sales East.
@@ -28,7 +28,10 @@ async fn every_operation_stays_inside_the_callers_departments(backend: Backend) 
         ("GetEnrollments", ids("learnerIds", &[ENG_LEARNER])),
         ("ListEnrollments", ids("learnerIds", &[ENG_LEARNER])),
         ("GetEnrollment", format!("<enrollmentId>{E_CERT}</enrollmentId>")),
-        ("EnrollLearnersInCourses", format!("{}{}<dueDateType>unlimited</dueDateType>", ids("courseIds", &[COURSE_3]), ids("learnerIds", &[ENG_LEARNER]))),
+        (
+            "EnrollLearnersInCourses",
+            format!("{}{}<dueDateType>unlimited</dueDateType>", ids("courseIds", &[COURSE_3]), ids("learnerIds", &[ENG_LEARNER])),
+        ),
         ("ChangeEnrollment", format!("<enrollmentId>{E_CERT}</enrollmentId><lockAfterDueDate>true</lockAfterDueDate>")),
         ("Unenroll", format!("<enrollmentId>{E_CERT}</enrollmentId>")),
         ("GetUsers", format!("<departmentId>{DEPT_ENG}</departmentId>")),
@@ -69,12 +72,20 @@ async fn every_operation_stays_inside_the_callers_departments(backend: Backend) 
     for result in &everything_seen {
         for field in ["learnerId", "userId", "id", "departmentId", "enrollmentId"] {
             for value in all_texts(result, field) {
-                assert!(![ENG_LEARNER, HQ_LEARNER, DEPT_ENG, DEPT_HQ, E_CERT, E_CERT_NO_EXPIRY, E_HQ].contains(&value.as_str()), "{} shows {value}", result.local);
+                assert!(
+                    ![ENG_LEARNER, HQ_LEARNER, DEPT_ENG, DEPT_HQ, E_CERT, E_CERT_NO_EXPIRY, E_HQ].contains(&value.as_str()),
+                    "{} shows {value}",
+                    result.local
+                );
             }
         }
     }
     // The shared catalogue is readable by every administrator.
-    for (op, inner) in [("GetContent", String::new()), ("ListContent", String::new()), ("GetContentItem", format!("<contentItemId>{COURSE_1}</contentItemId>"))] {
+    for (op, inner) in [
+        ("GetContent", String::new()),
+        ("ListContent", String::new()),
+        ("GetContentItem", format!("<contentItemId>{COURSE_1}</contentItemId>")),
+    ] {
         assert!(answer(&app, &t, op, &inner).await.is_ok(), "{op}");
     }
 
@@ -82,7 +93,11 @@ async fn every_operation_stays_inside_the_callers_departments(backend: Backend) 
     let other = app.fixture.other_tenant_token.clone();
     let unknown = [
         ("GetEnrollment", format!("<enrollmentId>{E_PLAIN}</enrollmentId>"), "Unknown Enrollment"),
-        ("ChangeEnrollment", format!("<enrollmentId>{E_PLAIN}</enrollmentId><lockAfterDueDate>true</lockAfterDueDate>"), "Unknown Enrollment"),
+        (
+            "ChangeEnrollment",
+            format!("<enrollmentId>{E_PLAIN}</enrollmentId><lockAfterDueDate>true</lockAfterDueDate>"),
+            "Unknown Enrollment",
+        ),
         ("Unenroll", format!("<enrollmentId>{E_PLAIN}</enrollmentId>"), "Wrong parameters"),
         ("GetUserProfile", format!("<userId>{ENG_LEARNER}</userId>"), "Unknown user"),
         ("DeleteUser", format!("<userId>{ENG_LEARNER}</userId>"), "Unknown user"),
@@ -93,7 +108,11 @@ async fn every_operation_stays_inside_the_callers_departments(backend: Backend) 
         ("AddUser", format!("<login>x</login><departmentId>{DEPT_SALES}</departmentId>"), "Unknown Department"),
         ("UpdateGroupMembers", format!("<groupId>{group}</groupId>{}", ids("userIds", &[SALES_LEARNER])), "Unknown group"),
         ("GetContentItem", format!("<contentItemId>{COURSE_2}</contentItemId>"), "Unknown content item"),
-        ("EnrollLearnersInCourses", format!("{}{}<dueDateType>unlimited</dueDateType>", ids("courseIds", &[COURSE_2]), ids("learnerIds", &[SALES_LEARNER])), "Unknown content item"),
+        (
+            "EnrollLearnersInCourses",
+            format!("{}{}<dueDateType>unlimited</dueDateType>", ids("courseIds", &[COURSE_2]), ids("learnerIds", &[SALES_LEARNER])),
+            "Unknown content item",
+        ),
     ];
     for (op, inner, fault) in &unknown {
         assert_eq!(answer(&app, &other, op, inner).await.err().as_deref(), Some(*fault), "{op} {inner}");

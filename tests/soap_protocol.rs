@@ -4,8 +4,8 @@
 mod common;
 
 use common::fixture::*;
-use common::soap::{self, enrollment_ids, envelope, get_enrollments, sorted, SOAP12};
-use common::{assert_schema_valid, spawn_app, Backend, TestApp};
+use common::soap::{self, SOAP12, enrollment_ids, envelope, get_enrollments, sorted};
+use common::{Backend, TestApp, assert_schema_valid, spawn_app};
 
 async fn fault_of(app: &TestApp, body: String) -> soap::Fault {
     let reply = app.soap(body).await;
@@ -23,21 +23,70 @@ async fn contract_violations_name_the_element_and_the_rule(backend: Backend) {
     let t = app.fixture.admin_token.clone();
     let cases: Vec<(String, &str, &str, &str)> = vec![
         // (request, detail code, path, words the message must hold)
-        (request(&t, "<learnerIds><id>a</id></learnerIds><courseIds><id>b</id></courseIds>"), "TAG_MISMATCH", "GetEnrollmentsRequest/courseIds", "courseIds"),
-        (request(&t, "<courseIds><id>a</id></courseIds><courseIds><id>b</id></courseIds>"), "OCCURS", "GetEnrollmentsRequest/courseIds", "courseIds"),
+        (
+            request(&t, "<learnerIds><id>a</id></learnerIds><courseIds><id>b</id></courseIds>"),
+            "TAG_MISMATCH",
+            "GetEnrollmentsRequest/courseIds",
+            "courseIds",
+        ),
+        (
+            request(&t, "<courseIds><id>a</id></courseIds><courseIds><id>b</id></courseIds>"),
+            "OCCURS",
+            "GetEnrollmentsRequest/courseIds",
+            "courseIds",
+        ),
         (request(&t, "<courseIds><id></id></courseIds>"), "LENGTH", "GetEnrollmentsRequest/courseIds/id[1]", "1 to 255"),
         (request(&t, "<courseIds><id>a</id><id>   </id></courseIds>"), "LENGTH", "GetEnrollmentsRequest/courseIds/id[2]", "got 0"),
-        (request(&t, &format!("<courseIds><id>{}</id></courseIds>", "x".repeat(256))), "LENGTH", "GetEnrollmentsRequest/courseIds/id[1]", "got 256"),
+        (
+            request(&t, &format!("<courseIds><id>{}</id></courseIds>", "x".repeat(256))),
+            "LENGTH",
+            "GetEnrollmentsRequest/courseIds/id[1]",
+            "got 256",
+        ),
         (request(&t, "<courseIds><ident>a</ident></courseIds>"), "TAG_MISMATCH", "GetEnrollmentsRequest/courseIds/ident", "ident"),
         (request(&t, "<courseIds>abc</courseIds>"), "TYPE", "GetEnrollmentsRequest/courseIds", "text"),
-        (request(&t, "<courseIds><id><id>a</id></id></courseIds>"), "TAG_MISMATCH", "GetEnrollmentsRequest/courseIds/id[1]", "holds a value"),
+        (
+            request(&t, "<courseIds><id><id>a</id></id></courseIds>"),
+            "TAG_MISMATCH",
+            "GetEnrollmentsRequest/courseIds/id[1]",
+            "holds a value",
+        ),
         (request(&t, "<pageSize>10</pageSize>"), "TAG_MISMATCH", "GetEnrollmentsRequest/pageSize", "pageSize"),
         (request(&t, r#"<courseIds xmlns=""><id>a</id></courseIds>"#), "TAG_MISMATCH", "GetEnrollmentsRequest/courseIds", "namespace"),
-        (request(&t, r#"<courseIds color="red"><id>a</id></courseIds>"#), "TAG_MISMATCH", "GetEnrollmentsRequest/courseIds", "attribute 'color'"),
-        (envelope("<GetEnrollmentsRequest><credentials></credentials></GetEnrollmentsRequest>"), "REQUIRED", "GetEnrollmentsRequest/credentials/token", "<token> or <accountUrl>"),
-        (envelope("<GetEnrollmentsRequest><credentials><token></token></credentials></GetEnrollmentsRequest>"), "LENGTH", "GetEnrollmentsRequest/credentials/token", "token"),
-        (envelope("<GetEnrollmentsRequest><credentials><accountUrl>u</accountUrl><email>e</email></credentials></GetEnrollmentsRequest>"), "REQUIRED", "GetEnrollmentsRequest/credentials/password", "password"),
-        (envelope(&format!("<GetEnrollmentsRequest><credentials><token>{t}</token><token>{t}</token></credentials></GetEnrollmentsRequest>")), "OCCURS", "GetEnrollmentsRequest/credentials/token", "token"),
+        (
+            request(&t, r#"<courseIds color="red"><id>a</id></courseIds>"#),
+            "TAG_MISMATCH",
+            "GetEnrollmentsRequest/courseIds",
+            "attribute 'color'",
+        ),
+        (
+            envelope("<GetEnrollmentsRequest><credentials></credentials></GetEnrollmentsRequest>"),
+            "REQUIRED",
+            "GetEnrollmentsRequest/credentials/token",
+            "<token> or <accountUrl>",
+        ),
+        (
+            envelope("<GetEnrollmentsRequest><credentials><token></token></credentials></GetEnrollmentsRequest>"),
+            "LENGTH",
+            "GetEnrollmentsRequest/credentials/token",
+            "token",
+        ),
+        (
+            envelope(
+                "<GetEnrollmentsRequest><credentials><accountUrl>u</accountUrl><email>e</email></credentials></GetEnrollmentsRequest>",
+            ),
+            "REQUIRED",
+            "GetEnrollmentsRequest/credentials/password",
+            "password",
+        ),
+        (
+            envelope(&format!(
+                "<GetEnrollmentsRequest><credentials><token>{t}</token><token>{t}</token></credentials></GetEnrollmentsRequest>"
+            )),
+            "OCCURS",
+            "GetEnrollmentsRequest/credentials/token",
+            "token",
+        ),
         (envelope("<GetEnrollmentRequests/>"), "UNKNOWN_OPERATION", "GetEnrollmentRequests", "GetEnrollmentsRequest"),
         (envelope(r#"<GetEnrollmentsRequest xmlns="urn:elsewhere"/>"#), "UNKNOWN_OPERATION", "GetEnrollmentsRequest", "urn:elsewhere"),
     ];
@@ -68,7 +117,11 @@ async fn envelope_rules(backend: Backend) {
     let app = spawn_app(backend).await;
     let t = &app.fixture.admin_token;
     let op = format!("<GetEnrollmentsRequest><credentials><token>{t}</token></credentials></GetEnrollmentsRequest>");
-    let env = |inside: &str| format!(r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://ispringlearn.com/go/services/api/soap">{inside}</s:Envelope>"#);
+    let env = |inside: &str| {
+        format!(
+            r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://ispringlearn.com/go/services/api/soap">{inside}</s:Envelope>"#
+        )
+    };
 
     let cases = [
         (env(""), "ENVELOPE", "no <Body>"),
@@ -76,11 +129,19 @@ async fn envelope_rules(backend: Backend) {
         (env(&format!("<s:Body>{op}{op}</s:Body>")), "ENVELOPE", "more than one"),
         (env(&format!("<s:Body>{op}</s:Body><s:Body/>")), "ENVELOPE", "after <Body>"),
         (env(&format!("<s:Header/><s:Header/><s:Body>{op}</s:Body>")), "ENVELOPE", "unexpected <Header>"),
-        (format!(r#"<Envelope xmlns="http://ispringlearn.com/go/services/api/soap"><Body>{op}</Body></Envelope>"#), "VERSION_MISMATCH", "namespace"),
+        (
+            format!(r#"<Envelope xmlns="http://ispringlearn.com/go/services/api/soap"><Body>{op}</Body></Envelope>"#),
+            "VERSION_MISMATCH",
+            "namespace",
+        ),
         (op.clone(), "ENVELOPE", "SOAP <Envelope>"),
         (String::new(), "MALFORMED", "empty"),
         (env(&format!("<s:Body>{op}")), "MALFORMED", "line 1"),
-        (r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><lolz>&lol2;</lolz>"#.to_string(), "PROHIBITED", "DOCTYPE"),
+        (
+            r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><lolz>&lol2;</lolz>"#.to_string(),
+            "PROHIBITED",
+            "DOCTYPE",
+        ),
         (env(&format!("<s:Body><?evil instruction?>{op}</s:Body>")), "PROHIBITED", "processing instructions"),
         (env(&format!("<s:Body>{}</s:Body>", op.replace(t.as_str(), "&xxe;"))), "MALFORMED", "not declared"),
         (format!(r#"<?xml version="1.0" encoding="ISO-8859-1"?>{}"#, env(&format!("<s:Body>{op}</s:Body>"))), "PROHIBITED", "UTF-8"),
@@ -139,10 +200,12 @@ async fn limits_refuse_oversized_and_deep_requests(backend: Backend) {
     assert_eq!(reply.status, 413);
     // The JSON mirror applies the same two limits.
     let ids: Vec<String> = (0..5000).map(|i| format!("learner-{i:06}")).collect();
-    let json_post = |path: &str, body: serde_json::Value| {
-        app.client.post(format!("{}{path}", app.base_url)).bearer_auth(t).json(&body).send()
-    };
-    let response = json_post("/api/v1/enrollments", serde_json::json!({"courseIds": [COURSE_1], "learnerIds": ids, "dueDateType": "unlimited"})).await.unwrap();
+    let json_post =
+        |path: &str, body: serde_json::Value| app.client.post(format!("{}{path}", app.base_url)).bearer_auth(t).json(&body).send();
+    let response =
+        json_post("/api/v1/enrollments", serde_json::json!({"courseIds": [COURSE_1], "learnerIds": ids, "dueDateType": "unlimited"}))
+            .await
+            .unwrap();
     assert_eq!(response.status(), 404, "a large bulk body is read");
     let response = json_post("/api/v1/departments", serde_json::json!({"name": "x".repeat(100 * 1024)})).await.unwrap();
     assert_eq!(response.status(), 413);
@@ -179,15 +242,20 @@ async fn limits_refuse_oversized_and_deep_requests(backend: Backend) {
         assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{answer}");
     }
 
-    let wide_attributes = envelope(&format!("<GetEnrollmentsRequest {}/>", (0..40).map(|i| format!("a{i}='1'")).collect::<Vec<_>>().join(" ")));
+    let wide_attributes =
+        envelope(&format!("<GetEnrollmentsRequest {}/>", (0..40).map(|i| format!("a{i}='1'")).collect::<Vec<_>>().join(" ")));
     assert_eq!(fault_of(&app, wide_attributes).await.detail_code, "LIMIT");
 }
 
 async fn soap_12_is_served_with_its_own_faults(backend: Backend) {
     let app = spawn_app(backend).await;
     let t = &app.fixture.admin_token;
-    let op = format!("<GetEnrollmentsRequest><credentials><token>{t}</token></credentials><learnerIds><id>{SALES_LEARNER}</id></learnerIds></GetEnrollmentsRequest>");
-    let body = format!(r#"<env:Envelope xmlns:env="{SOAP12}" xmlns="http://ispringlearn.com/go/services/api/soap"><env:Body>{op}</env:Body></env:Envelope>"#);
+    let op = format!(
+        "<GetEnrollmentsRequest><credentials><token>{t}</token></credentials><learnerIds><id>{SALES_LEARNER}</id></learnerIds></GetEnrollmentsRequest>"
+    );
+    let body = format!(
+        r#"<env:Envelope xmlns:env="{SOAP12}" xmlns="http://ispringlearn.com/go/services/api/soap"><env:Body>{op}</env:Body></env:Envelope>"#
+    );
     let reply = app.post("/api/v2/soap/2.0", "application/soap+xml; charset=utf-8", body.clone()).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert!(reply.content_type.starts_with("application/soap+xml"));
@@ -233,7 +301,8 @@ async fn the_wsdl_is_served_with_the_callers_address(backend: Backend) {
         assert!(soap11 < soap12, "the SOAP 1.1 port comes first");
     }
     // The Host header is echoed only when it is a plain host name.
-    let reply = app.client.get(format!("{}/api/v2/soap/2.0?WSDL", app.base_url)).header("Host", "lms.example.com:8443").send().await.unwrap();
+    let reply =
+        app.client.get(format!("{}/api/v2/soap/2.0?WSDL", app.base_url)).header("Host", "lms.example.com:8443").send().await.unwrap();
     assert!(reply.text().await.unwrap().contains(r#"location="http://lms.example.com:8443/api/v2/soap/2.0""#));
     let reply = app.client.get(format!("{}/api/v2/soap/2.0?wsdl", app.base_url)).header("Host", "evil\"><x").send().await.unwrap();
     let text = reply.text().await.unwrap();
@@ -257,7 +326,11 @@ async fn the_wsdl_is_valid_for_xml_tools(backend: Backend) {
     let schema = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(schema.path(), &wsdl[start..end]).unwrap();
     let sample = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(sample.path(), r#"<faultDetail xmlns="http://ispringlearn.com/go/services/api/soap"><code>X</code><message>m</message></faultDetail>"#).unwrap();
+    std::fs::write(
+        sample.path(),
+        r#"<faultDetail xmlns="http://ispringlearn.com/go/services/api/soap"><code>X</code><message>m</message></faultDetail>"#,
+    )
+    .unwrap();
     let out = std::process::Command::new("xmllint").arg("--noout").arg("--schema").arg(schema.path()).arg(sample.path()).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
@@ -279,7 +352,6 @@ async fn every_response_carries_a_request_id(backend: Backend) {
     assert_eq!(given.headers()["x-request-id"], "trace-42");
     assert!(given.text().await.unwrap().contains("<ns1:requestId>trace-42</ns1:requestId>"));
 }
-
 
 fn gzip(data: &[u8]) -> Vec<u8> {
     use std::io::Write;

@@ -5,10 +5,10 @@ mod common;
 use chrono::NaiveDate;
 use common::fixture::*;
 use common::soap::get_enrollments;
-use common::{assert_schema_valid, spawn_app, Backend};
+use common::{Backend, assert_schema_valid, spawn_app};
 use lmsbridge::store::courses::{self, NewCourse};
-use lmsbridge::store::{tenants, users};
 use lmsbridge::store::enrollments::{self, NewEnrollment};
+use lmsbridge::store::{tenants, users};
 
 const EXTRA: usize = 3_000;
 
@@ -24,7 +24,9 @@ async fn a_large_account_streams_every_enrollment(backend: Backend) {
                 let at = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap().and_hms_opt(8, 0, 0).unwrap();
                 for i in 0..EXTRA {
                     let course_id = format!("bulk-course-{i:05}");
-                    let course = courses::insert_course(tx, &NewCourse {
+                    let course = courses::insert_course(
+                        tx,
+                        &NewCourse {
                             tenant_id: tenant,
                             external_id: &course_id,
                             title: "bulk",
@@ -33,7 +35,8 @@ async fn a_large_account_streams_every_enrollment(backend: Backend) {
                             content_type: "course",
                             default_due_period_hours: None,
                             created_at: at,
-                        })?;
+                        },
+                    )?;
                     let enrollment_id = format!("bulk-enrollment-{i:05}");
                     enrollments::insert_enrollment(
                         tx,
@@ -83,7 +86,8 @@ async fn a_large_account_streams_every_enrollment(backend: Backend) {
     assert_eq!(unique.len(), ids.len(), "every enrollment once, across batch boundaries");
 
     // The JSON mirror streams the same listing.
-    let response = app.client.get(format!("{}/api/v1/enrollments", app.base_url)).bearer_auth(&app.fixture.admin_token).send().await.unwrap();
+    let response =
+        app.client.get(format!("{}/api/v1/enrollments", app.base_url)).bearer_auth(&app.fixture.admin_token).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert!(response.headers().get("content-length").is_none(), "streamed");
     let listing: serde_json::Value = response.json().await.unwrap();

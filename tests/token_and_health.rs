@@ -4,7 +4,7 @@ mod common;
 
 use common::fixture::*;
 use common::soap::{enrollment_ids, get_enrollments, sorted};
-use common::{spawn_app, Backend, TestApp};
+use common::{Backend, TestApp, spawn_app};
 use serde_json::Value;
 
 async fn token_request(app: &TestApp, form: &str) -> (u16, Value, reqwest::header::HeaderMap) {
@@ -15,7 +15,10 @@ async fn token_request(app: &TestApp, form: &str) -> (u16, Value, reqwest::heade
 
 async fn client_credentials_yield_a_working_token(backend: Backend) {
     let app = spawn_app(backend).await;
-    let form = format!("client_id={}&client_secret={}&grant_type=client_credentials", app.fixture.admin_client_id, app.fixture.admin_client_secret);
+    let form = format!(
+        "client_id={}&client_secret={}&grant_type=client_credentials",
+        app.fixture.admin_client_id, app.fixture.admin_client_secret
+    );
     let (status, json, headers) = token_request(&app, &form).await;
     assert_eq!(status, 200, "{json}");
     assert_eq!(json["expires_in"], 1800);

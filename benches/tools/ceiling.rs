@@ -3,7 +3,7 @@
 //!
 //!   cargo run --release --example bench-ceiling -- --bind 127.0.0.1:18081 --body response.xml
 
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::{App, HttpResponse, HttpServer, web};
 use clap::Parser;
 
 #[derive(Parser)]

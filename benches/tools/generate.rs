@@ -12,17 +12,17 @@ use std::time::Instant;
 use chrono::{Duration, NaiveDate};
 use clap::Parser;
 use diesel::RunQueryDsl;
+use diesel::sql_types::BigInt;
 use indicatif::{ProgressBar, ProgressStyle};
 use lmsbridge::demo::Seeded;
 use lmsbridge::domain::Role;
-use diesel::sql_types::BigInt;
 use lmsbridge::service::auth::{digest, random_secret};
 use lmsbridge::service::{OpError, Service};
 use lmsbridge::store::courses::{self, NewCourse};
 use lmsbridge::store::departments::{self, NewDepartment};
 use lmsbridge::store::enrollments::{self, NewEnrollment};
 use lmsbridge::store::users::{self, NewUser};
-use lmsbridge::store::{auth, tenants, Db, PoolOptions, Tx};
+use lmsbridge::store::{Db, PoolOptions, Tx, auth, tenants};
 
 #[derive(Parser)]
 struct Args {
@@ -56,30 +56,49 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Account, 10 divisions of 10 teams, courses, users: one transaction.
     let (tenant, course_ids, learner_ids) = db.write(|tx| -> Result<_, OpError> {
         let tenant = tenants::insert_tenant(tx, "bench", Some("https://bench.lmsbridge.test"), now)?;
-        let root = departments::insert_department(tx, &NewDepartment { tenant_id: tenant, external_id: "dept-root", parent_id: None, name: "Company", code: None, created_at: now })?;
+        let root = departments::insert_department(
+            tx,
+            &NewDepartment { tenant_id: tenant, external_id: "dept-root", parent_id: None, name: "Company", code: None, created_at: now },
+        )?;
         let mut departments = vec![root];
         for d in 0..10 {
             let id = format!("dept-{d}");
-            let division = departments::insert_department(tx, &NewDepartment { tenant_id: tenant, external_id: &id, parent_id: Some(root), name: &id, code: None, created_at: now })?;
+            let division = departments::insert_department(
+                tx,
+                &NewDepartment { tenant_id: tenant, external_id: &id, parent_id: Some(root), name: &id, code: None, created_at: now },
+            )?;
             departments.push(division);
             for t in 0..10 {
                 let id = format!("dept-{d}-{t}");
-                departments.push(departments::insert_department(tx, &NewDepartment { tenant_id: tenant, external_id: &id, parent_id: Some(division), name: &id, code: None, created_at: now })?);
+                departments.push(departments::insert_department(
+                    tx,
+                    &NewDepartment {
+                        tenant_id: tenant,
+                        external_id: &id,
+                        parent_id: Some(division),
+                        name: &id,
+                        code: None,
+                        created_at: now,
+                    },
+                )?);
             }
         }
         let mut course_ids = Vec::new();
         for c in 0..args.courses + args.w3_courses {
             let id = if c < args.courses { format!("course-{c:04}") } else { format!("w3-course-{:03}", c - args.courses) };
-            course_ids.push(courses::insert_course(tx, &NewCourse {
-                tenant_id: tenant,
-                external_id: &id,
-                title: &id,
-                subtitle: None,
-                description: None,
-                content_type: "course",
-                default_due_period_hours: (c % 3 == 0).then_some(24 * 30),
-                created_at: now,
-            })?);
+            course_ids.push(courses::insert_course(
+                tx,
+                &NewCourse {
+                    tenant_id: tenant,
+                    external_id: &id,
+                    title: &id,
+                    subtitle: None,
+                    description: None,
+                    content_type: "course",
+                    default_due_period_hours: (c % 3 == 0).then_some(24 * 30),
+                    created_at: now,
+                },
+            )?);
         }
         let mut learner_ids = Vec::new();
         for u in 0..args.users + args.w3_learners + args.w1_learners {
@@ -91,29 +110,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 format!("w1-learner-{:05}", u - args.users - args.w3_learners)
             };
             let department = departments[1 + (u % (departments.len() - 1))];
-            learner_ids.push(users::insert_user(tx, &NewUser {
-                tenant_id: tenant,
-                external_id: &id,
-                department_id: department,
-                login: &id,
-                email: None,
-                first_name: None,
-                last_name: None,
-                password_hash: None,
-                role: Role::Learner.as_str(),
-                status: 1,
-                created_at: now,
-                updated_at: now,
-            }, &[])?);
+            learner_ids.push(users::insert_user(
+                tx,
+                &NewUser {
+                    tenant_id: tenant,
+                    external_id: &id,
+                    department_id: department,
+                    login: &id,
+                    email: None,
+                    first_name: None,
+                    last_name: None,
+                    password_hash: None,
+                    role: Role::Learner.as_str(),
+                    status: 1,
+                    created_at: now,
+                    updated_at: now,
+                },
+                &[],
+            )?);
         }
         Ok((tenant, course_ids, learner_ids))
     })?;
 
     // Enrollments: each learner in distinct courses, committed every 20,000 rows.
     let per_learner = args.enrollments.div_ceil(args.users.max(1)).min(args.courses);
-    let bar = ProgressBar::new(args.enrollments as u64).with_style(
-        ProgressStyle::with_template("enrollments {bar:40} {pos}/{len} {per_sec} eta {eta}").expect("valid template"),
-    );
+    let bar = ProgressBar::new(args.enrollments as u64)
+        .with_style(ProgressStyle::with_template("enrollments {bar:40} {pos}/{len} {per_sec} eta {eta}").expect("valid template"));
     let start_day = NaiveDate::from_ymd_opt(2025, 1, 1).expect("valid date");
     let mut made = 0usize;
     let mut learner = 0usize;

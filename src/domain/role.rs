@@ -13,14 +13,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::AccountOwner,
-        Role::AccountAdministrator,
-        Role::DepartmentAdministrator,
-        Role::Publisher,
-        Role::Custom,
-        Role::Learner,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::AccountOwner, Role::AccountAdministrator, Role::DepartmentAdministrator, Role::Publisher, Role::Custom, Role::Learner];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -8,18 +8,18 @@ mod routes;
 
 use std::fmt;
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse, ResponseError};
-use serde::de::DeserializeOwned;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use tracing::{error, info};
 
 use self::model::Problem;
-use crate::domain::Principal;
 use crate::body::{self as request_body, Allowance};
+use crate::domain::Principal;
 use crate::metrics::{Observed, Outcome};
-use crate::state::{AppState, RequestId};
 use crate::service::{Credentials, OpError, ProblemKind, Service};
+use crate::state::{AppState, RequestId};
 use crate::store::Tx;
 use crate::streaming::{self, BodySink, Outcome as Finished};
 
@@ -129,13 +129,10 @@ fn reject_http(req: &HttpRequest, status: StatusCode, code: &'static str, detail
 
 /// `Authorization: Bearer <token>` (a bare token is taken too, as older iSpring clients send it).
 fn bearer(req: &HttpRequest) -> Result<Credentials, OpError> {
-    let value = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| OpError::AuthorizationFailed("send the token from POST /api/v3/token as 'Authorization: Bearer <token>'".into()))?;
+    let value =
+        req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty()).ok_or_else(
+            || OpError::AuthorizationFailed("send the token from POST /api/v3/token as 'Authorization: Bearer <token>'".into()),
+        )?;
     let token = match value.split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
         Some(_) => return Err(OpError::AuthorizationFailed("only Bearer tokens are accepted".into())),
@@ -179,7 +176,11 @@ impl Query {
 
     pub fn int(&self, name: &str) -> Result<Option<i32>, OpError> {
         self.one(name)?
-            .map(|v| v.trim().parse::<i32>().map_err(|_| OpError::wrong(ProblemKind::Type, name, format!("{name} must be an integer; got '{v}'"))))
+            .map(|v| {
+                v.trim()
+                    .parse::<i32>()
+                    .map_err(|_| OpError::wrong(ProblemKind::Type, name, format!("{name} must be an integer; got '{v}'")))
+            })
             .transpose()
     }
 }
@@ -195,7 +196,12 @@ pub async fn bulk_body<T: DeserializeOwned>(req: &HttpRequest, state: &AppState,
     read_json(req, state, payload, Allowance::Bulk).await
 }
 
-async fn read_json<T: DeserializeOwned>(req: &HttpRequest, state: &AppState, payload: web::Payload, allowance: Allowance) -> Result<T, Rejection> {
+async fn read_json<T: DeserializeOwned>(
+    req: &HttpRequest,
+    state: &AppState,
+    payload: web::Payload,
+    allowance: Allowance,
+) -> Result<T, Rejection> {
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if mime != JSON && !mime.ends_with("+json") {
@@ -226,7 +232,13 @@ async fn read_json<T: DeserializeOwned>(req: &HttpRequest, state: &AppState, pay
             ProblemKind::Type
         };
         let field = if path == "." { None } else { Some(path) };
-        let problem = crate::service::Problem { kind, message: format!("the JSON body is not valid: {message}"), path: field, line: None, column: None };
+        let problem = crate::service::Problem {
+            kind,
+            message: format!("the JSON body is not valid: {message}"),
+            path: field,
+            line: None,
+            column: None,
+        };
         reject(req, OpError::WrongParameters(problem))
     })
 }
@@ -272,7 +284,13 @@ pub use crate::store::Access;
 
 /// Authenticates the bearer token and runs `work` in one transaction on the database threads,
 /// answering `status` with what it writes (streamed when large) or a problem.
-pub async fn run<W>(req: &HttpRequest, state: &web::Data<AppState>, access: Access, status: StatusCode, work: W) -> Result<HttpResponse, Rejection>
+pub async fn run<W>(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    access: Access,
+    status: StatusCode,
+    work: W,
+) -> Result<HttpResponse, Rejection>
 where
     W: FnOnce(&Service, &mut Tx<'_>, &Principal, &mut JsonOut<'_>) -> Result<(), OpError> + Send + 'static,
 {

@@ -522,7 +522,10 @@ pub fn check_name(value: &str, field: &str) -> Result<(), OpError> {
 pub fn parse_date(value: &Option<String>, field: &str) -> Result<Option<chrono::NaiveDate>, OpError> {
     value
         .as_deref()
-        .map(|v| values::parse_date(v.trim()).ok_or_else(|| OpError::wrong(ProblemKind::Type, field, format!("{field} must be a date (YYYY-MM-DD); got '{v}'"))))
+        .map(|v| {
+            values::parse_date(v.trim())
+                .ok_or_else(|| OpError::wrong(ProblemKind::Type, field, format!("{field} must be a date (YYYY-MM-DD); got '{v}'")))
+        })
         .transpose()
 }
 
@@ -530,15 +533,22 @@ pub fn parse_date_time(value: &Option<String>, field: &str) -> Result<Option<chr
     value
         .as_deref()
         .map(|v| {
-            values::parse_date_time(v.trim())
-                .ok_or_else(|| OpError::wrong(ProblemKind::Type, field, format!("{field} must be a date-time (YYYY-MM-DDThh:mm:ss with an optional zone); got '{v}'")))
+            values::parse_date_time(v.trim()).ok_or_else(|| {
+                OpError::wrong(
+                    ProblemKind::Type,
+                    field,
+                    format!("{field} must be a date-time (YYYY-MM-DDThh:mm:ss with an optional zone); got '{v}'"),
+                )
+            })
         })
         .transpose()
 }
 
 pub fn check_range(value: Option<i32>, field: &str, min: i32, max: i32) -> Result<Option<i32>, OpError> {
     match value {
-        Some(v) if v < min || v > max => Err(OpError::wrong(ProblemKind::Type, field, format!("{field} must be from {min} to {max}; got {v}"))),
+        Some(v) if v < min || v > max => {
+            Err(OpError::wrong(ProblemKind::Type, field, format!("{field} must be from {min} to {max}; got {v}")))
+        }
         other => Ok(other),
     }
 }

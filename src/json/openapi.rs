@@ -32,7 +32,10 @@ impl IntoResponses for Problems {
         ]
         .into_iter()
         .map(|(status, description)| {
-            (status.to_string(), ResponseBuilder::new().description(description).content("application/problem+json", content.clone()).build().into())
+            (
+                status.to_string(),
+                ResponseBuilder::new().description(description).content("application/problem+json", content.clone()).build().into(),
+            )
         })
         .collect()
     }
@@ -79,13 +82,8 @@ pub fn operation_id(method: &str, path: &str) -> &'static str {
     let ids = IDS.get_or_init(|| {
         let mut ids = HashMap::new();
         for (route, item) in ApiDoc::openapi().paths.paths {
-            let operations = [
-                ("GET", &item.get),
-                ("POST", &item.post),
-                ("PUT", &item.put),
-                ("PATCH", &item.patch),
-                ("DELETE", &item.delete),
-            ];
+            let operations =
+                [("GET", &item.get), ("POST", &item.post), ("PUT", &item.put), ("PATCH", &item.patch), ("DELETE", &item.delete)];
             for (method, operation) in operations {
                 if let Some(id) = operation.as_ref().and_then(|o| o.operation_id.clone()) {
                     ids.insert((method.to_string(), route.clone()), &*Box::leak(id.into_boxed_str()));

@@ -3,11 +3,11 @@
 //! the OpenAPI document.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::model::*;
 use super::openapi::Problems;
-use super::{body, bulk_body, reject, run, Access, Query, Rejection};
+use super::{Access, Query, Rejection, body, bulk_body, reject, run};
 use crate::domain::UserStatus;
 use crate::service::{
     DepartmentUpdate, EnrollRequest, EnrollmentChange, EnrollmentQuery, NewUserRequest, OpError, PageRequest, ProblemKind, Range,
@@ -225,7 +225,8 @@ pub async fn get_users(req: HttpRequest, state: State) -> Reply {
     security(("bearer" = [])))]
 pub async fn get_user_profile(req: HttpRequest, state: State) -> Reply {
     let id = path_id(&req, "userId")?;
-    run(&req, &state, Access::Read, StatusCode::OK, move |s, tx, p, out| out.value(&UserProfile::from(&s.get_user_profile(tx, p, &id)?))).await
+    run(&req, &state, Access::Read, StatusCode::OK, move |s, tx, p, out| out.value(&UserProfile::from(&s.get_user_profile(tx, p, &id)?)))
+        .await
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", operation_id = "addUser",
@@ -246,12 +247,19 @@ pub async fn add_user(req: HttpRequest, state: State, bytes: Body) -> Reply {
             last_name: b.last_name.clone(),
             department_id: check_id(&b.department_id, "departmentId")?,
             role: b.role.map(Into::into),
-            manageable_department_ids: b.manageable_department_ids.as_deref().map(|v| check_ids(v, "manageableDepartmentIds")).transpose()?,
+            manageable_department_ids: b
+                .manageable_department_ids
+                .as_deref()
+                .map(|v| check_ids(v, "manageableDepartmentIds"))
+                .transpose()?,
             groups: b.groups.as_deref().map(|v| check_ids(v, "groups")).transpose()?,
         })
     })()
     .map_err(|e: OpError| reject(&req, e))?;
-    run(&req, &state, Access::Write, StatusCode::CREATED, move |s, tx, p, out| out.value(&NewUserId { user_id: s.add_user(tx, p, &request)? })).await
+    run(&req, &state, Access::Write, StatusCode::CREATED, move |s, tx, p, out| {
+        out.value(&NewUserId { user_id: s.add_user(tx, p, &request)? })
+    })
+    .await
 }
 
 #[utoipa::path(patch, path = "/api/v1/users/{userId}", tag = "users", operation_id = "updateUserProfile",
@@ -273,7 +281,11 @@ pub async fn update_user_profile(req: HttpRequest, state: State, bytes: Body) ->
             last_name: b.last_name.clone(),
             department_id: check_optional_id(&b.department_id, "departmentId")?,
             role: b.role.map(Into::into),
-            manageable_department_ids: b.manageable_department_ids.as_deref().map(|v| check_ids(v, "manageableDepartmentIds")).transpose()?,
+            manageable_department_ids: b
+                .manageable_department_ids
+                .as_deref()
+                .map(|v| check_ids(v, "manageableDepartmentIds"))
+                .transpose()?,
         })
     })()
     .map_err(|e: OpError| reject(&req, e))?;
@@ -512,7 +524,8 @@ pub async fn get_content(req: HttpRequest, state: State) -> Reply {
     security(("bearer" = [])))]
 pub async fn get_content_item(req: HttpRequest, state: State) -> Reply {
     let id = path_id(&req, "contentItemId")?;
-    run(&req, &state, Access::Read, StatusCode::OK, move |s, tx, p, out| out.value(&ContentItem::from(&s.get_content_item(tx, p, &id)?))).await
+    run(&req, &state, Access::Read, StatusCode::OK, move |s, tx, p, out| out.value(&ContentItem::from(&s.get_content_item(tx, p, &id)?)))
+        .await
 }
 
 #[utoipa::path(get, path = "/api/v1/content/{contentItemId}/final-statuses", tag = "content", operation_id = "getContentItemFinalStatuses",
@@ -594,7 +607,9 @@ pub async fn list_learners_results(req: HttpRequest, state: State) -> Reply {
                     .map(|s| match s.trim() {
                         "1" => Ok(1),
                         "3" => Ok(3),
-                        other => Err(OpError::wrong(ProblemKind::Enumeration, "userStatus", format!("userStatus must be 1 or 3; got '{other}'"))),
+                        other => {
+                            Err(OpError::wrong(ProblemKind::Enumeration, "userStatus", format!("userStatus must be 1 or 3; got '{other}'")))
+                        }
                     })
                     .collect::<Result<Vec<i16>, _>>()?,
             ),
@@ -617,7 +632,10 @@ pub async fn list_learners_results(req: HttpRequest, state: State) -> Reply {
     run(&req, &state, Access::Read, StatusCode::OK, move |s, tx, p, out| {
         let page = s.list_learners_results(tx, p, &results, &page)?;
         let today = chrono::Utc::now().date_naive();
-        out.value(&ResultList { learners_results: page.items.iter().map(|r| LearnerResult::new(r, today)).collect(), next_page_token: page.next_token })
+        out.value(&ResultList {
+            learners_results: page.items.iter().map(|r| LearnerResult::new(r, today)).collect(),
+            next_page_token: page.next_token,
+        })
     })
     .await
 }

@@ -1,23 +1,27 @@
 //! Who is calling: OAuth2 client-credentials tokens and iSpring's legacy account credentials.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Duration;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::{now, OpError, Service};
+use super::{OpError, Service, now};
 use crate::domain::{Principal, Role};
-use crate::store::{auth, tenants, users, Tx};
+use crate::store::{Tx, auth, tenants, users};
 
 /// The credentials a request carries.
 #[derive(Clone, PartialEq)]
 pub enum Credentials {
     Token(String),
     /// iSpring's older form: the account URL plus an administrator's login (or e-mail) and password.
-    Password { account_url: String, login: String, password: String },
+    Password {
+        account_url: String,
+        login: String,
+        password: String,
+    },
 }
 
 impl std::fmt::Debug for Credentials {
@@ -65,9 +69,7 @@ pub fn hash_password(password: &str) -> String {
 }
 
 fn password_matches(password: &str, stored: Option<&str>) -> bool {
-    stored
-        .and_then(|s| PasswordHash::new(s).ok())
-        .is_some_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+    stored.and_then(|s| PasswordHash::new(s).ok()).is_some_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
 }
 
 impl Service {
@@ -116,8 +118,7 @@ impl Service {
                     return Err(OpError::AuthorizationFailed("the token has expired; request a new one from POST /api/v3/token".into()));
                 }
                 let role = client.role.parse::<Role>().map_err(OpError::Internal)?;
-                let managed_departments =
-                    if role.is_department_scoped() { auth::client_departments(tx, client.id)? } else { Vec::new() };
+                let managed_departments = if role.is_department_scoped() { auth::client_departments(tx, client.id)? } else { Vec::new() };
                 let principal = Principal { tenant_id: client.tenant_id, role, managed_departments, subject: client.client_id };
                 self.tokens.put(token.clone(), principal.clone(), expires_at, now);
                 Ok(principal)
@@ -204,10 +205,7 @@ mod tests {
     fn credentials_never_print_secrets() {
         let shown = format!("{:?}", Credentials::Token("s3cr3t".into()));
         assert!(!shown.contains("s3cr3t"));
-        let shown = format!(
-            "{:?}",
-            Credentials::Password { account_url: "u".into(), login: "l".into(), password: "pw-s3cr3t".into() }
-        );
+        let shown = format!("{:?}", Credentials::Password { account_url: "u".into(), login: "l".into(), password: "pw-s3cr3t".into() });
         assert!(!shown.contains("pw-s3cr3t"));
     }
 }

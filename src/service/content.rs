@@ -3,14 +3,14 @@
 use chrono::{DateTime, FixedOffset};
 
 use super::enrollments::{learners_in_scope, non_empty};
-use super::paging::{for_each_batch, page_of, Page, PageRequest};
+use super::paging::{Page, PageRequest, for_each_batch, page_of};
 use super::scope::Scope;
 use super::users::department_in_scope;
-use super::{require_administrator, OpError, Service};
+use super::{OpError, Service, require_administrator};
 use crate::domain::{ContentItemView, FinalStatusView, LearnerResultView, Principal, UserStatus};
+use crate::store::Tx;
 use crate::store::courses::{self, CourseRow};
 use crate::store::enrollments::{self, ResultsFilter};
-use crate::store::Tx;
 
 /// An inclusive time range; either end may be open.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -69,7 +69,12 @@ struct ResolvedResults {
 }
 
 impl Service {
-    pub fn get_content(&self, tx: &mut Tx<'_>, principal: &Principal, emit: &mut dyn FnMut(&ContentItemView) -> Result<(), OpError>) -> Result<(), OpError> {
+    pub fn get_content(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        emit: &mut dyn FnMut(&ContentItemView) -> Result<(), OpError>,
+    ) -> Result<(), OpError> {
         require_administrator(principal)?;
         let tenant_id = principal.tenant_id;
         for_each_batch(|after, n| Ok(courses::page(tx, tenant_id, after, n)?.into_iter().map(|r| (r.id, view(r))).collect()), emit)
@@ -87,7 +92,12 @@ impl Service {
     }
 
     /// Where each learner (within the caller's departments) stands in a course.
-    pub fn get_content_item_final_statuses(&self, tx: &mut Tx<'_>, principal: &Principal, content_item_id: &str) -> Result<Vec<FinalStatusView>, OpError> {
+    pub fn get_content_item_final_statuses(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        content_item_id: &str,
+    ) -> Result<Vec<FinalStatusView>, OpError> {
         let course = course(tx, principal, content_item_id)?;
         let departments = match Scope::of(tx, principal)? {
             Scope::Account => None,
@@ -100,13 +110,10 @@ impl Service {
             ..ResultsFilter::default()
         };
         let mut statuses = Vec::new();
-        for_each_batch(
-            |after, n| Ok(enrollments::results_page(tx, &filter, after, n)?),
-            &mut |r: &LearnerResultView| {
-                statuses.push(FinalStatusView { user_id: r.user_id.clone(), status: r.completion_status.clone(), progress: r.progress });
-                Ok(())
-            },
-        )?;
+        for_each_batch(|after, n| Ok(enrollments::results_page(tx, &filter, after, n)?), &mut |r: &LearnerResultView| {
+            statuses.push(FinalStatusView { user_id: r.user_id.clone(), status: r.completion_status.clone(), progress: r.progress });
+            Ok(())
+        })?;
         Ok(statuses)
     }
 
@@ -157,7 +164,8 @@ impl Service {
             return Ok(Page { items: Vec::new(), next_token: None });
         };
         let utc = |t: Option<DateTime<FixedOffset>>| t.map(|t| t.naive_utc());
-        let (access, due, completion) = (q.access_date.unwrap_or_default(), q.due_date.unwrap_or_default(), q.completion_date.unwrap_or_default());
+        let (access, due, completion) =
+            (q.access_date.unwrap_or_default(), q.due_date.unwrap_or_default(), q.completion_date.unwrap_or_default());
         let statuses = non_empty(&q.completion_statuses, "completionStatuses")?;
         let filter = ResultsFilter {
             tenant_id: principal.tenant_id,

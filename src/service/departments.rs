@@ -2,14 +2,14 @@
 
 use std::collections::HashMap;
 
-use super::paging::{page_of, Page, PageRequest};
+use super::paging::{Page, PageRequest, page_of};
 use super::scope::Scope;
 use super::users::department_in_scope;
-use super::{now, require_administrator, OpError, Service};
+use super::{OpError, Service, now, require_administrator};
 use crate::domain::departments::subtree;
 use crate::domain::{DepartmentView, Principal};
-use crate::store::departments::{self, DepartmentChanges, DepartmentRow, NewDepartment};
 use crate::store::Tx;
+use crate::store::departments::{self, DepartmentChanges, DepartmentRow, NewDepartment};
 
 /// `updateDepartment`: what is `None` stays as it is.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -58,13 +58,20 @@ impl Service {
     }
 
     /// Creates a department under `parent` (top-level without one); returns its id.
-    pub fn add_department(&self, tx: &mut Tx<'_>, principal: &Principal, name: &str, parent: Option<&str>, code: Option<&str>) -> Result<String, OpError> {
+    pub fn add_department(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        name: &str,
+        parent: Option<&str>,
+        code: Option<&str>,
+    ) -> Result<String, OpError> {
         require_administrator(principal)?;
         let scope = Scope::of(tx, principal)?;
         let parent_id = match parent {
             Some(parent) => Some(department_in_scope(tx, principal, &scope, parent)?),
             None if principal.role.is_department_scoped() => {
-                return Err(OpError::PermissionDenied("a department-scoped role may only add departments under ones it manages".into()))
+                return Err(OpError::PermissionDenied("a department-scoped role may only add departments under ones it manages".into()));
             }
             None => None,
         };
@@ -87,7 +94,10 @@ impl Service {
                 if subtree(&[id], &tree).contains(&parent_id) {
                     return Err(OpError::invalid(
                         "parentDepartmentId",
-                        format!("department '{parent}' is '{}' itself or below it; a department cannot move under itself", update.department_id),
+                        format!(
+                            "department '{parent}' is '{}' itself or below it; a department cannot move under itself",
+                            update.department_id
+                        ),
                     ));
                 }
                 Some(Some(parent_id))
@@ -106,7 +116,10 @@ impl Service {
         require_administrator(principal)?;
         let scope = Scope::of(tx, principal)?;
         let id = department_in_scope(tx, principal, &scope, department_id)?;
-        let not_empty = |why: &str| OpError::Conflict { fault: "Department is not empty", detail: format!("department '{department_id}' {why}; move or delete them first") };
+        let not_empty = |why: &str| OpError::Conflict {
+            fault: "Department is not empty",
+            detail: format!("department '{department_id}' {why}; move or delete them first"),
+        };
         if departments::all(tx, principal.tenant_id)?.iter().any(|d| d.parent_id == Some(id)) {
             return Err(not_empty("has sub-departments"));
         }

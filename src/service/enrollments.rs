@@ -2,13 +2,13 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 
-use super::paging::{for_each_batch, page_of, Page, PageRequest};
+use super::paging::{Page, PageRequest, for_each_batch, page_of};
 use super::scope::Scope;
-use super::{now, require_administrator, OpError, ProblemKind, Service};
+use super::{OpError, ProblemKind, Service, now, require_administrator};
 use crate::domain::{DueDateType, DueRule, EnrollmentTypeGroup, EnrollmentView, Lifecycle, Principal};
 use crate::store::courses;
 use crate::store::enrollments::{self, ActiveFilter, EnrollmentRecord, NewEnrollment};
-use crate::store::{users, Tx};
+use crate::store::{Tx, users};
 
 /// Most ids one filter list may hold.
 pub const MAX_FILTER_IDS: usize = 10_000;
@@ -107,10 +107,9 @@ fn due_rule(kind: DueDateType, date: Option<NaiveDate>, period: Option<i32>) -> 
 
 fn check_due_after_access(due: Option<NaiveDate>, access: NaiveDateTime) -> Result<(), OpError> {
     match due {
-        Some(due) if due < access.date() => Err(OpError::invalid(
-            "dueDate",
-            format!("the due date {due} is before the access date {}", access.date()),
-        )),
+        Some(due) if due < access.date() => {
+            Err(OpError::invalid("dueDate", format!("the due date {due} is before the access date {}", access.date())))
+        }
         _ => Ok(()),
     }
 }
@@ -232,7 +231,11 @@ impl Service {
             return Err(OpError::wrong(
                 ProblemKind::Limit,
                 "learnerIds",
-                format!("{} courses × {} learners is more than {MAX_ENROLL_PAIRS} enrollments in one call", course_ids.len(), learner_ids.len()),
+                format!(
+                    "{} courses × {} learners is more than {MAX_ENROLL_PAIRS} enrollments in one call",
+                    course_ids.len(),
+                    learner_ids.len()
+                ),
             ));
         }
         let rule = due_rule(request.due_date_type, request.due_date, request.due_period)?;
@@ -292,7 +295,7 @@ impl Service {
                 .due_date(access, record.course_default_due_period_hours)
                 .map_err(|m| OpError::invalid("dueDate", m))?,
             None if change.due_date.is_some() || change.due_period.is_some() => {
-                return Err(OpError::invalid("dueDateType", "give dueDateType with dueDate or duePeriod"))
+                return Err(OpError::invalid("dueDateType", "give dueDateType with dueDate or duePeriod"));
             }
             None => record.due_date,
         };

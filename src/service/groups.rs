@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use super::scope::Scope;
 use super::users::user_in_scope;
-use super::{now, require_administrator, OpError, Service};
+use super::{OpError, Service, now, require_administrator};
 use crate::domain::{GroupView, Principal};
-use crate::store::{groups, users, Tx};
+use crate::store::{Tx, groups, users};
 
 fn require_account_wide(principal: &Principal) -> Result<(), OpError> {
     require_administrator(principal)?;

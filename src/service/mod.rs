@@ -20,9 +20,9 @@ pub use auth::{Credentials, IssuedToken};
 pub use content::{Range, ResultsQuery};
 pub use departments::DepartmentUpdate;
 pub use enrollments::{EnrollRequest, EnrollmentChange, EnrollmentQuery};
+pub use error::{OpError, Problem, ProblemKind};
 pub use paging::{Page, PageRequest};
 pub use users::{NewUserRequest, UserQuery, UserUpdate};
-pub use error::{OpError, Problem, ProblemKind};
 
 use crate::domain::Principal;
 use crate::store::Db;

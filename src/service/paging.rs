@@ -1,8 +1,8 @@
 //! Keyset paging: a page token names the last row of the previous page, so rows inserted
 //! meanwhile never shift or repeat a page.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::OpError;
 
@@ -32,8 +32,9 @@ impl PageRequest {
         }
         let after = match &self.token {
             None => 0,
-            Some(token) => decode(token)
-                .ok_or_else(|| OpError::invalid("pageToken", "pageToken is not a token this server issued; pass back nextPageToken as received"))?,
+            Some(token) => decode(token).ok_or_else(|| {
+                OpError::invalid("pageToken", "pageToken is not a token this server issued; pass back nextPageToken as received")
+            })?,
         };
         Ok((after, size as i64))
     }

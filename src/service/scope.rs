@@ -1,9 +1,9 @@
 use std::collections::HashSet;
 
 use super::OpError;
-use crate::domain::departments::subtree;
 use crate::domain::Principal;
-use crate::store::{departments, Tx};
+use crate::domain::departments::subtree;
+use crate::store::{Tx, departments};
 
 /// The part of an account a caller may see.
 pub(crate) enum Scope {

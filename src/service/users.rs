@@ -4,14 +4,14 @@ use std::collections::HashMap;
 
 use super::auth::hash_password;
 use super::enrollments::non_empty;
-use super::paging::{for_each_batch, page_of, Page, PageRequest};
+use super::paging::{Page, PageRequest, for_each_batch, page_of};
 use super::scope::Scope;
-use super::{now, require_administrator, OpError, Service};
+use super::{OpError, Service, now, require_administrator};
 use crate::domain::people::check_password;
 use crate::domain::{Lifecycle, Principal, Role, UserProfileView, UserStatus};
 use crate::store::departments::{self};
 use crate::store::users::{self, NewUser, UserChanges, UserFilter, UserRow};
-use crate::store::{enrollments, groups, Tx};
+use crate::store::{Tx, enrollments, groups};
 
 /// `getUsers`/`listUsers` filters (external ids).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -188,7 +188,13 @@ impl Service {
         for_each_batch(|after, n| self.user_page(tx, &resolved, after, n), emit)
     }
 
-    pub fn list_users(&self, tx: &mut Tx<'_>, principal: &Principal, query: &UserQuery, page: &PageRequest) -> Result<Page<UserProfileView>, OpError> {
+    pub fn list_users(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        query: &UserQuery,
+        page: &PageRequest,
+    ) -> Result<Page<UserProfileView>, OpError> {
         let (after, size) = page.resolve()?;
         let resolved = self.resolve_users(tx, principal, query)?;
         Ok(page_of(self.user_page(tx, &resolved, after, size + 1)?, size))
@@ -198,21 +204,35 @@ impl Service {
         require_administrator(principal)?;
         let scope = Scope::of(tx, principal)?;
         let (id, _) = user_in_scope(tx, principal, &scope, user_id)?;
-        let filter = UserFilter { tenant_id: principal.tenant_id, departments: None, group_id: None, logins: None, emails: None, ids: Some(&[id]) };
+        let filter =
+            UserFilter { tenant_id: principal.tenant_id, departments: None, group_id: None, logins: None, emails: None, ids: Some(&[id]) };
         let rows = users::page(tx, &filter, 0, 1)?;
         profiles(tx, rows)?.pop().map(|(_, p)| p).ok_or_else(|| OpError::unknown("Unknown user", "user", user_id))
     }
 
-    fn check_unique(&self, tx: &mut Tx<'_>, tenant_id: i64, login: Option<&str>, email: Option<&str>, except: Option<i64>) -> Result<(), OpError> {
+    fn check_unique(
+        &self,
+        tx: &mut Tx<'_>,
+        tenant_id: i64,
+        login: Option<&str>,
+        email: Option<&str>,
+        except: Option<i64>,
+    ) -> Result<(), OpError> {
         if let Some(login) = login
             && users::taken(tx, tenant_id, login, false, except)?
         {
-            return Err(OpError::Conflict { fault: "User with the same login is already registered.", detail: format!("login '{login}' is taken") });
+            return Err(OpError::Conflict {
+                fault: "User with the same login is already registered.",
+                detail: format!("login '{login}' is taken"),
+            });
         }
         if let Some(email) = email
             && users::taken(tx, tenant_id, email, true, except)?
         {
-            return Err(OpError::Conflict { fault: "User with the same email is already registered.", detail: format!("e-mail '{email}' is taken") });
+            return Err(OpError::Conflict {
+                fault: "User with the same email is already registered.",
+                detail: format!("e-mail '{email}' is taken"),
+            });
         }
         Ok(())
     }
@@ -227,7 +247,10 @@ impl Service {
         let department = department_in_scope(tx, principal, &scope, &request.department_id)?;
         let managed = match &request.manageable_department_ids {
             Some(ids) if !ids.is_empty() && !role.is_department_scoped() => {
-                return Err(OpError::invalid("manageableDepartmentIds", format!("role '{role}' manages no departments; leave manageableDepartmentIds out")))
+                return Err(OpError::invalid(
+                    "manageableDepartmentIds",
+                    format!("role '{role}' manages no departments; leave manageableDepartmentIds out"),
+                ));
             }
             Some(ids) => managed_departments(tx, principal, &scope, ids)?,
             None => Vec::new(),

@@ -49,7 +49,9 @@ impl<'a> Field<'a> {
     /// Only namespace declarations and `xsi:type` may decorate request elements.
     fn check_attributes(&self) -> Result<(), Problem> {
         match self.element.attributes.iter().find(|a| !(a.ns.as_deref() == Some(XSI_NS) && a.local == "type")) {
-            Some(a) => Err(self.fail(ProblemKind::TagMismatch, format!("attribute '{}' is not allowed on <{}>", a.local, self.element.local))),
+            Some(a) => {
+                Err(self.fail(ProblemKind::TagMismatch, format!("attribute '{}' is not allowed on <{}>", a.local, self.element.local)))
+            }
             None => Ok(()),
         }
     }
@@ -86,10 +88,9 @@ impl<'a> Field<'a> {
         let length = value.chars().count();
         if length < min || length > max {
             let expected = if min == max { format!("{min}") } else { format!("{min} to {max}") };
-            return Err(self.fail(
-                ProblemKind::Length,
-                format!("<{}> must be {expected} characters long; got {length}", self.element.local),
-            ));
+            return Err(
+                self.fail(ProblemKind::Length, format!("<{}> must be {expected} characters long; got {length}", self.element.local))
+            );
         }
         Ok(value)
     }
@@ -99,10 +100,9 @@ impl<'a> Field<'a> {
         let value = self.string()?;
         let length = value.chars().count();
         if length < min || length > max {
-            return Err(self.fail(
-                ProblemKind::Length,
-                format!("<{}> must be {min} to {max} characters long; got {length}", self.element.local),
-            ));
+            return Err(
+                self.fail(ProblemKind::Length, format!("<{}> must be {min} to {max} characters long; got {length}", self.element.local))
+            );
         }
         Ok(value.to_string())
     }
@@ -133,7 +133,9 @@ impl<'a> Field<'a> {
         let value = self.int()?;
         if !values.contains(&value) {
             let names: Vec<_> = values.iter().map(i32::to_string).collect();
-            return Err(self.fail(ProblemKind::Enumeration, format!("<{}> must be one of {}; got {value}", self.element.local, names.join(", "))));
+            return Err(
+                self.fail(ProblemKind::Enumeration, format!("<{}> must be one of {}; got {value}", self.element.local, names.join(", ")))
+            );
         }
         Ok(value)
     }
@@ -141,9 +143,8 @@ impl<'a> Field<'a> {
     fn typed<T>(&self, type_name: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, Problem> {
         let raw = self.string()?;
         let value = raw.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
-        parse(value).ok_or_else(|| {
-            self.fail(ProblemKind::Type, format!("<{}> must be an {type_name}; got '{}'", self.element.local, excerpt(raw)))
-        })
+        parse(value)
+            .ok_or_else(|| self.fail(ProblemKind::Type, format!("<{}> must be an {type_name}; got '{}'", self.element.local, excerpt(raw))))
     }
 
     pub fn int(&self) -> Result<i32, Problem> {
@@ -318,9 +319,5 @@ impl<'a> Owned<'a> {
 
 fn excerpt(s: &str) -> String {
     let s = s.trim();
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s.to_string()
-    }
+    if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s.to_string() }
 }

@@ -3,9 +3,9 @@
 
 use std::io::{self, Write};
 
+use quick_xml::Writer;
 use quick_xml::escape::escape;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::Writer;
 
 use super::envelope::Spelling;
 

@@ -90,9 +90,7 @@ pub fn open(root: &Element, version: Version) -> Result<(&Element, Spelling), En
                 ns.unwrap_or("")
             )));
         }
-        _ => {
-            return Err(envelope_problem(root, format!("the document element is <{}>; a SOAP <Envelope> is expected", root.local)).into())
-        }
+        _ => return Err(envelope_problem(root, format!("the document element is <{}>; a SOAP <Envelope> is expected", root.local)).into()),
     };
     if !root.text.trim().is_empty() {
         return Err(envelope_problem(root, "text is not allowed directly inside <Envelope>".into()).into());
@@ -106,7 +104,9 @@ pub fn open(root: &Element, version: Version) -> Result<(&Element, Spelling), En
     let body = match next {
         Some(body) if body.is(envelope_ns, "Body") => body,
         Some(other) => {
-            return Err(envelope_problem(other, format!("unexpected <{}> in <Envelope>; <Header> or <Body> is expected", other.local)).into())
+            return Err(
+                envelope_problem(other, format!("unexpected <{}> in <Envelope>; <Header> or <Body> is expected", other.local)).into()
+            );
         }
         None => return Err(envelope_problem(root, "the Envelope has no <Body>".into()).into()),
     };
@@ -118,9 +118,19 @@ pub fn open(root: &Element, version: Version) -> Result<(&Element, Spelling), En
     }
     let operation = match body.children.as_slice() {
         [operation] => operation,
-        [] => return Err(envelope_problem(body, "the Body is empty; it must hold one request element such as <GetEnrollmentsRequest>".into()).into()),
+        [] => {
+            return Err(envelope_problem(
+                body,
+                "the Body is empty; it must hold one request element such as <GetEnrollmentsRequest>".into(),
+            )
+            .into());
+        }
         [_, second, ..] => {
-            return Err(envelope_problem(second, format!("the Body holds more than one element (second: <{}>); send one request per call", second.local)).into())
+            return Err(envelope_problem(
+                second,
+                format!("the Body holds more than one element (second: <{}>); send one request per call", second.local),
+            )
+            .into());
         }
     };
     let api = api_spelling(operation).unwrap_or(API_NS);
@@ -136,9 +146,7 @@ fn check_headers(header: &Element, envelope_ns: &str, version: Version) -> Resul
             Version::Soap12 => matches!(must, Some("1" | "true")),
         };
         let targets_us = match version {
-            Version::Soap11 => block
-                .attribute(envelope_ns, "actor")
-                .is_none_or(|a| a == "http://schemas.xmlsoap.org/soap/actor/next"),
+            Version::Soap11 => block.attribute(envelope_ns, "actor").is_none_or(|a| a == "http://schemas.xmlsoap.org/soap/actor/next"),
             Version::Soap12 => block.attribute(envelope_ns, "role").is_none_or(|r| {
                 r == "http://www.w3.org/2003/05/soap-envelope/role/next"
                     || r == "http://www.w3.org/2003/05/soap-envelope/role/ultimateReceiver"

@@ -23,7 +23,8 @@ const SUBTITLE: &str = "iSpring Learn SOAP API";
 
 /// The page `GET {endpoint}` shows a browser: `?op=Name` for one operation, else the list.
 pub fn page(req: &HttpRequest) -> HttpResponse {
-    let operation = form_urlencoded::parse(req.query_string().as_bytes()).find(|(name, _)| name == "op").map(|(_, value)| value.into_owned());
+    let operation =
+        form_urlencoded::parse(req.query_string().as_bytes()).find(|(name, _)| name == "op").map(|(_, value)| value.into_owned());
     match operation {
         None => html(StatusCode::OK, service_page(req.path())),
         Some(name) => match CATALOG.iter().find(|doc| doc.name == name || doc.request == name) {

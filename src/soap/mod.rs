@@ -18,13 +18,13 @@ pub mod wsdl;
 pub mod xml;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use tracing::{error, info};
 
 use self::encode::Encoder;
 use self::envelope::{Spelling, Version};
 use self::fault::{Fault, FaultCode};
-use self::operations::{io_error, Call};
+use self::operations::{Call, io_error};
 use crate::body::{self, Allowance};
 use crate::metrics::{Observed, Outcome};
 use crate::service::{OpError, Problem, ProblemKind};
@@ -46,9 +46,7 @@ fn version_of(req: &HttpRequest) -> Result<Version, String> {
     match value.split(';').next().unwrap_or("").trim() {
         "text/xml" => Ok(Version::Soap11),
         "application/soap+xml" => Ok(Version::Soap12),
-        other => Err(format!(
-            "Content-Type '{other}' is not SOAP: send SOAP 1.1 as text/xml or SOAP 1.2 as application/soap+xml"
-        )),
+        other => Err(format!("Content-Type '{other}' is not SOAP: send SOAP 1.1 as text/xml or SOAP 1.2 as application/soap+xml")),
     }
 }
 

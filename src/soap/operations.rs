@@ -10,8 +10,8 @@ use super::types::*;
 use super::xml::Element;
 use crate::domain::{Principal, UserStatus};
 use crate::service::{
-    Credentials, DepartmentUpdate, EnrollRequest, EnrollmentChange, EnrollmentQuery, NewUserRequest, OpError, Page, PageRequest,
-    Problem, ProblemKind, ResultsQuery, Service, UserQuery, UserUpdate,
+    Credentials, DepartmentUpdate, EnrollRequest, EnrollmentChange, EnrollmentQuery, NewUserRequest, OpError, Page, PageRequest, Problem,
+    ProblemKind, ResultsQuery, Service, UserQuery, UserUpdate,
 };
 use crate::store::Tx;
 use crate::streaming::BodySink;
@@ -187,9 +187,21 @@ impl Operation {
     pub fn access(&self) -> Access {
         use Operation::*;
         match self {
-            GetEnrollments(_) | ListEnrollments(..) | GetEnrollment(_) | GetUsers(_) | ListUsers(..) | GetUserProfile(_) | GetDepartments
-            | ListDepartments(_) | GetDepartment(_) | GetGroups | GetContent | ListContent(_) | GetContentItem(_)
-            | GetContentItemFinalStatuses(_) | ListLearnersResults(..) => Access::Read,
+            GetEnrollments(_)
+            | ListEnrollments(..)
+            | GetEnrollment(_)
+            | GetUsers(_)
+            | ListUsers(..)
+            | GetUserProfile(_)
+            | GetDepartments
+            | ListDepartments(_)
+            | GetDepartment(_)
+            | GetGroups
+            | GetContent
+            | ListContent(_)
+            | GetContentItem(_)
+            | GetContentItemFinalStatuses(_)
+            | ListLearnersResults(..) => Access::Read,
             _ => Access::Write,
         }
     }

@@ -57,7 +57,12 @@ fn optional_id_list(seq: &mut Seq<'_>, name: &'static str) -> Result<Option<Vec<
 }
 
 /// A wrapper of repeated `item` elements, each read by `read`.
-fn optional_list<T>(seq: &mut Seq<'_>, name: &'static str, item: &'static str, read: impl Fn(&Field<'_>) -> Result<T>) -> Result<Option<Vec<T>>> {
+fn optional_list<T>(
+    seq: &mut Seq<'_>,
+    name: &'static str,
+    item: &'static str,
+    read: impl Fn(&Field<'_>) -> Result<T>,
+) -> Result<Option<Vec<T>>> {
     let Some(wrapper) = seq.optional(name) else { return Ok(None) };
     let mut inner = wrapper.field().children()?;
     let items = inner.repeated(item, 0, usize::MAX)?.iter().map(|i| read(&i.field())).collect::<Result<Vec<_>>>()?;
@@ -149,7 +154,14 @@ pub fn change_enrollment(op: &Field<'_>) -> Result<Decoded> {
         let enrollment_id = id(seq, "enrollmentId")?;
         let access_date = seq.optional("accessDate").map(|f| f.field().date_time()).transpose()?;
         let (due_date_type, due_date, due_period, lock_after_due_date) = due_fields(seq, false)?;
-        Ok(Operation::ChangeEnrollment(EnrollmentChange { enrollment_id, access_date, due_date_type, due_date, due_period, lock_after_due_date }))
+        Ok(Operation::ChangeEnrollment(EnrollmentChange {
+            enrollment_id,
+            access_date,
+            due_date_type,
+            due_date,
+            due_period,
+            lock_after_due_date,
+        }))
     })
 }
 
@@ -192,7 +204,17 @@ pub fn add_user(op: &Field<'_>) -> Result<Decoded> {
         let role = role(seq)?;
         let manageable_department_ids = optional_id_list(seq, "manageableDepartmentIds")?;
         let groups = optional_id_list(seq, "groups")?;
-        Ok(Operation::AddUser(NewUserRequest { login, email, password, first_name, last_name, department_id, role, manageable_department_ids, groups }))
+        Ok(Operation::AddUser(NewUserRequest {
+            login,
+            email,
+            password,
+            first_name,
+            last_name,
+            department_id,
+            role,
+            manageable_department_ids,
+            groups,
+        }))
     })
 }
 
@@ -206,7 +228,16 @@ pub fn update_user_profile(op: &Field<'_>) -> Result<Decoded> {
         let department_id = optional_id(seq, "departmentId")?;
         let role = role(seq)?;
         let manageable_department_ids = optional_id_list(seq, "manageableDepartmentIds")?;
-        Ok(Operation::UpdateUserProfile(UserUpdate { user_id, login, email, first_name, last_name, department_id, role, manageable_department_ids }))
+        Ok(Operation::UpdateUserProfile(UserUpdate {
+            user_id,
+            login,
+            email,
+            first_name,
+            last_name,
+            department_id,
+            role,
+            manageable_department_ids,
+        }))
     })
 }
 
@@ -327,7 +358,17 @@ pub fn list_learners_results(op: &Field<'_>) -> Result<Decoded> {
         let completion_statuses = optional_list(seq, "completionStatuses", "status", |f| f.enumeration(&statuses).map(str::to_string))?;
         let department_ids = optional_id_list(seq, "departmentIds")?;
         let user_statuses = optional_list(seq, "userStatuses", "status", |f| f.int_enumeration(&[1, 3]).map(|s| s as i16))?;
-        let query = ResultsQuery { user_ids, course_ids, enrollment_ids, access_date, due_date, completion_date, completion_statuses, department_ids, user_statuses };
+        let query = ResultsQuery {
+            user_ids,
+            course_ids,
+            enrollment_ids,
+            access_date,
+            due_date,
+            completion_date,
+            completion_statuses,
+            department_ids,
+            user_statuses,
+        };
         Ok(Operation::ListLearnersResults(query, paging(seq)?))
     })
 }

@@ -364,7 +364,8 @@ pub fn document(operations: &[&str]) -> Vec<OperationDoc> {
             let _ = writeln!(writer.out, "</{request}>");
             writer.out.push_str("  </soap:Body>\n</soap:Envelope>\n");
             let name = request.trim_end_matches("Request").to_string();
-            let result = if model.elements.contains_key(&format!("{name}Result")) { format!("{name}Result") } else { "SuccessResult".into() };
+            let result =
+                if model.elements.contains_key(&format!("{name}Result")) { format!("{name}Result") } else { "SuccessResult".into() };
             OperationDoc { name, request: request.to_string(), result, doc: decl.doc.clone(), sample: writer.out, fields: writer.fields }
         })
         .collect()
@@ -402,7 +403,17 @@ mod tests {
         let paths: Vec<&str> = get.fields.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["credentials", "credentials/token", "credentials/accountUrl", "credentials/email", "credentials/password", "courseIds", "courseIds/id", "learnerIds", "learnerIds/id"]
+            [
+                "credentials",
+                "credentials/token",
+                "credentials/accountUrl",
+                "credentials/email",
+                "credentials/password",
+                "courseIds",
+                "courseIds/id",
+                "learnerIds",
+                "learnerIds/id"
+            ]
         );
         assert_eq!(get.fields[5].occurs, "0..1");
         assert_eq!(get.fields[6].occurs, "0..*");

@@ -28,11 +28,7 @@ pub fn credentials(field: &Owned<'_>) -> Result<Credentials, Problem> {
 /// `IdList`: a wrapper of repeated `<id>` elements.
 pub fn id_list(field: &Owned<'_>) -> Result<Vec<String>, Problem> {
     let mut seq = field.field().children()?;
-    let ids = seq
-        .repeated("id", 0, usize::MAX)?
-        .iter()
-        .map(|id| id.field().token(1, ID_MAX))
-        .collect::<Result<Vec<_>, _>>()?;
+    let ids = seq.repeated("id", 0, usize::MAX)?.iter().map(|id| id.field().token(1, ID_MAX)).collect::<Result<Vec<_>, _>>()?;
     seq.finish()?;
     Ok(ids)
 }

@@ -65,10 +65,10 @@ pub async fn get(req: HttpRequest) -> HttpResponse {
         ("service_page", super::help::page(&req))
     } else {
         super::observe(&req, "get", Outcome::ClientFault, Some("METHOD_NOT_ALLOWED"));
-        return HttpResponse::MethodNotAllowed()
-            .insert_header(("Allow", "POST"))
-            .content_type("text/plain; charset=utf-8")
-            .body(format!("POST SOAP requests here; GET {0}?wsdl returns the WSDL; a browser opening {0} sees the service page.\n", req.path()));
+        return HttpResponse::MethodNotAllowed().insert_header(("Allow", "POST")).content_type("text/plain; charset=utf-8").body(format!(
+            "POST SOAP requests here; GET {0}?wsdl returns the WSDL; a browser opening {0} sees the service page.\n",
+            req.path()
+        ));
     };
     super::observe(&req, operation, Outcome::Success, None);
     response
@@ -93,7 +93,11 @@ mod tests {
         for (request, _) in crate::soap::operations::OPERATIONS {
             let operation = request.strip_suffix("Request").unwrap();
             assert!(SCHEMA.contains(&format!(r#"<xsd:element name="{request}">"#)), "{request} in the schema");
-            assert_eq!(wsdl.matches(&format!(r#"<wsdl:operation name="{operation}">"#)).count(), 3, "{operation}: portType and both bindings");
+            assert_eq!(
+                wsdl.matches(&format!(r#"<wsdl:operation name="{operation}">"#)).count(),
+                3,
+                "{operation}: portType and both bindings"
+            );
             assert!(wsdl.contains(&format!(r#"element="tns:{request}""#)), "{operation} input message");
         }
         assert_eq!(SCHEMA.matches("Request\">").count(), crate::soap::operations::OPERATIONS.len(), "no request element without a decoder");

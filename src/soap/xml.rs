@@ -5,10 +5,10 @@
 
 use std::rc::Rc;
 
+use quick_xml::Reader;
 use quick_xml::encoding::Decoder;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{Prefix, PrefixDeclaration, QName};
-use quick_xml::Reader;
 
 use crate::service::{Problem, ProblemKind};
 
@@ -230,7 +230,7 @@ pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
     let body = match input {
         [0xEF, 0xBB, 0xBF, rest @ ..] => rest,
         [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..] => {
-            return Err(problem(ProblemKind::Prohibited, "UTF-16 documents are not accepted; send UTF-8", (1, 1)))
+            return Err(problem(ProblemKind::Prohibited, "UTF-16 documents are not accepted; send UTF-8", (1, 1)));
         }
         _ => input,
     };
@@ -269,11 +269,7 @@ pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
                     let encoding = encoding.map_err(|e| malformed(e, at))?;
                     let name = String::from_utf8_lossy(&encoding).to_ascii_lowercase();
                     if name != "utf-8" && name != "utf8" {
-                        return Err(problem(
-                            ProblemKind::Prohibited,
-                            format!("encoding '{name}' is not accepted; send UTF-8"),
-                            at,
-                        ));
+                        return Err(problem(ProblemKind::Prohibited, format!("encoding '{name}' is not accepted; send UTF-8"), at));
                     }
                 }
             }
@@ -282,14 +278,10 @@ pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
                     ProblemKind::Prohibited,
                     "a DOCTYPE (DTD, entity declarations) is not allowed in a SOAP message",
                     pos.at(start),
-                ))
+                ));
             }
             Event::PI(_) => {
-                return Err(problem(
-                    ProblemKind::Prohibited,
-                    "processing instructions are not allowed in a SOAP message",
-                    pos.at(start),
-                ))
+                return Err(problem(ProblemKind::Prohibited, "processing instructions are not allowed in a SOAP message", pos.at(start)));
             }
             Event::Comment(_) => {}
             Event::Start(e) => {

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{access_token, api_client, api_client_department};
-use super::{on_conn, Tx};
+use super::{Tx, on_conn};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = api_client)]
@@ -38,10 +38,7 @@ pub fn insert_client(
             .get_result(c)?;
         for &department_id in departments {
             diesel::insert_into(api_client_department::table)
-                .values((
-                    api_client_department::api_client_id.eq(id),
-                    api_client_department::department_id.eq(department_id),
-                ))
+                .values((api_client_department::api_client_id.eq(id), api_client_department::department_id.eq(department_id)))
                 .execute(c)?;
         }
         Ok(id)
@@ -57,11 +54,7 @@ pub fn set_client_secret(tx: &mut Tx<'_>, client_id: &str, secret_hash: &str) ->
 }
 
 pub fn find_client(tx: &mut Tx<'_>, client_id: &str) -> QueryResult<Option<ClientRow>> {
-    on_conn!(tx, |c| api_client::table
-        .filter(api_client::client_id.eq(client_id))
-        .select(ClientRow::as_select())
-        .first(c)
-        .optional())
+    on_conn!(tx, |c| api_client::table.filter(api_client::client_id.eq(client_id)).select(ClientRow::as_select()).first(c).optional())
 }
 
 pub fn client_departments(tx: &mut Tx<'_>, api_client_id: i64) -> QueryResult<Vec<i64>> {
@@ -80,12 +73,8 @@ pub fn insert_token(
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     on_conn!(tx, |c| {
-        diesel::delete(
-            access_token::table
-                .filter(access_token::api_client_id.eq(api_client_id))
-                .filter(access_token::expires_at.lt(now)),
-        )
-        .execute(c)?;
+        diesel::delete(access_token::table.filter(access_token::api_client_id.eq(api_client_id)).filter(access_token::expires_at.lt(now)))
+            .execute(c)?;
         diesel::insert_into(access_token::table)
             .values((
                 access_token::token_hash.eq(token_hash),

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::course;
-use super::{on_conn, Tx};
+use super::{Tx, on_conn};
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = course)]
@@ -24,11 +24,7 @@ pub fn insert_course(tx: &mut Tx<'_>, row: &NewCourse<'_>) -> QueryResult<i64> {
 }
 
 /// `(id, external_id)` of the tenant's courses among `external_ids`.
-pub fn courses_by_external_ids(
-    tx: &mut Tx<'_>,
-    tenant_id: i64,
-    external_ids: &[String],
-) -> QueryResult<Vec<(i64, String)>> {
+pub fn courses_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[String]) -> QueryResult<Vec<(i64, String)>> {
     on_conn!(tx, |c| course::table
         .filter(course::tenant_id.eq(tenant_id))
         .filter(course::external_id.eq_any(external_ids))

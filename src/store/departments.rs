@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::department;
-use super::{on_conn, Tx};
+use super::{Tx, on_conn};
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = department)]
@@ -23,25 +23,17 @@ pub fn insert_department(tx: &mut Tx<'_>, row: &NewDepartment<'_>) -> QueryResul
 
 /// The tenant's department tree as `(id, parent_id)` edges.
 pub fn department_tree(tx: &mut Tx<'_>, tenant_id: i64) -> QueryResult<Vec<(i64, Option<i64>)>> {
-    on_conn!(tx, |c| department::table
-        .filter(department::tenant_id.eq(tenant_id))
-        .select((department::id, department::parent_id))
-        .load(c))
+    on_conn!(tx, |c| department::table.filter(department::tenant_id.eq(tenant_id)).select((department::id, department::parent_id)).load(c))
 }
 
 /// `(id, external_id)` of the tenant's departments among `external_ids`.
-pub fn departments_by_external_ids(
-    tx: &mut Tx<'_>,
-    tenant_id: i64,
-    external_ids: &[String],
-) -> QueryResult<Vec<(i64, String)>> {
+pub fn departments_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[String]) -> QueryResult<Vec<(i64, String)>> {
     on_conn!(tx, |c| department::table
         .filter(department::tenant_id.eq(tenant_id))
         .filter(department::external_id.eq_any(external_ids))
         .select((department::id, department::external_id))
         .load(c))
 }
-
 
 #[derive(Debug, Clone, Queryable)]
 pub struct DepartmentRow {

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{app_user, certificate, course, enrollment};
 use super::time::{DateColumn, DateTimeColumn};
-use super::{on_conn, Tx};
+use super::{Tx, on_conn};
 use crate::domain::{CertificateView, EnrollmentView, LearnerResultView, Lifecycle};
 
 #[derive(Debug, Insertable)]
@@ -135,12 +135,7 @@ pub fn active_page_of_learner(
 
 /// Up to `limit` active enrollments with an internal id above `after`, in id order (keyset paging),
 /// returned as `(internal id, view)`.
-pub fn active_page(
-    tx: &mut Tx<'_>,
-    filter: &ActiveFilter<'_>,
-    after: i64,
-    limit: i64,
-) -> QueryResult<Vec<(i64, EnrollmentView)>> {
+pub fn active_page(tx: &mut Tx<'_>, filter: &ActiveFilter<'_>, after: i64, limit: i64) -> QueryResult<Vec<(i64, EnrollmentView)>> {
     let rows: Vec<Row> = on_conn!(tx, |c| {
         let mut query = enrollment::table
             .inner_join(course::table)
@@ -171,8 +166,7 @@ pub fn active_page(
 }
 
 fn to_view(row: Row) -> EnrollmentView {
-    let (_, enrollment_id, course_id, learner_id, access, due, lock, group, cert_id, issued, issued_off, expires, expires_off) =
-        row;
+    let (_, enrollment_id, course_id, learner_id, access, due, lock, group, cert_id, issued, issued_off, expires, expires_off) = row;
     let certificate = match (cert_id, issued) {
         (Some(id), Some(issued)) => Some(CertificateView {
             issued_certificate_id: id,
@@ -294,27 +288,10 @@ pub struct ResultsFilter<'a> {
     pub completed_to: Option<NaiveDateTime>,
 }
 
-type ResultRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    NaiveDateTime,
-    Option<NaiveDate>,
-    bool,
-    Option<NaiveDateTime>,
-    String,
-    i16,
-);
+type ResultRow = (i64, String, String, String, String, NaiveDateTime, Option<NaiveDate>, bool, Option<NaiveDateTime>, String, i16);
 
 /// Up to `limit` learner results with an enrollment id above `after`, in id order.
-pub fn results_page(
-    tx: &mut Tx<'_>,
-    f: &ResultsFilter<'_>,
-    after: i64,
-    limit: i64,
-) -> QueryResult<Vec<(i64, LearnerResultView)>> {
+pub fn results_page(tx: &mut Tx<'_>, f: &ResultsFilter<'_>, after: i64, limit: i64) -> QueryResult<Vec<(i64, LearnerResultView)>> {
     let rows: Vec<ResultRow> = on_conn!(tx, |c| {
         let mut query = enrollment::table
             .inner_join(course::table)

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{app_user, user_group, user_group_member};
-use super::{on_conn, Tx};
+use super::{Tx, on_conn};
 
 pub fn insert(tx: &mut Tx<'_>, tenant_id: i64, external_id: &str, name: &str, now: NaiveDateTime) -> QueryResult<i64> {
     on_conn!(tx, |c| diesel::insert_into(user_group::table)

@@ -4,18 +4,14 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::tenant;
-use super::{on_conn, Tx};
+use super::{Tx, on_conn};
 
 pub fn tenant_id_by_name(tx: &mut Tx<'_>, name: &str) -> QueryResult<Option<i64>> {
     on_conn!(tx, |c| tenant::table.filter(tenant::name.eq(name)).select(tenant::id).first(c).optional())
 }
 
 pub fn tenant_id_by_account_url(tx: &mut Tx<'_>, account_url: &str) -> QueryResult<Option<i64>> {
-    on_conn!(tx, |c| tenant::table
-        .filter(tenant::account_url.eq(account_url))
-        .select(tenant::id)
-        .first(c)
-        .optional())
+    on_conn!(tx, |c| tenant::table.filter(tenant::account_url.eq(account_url)).select(tenant::id).first(c).optional())
 }
 
 pub fn count_tenants(tx: &mut Tx<'_>) -> QueryResult<i64> {
@@ -28,4 +24,3 @@ pub fn insert_tenant(tx: &mut Tx<'_>, name: &str, account_url: Option<&str>, now
         .returning(tenant::id)
         .get_result(c))
 }
-

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{app_user, department, user_group, user_group_member, user_managed_department};
-use super::{on_conn, Tx};
+use super::{Tx, on_conn};
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = app_user)]
@@ -78,11 +78,7 @@ pub fn user_managed_departments(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<Ve
 }
 
 /// `(id, external_id, department_id)` of the tenant's (not deleted) users among `external_ids`.
-pub fn users_by_external_ids(
-    tx: &mut Tx<'_>,
-    tenant_id: i64,
-    external_ids: &[String],
-) -> QueryResult<Vec<(i64, String, i64)>> {
+pub fn users_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[String]) -> QueryResult<Vec<(i64, String, i64)>> {
     on_conn!(tx, |c| app_user::table
         .filter(app_user::tenant_id.eq(tenant_id))
         .filter(app_user::deleted_at.is_null())
@@ -90,7 +86,6 @@ pub fn users_by_external_ids(
         .select((app_user::id, app_user::external_id, app_user::department_id))
         .load(c))
 }
-
 
 /// A user as profiles show them.
 #[derive(Debug, Clone, Queryable)]

@@ -7,14 +7,14 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 use lmsbridge::domain::Role;
-use lmsbridge::service::auth::{digest, hash_password};
 use lmsbridge::service::Service;
+use lmsbridge::service::auth::{digest, hash_password};
 use lmsbridge::store::courses::{self, NewCourse};
 use lmsbridge::store::departments::{self, NewDepartment};
+use lmsbridge::store::enrollments::{self, NewCertificate, NewEnrollment};
 use lmsbridge::store::tenants;
 use lmsbridge::store::users::{self, NewUser};
-use lmsbridge::store::enrollments::{self, NewCertificate, NewEnrollment};
-use lmsbridge::store::{auth, Tx};
+use lmsbridge::store::{Tx, auth};
 
 pub const ACCOUNT_URL: &str = "https://acme.example.test";
 pub const ADMIN_LOGIN: &str = "admin";
@@ -121,7 +121,9 @@ impl Acct {
     fn course(&self, tx: &mut Tx<'_>, external_id: &str) -> i64 {
         // Course 2 gives enrollments of due date type "default" three days.
         let default_due_period_hours = (external_id == COURSE_2).then_some(72);
-        courses::insert_course(tx, &NewCourse {
+        courses::insert_course(
+            tx,
+            &NewCourse {
                 tenant_id: self.tenant,
                 external_id,
                 title: external_id,
@@ -130,7 +132,9 @@ impl Acct {
                 content_type: "course",
                 default_due_period_hours,
                 created_at: self.now,
-            }).unwrap()
+            },
+        )
+        .unwrap()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -176,7 +180,15 @@ impl Acct {
         .unwrap()
     }
 
-    fn certificate(&self, tx: &mut Tx<'_>, enrollment: i64, external_id: &str, issued_utc: NaiveDateTime, expires_utc: Option<NaiveDateTime>, offset: i32) {
+    fn certificate(
+        &self,
+        tx: &mut Tx<'_>,
+        enrollment: i64,
+        external_id: &str,
+        issued_utc: NaiveDateTime,
+        expires_utc: Option<NaiveDateTime>,
+        offset: i32,
+    ) {
         enrollments::insert_certificate(
             tx,
             &NewCertificate {
@@ -240,11 +252,19 @@ impl Fixture {
                 acme.enrollment(tx, E_LOCK_NO_DUE, east_learner, c2, date(2026, 1, 13), None, true, 0, "active");
                 let cert = acme.enrollment(tx, E_CERT, eng_learner, c1, date(2026, 1, 14), None, false, 1, "active");
                 // Issued 09:19 at +02:00 = 07:19 UTC; expires a year later.
-                acme.certificate(tx, cert, "cert-1", date(2026, 2, 1).and_hms_opt(7, 19, 0).unwrap(), Some(date(2027, 2, 1).and_hms_opt(7, 21, 0).unwrap()), 120);
+                acme.certificate(
+                    tx,
+                    cert,
+                    "cert-1",
+                    date(2026, 2, 1).and_hms_opt(7, 19, 0).unwrap(),
+                    Some(date(2027, 2, 1).and_hms_opt(7, 21, 0).unwrap()),
+                    120,
+                );
                 let cert2 = acme.enrollment(tx, E_CERT_NO_EXPIRY, eng_learner, c2, date(2026, 1, 15), None, false, 0, "active");
                 acme.certificate(tx, cert2, "cert-2", at(date(2026, 2, 2)), None, 0);
                 acme.enrollment(tx, E_HQ, hq_learner, c3, date(2026, 1, 16), None, false, 0, "active");
-                let archived = acme.enrollment(tx, E_ARCHIVED, sales_learner, c3, date(2025, 6, 1), Some(date(2025, 7, 1)), true, 0, "archived");
+                let archived =
+                    acme.enrollment(tx, E_ARCHIVED, sales_learner, c3, date(2025, 6, 1), Some(date(2025, 7, 1)), true, 0, "archived");
                 acme.certificate(tx, archived, "cert-archived", at(date(2025, 6, 20)), None, 0);
                 acme.enrollment(tx, E_DELETED, east_learner, c3, date(2025, 6, 2), None, false, 0, "deleted");
 

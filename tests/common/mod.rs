@@ -201,9 +201,11 @@ pub fn assert_schema_valid(xml: &str) {
     let normalized = xml
         .replace("https://schemas.xmlsoap.org/soap/envelope/", "http://schemas.xmlsoap.org/soap/envelope/")
         .replace("https://ispringlearn.com/go/services/api/soap", "http://ispringlearn.com/go/services/api/soap");
-    let schema = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(if soap12 { "validate-soap12.xsd" } else { "validate-soap11.xsd" });
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(if soap12 {
+        "validate-soap12.xsd"
+    } else {
+        "validate-soap11.xsd"
+    });
     let file = tempfile::NamedTempFile::new().expect("temporary file");
     std::fs::write(file.path(), normalized).expect("write response");
     let output = Command::new("xmllint")

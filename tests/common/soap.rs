@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use lmsbridge::soap::xml::{parse, Element, Limits};
+use lmsbridge::soap::xml::{Element, Limits, parse};
 
 pub const API: &str = "http://ispringlearn.com/go/services/api/soap";
 pub const API_HTTPS: &str = "https://ispringlearn.com/go/services/api/soap";
@@ -11,7 +11,9 @@ pub const SOAP12: &str = "http://www.w3.org/2003/05/soap-envelope";
 
 /// A SOAP 1.1 envelope (prefix `soap`, API namespace as the default) around `body`.
 pub fn envelope(body: &str) -> String {
-    format!(r#"<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="{SOAP11}" xmlns="{API}"><soap:Body>{body}</soap:Body></soap:Envelope>"#)
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="{SOAP11}" xmlns="{API}"><soap:Body>{body}</soap:Body></soap:Envelope>"#
+    )
 }
 
 pub fn ids(wrapper: &str, ids: &[&str]) -> String {
@@ -22,7 +24,9 @@ pub fn ids(wrapper: &str, ids: &[&str]) -> String {
 pub fn get_enrollments(token: &str, courses: Option<&[&str]>, learners: Option<&[&str]>) -> String {
     let courses = courses.map(|c| ids("courseIds", c)).unwrap_or_default();
     let learners = learners.map(|l| ids("learnerIds", l)).unwrap_or_default();
-    envelope(&format!("<GetEnrollmentsRequest><credentials><token>{token}</token></credentials>{courses}{learners}</GetEnrollmentsRequest>"))
+    envelope(&format!(
+        "<GetEnrollmentsRequest><credentials><token>{token}</token></credentials>{courses}{learners}</GetEnrollmentsRequest>"
+    ))
 }
 
 fn document(xml: &str) -> Element {
@@ -103,7 +107,11 @@ pub fn fault(xml: &str) -> Fault {
         let reason = fault.children.iter().find(|c| c.local == "Reason").and_then(|r| text(r, "Text")).unwrap_or_default();
         (code, reason, fault.children.iter().find(|c| c.local == "Detail").cloned())
     } else {
-        (text(&fault, "faultcode").unwrap_or_default(), text(&fault, "faultstring").unwrap_or_default(), fault.children.iter().find(|c| c.local == "detail").cloned())
+        (
+            text(&fault, "faultcode").unwrap_or_default(),
+            text(&fault, "faultstring").unwrap_or_default(),
+            fault.children.iter().find(|c| c.local == "detail").cloned(),
+        )
     };
     let detail = detail.and_then(|d| d.children.first().cloned()).expect("fault detail");
     assert_eq!(detail.local, "faultDetail");
