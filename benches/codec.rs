@@ -5,11 +5,11 @@ use std::hint::black_box;
 use chrono::{DateTime, NaiveDate};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use lmsbridge::domain::{CertificateView, EnrollmentView};
-use lmsbridge::soap::encode::Encoder;
-use lmsbridge::soap::envelope::{self, Spelling, Version};
-use lmsbridge::soap::operations;
-use lmsbridge::soap::types::write_enrollment;
-use lmsbridge::soap::xml::{Limits, parse};
+use lmsbridge::faces::soap::encode::Encoder;
+use lmsbridge::faces::soap::envelope::{self, Spelling, Version};
+use lmsbridge::faces::soap::operations;
+use lmsbridge::faces::soap::types::write_enrollment;
+use lmsbridge::faces::soap::xml::{Limits, parse};
 
 fn request(inner: &str) -> String {
     format!(

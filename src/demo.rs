@@ -5,6 +5,7 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
+use crate::domain::values::ExternalId;
 use crate::domain::{EnrollmentTypeGroup, Lifecycle, Role};
 use crate::service::auth::{digest, hash_password, random_secret};
 use crate::service::{OpError, Service};
@@ -110,7 +111,9 @@ pub fn access(service: &Service) -> Result<Access, OpError> {
     service.db().read(|tx| {
         let principal = service.authenticate(tx, &credentials)?;
         let mut learner = None;
-        let query = crate::service::UserQuery { logins: Some(vec![SAMPLE_LEARNER_LOGIN.into()]), ..Default::default() };
+        // The demo's own ids and those the store gave back are valid ids; parsing them cannot fail.
+        let id = |value: &str| ExternalId::parse(value).map_err(|why| OpError::Internal(format!("the id '{value}' {}", why.reason)));
+        let query = crate::service::UserQuery { logins: Some(vec![id(SAMPLE_LEARNER_LOGIN)?]), ..Default::default() };
         service.get_users(tx, &principal, &query, &mut |user| {
             learner.get_or_insert_with(|| (user.user_id.clone(), user.department_id.clone()));
             Ok(())
@@ -118,7 +121,7 @@ pub fn access(service: &Service) -> Result<Access, OpError> {
         let (learner_id, department_id) =
             learner.ok_or_else(|| OpError::Internal(format!("the demo learner '{SAMPLE_LEARNER_LOGIN}' is missing")))?;
         let mut enrollment = None;
-        let query = crate::service::EnrollmentQuery { learner_ids: Some(vec![learner_id.clone()]), course_ids: None };
+        let query = crate::service::EnrollmentQuery { learner_ids: Some(vec![id(&learner_id)?]), course_ids: None };
         service.get_enrollments(tx, &principal, &query, &mut |view| {
             enrollment.get_or_insert_with(|| (view.enrollment_id.clone(), view.course_id.clone()));
             Ok(())

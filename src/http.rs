@@ -14,11 +14,11 @@ use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
 use futures_util::FutureExt;
 use tracing::info;
 
-use crate::body::BodyLimits;
+use crate::faces::kit::body::BodyLimits;
 use crate::config::Config;
 use crate::metrics::{METRICS, Observed, Outcome};
 use crate::service::Service;
-use crate::soap;
+use crate::faces::{self, json, soap};
 use crate::state::{AppState, RequestId, get_or_head};
 use crate::workers::Workers;
 
@@ -61,23 +61,8 @@ fn close_if_body_unread(head: &mut actix_web::dev::ResponseHead) {
     }
 }
 
-/// What a client gets when a handler panics: a Server fault or a problem, with the request id.
-fn panic_response(path: &str, request_id: &str) -> HttpResponse {
-    let error = crate::service::OpError::Internal("a handler panicked".into());
-    if path.starts_with("/api/v1") {
-        let body = serde_json::json!({
-            "type": "urn:lmsbridge:problem:internal", "title": error.fault_string(), "status": 500,
-            "detail": error.public_detail(), "code": "INTERNAL", "requestId": request_id,
-        });
-        HttpResponse::InternalServerError().content_type("application/problem+json").body(body.to_string())
-    } else {
-        let spelling = crate::soap::envelope::Spelling::standard(crate::soap::envelope::Version::Soap11);
-        let fault = crate::soap::fault::Fault::from(&error);
-        HttpResponse::InternalServerError().content_type("text/xml; charset=utf-8").body(fault.to_xml(spelling, request_id))
-    }
-}
-
-/// A handler that panicked, answered as a Server fault or a problem.
+/// A handler outside every face panicked (a face answers its own panics in its own words, see
+/// [`faces::kit::answer_panics`]): a plain 500 with the request id.
 #[derive(Debug)]
 struct Panicked {
     path: String,
@@ -92,7 +77,9 @@ impl std::fmt::Display for Panicked {
 
 impl actix_web::ResponseError for Panicked {
     fn error_response(&self) -> HttpResponse {
-        let mut response = panic_response(&self.path, &self.request_id);
+        let mut response = HttpResponse::InternalServerError()
+            .content_type("text/plain; charset=utf-8")
+            .body(format!("internal error; the request id {} locates it in the server log\n", self.request_id));
         if let Ok(value) = HeaderValue::from_str(&self.request_id) {
             response.headers_mut().insert(REQUEST_ID, value);
         }
@@ -195,14 +182,12 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 /// The routes, for the server and for tests that build the app themselves.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", get_or_head().to(crate::pages::landing));
-    for path in ["/api/v2/soap/2.0", "/soap"] {
-        cfg.service(web::resource(path).route(web::post().to(soap::endpoint)).route(get_or_head().to(soap::wsdl::get)));
-    }
-    cfg.route("/api/v3/token", web::post().to(crate::oauth::token))
+    soap::routes(cfg);
+    json::routes(cfg);
+    cfg.route("/api/v3/token", web::post().to(faces::token::token))
         .route("/healthz", get_or_head().to(healthz))
         .route("/readyz", get_or_head().to(readyz))
         .route("/metrics", get_or_head().to(crate::metrics::serve));
-    crate::json::routes(cfg);
 }
 
 /// Builds the HTTP server on an already bound listener (port 0 in tests).
@@ -252,22 +237,35 @@ mod tests {
     }
 
     #[actix_web::test]
-    async fn a_panicking_handler_answers_500_with_its_request_id() {
+    async fn a_panicking_handler_answers_500_with_its_request_id_in_its_faces_words() {
+        use crate::faces::kit::answer_panics;
+        let soap_face = from_fn(|req, next| answer_panics(soap::panicked, soap::FACE, req, next));
+        let json_face = from_fn(|req, next| answer_panics(json::problem::panicked, json::FACE, req, next));
         let app = test::init_service(
-            App::new().wrap(from_fn(request_context)).route("/soap", web::post().to(boom)).route("/api/v1/x", web::get().to(boom)),
+            App::new()
+                .wrap(from_fn(request_context))
+                .service(web::resource("/soap").wrap(soap_face).route(web::post().to(boom)))
+                .service(web::scope("/api/v1").wrap(json_face).route("/x", web::get().to(boom)))
+                .route("/page", web::get().to(boom)),
         )
         .await;
-        // The middleware answers with an error the server turns into this response.
-        let answer = |request| async { test::try_call_service(&app, request).await.err().expect("a panic is an error").error_response() };
-        let response = answer(test::TestRequest::post().uri("/soap").insert_header(("X-Request-Id", "r-1")).to_request()).await;
+        let response = test::call_service(&app, test::TestRequest::post().uri("/soap").insert_header(("X-Request-Id", "r-1")).to_request()).await;
         assert_eq!(response.status(), 500);
         assert_eq!(response.headers().get("x-request-id").unwrap(), "r-1");
-        let body = actix_web::body::to_bytes(response.into_body()).await.unwrap();
-        let body = String::from_utf8(body.to_vec()).unwrap();
+        let body = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
         assert!(body.contains("<faultcode>SOAP-ENV:Server</faultcode>") && body.contains("<ns1:requestId>r-1</ns1:requestId>"), "{body}");
 
-        let response = answer(test::TestRequest::get().uri("/api/v1/x").to_request()).await;
+        let response = test::call_service(&app, test::TestRequest::get().uri("/api/v1/x").to_request()).await;
         assert_eq!(response.status(), 500);
         assert_eq!(response.headers().get("content-type").unwrap(), "application/problem+json");
+
+        // Outside every face: the middleware answers with an error the server turns into this response.
+        let error = test::try_call_service(&app, test::TestRequest::get().uri("/page").insert_header(("X-Request-Id", "r-3")).to_request())
+            .await
+            .err()
+            .expect("a panic outside the faces is an error");
+        let response = error.error_response();
+        assert_eq!(response.status(), 500);
+        assert_eq!(response.headers().get("x-request-id").unwrap(), "r-3");
     }
 }

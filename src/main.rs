@@ -123,7 +123,7 @@ fn open(database_url: &str, config: &Config) -> Result<Service, String> {
 
 fn describe(error: OpError) -> String {
     match error {
-        OpError::WrongParameters(p) => p.message,
+        OpError::Invalid(p) => p.message,
         other => other.to_string(),
     }
 }

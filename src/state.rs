@@ -4,7 +4,7 @@
 
 use actix_web::{HttpMessage, HttpRequest};
 
-use crate::body::BodyLimits;
+use crate::faces::kit::body::BodyLimits;
 use crate::config::XmlLimits;
 use crate::service::Service;
 use crate::workers::Workers;

@@ -6,8 +6,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use lmsbridge::demo::Seeded;
-use lmsbridge::soap::envelope::Version;
-use lmsbridge::soap::{decode_request, xml::Limits};
+use lmsbridge::faces::soap::envelope::Version;
+use lmsbridge::faces::soap::{decode_request, xml::Limits};
 
 fn request_path(data: &[u8]) {
     for version in [Version::Soap11, Version::Soap12] {

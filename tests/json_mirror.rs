@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use common::fixture::*;
 use common::soap::{self, envelope, request};
 use common::{Backend, TestApp, spawn_app};
-use lmsbridge::soap::xml::Element;
+use lmsbridge::faces::soap::xml::Element;
 use serde_json::{Map, Value, json};
 
 /// Elements whose children form a list (wrappers), as the JSON mirror shows them: arrays.

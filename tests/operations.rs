@@ -6,7 +6,7 @@ mod common;
 use common::fixture::*;
 use common::soap::{self, all_texts, children, enrollment_ids, find_text, get_enrollments, request, sorted};
 use common::{Backend, TestApp, assert_schema_valid, spawn_app};
-use lmsbridge::soap::xml::Element;
+use lmsbridge::faces::soap::xml::Element;
 
 /// Calls `op` and expects success; returns the result element.
 async fn ok(app: &TestApp, token: &str, op: &str, inner: &str) -> Element {

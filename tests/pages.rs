@@ -65,7 +65,7 @@ async fn the_soap_endpoint_serves_service_pages_to_browsers_only() {
     for endpoint in ["/api/v2/soap/2.0", "/soap"] {
         let page = browse(&app, endpoint).await;
         assert_eq!(page.status, 200);
-        for (request, _) in lmsbridge::soap::operations::OPERATIONS {
+        for request in lmsbridge::faces::soap::operations::OPERATIONS.iter().map(|op| op.request) {
             let name = request.strip_suffix("Request").unwrap();
             assert!(page.body.contains(&format!("href=\"{endpoint}?op={name}\"")), "{name} listed at {endpoint}");
         }

@@ -15,7 +15,7 @@ use std::process::Command;
 
 use common::Backend;
 use common::spawn_app;
-use lmsbridge::soap::xml::{Element, Limits, parse};
+use lmsbridge::faces::soap::xml::{Element, Limits, parse};
 
 /// The fault classes that mean "this request breaks the contract".
 const SCHEMA_CLASSES: &[&str] =

@@ -8,7 +8,7 @@ use common::fixture::*;
 use common::soap::{self, all_texts, enrollment_ids, find_text, get_enrollments, ids, request, sorted};
 use common::{Backend, TestApp, spawn_app};
 
-async fn answer(app: &TestApp, token: &str, op: &str, inner: &str) -> Result<lmsbridge::soap::xml::Element, String> {
+async fn answer(app: &TestApp, token: &str, op: &str, inner: &str) -> Result<lmsbridge::faces::soap::xml::Element, String> {
     let reply = app.soap(request(op, token, inner)).await;
     if reply.status == 200 { Ok(soap::body_child(&reply.body)) } else { Err(soap::fault(&reply.body).string) }
 }

@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lmsbridge::soap::envelope::Version;
-use lmsbridge::soap::{decode_request, xml::Limits};
+use lmsbridge::faces::soap::envelope::Version;
+use lmsbridge::faces::soap::{decode_request, xml::Limits};
 
 fuzz_target!(|data: &[u8]| {
     for version in [Version::Soap11, Version::Soap12] {

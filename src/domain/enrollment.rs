@@ -89,10 +89,6 @@ mod tests {
     }
 }
 
-/// The completion statuses iSpring reports for learner results.
-pub const COMPLETION_STATUSES: [&str; 9] =
-    ["not_started", "in_progress", "pending", "complete", "passed", "accepted", "incomplete", "failed", "declined"];
-
 /// Statuses that count as done: such an enrollment is never overdue.
 pub fn is_finished(status: &str) -> bool {
     matches!(status, "complete" | "passed" | "accepted")
@@ -125,14 +121,29 @@ impl LearnerResultView {
     }
 }
 
-/// How an enrollment's due date is set (iSpring `dueDateType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How an enrollment's due date is set (iSpring `dueDateType`), spelled as [`DueDateType::as_str`]
+/// by every face (serde's names are the same, as a test checks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum DueDateType {
     Unlimited,
     /// The course's default due period, if it has one.
     Default,
     DueDate,
     DuePeriod,
+}
+
+impl DueDateType {
+    pub const ALL: [DueDateType; 4] = [DueDateType::Unlimited, DueDateType::Default, DueDateType::DueDate, DueDateType::DuePeriod];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DueDateType::Unlimited => "unlimited",
+            DueDateType::Default => "default",
+            DueDateType::DueDate => "due_date",
+            DueDateType::DuePeriod => "due_period",
+        }
+    }
 }
 
 /// A due date rule with its value.

@@ -14,6 +14,15 @@ impl UserStatus {
     pub fn code(self) -> i16 {
         self as i16
     }
+
+    /// The status of its number in the contract: 1 active, 3 inactive.
+    pub fn parse(code: i32) -> Result<Self, super::values::Refused> {
+        match code {
+            1 => Ok(UserStatus::Active),
+            3 => Ok(UserStatus::Inactive),
+            other => Err(super::values::Refused { rule: super::values::Rule::Enumeration, reason: format!("must be one of 1, 3; got {other}") }),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,12 +74,10 @@ pub struct FinalStatusView {
     pub progress: i16,
 }
 
-/// iSpring's password rule: 6 to 100 characters with an uppercase letter and a digit.
-pub fn check_password(password: &str) -> Result<(), String> {
-    let length = password.chars().count();
-    if !(6..=100).contains(&length) {
-        return Err(format!("the password must be 6 to 100 characters long; it has {length}"));
-    }
+/// iSpring's password strength: an uppercase letter and a digit (its length is [`Password`]'s rule).
+///
+/// [`Password`]: super::values::Password
+pub fn check_password(password: &super::values::Password) -> Result<(), String> {
     if !password.chars().any(char::is_uppercase) || !password.chars().any(|c| c.is_ascii_digit()) {
         return Err("the password must contain at least one uppercase letter and one digit".into());
     }
@@ -80,13 +87,16 @@ pub fn check_password(password: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::values::Password;
 
     #[test]
     fn passwords_need_length_an_uppercase_letter_and_a_digit() {
-        assert!(check_password("Secret1").is_ok());
-        assert!(check_password("Sec1").unwrap_err().contains("6 to 100"));
-        assert!(check_password("secret1").unwrap_err().contains("uppercase"));
-        assert!(check_password("Secrets").unwrap_err().contains("digit"));
-        assert!(check_password(&format!("A1{}", "x".repeat(99))).is_err());
+        let password = |p: &str| Password::parse(p).unwrap();
+        assert!(check_password(&password("Secret1")).is_ok());
+        assert!(Password::parse("Sec1").unwrap_err().reason.contains("6 to 100"));
+        assert!(check_password(&password("secret1")).unwrap_err().contains("uppercase"));
+        assert!(check_password(&password("Secrets")).unwrap_err().contains("digit"));
+        assert!(Password::parse(&format!("A1{}", "x".repeat(99))).is_err());
+        assert_eq!(format!("{:?}", password("Secret1")), "Password(..)", "a password never reaches a log");
     }
 }

@@ -1,8 +1,10 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// The roles iSpring Learn knows; they decide what a caller may see and change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The roles iSpring Learn knows; they decide what a caller may see and change. Every face and the
+/// store spell them as [`Role::as_str`] does (serde's names are the same, as a test checks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     AccountOwner,
     AccountAdministrator,
@@ -75,6 +77,10 @@ mod tests {
     fn roles_round_trip_through_their_names() {
         for role in Role::ALL {
             assert_eq!(role.as_str().parse::<Role>().unwrap(), role);
+            assert_eq!(serde_json::to_value(role).unwrap(), role.as_str(), "one spelling for every face");
+        }
+        for due in crate::domain::DueDateType::ALL {
+            assert_eq!(serde_json::to_value(due).unwrap(), due.as_str(), "one spelling for every face");
         }
         assert!("admin".parse::<Role>().unwrap_err().contains("account_administrator"));
     }

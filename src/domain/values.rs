@@ -12,43 +12,249 @@ pub fn collapse(s: &str) -> String {
     s.split([' ', '\t', '\n', '\r']).filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
-/// An `Id`: whitespace collapsed, then 1 to 255 characters.
-pub fn id(value: &str) -> Result<String, String> {
-    let value = collapse(value);
-    let length = value.chars().count();
-    if !(1..=ID_MAX).contains(&length) {
-        return Err(format!("an id must be 1 to {ID_MAX} characters long; got {length}"));
-    }
-    Ok(value)
+/// Why a value was refused: the kind of rule it broke, and a reason that reads after the name of
+/// the field (`must be 1 to 255 characters long; got 0`). Each face puts the name and the path in
+/// its own shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub rule: Rule,
+    pub reason: String,
+}
+
+/// The kinds of rules a value can break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Too short or too long.
+    Length,
+    /// Not of its type's form, or out of its range.
+    Type,
+    /// Not one of the listed values.
+    Enumeration,
+}
+
+fn refused(rule: Rule, reason: impl Into<String>) -> Refused {
+    Refused { rule, reason: reason.into() }
 }
 
 /// Text every face can emit: XML 1.0 carries no control character but tab, line feed and carriage
 /// return, and neither U+FFFE nor U+FFFF. What the store keeps, every face reads back, so text
 /// written through one face must not break another's answers.
-pub fn xml_safe(value: &str) -> Result<(), String> {
+fn xml_safe(value: &str) -> Result<(), Refused> {
     match value.chars().find(|&c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')) {
-        Some(c) => Err(format!("holds the character U+{:04X}, which XML cannot carry", c as u32)),
+        Some(c) => Err(refused(Rule::Type, format!("holds the character U+{:04X}, which XML cannot carry", c as u32))),
         None => Ok(()),
     }
 }
 
-/// Text of `min..=max` characters, kept as sent.
-pub fn text(value: &str, min: usize, max: usize) -> Result<(), String> {
+/// `min..=max` characters.
+fn length(value: &str, min: usize, max: usize) -> Result<(), Refused> {
     let length = value.chars().count();
     if length < min || length > max {
-        return Err(format!("must be {min} to {max} characters long; got {length}"));
+        let expected = if min == max { format!("{min}") } else { format!("{min} to {max}") };
+        return Err(refused(Rule::Length, format!("must be {expected} characters long; got {length}")));
     }
     Ok(())
 }
 
-/// A `Name`: 1 to 255 characters on one line, not all whitespace.
-pub fn name(value: &str) -> Result<(), String> {
-    text(value, 1, 255)?;
-    if value.contains(['\n', '\r']) || value.chars().all(|c| matches!(c, ' ' | '\t')) {
-        return Err("must be one line holding more than whitespace".into());
+/// A whole number in `min..=max`.
+fn within(value: i32, min: i32, max: i32) -> Result<i32, Refused> {
+    if value < min || value > max {
+        return Err(refused(Rule::Type, format!("must be from {min} to {max}; got {value}")));
     }
-    Ok(())
+    Ok(value)
 }
+
+/// Text values: each exists only once parsed, so a service function that takes one cannot be
+/// handed text that breaks its rule, whichever face it came through.
+macro_rules! text_value {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl PartialEq<$name> for String {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+text_value! {
+    /// An id given by the caller (the contract's `Id`, an xsd:token): whitespace collapsed, then 1 to
+    /// 255 characters. Logins and e-mails are ids too.
+    ExternalId
+}
+text_value! {
+    /// Free text kept as sent (people's names): up to 4000 characters.
+    Text
+}
+text_value! {
+    /// The contract's `Name` (departments, groups): 1 to 255 characters on one line, not all whitespace.
+    Name
+}
+text_value! {
+    /// A password: 6 to 100 characters, kept as sent. Never printed: its `Debug` shows no character.
+    Password
+}
+
+impl std::fmt::Debug for ExternalId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.0)
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.0)
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.0)
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(..)")
+    }
+}
+
+impl ExternalId {
+    pub fn parse(value: &str) -> Result<Self, Refused> {
+        xml_safe(value)?;
+        let value = collapse(value);
+        length(&value, 1, ID_MAX)?;
+        Ok(ExternalId(value))
+    }
+
+    /// Every id of a list, or the first one refused with its 0-based position.
+    pub fn parse_all<S: AsRef<str>>(values: &[S]) -> Result<Vec<Self>, (usize, Refused)> {
+        values.iter().enumerate().map(|(i, v)| Self::parse(v.as_ref()).map_err(|why| (i, why))).collect()
+    }
+}
+
+impl Text {
+    pub fn parse(value: &str) -> Result<Self, Refused> {
+        xml_safe(value)?;
+        length(value, 0, TEXT_MAX)?;
+        Ok(Text(value.to_string()))
+    }
+}
+
+impl Name {
+    pub fn parse(value: &str) -> Result<Self, Refused> {
+        xml_safe(value)?;
+        length(value, 1, NAME_MAX)?;
+        if value.contains(['\n', '\r']) || value.chars().all(|c| matches!(c, ' ' | '\t')) {
+            return Err(refused(Rule::Type, "must be one line holding more than whitespace"));
+        }
+        Ok(Name(value.to_string()))
+    }
+}
+
+impl Password {
+    pub fn parse(value: &str) -> Result<Self, Refused> {
+        length(value, PASSWORD_MIN, PASSWORD_MAX)?;
+        Ok(Password(value.to_string()))
+    }
+}
+
+/// How many items one page holds: 1 to 10000.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageSize(i32);
+
+impl PageSize {
+    pub const MAX: i32 = 10_000;
+
+    pub fn parse(value: i32) -> Result<Self, Refused> {
+        within(value, 1, Self::MAX).map(PageSize)
+    }
+
+    pub fn get(self) -> i32 {
+        self.0
+    }
+}
+
+/// A due period in hours: 1 to 876000 (a hundred years).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DuePeriod(i32);
+
+impl DuePeriod {
+    pub const MAX: i32 = 876_000;
+
+    pub fn parse(value: i32) -> Result<Self, Refused> {
+        within(value, 1, Self::MAX).map(DuePeriod)
+    }
+
+    pub fn hours(self) -> i32 {
+        self.0
+    }
+}
+
+/// One of the completion statuses learner results report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompletionStatus(&'static str);
+
+impl CompletionStatus {
+    /// Every status, as the contract spells it.
+    pub const ALL: [&'static str; 9] =
+        ["not_started", "in_progress", "pending", "complete", "passed", "accepted", "incomplete", "failed", "declined"];
+
+    pub fn parse(value: &str) -> Result<Self, Refused> {
+        match Self::ALL.iter().find(|status| **status == value) {
+            Some(status) => Ok(CompletionStatus(status)),
+            None => Err(refused(Rule::Enumeration, format!("must be one of {}; got '{value}'", Self::ALL.join(", ")))),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+/// Longest `Name`.
+pub const NAME_MAX: usize = 255;
+/// Shortest and longest password.
+pub const PASSWORD_MIN: usize = 6;
+pub const PASSWORD_MAX: usize = 100;
 
 /// Splits an optional xsd time zone (`Z` or `±hh:mm`) off the end of a lexical value.
 fn split_zone(s: &str) -> Option<(&str, Option<FixedOffset>)> {

@@ -49,10 +49,7 @@ impl Service {
                 .ok_or_else(|| OpError::wrong(ProblemKind::Value, "tenant", format!("no tenant named '{tenant}'")))?;
             let found = departments::departments_by_external_ids(tx, tenant_id, departments)?;
             if let Some(missing) = departments.iter().find(|d| !found.iter().any(|(_, ext)| ext == *d)) {
-                return Err(OpError::NotFound {
-                    fault: "Unknown Department",
-                    detail: format!("no department '{missing}' in tenant '{tenant}'"),
-                });
+                return Err(OpError::wrong(ProblemKind::Value, "departments", format!("no department '{missing}' in tenant '{tenant}'")));
             }
             let department_ids: Vec<i64> = found.into_iter().map(|(id, _)| id).collect();
             let client = NewClient { client_id: format!("lb-{}", &random_secret()[..22]), client_secret: random_secret() };

@@ -83,7 +83,7 @@ impl Service {
             let valid = bool::from(presented.as_bytes().ct_eq(stored.as_bytes()));
             match client {
                 Some(client) if valid => self.store_new_token(tx, client.id),
-                _ => Err(OpError::AuthorizationFailed("unknown client_id or wrong client_secret".into())),
+                _ => Err(OpError::Unauthenticated("unknown client_id or wrong client_secret".into())),
             }
         })
     }
@@ -92,7 +92,7 @@ impl Service {
     pub fn issue_token_for_client(&self, client_id: &str) -> Result<IssuedToken, OpError> {
         self.db.write(|tx| match auth::find_client(tx, client_id)? {
             Some(client) => self.store_new_token(tx, client.id),
-            None => Err(OpError::AuthorizationFailed(format!("no API client '{client_id}'"))),
+            None => Err(OpError::Unauthenticated(format!("no API client '{client_id}'"))),
         })
     }
 
@@ -113,9 +113,9 @@ impl Service {
                     return Ok(principal);
                 }
                 let (client, expires_at) = auth::find_token(tx, &digest(token))?
-                    .ok_or_else(|| OpError::AuthorizationFailed("the token is not valid; request one from POST /api/v3/token".into()))?;
+                    .ok_or_else(|| OpError::Unauthenticated("the token is not valid; request one from POST /api/v3/token".into()))?;
                 if expires_at <= now {
-                    return Err(OpError::AuthorizationFailed("the token has expired; request a new one from POST /api/v3/token".into()));
+                    return Err(OpError::Unauthenticated("the token has expired; request a new one from POST /api/v3/token".into()));
                 }
                 let role = client.role.parse::<Role>().map_err(OpError::Internal)?;
                 let managed_departments = if role.is_department_scoped() { auth::client_departments(tx, client.id)? } else { Vec::new() };
@@ -124,7 +124,7 @@ impl Service {
                 Ok(principal)
             }
             Credentials::Password { account_url, login, password } => {
-                let refused = || OpError::AuthorizationFailed("unknown account URL, login or password".into());
+                let refused = || OpError::Unauthenticated("unknown account URL, login or password".into());
                 let tenant_id = tenants::tenant_id_by_account_url(tx, &normalize_account_url(account_url))?.ok_or_else(refused)?;
                 let user = users::user_for_login(tx, tenant_id, login)?;
                 let valid = password_matches(password, user.as_ref().and_then(|u| u.password_hash.as_deref()));

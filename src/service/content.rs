@@ -6,7 +6,8 @@ use super::enrollments::{learners_in_scope, non_empty};
 use super::paging::{Page, PageRequest, for_each_batch, page_of};
 use super::scope::Scope;
 use super::users::department_in_scope;
-use super::{OpError, Service, require_administrator};
+use super::{Entity, OpError, Service, require_administrator};
+use crate::domain::values::{CompletionStatus, ExternalId};
 use crate::domain::{ContentItemView, FinalStatusView, LearnerResultView, Principal, UserStatus};
 use crate::store::Tx;
 use crate::store::courses::{self, CourseRow};
@@ -23,15 +24,15 @@ pub struct Range {
 /// defaults to active users only.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResultsQuery {
-    pub user_ids: Option<Vec<String>>,
-    pub course_ids: Option<Vec<String>>,
-    pub enrollment_ids: Option<Vec<String>>,
+    pub user_ids: Option<Vec<ExternalId>>,
+    pub course_ids: Option<Vec<ExternalId>>,
+    pub enrollment_ids: Option<Vec<ExternalId>>,
     pub access_date: Option<Range>,
     pub due_date: Option<Range>,
     pub completion_date: Option<Range>,
-    pub completion_statuses: Option<Vec<String>>,
-    pub department_ids: Option<Vec<String>>,
-    pub user_statuses: Option<Vec<i16>>,
+    pub completion_statuses: Option<Vec<CompletionStatus>>,
+    pub department_ids: Option<Vec<ExternalId>>,
+    pub user_statuses: Option<Vec<UserStatus>>,
 }
 
 fn view(row: CourseRow) -> ContentItemView {
@@ -49,7 +50,7 @@ fn course(tx: &mut Tx<'_>, principal: &Principal, content_item_id: &str) -> Resu
     require_administrator(principal)?;
     courses::by_external_ids(tx, principal.tenant_id, &[content_item_id.to_string()])?
         .pop()
-        .ok_or_else(|| OpError::unknown("Unknown content item", "content item", content_item_id))
+        .ok_or_else(|| OpError::not_found(Entity::ContentItem, content_item_id))
 }
 
 fn check_range(range: &Option<Range>, name: &str) -> Result<(), OpError> {
@@ -87,7 +88,7 @@ impl Service {
         Ok(page_of(rows.into_iter().map(|r| (r.id, view(r))).collect(), size))
     }
 
-    pub fn get_content_item(&self, tx: &mut Tx<'_>, principal: &Principal, content_item_id: &str) -> Result<ContentItemView, OpError> {
+    pub fn get_content_item(&self, tx: &mut Tx<'_>, principal: &Principal, content_item_id: &ExternalId) -> Result<ContentItemView, OpError> {
         Ok(view(course(tx, principal, content_item_id)?))
     }
 
@@ -147,7 +148,7 @@ impl Service {
         }
         let user_statuses = match q.user_statuses.as_deref() {
             None | Some([]) => vec![UserStatus::Active.code()],
-            Some(statuses) => statuses.to_vec(),
+            Some(statuses) => statuses.iter().map(|status| status.code()).collect(),
         };
         Ok(Some(ResolvedResults { learner_ids, course_ids, enrollment_ids, departments, user_statuses }))
     }
@@ -166,14 +167,15 @@ impl Service {
         let utc = |t: Option<DateTime<FixedOffset>>| t.map(|t| t.naive_utc());
         let (access, due, completion) =
             (q.access_date.unwrap_or_default(), q.due_date.unwrap_or_default(), q.completion_date.unwrap_or_default());
-        let statuses = non_empty(&q.completion_statuses, "completionStatuses")?;
+        let statuses: Option<Vec<&str>> =
+            non_empty(&q.completion_statuses, "completionStatuses")?.map(|statuses| statuses.iter().map(|s| s.as_str()).collect());
         let filter = ResultsFilter {
             tenant_id: principal.tenant_id,
             learner_ids: r.learner_ids.as_deref(),
             course_ids: r.course_ids.as_deref(),
             enrollment_ids: r.enrollment_ids.as_deref(),
             departments: r.departments.as_deref(),
-            completion_statuses: statuses,
+            completion_statuses: statuses.as_deref(),
             user_statuses: Some(&r.user_statuses),
             access_from: utc(access.start),
             access_to: utc(access.end),

@@ -5,19 +5,20 @@ use std::collections::HashMap;
 use super::paging::{Page, PageRequest, page_of};
 use super::scope::Scope;
 use super::users::department_in_scope;
-use super::{OpError, Service, now, require_administrator};
+use super::{Clash, Entity, OpError, Service, now, require_administrator};
 use crate::domain::departments::subtree;
+use crate::domain::values::{ExternalId, Name};
 use crate::domain::{DepartmentView, Principal};
 use crate::store::Tx;
 use crate::store::departments::{self, DepartmentChanges, DepartmentRow, NewDepartment};
 
 /// `updateDepartment`: what is `None` stays as it is.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DepartmentUpdate {
-    pub department_id: String,
-    pub name: Option<String>,
-    pub code: Option<String>,
-    pub parent_department_id: Option<String>,
+    pub department_id: ExternalId,
+    pub name: Option<Name>,
+    pub code: Option<ExternalId>,
+    pub parent_department_id: Option<ExternalId>,
 }
 
 /// The caller's departments as views, keyed by internal id, in id order.
@@ -47,14 +48,14 @@ impl Service {
         Ok(page_of(rows, size))
     }
 
-    pub fn get_department(&self, tx: &mut Tx<'_>, principal: &Principal, department_id: &str) -> Result<DepartmentView, OpError> {
+    pub fn get_department(&self, tx: &mut Tx<'_>, principal: &Principal, department_id: &ExternalId) -> Result<DepartmentView, OpError> {
         let scope = Scope::of(tx, principal)?;
         let id = department_in_scope(tx, principal, &scope, department_id)?;
         visible(tx, principal)?
             .into_iter()
             .find(|(d, _)| *d == id)
             .map(|(_, view)| view)
-            .ok_or_else(|| OpError::unknown("Unknown Department", "department", department_id))
+            .ok_or_else(|| OpError::not_found(Entity::Department, department_id))
     }
 
     /// Creates a department under `parent` (top-level without one); returns its id.
@@ -62,23 +63,23 @@ impl Service {
         &self,
         tx: &mut Tx<'_>,
         principal: &Principal,
-        name: &str,
-        parent: Option<&str>,
-        code: Option<&str>,
+        name: &Name,
+        parent: Option<&ExternalId>,
+        code: Option<&ExternalId>,
     ) -> Result<String, OpError> {
         require_administrator(principal)?;
         let scope = Scope::of(tx, principal)?;
         let parent_id = match parent {
             Some(parent) => Some(department_in_scope(tx, principal, &scope, parent)?),
             None if principal.role.is_department_scoped() => {
-                return Err(OpError::PermissionDenied("a department-scoped role may only add departments under ones it manages".into()));
+                return Err(OpError::Forbidden("a department-scoped role may only add departments under ones it manages".into()));
             }
             None => None,
         };
         let external_id = uuid::Uuid::new_v4().to_string();
         departments::insert_department(
             tx,
-            &NewDepartment { tenant_id: principal.tenant_id, external_id: &external_id, parent_id, name, code, created_at: now() },
+            &NewDepartment { tenant_id: principal.tenant_id, external_id: &external_id, parent_id, name, code: code.map(ExternalId::as_str), created_at: now() },
         )?;
         Ok(external_id)
     }
@@ -112,12 +113,12 @@ impl Service {
     }
 
     /// Deletes a department that has neither users nor sub-departments.
-    pub fn delete_department(&self, tx: &mut Tx<'_>, principal: &Principal, department_id: &str) -> Result<(), OpError> {
+    pub fn delete_department(&self, tx: &mut Tx<'_>, principal: &Principal, department_id: &ExternalId) -> Result<(), OpError> {
         require_administrator(principal)?;
         let scope = Scope::of(tx, principal)?;
         let id = department_in_scope(tx, principal, &scope, department_id)?;
         let not_empty = |why: &str| OpError::Conflict {
-            fault: "Department is not empty",
+            what: Clash::DepartmentNotEmpty,
             detail: format!("department '{department_id}' {why}; move or delete them first"),
         };
         if departments::all(tx, principal.tenant_id)?.iter().any(|d| d.parent_id == Some(id)) {

@@ -4,7 +4,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 
 use super::paging::{Page, PageRequest, for_each_batch, page_of};
 use super::scope::Scope;
-use super::{OpError, ProblemKind, Service, now, require_administrator};
+use super::{Entity, OpError, ProblemKind, Service, now, require_administrator};
+use crate::domain::values::{DuePeriod, ExternalId};
 use crate::domain::{DueDateType, DueRule, EnrollmentTypeGroup, EnrollmentView, Lifecycle, Principal};
 use crate::store::courses;
 use crate::store::enrollments::{self, ActiveFilter, EnrollmentRecord, NewEnrollment};
@@ -19,30 +20,30 @@ pub const MAX_ENROLL_PAIRS: usize = 100_000;
 /// "no filter"; ids that name nothing in the account match nothing.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EnrollmentQuery {
-    pub course_ids: Option<Vec<String>>,
-    pub learner_ids: Option<Vec<String>>,
+    pub course_ids: Option<Vec<ExternalId>>,
+    pub learner_ids: Option<Vec<ExternalId>>,
 }
 
 /// `enrollLearnersInCourses`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnrollRequest {
-    pub course_ids: Vec<String>,
-    pub learner_ids: Vec<String>,
+    pub course_ids: Vec<ExternalId>,
+    pub learner_ids: Vec<ExternalId>,
     pub access_date: Option<DateTime<FixedOffset>>,
     pub due_date_type: DueDateType,
     pub due_date: Option<NaiveDate>,
-    pub due_period: Option<i32>,
+    pub due_period: Option<DuePeriod>,
     pub lock_after_due_date: Option<bool>,
 }
 
 /// `changeEnrollment`: what is `None` stays as it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnrollmentChange {
-    pub enrollment_id: String,
+    pub enrollment_id: ExternalId,
     pub access_date: Option<DateTime<FixedOffset>>,
     pub due_date_type: Option<DueDateType>,
     pub due_date: Option<NaiveDate>,
-    pub due_period: Option<i32>,
+    pub due_period: Option<DuePeriod>,
     pub lock_after_due_date: Option<bool>,
 }
 
@@ -67,7 +68,7 @@ impl Resolved {
 }
 
 /// The distinct ids of a filter list, or `None` when the filter is absent or empty.
-pub(crate) fn non_empty<'a>(ids: &'a Option<Vec<String>>, name: &str) -> Result<Option<&'a [String]>, OpError> {
+pub(crate) fn non_empty<'a, T>(ids: &'a Option<Vec<T>>, name: &str) -> Result<Option<&'a [T]>, OpError> {
     match ids.as_deref() {
         None | Some([]) => Ok(None),
         Some(ids) if ids.len() > MAX_FILTER_IDS => Err(OpError::wrong(
@@ -80,10 +81,10 @@ pub(crate) fn non_empty<'a>(ids: &'a Option<Vec<String>>, name: &str) -> Result<
 }
 
 /// Internal ids of the named learners; naming one outside the caller's departments is refused.
-pub(crate) fn learners_in_scope(tx: &mut Tx<'_>, tenant_id: i64, scope: &Scope, ids: &[String]) -> Result<Vec<i64>, OpError> {
+pub(crate) fn learners_in_scope(tx: &mut Tx<'_>, tenant_id: i64, scope: &Scope, ids: &[ExternalId]) -> Result<Vec<i64>, OpError> {
     let learners = users::users_by_external_ids(tx, tenant_id, ids)?;
     if let Some((_, external_id, _)) = learners.iter().find(|(_, _, dept)| !scope.contains_department(*dept)) {
-        return Err(OpError::PermissionDenied(format!("user '{external_id}' is not in a department you manage")));
+        return Err(OpError::Forbidden(format!("user '{external_id}' is not in a department you manage")));
     }
     Ok(learners.into_iter().map(|(id, _, _)| id).collect())
 }
@@ -191,14 +192,14 @@ impl Service {
     fn enrollment_in_scope(&self, tx: &mut Tx<'_>, principal: &Principal, enrollment_id: &str) -> Result<EnrollmentRecord, OpError> {
         require_administrator(principal)?;
         let record = enrollments::active_by_external_id(tx, principal.tenant_id, enrollment_id)?
-            .ok_or_else(|| OpError::unknown("Unknown Enrollment", "active enrollment", enrollment_id))?;
+            .ok_or_else(|| OpError::not_found(Entity::Enrollment, enrollment_id))?;
         if !Scope::of(tx, principal)?.contains_department(record.learner_department_id) {
-            return Err(OpError::PermissionDenied(format!("enrollment '{enrollment_id}' belongs to a learner outside your departments")));
+            return Err(OpError::Forbidden(format!("enrollment '{enrollment_id}' belongs to a learner outside your departments")));
         }
         Ok(record)
     }
 
-    pub fn get_enrollment(&self, tx: &mut Tx<'_>, principal: &Principal, enrollment_id: &str) -> Result<EnrollmentView, OpError> {
+    pub fn get_enrollment(&self, tx: &mut Tx<'_>, principal: &Principal, enrollment_id: &ExternalId) -> Result<EnrollmentView, OpError> {
         let record = self.enrollment_in_scope(tx, principal, enrollment_id)?;
         let filter = ActiveFilter {
             tenant_id: principal.tenant_id,
@@ -210,7 +211,7 @@ impl Service {
         enrollments::active_page(tx, &filter, 0, 1)?
             .pop()
             .map(|(_, view)| view)
-            .ok_or_else(|| OpError::unknown("Unknown Enrollment", "active enrollment", enrollment_id))
+            .ok_or_else(|| OpError::not_found(Entity::Enrollment, enrollment_id))
     }
 
     /// Enrolls every learner in every course, all or nothing. A learner already enrolled in a
@@ -238,7 +239,7 @@ impl Service {
                 ),
             ));
         }
-        let rule = due_rule(request.due_date_type, request.due_date, request.due_period)?;
+        let rule = due_rule(request.due_date_type, request.due_date, request.due_period.map(DuePeriod::hours))?;
         let now = now();
         let access = request.access_date.map(access_utc).transpose()?.unwrap_or(now);
         if let DueRule::Date(date) = rule {
@@ -247,15 +248,15 @@ impl Service {
 
         let courses = courses::by_external_ids(tx, tenant_id, &course_ids)?;
         if let Some(missing) = course_ids.iter().find(|id| !courses.iter().any(|c| &c.external_id == *id)) {
-            return Err(OpError::unknown("Unknown content item", "course", missing));
+            return Err(OpError::not_found(Entity::Course, missing));
         }
         let scope = Scope::of(tx, principal)?;
         let learners = users::users_by_external_ids(tx, tenant_id, &learner_ids)?;
         if let Some(missing) = learner_ids.iter().find(|id| !learners.iter().any(|(_, ext, _)| ext == *id)) {
-            return Err(OpError::unknown("Unknown user", "user", missing));
+            return Err(OpError::not_found(Entity::User, missing));
         }
         if let Some((_, external_id, _)) = learners.iter().find(|(_, _, dept)| !scope.contains_department(*dept)) {
-            return Err(OpError::PermissionDenied(format!("user '{external_id}' is not in a department you manage")));
+            return Err(OpError::Forbidden(format!("user '{external_id}' is not in a department you manage")));
         }
 
         let lock = request.lock_after_due_date.unwrap_or(false);
@@ -291,7 +292,7 @@ impl Service {
         let record = self.enrollment_in_scope(tx, principal, &change.enrollment_id)?;
         let access = change.access_date.map(access_utc).transpose()?.unwrap_or(record.access_date);
         let due = match change.due_date_type {
-            Some(kind) => due_rule(kind, change.due_date, change.due_period)?
+            Some(kind) => due_rule(kind, change.due_date, change.due_period.map(DuePeriod::hours))?
                 .due_date(access, record.course_default_due_period_hours)
                 .map_err(|m| OpError::invalid("dueDate", m))?,
             None if change.due_date.is_some() || change.due_period.is_some() => {
@@ -308,9 +309,9 @@ impl Service {
     }
 
     /// Deletes an active enrollment. iSpring answers an unknown id with `Wrong parameters`.
-    pub fn unenroll(&self, tx: &mut Tx<'_>, principal: &Principal, enrollment_id: &str) -> Result<(), OpError> {
+    pub fn unenroll(&self, tx: &mut Tx<'_>, principal: &Principal, enrollment_id: &ExternalId) -> Result<(), OpError> {
         let record = self.enrollment_in_scope(tx, principal, enrollment_id).map_err(|e| match e {
-            OpError::NotFound { detail, .. } => OpError::invalid("enrollmentId", detail),
+            missing @ OpError::NotFound { .. } => OpError::invalid("enrollmentId", missing.public_detail()),
             other => other,
         })?;
         enrollments::retire(tx, Some(&[record.id]), None, Lifecycle::Deleted, now())?;

@@ -1,25 +1,68 @@
+//! What an operation can fail with, said in the service layer's own terms: what failed and why,
+//! never how a face words it. Each face renders an [`OpError`] once, in its own module: the SOAP
+//! face as iSpring Learn's fault strings (`faces::ispring`, `faces::soap::fault`), the JSON mirror as
+//! RFC 9457 problems (`faces::json::problem`). Every layer below the faces returns these.
+
 use std::fmt;
 
 use crate::store::StoreError;
 
-/// Everything an operation can fail with. Each face maps it to its own shape: a SOAP fault, a JSON
-/// problem body, a vendor's error object. The fault strings are iSpring Learn's documented ones.
+/// Everything an operation can fail with.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OpError {
     /// Missing, unknown or expired token; wrong legacy credentials.
-    AuthorizationFailed(String),
+    Unauthenticated(String),
     /// The caller is known but may not do this (a learner, or a target outside their departments).
-    PermissionDenied(String),
+    Forbidden(String),
     /// The request does not match the contract; the problem says where and how.
-    WrongParameters(Problem),
-    /// A named thing does not exist: `fault` is the documented string, e.g. "Unknown Enrollment".
-    NotFound { fault: &'static str, detail: String },
-    /// The request clashes with what exists, e.g. "User with the same login is already registered.".
-    Conflict { fault: &'static str, detail: String },
+    Invalid(Problem),
+    /// A thing the request names does not exist in the caller's account.
+    NotFound { entity: Entity, id: String },
+    /// The request clashes with what exists.
+    Conflict { what: Clash, detail: String },
     /// The database cannot be reached or is overloaded; retrying later may succeed.
     Unavailable(String),
     /// A bug or an unexpected database error; the detail is logged, not shown.
     Internal(String),
+}
+
+/// The kinds of things an operation looks up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    /// An active enrollment (a deleted one is not found).
+    Enrollment,
+    /// A course, named as the target of an enrollment.
+    Course,
+    /// Any content item.
+    ContentItem,
+    User,
+    Department,
+    Group,
+}
+
+impl Entity {
+    /// How a message names one.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Entity::Enrollment => "active enrollment",
+            Entity::Course => "course",
+            Entity::ContentItem => "content item",
+            Entity::User => "user",
+            Entity::Department => "department",
+            Entity::Group => "group",
+        }
+    }
+}
+
+/// What a request clashes with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clash {
+    /// Another user of the account has this login.
+    LoginTaken,
+    /// Another user of the account has this e-mail.
+    EmailTaken,
+    /// The department still has users or child departments.
+    DepartmentNotEmpty,
 }
 
 impl From<crate::workers::Unrun> for OpError {
@@ -32,25 +75,13 @@ impl From<crate::workers::Unrun> for OpError {
 }
 
 impl OpError {
-    /// The fault string clients match on.
-    pub fn fault_string(&self) -> &str {
-        match self {
-            OpError::AuthorizationFailed(_) => "Authorization failed",
-            OpError::PermissionDenied(_) => "Permission denied",
-            OpError::WrongParameters(_) => "Wrong parameters",
-            OpError::NotFound { fault, .. } | OpError::Conflict { fault, .. } => fault,
-            OpError::Unavailable(_) => "Service unavailable",
-            OpError::Internal(_) => "Internal error",
-        }
-    }
-
     /// The machine-readable class every face reports: a problem kind (`TYPE`, `REQUIRED`, …) or
     /// the error's own class.
     pub fn code(&self) -> &'static str {
         match self {
-            OpError::WrongParameters(p) => p.kind.code(),
-            OpError::AuthorizationFailed(_) => "AUTHORIZATION_FAILED",
-            OpError::PermissionDenied(_) => "PERMISSION_DENIED",
+            OpError::Invalid(p) => p.kind.code(),
+            OpError::Unauthenticated(_) => "AUTHORIZATION_FAILED",
+            OpError::Forbidden(_) => "PERMISSION_DENIED",
             OpError::NotFound { .. } => "NOT_FOUND",
             OpError::Conflict { .. } => "CONFLICT",
             OpError::Unavailable(_) => "UNAVAILABLE",
@@ -58,23 +89,24 @@ impl OpError {
         }
     }
 
-    /// True when the caller is at fault (SOAP `Client`), false for server-side failures.
+    /// True when the caller is at fault, false for server-side failures.
     pub fn is_client_error(&self) -> bool {
         !matches!(self, OpError::Unavailable(_) | OpError::Internal(_))
     }
 
-    /// What to tell the caller beyond the fault string. Internal details stay in the log.
+    /// What to tell the caller about it. Internal details stay in the log.
     pub fn public_detail(&self) -> String {
         match self {
-            OpError::AuthorizationFailed(d) | OpError::PermissionDenied(d) | OpError::Unavailable(d) => d.clone(),
-            OpError::NotFound { detail, .. } | OpError::Conflict { detail, .. } => detail.clone(),
-            OpError::WrongParameters(p) => p.message.clone(),
+            OpError::Unauthenticated(d) | OpError::Forbidden(d) | OpError::Unavailable(d) => d.clone(),
+            OpError::NotFound { entity, id } => format!("no {} '{id}' in this account", entity.noun()),
+            OpError::Conflict { detail, .. } => detail.clone(),
+            OpError::Invalid(p) => p.message.clone(),
             OpError::Internal(_) => "the server failed to process the request; the request id locates it in the server log".into(),
         }
     }
 
     pub fn wrong(kind: ProblemKind, path: impl Into<String>, message: impl Into<String>) -> Self {
-        OpError::WrongParameters(Problem::new(kind, message).at_path(path))
+        OpError::Invalid(Problem::new(kind, message).at_path(path))
     }
 
     /// A well-typed value the operation cannot accept.
@@ -82,16 +114,45 @@ impl OpError {
         Self::wrong(ProblemKind::Value, path, message)
     }
 
-    pub fn unknown(fault: &'static str, what: &str, id: &str) -> Self {
-        OpError::NotFound { fault, detail: format!("no {what} '{id}' in this account") }
+    pub fn not_found(entity: Entity, id: &str) -> Self {
+        OpError::NotFound { entity, id: id.to_string() }
+    }
+
+    /// One error of every variant and every entity and clash, for the faces' tests of their
+    /// renderings. The `match` fails to compile when a variant is added and not listed here.
+    pub fn every_kind() -> Vec<OpError> {
+        let mut all = vec![
+            OpError::Unauthenticated("no token".into()),
+            OpError::Forbidden("not yours".into()),
+            OpError::Invalid(Problem::new(ProblemKind::Type, "not a number").at_path("pageSize")),
+            OpError::Invalid(Problem::new(ProblemKind::Value, "not allowed").at_path("dueDate")),
+            OpError::Unavailable("busy".into()),
+            OpError::Internal("a bug".into()),
+        ];
+        let entities = [Entity::Enrollment, Entity::Course, Entity::ContentItem, Entity::User, Entity::Department, Entity::Group];
+        all.extend(entities.map(|entity| OpError::NotFound { entity, id: "x".into() }));
+        let clashes = [Clash::LoginTaken, Clash::EmailTaken, Clash::DepartmentNotEmpty];
+        all.extend(clashes.map(|what| OpError::Conflict { what, detail: "taken".into() }));
+        for error in &all {
+            match error {
+                OpError::Unauthenticated(_)
+                | OpError::Forbidden(_)
+                | OpError::Invalid(_)
+                | OpError::NotFound { .. }
+                | OpError::Conflict { .. }
+                | OpError::Unavailable(_)
+                | OpError::Internal(_) => {}
+            }
+        }
+        all
     }
 }
 
 impl fmt::Display for OpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            OpError::Internal(detail) => write!(f, "{}: {detail}", self.fault_string()),
-            _ => write!(f, "{}: {}", self.fault_string(), self.public_detail()),
+            OpError::Internal(detail) => write!(f, "{}: {detail}", self.code()),
+            _ => write!(f, "{}: {}", self.code(), self.public_detail()),
         }
     }
 }
@@ -146,6 +207,17 @@ impl ProblemKind {
     }
 }
 
+impl From<crate::domain::values::Rule> for ProblemKind {
+    fn from(rule: crate::domain::values::Rule) -> Self {
+        use crate::domain::values::Rule;
+        match rule {
+            Rule::Length => ProblemKind::Length,
+            Rule::Type => ProblemKind::Type,
+            Rule::Enumeration => ProblemKind::Enumeration,
+        }
+    }
+}
+
 /// A precise account of what is wrong with a request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -177,7 +249,7 @@ impl Problem {
 
 impl From<Problem> for OpError {
     fn from(p: Problem) -> Self {
-        OpError::WrongParameters(p)
+        OpError::Invalid(p)
     }
 }
 

@@ -5,23 +5,24 @@ use std::collections::HashMap;
 
 use super::scope::Scope;
 use super::users::user_in_scope;
-use super::{OpError, Service, now, require_administrator};
+use super::{Entity, OpError, Service, now, require_administrator};
+use crate::domain::values::{ExternalId, Name};
 use crate::domain::{GroupView, Principal};
 use crate::store::{Tx, groups, users};
 
 fn require_account_wide(principal: &Principal) -> Result<(), OpError> {
     require_administrator(principal)?;
     if principal.role.is_department_scoped() {
-        return Err(OpError::PermissionDenied(format!("a {} cannot change account-wide groups", principal.role)));
+        return Err(OpError::Forbidden(format!("a {} cannot change account-wide groups", principal.role)));
     }
     Ok(())
 }
 
 /// Internal ids of the named users; every one must exist.
-fn user_ids(tx: &mut Tx<'_>, tenant_id: i64, ids: &[String]) -> Result<Vec<i64>, OpError> {
+fn user_ids(tx: &mut Tx<'_>, tenant_id: i64, ids: &[ExternalId]) -> Result<Vec<i64>, OpError> {
     let found = users::users_by_external_ids(tx, tenant_id, ids)?;
     match ids.iter().find(|id| !found.iter().any(|(_, ext, _)| ext == *id)) {
-        Some(missing) => Err(OpError::unknown("Unknown user", "user", missing)),
+        Some(missing) => Err(OpError::not_found(Entity::User, missing)),
         None => Ok(found.into_iter().map(|(id, _, _)| id).collect()),
     }
 }
@@ -30,14 +31,14 @@ fn group_id(tx: &mut Tx<'_>, tenant_id: i64, external_id: &str) -> Result<i64, O
     groups::list(tx, tenant_id, Some(&[external_id.to_string()]))?
         .pop()
         .map(|(id, _, _)| id)
-        .ok_or_else(|| OpError::unknown("Unknown group", "group", external_id))
+        .ok_or_else(|| OpError::not_found(Entity::Group, external_id))
 }
 
 impl Service {
     pub fn get_groups(&self, tx: &mut Tx<'_>, principal: &Principal) -> Result<Vec<GroupView>, OpError> {
         require_administrator(principal)?;
         let scope = Scope::of(tx, principal)?;
-        let all = groups::list(tx, principal.tenant_id, None)?;
+        let all = groups::list(tx, principal.tenant_id, None::<&[ExternalId]>)?;
         let ids: Vec<i64> = all.iter().map(|(id, _, _)| *id).collect();
         let mut members: HashMap<i64, Vec<String>> = HashMap::new();
         for (group, user, department) in groups::members(tx, &ids)? {
@@ -52,7 +53,7 @@ impl Service {
     }
 
     /// Creates a group with the given members; returns its id.
-    pub fn add_group(&self, tx: &mut Tx<'_>, principal: &Principal, name: &str, members: &[String]) -> Result<String, OpError> {
+    pub fn add_group(&self, tx: &mut Tx<'_>, principal: &Principal, name: &Name, members: &[ExternalId]) -> Result<String, OpError> {
         require_account_wide(principal)?;
         let members = user_ids(tx, principal.tenant_id, members)?;
         let external_id = uuid::Uuid::new_v4().to_string();
@@ -62,7 +63,7 @@ impl Service {
     }
 
     /// Replaces a group's members.
-    pub fn update_group_members(&self, tx: &mut Tx<'_>, principal: &Principal, group: &str, members: &[String]) -> Result<(), OpError> {
+    pub fn update_group_members(&self, tx: &mut Tx<'_>, principal: &Principal, group: &ExternalId, members: &[ExternalId]) -> Result<(), OpError> {
         require_account_wide(principal)?;
         let id = group_id(tx, principal.tenant_id, group)?;
         let members = user_ids(tx, principal.tenant_id, members)?;
@@ -70,7 +71,7 @@ impl Service {
         Ok(())
     }
 
-    pub fn remove_user_from_groups(&self, tx: &mut Tx<'_>, principal: &Principal, user: &str, group_ids: &[String]) -> Result<(), OpError> {
+    pub fn remove_user_from_groups(&self, tx: &mut Tx<'_>, principal: &Principal, user: &ExternalId, group_ids: &[ExternalId]) -> Result<(), OpError> {
         require_administrator(principal)?;
         let scope = Scope::of(tx, principal)?;
         let (user_id, _) = user_in_scope(tx, principal, &scope, user)?;

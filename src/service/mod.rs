@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod catalog;
 pub mod content;
 pub mod departments;
 pub mod enrollments;
@@ -20,7 +21,7 @@ pub use auth::{Credentials, IssuedToken};
 pub use content::{Range, ResultsQuery};
 pub use departments::DepartmentUpdate;
 pub use enrollments::{EnrollRequest, EnrollmentChange, EnrollmentQuery};
-pub use error::{OpError, Problem, ProblemKind};
+pub use error::{Clash, Entity, OpError, Problem, ProblemKind};
 pub use paging::{Page, PageRequest};
 pub use users::{NewUserRequest, UserQuery, UserUpdate};
 
@@ -54,7 +55,7 @@ pub(crate) fn require_administrator(principal: &Principal) -> Result<(), OpError
     if principal.role.may_administer() {
         Ok(())
     } else {
-        Err(OpError::PermissionDenied(format!(
+        Err(OpError::Forbidden(format!(
             "role '{}' may not call this operation; it needs an administrator, department administrator, publisher or custom role",
             principal.role
         )))

@@ -5,14 +5,14 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::OpError;
+use crate::domain::values::PageSize;
 
 pub const DEFAULT_PAGE_SIZE: i32 = 1000;
-pub const MAX_PAGE_SIZE: i32 = 10_000;
 
 /// What the caller asked for: `pageSize` and `pageToken`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PageRequest {
-    pub size: Option<i32>,
+    pub size: Option<PageSize>,
     pub token: Option<String>,
 }
 
@@ -26,10 +26,7 @@ pub struct Page<T> {
 impl PageRequest {
     /// `(after, size)`: the key to continue after and the page size.
     pub(crate) fn resolve(&self) -> Result<(i64, i64), OpError> {
-        let size = self.size.unwrap_or(DEFAULT_PAGE_SIZE);
-        if !(1..=MAX_PAGE_SIZE).contains(&size) {
-            return Err(OpError::invalid("pageSize", format!("pageSize must be 1 to {MAX_PAGE_SIZE}; got {size}")));
-        }
+        let size = self.size.map_or(DEFAULT_PAGE_SIZE, PageSize::get);
         let after = match &self.token {
             None => 0,
             Some(token) => decode(token).ok_or_else(|| {
@@ -89,8 +86,8 @@ mod tests {
         assert_eq!(decode(&encode(42)), Some(42));
         assert_eq!(decode("42"), None);
         assert_eq!(decode(&URL_SAFE_NO_PAD.encode("k1.-5")), None);
-        assert!(PageRequest { size: Some(0), token: None }.resolve().is_err());
-        assert!(PageRequest { size: Some(10_001), token: None }.resolve().is_err());
+        assert!(PageSize::parse(0).is_err() && PageSize::parse(10_001).is_err());
+        assert_eq!(PageRequest { size: PageSize::parse(10_000).ok(), token: None }.resolve().unwrap(), (0, 10_000));
         assert_eq!(PageRequest::default().resolve().unwrap(), (0, 1000));
     }
 

@@ -6,8 +6,9 @@ use super::auth::hash_password;
 use super::enrollments::non_empty;
 use super::paging::{Page, PageRequest, for_each_batch, page_of};
 use super::scope::Scope;
-use super::{OpError, Service, now, require_administrator};
+use super::{Clash, Entity, OpError, Service, now, require_administrator};
 use crate::domain::people::check_password;
+use crate::domain::values::{ExternalId, Password, Text};
 use crate::domain::{Lifecycle, Principal, Role, UserProfileView, UserStatus};
 use crate::store::departments::{self};
 use crate::store::users::{self, NewUser, UserChanges, UserFilter, UserRow};
@@ -16,46 +17,46 @@ use crate::store::{Tx, enrollments, groups};
 /// `getUsers`/`listUsers` filters (external ids).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserQuery {
-    pub department_id: Option<String>,
-    pub group_id: Option<String>,
-    pub logins: Option<Vec<String>>,
-    pub emails: Option<Vec<String>>,
+    pub department_id: Option<ExternalId>,
+    pub group_id: Option<ExternalId>,
+    pub logins: Option<Vec<ExternalId>>,
+    pub emails: Option<Vec<ExternalId>>,
 }
 
 /// `addUser`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewUserRequest {
-    pub login: String,
-    pub email: Option<String>,
-    pub password: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub department_id: String,
+    pub login: ExternalId,
+    pub email: Option<ExternalId>,
+    pub password: Option<Password>,
+    pub first_name: Option<Text>,
+    pub last_name: Option<Text>,
+    pub department_id: ExternalId,
     pub role: Option<Role>,
-    pub manageable_department_ids: Option<Vec<String>>,
-    pub groups: Option<Vec<String>>,
+    pub manageable_department_ids: Option<Vec<ExternalId>>,
+    pub groups: Option<Vec<ExternalId>>,
 }
 
 /// `updateUserProfile`: what is `None` stays as it is.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserUpdate {
-    pub user_id: String,
-    pub login: Option<String>,
-    pub email: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub department_id: Option<String>,
+    pub user_id: ExternalId,
+    pub login: Option<ExternalId>,
+    pub email: Option<ExternalId>,
+    pub first_name: Option<Text>,
+    pub last_name: Option<Text>,
+    pub department_id: Option<ExternalId>,
     pub role: Option<Role>,
-    pub manageable_department_ids: Option<Vec<String>>,
+    pub manageable_department_ids: Option<Vec<ExternalId>>,
 }
 
 /// A user the caller may act on: `(internal id, department id)`.
 pub(crate) fn user_in_scope(tx: &mut Tx<'_>, principal: &Principal, scope: &Scope, user_id: &str) -> Result<(i64, i64), OpError> {
     let (id, _, department) = users::users_by_external_ids(tx, principal.tenant_id, &[user_id.to_string()])?
         .pop()
-        .ok_or_else(|| OpError::unknown("Unknown user", "user", user_id))?;
+        .ok_or_else(|| OpError::not_found(Entity::User, user_id))?;
     if !scope.contains_department(department) {
-        return Err(OpError::PermissionDenied(format!("user '{user_id}' is not in a department you manage")));
+        return Err(OpError::Forbidden(format!("user '{user_id}' is not in a department you manage")));
     }
     Ok((id, department))
 }
@@ -64,23 +65,23 @@ pub(crate) fn user_in_scope(tx: &mut Tx<'_>, principal: &Principal, scope: &Scop
 pub(crate) fn department_in_scope(tx: &mut Tx<'_>, principal: &Principal, scope: &Scope, department_id: &str) -> Result<i64, OpError> {
     let (id, _) = departments::departments_by_external_ids(tx, principal.tenant_id, &[department_id.to_string()])?
         .pop()
-        .ok_or_else(|| OpError::unknown("Unknown Department", "department", department_id))?;
+        .ok_or_else(|| OpError::not_found(Entity::Department, department_id))?;
     if !scope.contains_department(id) {
-        return Err(OpError::PermissionDenied(format!("department '{department_id}' is not one you manage")));
+        return Err(OpError::Forbidden(format!("department '{department_id}' is not one you manage")));
     }
     Ok(id)
 }
 
 /// Internal ids of departments named for a user to manage; all must exist and be in scope.
-fn managed_departments(tx: &mut Tx<'_>, principal: &Principal, scope: &Scope, ids: &[String]) -> Result<Vec<i64>, OpError> {
+fn managed_departments(tx: &mut Tx<'_>, principal: &Principal, scope: &Scope, ids: &[ExternalId]) -> Result<Vec<i64>, OpError> {
     ids.iter().map(|id| department_in_scope(tx, principal, scope, id)).collect()
 }
 
 /// Internal ids of the named groups; all must exist.
-fn group_ids(tx: &mut Tx<'_>, tenant_id: i64, ids: &[String]) -> Result<Vec<i64>, OpError> {
+fn group_ids(tx: &mut Tx<'_>, tenant_id: i64, ids: &[ExternalId]) -> Result<Vec<i64>, OpError> {
     let found = groups::list(tx, tenant_id, Some(ids))?;
     match ids.iter().find(|id| !found.iter().any(|(_, ext, _)| ext == *id)) {
-        Some(missing) => Err(OpError::unknown("Unknown group", "group", missing)),
+        Some(missing) => Err(OpError::not_found(Entity::Group, missing)),
         None => Ok(found.into_iter().map(|(id, _, _)| id).collect()),
     }
 }
@@ -88,10 +89,10 @@ fn group_ids(tx: &mut Tx<'_>, tenant_id: i64, ids: &[String]) -> Result<Vec<i64>
 /// Refuses role assignments a department-scoped caller may not make, and roles nobody may give.
 fn check_role_grant(principal: &Principal, role: Role) -> Result<(), OpError> {
     if role == Role::AccountOwner {
-        return Err(OpError::PermissionDenied("the account_owner role cannot be assigned".into()));
+        return Err(OpError::Forbidden("the account_owner role cannot be assigned".into()));
     }
     if principal.role.is_department_scoped() && role != Role::Learner {
-        return Err(OpError::PermissionDenied(format!("a {} may only manage learners, not give the role '{role}'", principal.role)));
+        return Err(OpError::Forbidden(format!("a {} may only manage learners, not give the role '{role}'", principal.role)));
     }
     Ok(())
 }
@@ -155,8 +156,8 @@ impl Service {
             tenant_id: principal.tenant_id,
             departments,
             group_id,
-            logins: non_empty(&query.logins, "logins")?.map(<[String]>::to_vec),
-            emails: non_empty(&query.emails, "emails")?.map(<[String]>::to_vec),
+            logins: non_empty(&query.logins, "logins")?.map(|ids| ids.iter().map(ToString::to_string).collect()),
+            emails: non_empty(&query.emails, "emails")?.map(|ids| ids.iter().map(ToString::to_string).collect()),
         })
     }
 
@@ -200,14 +201,14 @@ impl Service {
         Ok(page_of(self.user_page(tx, &resolved, after, size + 1)?, size))
     }
 
-    pub fn get_user_profile(&self, tx: &mut Tx<'_>, principal: &Principal, user_id: &str) -> Result<UserProfileView, OpError> {
+    pub fn get_user_profile(&self, tx: &mut Tx<'_>, principal: &Principal, user_id: &ExternalId) -> Result<UserProfileView, OpError> {
         require_administrator(principal)?;
         let scope = Scope::of(tx, principal)?;
         let (id, _) = user_in_scope(tx, principal, &scope, user_id)?;
         let filter =
             UserFilter { tenant_id: principal.tenant_id, departments: None, group_id: None, logins: None, emails: None, ids: Some(&[id]) };
         let rows = users::page(tx, &filter, 0, 1)?;
-        profiles(tx, rows)?.pop().map(|(_, p)| p).ok_or_else(|| OpError::unknown("Unknown user", "user", user_id))
+        profiles(tx, rows)?.pop().map(|(_, p)| p).ok_or_else(|| OpError::not_found(Entity::User, user_id))
     }
 
     fn check_unique(
@@ -222,7 +223,7 @@ impl Service {
             && users::taken(tx, tenant_id, login, false, except)?
         {
             return Err(OpError::Conflict {
-                fault: "User with the same login is already registered.",
+                what: Clash::LoginTaken,
                 detail: format!("login '{login}' is taken"),
             });
         }
@@ -230,7 +231,7 @@ impl Service {
             && users::taken(tx, tenant_id, email, true, except)?
         {
             return Err(OpError::Conflict {
-                fault: "User with the same email is already registered.",
+                what: Clash::EmailTaken,
                 detail: format!("e-mail '{email}' is taken"),
             });
         }
@@ -299,7 +300,7 @@ impl Service {
             check_role_grant(principal, role)?;
         }
         if update.manageable_department_ids.is_some() && principal.role.is_department_scoped() {
-            return Err(OpError::PermissionDenied("only account-wide administrators change which departments a user manages".into()));
+            return Err(OpError::Forbidden("only account-wide administrators change which departments a user manages".into()));
         }
         let department = match &update.department_id {
             Some(d) => Some(department_in_scope(tx, principal, &scope, d)?),
@@ -325,7 +326,7 @@ impl Service {
     }
 
     /// Deletes a user: their login and e-mail become free, their active enrollments are deleted.
-    pub fn delete_user(&self, tx: &mut Tx<'_>, principal: &Principal, user_id: &str) -> Result<(), OpError> {
+    pub fn delete_user(&self, tx: &mut Tx<'_>, principal: &Principal, user_id: &ExternalId) -> Result<(), OpError> {
         require_administrator(principal)?;
         let scope = Scope::of(tx, principal)?;
         let (id, _) = user_in_scope(tx, principal, &scope, user_id)?;
@@ -337,7 +338,7 @@ impl Service {
     }
 
     /// Activates or deactivates users; every one must exist and be within the caller's departments.
-    pub fn set_users_status(&self, tx: &mut Tx<'_>, principal: &Principal, user_ids: &[String], status: UserStatus) -> Result<(), OpError> {
+    pub fn set_users_status(&self, tx: &mut Tx<'_>, principal: &Principal, user_ids: &[ExternalId], status: UserStatus) -> Result<(), OpError> {
         require_administrator(principal)?;
         if user_ids.is_empty() {
             return Err(OpError::invalid("userIds", "userIds must name at least one user"));
@@ -348,7 +349,7 @@ impl Service {
         Ok(())
     }
 
-    pub fn update_user_password(&self, tx: &mut Tx<'_>, principal: &Principal, user_id: &str, password: &str) -> Result<(), OpError> {
+    pub fn update_user_password(&self, tx: &mut Tx<'_>, principal: &Principal, user_id: &ExternalId, password: &Password) -> Result<(), OpError> {
         require_administrator(principal)?;
         let scope = Scope::of(tx, principal)?;
         let (id, _) = user_in_scope(tx, principal, &scope, user_id)?;

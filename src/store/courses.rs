@@ -24,10 +24,11 @@ pub fn insert_course(tx: &mut Tx<'_>, row: &NewCourse<'_>) -> QueryResult<i64> {
 }
 
 /// `(id, external_id)` of the tenant's courses among `external_ids`.
-pub fn courses_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[String]) -> QueryResult<Vec<(i64, String)>> {
+pub fn courses_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[impl AsRef<str>]) -> QueryResult<Vec<(i64, String)>> {
+    let external_ids = super::strs(external_ids);
     on_conn!(tx, |c| course::table
         .filter(course::tenant_id.eq(tenant_id))
-        .filter(course::external_id.eq_any(external_ids))
+        .filter(course::external_id.eq_any(&external_ids))
         .select((course::id, course::external_id))
         .load(c))
 }
@@ -57,10 +58,11 @@ pub fn page(tx: &mut Tx<'_>, tenant_id: i64, after: i64, limit: i64) -> QueryRes
 }
 
 /// The tenant's courses among `external_ids`.
-pub fn by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[String]) -> QueryResult<Vec<CourseRow>> {
+pub fn by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[impl AsRef<str>]) -> QueryResult<Vec<CourseRow>> {
+    let external_ids = super::strs(external_ids);
     on_conn!(tx, |c| course::table
         .filter(course::tenant_id.eq(tenant_id))
-        .filter(course::external_id.eq_any(external_ids))
+        .filter(course::external_id.eq_any(&external_ids))
         .select(CourseRow::as_select())
         .load(c))
 }

@@ -27,10 +27,11 @@ pub fn department_tree(tx: &mut Tx<'_>, tenant_id: i64) -> QueryResult<Vec<(i64,
 }
 
 /// `(id, external_id)` of the tenant's departments among `external_ids`.
-pub fn departments_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[String]) -> QueryResult<Vec<(i64, String)>> {
+pub fn departments_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[impl AsRef<str>]) -> QueryResult<Vec<(i64, String)>> {
+    let external_ids = super::strs(external_ids);
     on_conn!(tx, |c| department::table
         .filter(department::tenant_id.eq(tenant_id))
-        .filter(department::external_id.eq_any(external_ids))
+        .filter(department::external_id.eq_any(&external_ids))
         .select((department::id, department::external_id))
         .load(c))
 }

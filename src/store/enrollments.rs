@@ -277,7 +277,7 @@ pub struct ResultsFilter<'a> {
     pub course_ids: Option<&'a [i64]>,
     pub enrollment_ids: Option<&'a [i64]>,
     pub departments: Option<&'a [i64]>,
-    pub completion_statuses: Option<&'a [String]>,
+    pub completion_statuses: Option<&'a [&'a str]>,
     pub user_statuses: Option<&'a [i16]>,
     /// Inclusive UTC bounds.
     pub access_from: Option<NaiveDateTime>,
@@ -376,10 +376,11 @@ pub fn results_page(tx: &mut Tx<'_>, f: &ResultsFilter<'_>, after: i64, limit: i
 }
 
 /// Internal ids of the tenant's enrollments among `external_ids` (any lifecycle).
-pub fn ids_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[String]) -> QueryResult<Vec<i64>> {
+pub fn ids_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[impl AsRef<str>]) -> QueryResult<Vec<i64>> {
+    let external_ids = super::strs(external_ids);
     on_conn!(tx, |c| enrollment::table
         .filter(enrollment::tenant_id.eq(tenant_id))
-        .filter(enrollment::external_id.eq_any(external_ids))
+        .filter(enrollment::external_id.eq_any(&external_ids))
         .select(enrollment::id)
         .load(c))
 }

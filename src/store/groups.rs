@@ -19,14 +19,15 @@ pub fn insert(tx: &mut Tx<'_>, tenant_id: i64, external_id: &str, name: &str, no
 }
 
 /// `(id, external_id, name)` of the tenant's groups, in id order; only those among `external_ids` if given.
-pub fn list(tx: &mut Tx<'_>, tenant_id: i64, external_ids: Option<&[String]>) -> QueryResult<Vec<(i64, String, String)>> {
+pub fn list(tx: &mut Tx<'_>, tenant_id: i64, external_ids: Option<&[impl AsRef<str>]>) -> QueryResult<Vec<(i64, String, String)>> {
+    let external_ids = external_ids.map(super::strs);
     on_conn!(tx, |c| {
         let mut query = user_group::table
             .filter(user_group::tenant_id.eq(tenant_id))
             .select((user_group::id, user_group::external_id, user_group::name))
             .order(user_group::id)
             .into_boxed();
-        if let Some(ids) = external_ids {
+        if let Some(ids) = &external_ids {
             query = query.filter(user_group::external_id.eq_any(ids));
         }
         query.load(c)

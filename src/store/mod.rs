@@ -26,6 +26,12 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
+/// Ids as the query builder takes them, from any list of texts (the service's parsed ids, tests'
+/// strings).
+fn strs(ids: &[impl AsRef<str>]) -> Vec<&str> {
+    ids.iter().map(AsRef::as_ref).collect()
+}
+
 /// Whether a request only reads (one consistent snapshot) or writes (one all-or-nothing
 /// transaction).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

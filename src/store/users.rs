@@ -78,11 +78,12 @@ pub fn user_managed_departments(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<Ve
 }
 
 /// `(id, external_id, department_id)` of the tenant's (not deleted) users among `external_ids`.
-pub fn users_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[String]) -> QueryResult<Vec<(i64, String, i64)>> {
+pub fn users_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[impl AsRef<str>]) -> QueryResult<Vec<(i64, String, i64)>> {
+    let external_ids = super::strs(external_ids);
     on_conn!(tx, |c| app_user::table
         .filter(app_user::tenant_id.eq(tenant_id))
         .filter(app_user::deleted_at.is_null())
-        .filter(app_user::external_id.eq_any(external_ids))
+        .filter(app_user::external_id.eq_any(&external_ids))
         .select((app_user::id, app_user::external_id, app_user::department_id))
         .load(c))
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use lmsbridge::soap::xml::{Element, Limits, parse};
+use lmsbridge::faces::soap::xml::{Element, Limits, parse};
 
 pub const API: &str = "http://ispringlearn.com/go/services/api/soap";
 pub const API_HTTPS: &str = "https://ispringlearn.com/go/services/api/soap";

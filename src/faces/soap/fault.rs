@@ -48,10 +48,10 @@ impl From<&OpError> for Fault {
         let code = if error.is_client_error() { FaultCode::Client } else { FaultCode::Server };
         let detail_code = error.code();
         let (path, line, column) = match error {
-            OpError::WrongParameters(p) => (p.path.clone(), p.line, p.column),
+            OpError::Invalid(p) => (p.path.clone(), p.line, p.column),
             _ => (None, None, None),
         };
-        Fault { code, string: error.fault_string().to_string(), detail_code, message: error.public_detail(), path, line, column }
+        Fault { code, string: crate::faces::ispring::fault_string(error).to_string(), detail_code, message: error.public_detail(), path, line, column }
     }
 }
 
@@ -76,7 +76,7 @@ impl From<&EnvelopeError> for Fault {
                 line: None,
                 column: None,
             },
-            EnvelopeError::Bad(problem) => (&OpError::WrongParameters(problem.clone())).into(),
+            EnvelopeError::Bad(problem) => (&OpError::Invalid(problem.clone())).into(),
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::pages::{escape, html, layout};
 
 /// Every operation's documentation, in the dispatch table's order; made once.
 static CATALOG: LazyLock<Vec<OperationDoc>> = LazyLock::new(|| {
-    let requests: Vec<&str> = OPERATIONS.iter().map(|(request, _)| *request).collect();
+    let requests: Vec<&str> = OPERATIONS.iter().map(|op| op.request).collect();
     sample::document(&requests)
 });
 

@@ -5,8 +5,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::{self, values};
-use crate::service::{OpError, ProblemKind};
+use crate::domain::values::{self, DuePeriod, ExternalId, Name, Password, Refused, Text};
+use crate::domain::{self};
+use crate::service::{DepartmentUpdate, EnrollRequest, EnrollmentChange, NewUserRequest, OpError, ProblemKind, UserUpdate};
 
 fn date(d: chrono::NaiveDate) -> String {
     values::date_text(d).to_string()
@@ -86,62 +87,7 @@ pub struct EnrollmentList {
     pub next_page_token: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DueDateType {
-    Unlimited,
-    Default,
-    DueDate,
-    DuePeriod,
-}
-
-impl From<DueDateType> for domain::DueDateType {
-    fn from(t: DueDateType) -> Self {
-        match t {
-            DueDateType::Unlimited => domain::DueDateType::Unlimited,
-            DueDateType::Default => domain::DueDateType::Default,
-            DueDateType::DueDate => domain::DueDateType::DueDate,
-            DueDateType::DuePeriod => domain::DueDateType::DuePeriod,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    AccountOwner,
-    AccountAdministrator,
-    DepartmentAdministrator,
-    Publisher,
-    Custom,
-    Learner,
-}
-
-impl From<Role> for domain::Role {
-    fn from(r: Role) -> Self {
-        match r {
-            Role::AccountOwner => domain::Role::AccountOwner,
-            Role::AccountAdministrator => domain::Role::AccountAdministrator,
-            Role::DepartmentAdministrator => domain::Role::DepartmentAdministrator,
-            Role::Publisher => domain::Role::Publisher,
-            Role::Custom => domain::Role::Custom,
-            Role::Learner => domain::Role::Learner,
-        }
-    }
-}
-
-impl From<domain::Role> for Role {
-    fn from(r: domain::Role) -> Self {
-        match r {
-            domain::Role::AccountOwner => Role::AccountOwner,
-            domain::Role::AccountAdministrator => Role::AccountAdministrator,
-            domain::Role::DepartmentAdministrator => Role::DepartmentAdministrator,
-            domain::Role::Publisher => Role::Publisher,
-            domain::Role::Custom => Role::Custom,
-            domain::Role::Learner => Role::Learner,
-        }
-    }
-}
+pub use crate::domain::{DueDateType, Role};
 
 /// `POST /api/v1/enrollments`: every learner into every course, all or nothing.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -163,6 +109,7 @@ pub struct EnrollBody {
     pub due_period: Option<i32>,
     pub lock_after_due_date: Option<bool>,
 }
+
 
 /// `PATCH /api/v1/enrollments/{enrollmentId}`: what is left out stays as it is.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -484,44 +431,38 @@ pub struct Problem {
     pub request_id: String,
 }
 
-// Checks of request values against the contract's simple types.
+// Request bodies into the service's parsed requests. The rules are the domain's (`values`); this
+// face only names the field (`login must be …`) and its path (`courseIds[2]`).
 
-/// Refuses text the XML faces could not emit (see [`values::xml_safe`]).
-fn check_xml_safe(value: &str, field: &str) -> Result<(), OpError> {
-    values::xml_safe(value).map_err(|why| OpError::wrong(ProblemKind::Type, field, format!("{field} {why}")))
+/// A domain value parsed from the text of `field`.
+pub fn parse<T>(value: &str, field: &str, parse: fn(&str) -> Result<T, Refused>) -> Result<T, OpError> {
+    parse(value).map_err(|why| OpError::wrong(why.rule.into(), field, format!("{field} {}", why.reason)))
 }
 
-pub fn check_id(value: &str, field: &str) -> Result<String, OpError> {
-    check_xml_safe(value, field)?;
-    values::id(value).map_err(|why| OpError::wrong(ProblemKind::Length, field, format!("{field}: {why}")))
+/// A domain value parsed from the number in `field`.
+pub fn parse_int<T>(value: i32, field: &str, parse: fn(i32) -> Result<T, Refused>) -> Result<T, OpError> {
+    parse(value).map_err(|why| OpError::wrong(why.rule.into(), field, format!("{field} {}", why.reason)))
 }
 
-pub fn check_ids(values: &[String], field: &str) -> Result<Vec<String>, OpError> {
-    values.iter().enumerate().map(|(i, v)| check_id(v, &format!("{field}[{i}]"))).collect()
+/// An optional domain value.
+pub fn parse_optional<T>(value: Option<&str>, field: &str, read: fn(&str) -> Result<T, Refused>) -> Result<Option<T>, OpError> {
+    value.map(|v| parse(v, field, read)).transpose()
 }
 
-pub fn check_optional_id(value: &Option<String>, field: &str) -> Result<Option<String>, OpError> {
-    value.as_deref().map(|v| check_id(v, field)).transpose()
+/// Every id of a list; a refusal names the item (`courseIds[2]`).
+pub fn ids(values: &[String], field: &str) -> Result<Vec<ExternalId>, OpError> {
+    ExternalId::parse_all(values).map_err(|(i, why)| {
+        let path = format!("{field}[{i}]");
+        OpError::wrong(why.rule.into(), path.clone(), format!("{path} {}", why.reason))
+    })
 }
 
-pub fn check_text(value: &Option<String>, field: &str, min: usize, max: usize) -> Result<(), OpError> {
-    match value {
-        Some(v) => {
-            check_xml_safe(v, field)?;
-            values::text(v, min, max).map_err(|why| OpError::wrong(ProblemKind::Length, field, format!("{field} {why}")))
-        }
-        None => Ok(()),
-    }
+fn optional_ids(values: Option<&[String]>, field: &str) -> Result<Option<Vec<ExternalId>>, OpError> {
+    values.map(|v| ids(v, field)).transpose()
 }
 
-pub fn check_name(value: &str, field: &str) -> Result<(), OpError> {
-    check_xml_safe(value, field)?;
-    values::name(value).map_err(|why| OpError::wrong(ProblemKind::Type, field, format!("{field} {why}")))
-}
-
-pub fn parse_date(value: &Option<String>, field: &str) -> Result<Option<chrono::NaiveDate>, OpError> {
+pub fn parse_date(value: Option<&str>, field: &str) -> Result<Option<chrono::NaiveDate>, OpError> {
     value
-        .as_deref()
         .map(|v| {
             values::parse_date(v.trim())
                 .ok_or_else(|| OpError::wrong(ProblemKind::Type, field, format!("{field} must be a date (YYYY-MM-DD); got '{v}'")))
@@ -529,9 +470,8 @@ pub fn parse_date(value: &Option<String>, field: &str) -> Result<Option<chrono::
         .transpose()
 }
 
-pub fn parse_date_time(value: &Option<String>, field: &str) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>, OpError> {
+pub fn parse_date_time(value: Option<&str>, field: &str) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>, OpError> {
     value
-        .as_deref()
         .map(|v| {
             values::parse_date_time(v.trim()).ok_or_else(|| {
                 OpError::wrong(
@@ -544,11 +484,115 @@ pub fn parse_date_time(value: &Option<String>, field: &str) -> Result<Option<chr
         .transpose()
 }
 
-pub fn check_range(value: Option<i32>, field: &str, min: i32, max: i32) -> Result<Option<i32>, OpError> {
-    match value {
-        Some(v) if v < min || v > max => {
-            Err(OpError::wrong(ProblemKind::Type, field, format!("{field} must be from {min} to {max}; got {v}")))
-        }
-        other => Ok(other),
+fn due_period(value: Option<i32>) -> Result<Option<DuePeriod>, OpError> {
+    value.map(|v| parse_int(v, "duePeriod", DuePeriod::parse)).transpose()
+}
+
+impl TryFrom<EnrollBody> for EnrollRequest {
+    type Error = OpError;
+
+    fn try_from(body: EnrollBody) -> Result<Self, OpError> {
+        Ok(EnrollRequest {
+            course_ids: ids(&body.course_ids, "courseIds")?,
+            learner_ids: ids(&body.learner_ids, "learnerIds")?,
+            access_date: parse_date_time(body.access_date.as_deref(), "accessDate")?,
+            due_date_type: body.due_date_type,
+            due_date: parse_date(body.due_date.as_deref(), "dueDate")?,
+            due_period: due_period(body.due_period)?,
+            lock_after_due_date: body.lock_after_due_date,
+        })
+    }
+}
+
+impl ChangeEnrollmentBody {
+    /// The change of the enrollment the path names.
+    pub fn parse(self, enrollment_id: ExternalId) -> Result<EnrollmentChange, OpError> {
+        Ok(EnrollmentChange {
+            enrollment_id,
+            access_date: parse_date_time(self.access_date.as_deref(), "accessDate")?,
+            due_date_type: self.due_date_type,
+            due_date: parse_date(self.due_date.as_deref(), "dueDate")?,
+            due_period: due_period(self.due_period)?,
+            lock_after_due_date: self.lock_after_due_date,
+        })
+    }
+}
+
+impl TryFrom<AddUserBody> for NewUserRequest {
+    type Error = OpError;
+
+    fn try_from(body: AddUserBody) -> Result<Self, OpError> {
+        Ok(NewUserRequest {
+            login: parse(&body.login, "login", ExternalId::parse)?,
+            email: parse_optional(body.email.as_deref(), "email", ExternalId::parse)?,
+            password: parse_optional(body.password.as_deref(), "password", Password::parse)?,
+            first_name: parse_optional(body.first_name.as_deref(), "firstName", Text::parse)?,
+            last_name: parse_optional(body.last_name.as_deref(), "lastName", Text::parse)?,
+            department_id: parse(&body.department_id, "departmentId", ExternalId::parse)?,
+            role: body.role,
+            manageable_department_ids: optional_ids(body.manageable_department_ids.as_deref(), "manageableDepartmentIds")?,
+            groups: optional_ids(body.groups.as_deref(), "groups")?,
+        })
+    }
+}
+
+impl UpdateUserBody {
+    /// The update of the user the path names.
+    pub fn parse(self, user_id: ExternalId) -> Result<UserUpdate, OpError> {
+        Ok(UserUpdate {
+            user_id,
+            login: parse_optional(self.login.as_deref(), "login", ExternalId::parse)?,
+            email: parse_optional(self.email.as_deref(), "email", ExternalId::parse)?,
+            first_name: parse_optional(self.first_name.as_deref(), "firstName", Text::parse)?,
+            last_name: parse_optional(self.last_name.as_deref(), "lastName", Text::parse)?,
+            department_id: parse_optional(self.department_id.as_deref(), "departmentId", ExternalId::parse)?,
+            role: self.role,
+            manageable_department_ids: optional_ids(self.manageable_department_ids.as_deref(), "manageableDepartmentIds")?,
+        })
+    }
+}
+
+/// `POST /api/v1/departments`, parsed.
+pub struct NewDepartment {
+    pub name: Name,
+    pub parent_department_id: Option<ExternalId>,
+    pub code: Option<ExternalId>,
+}
+
+impl TryFrom<AddDepartmentBody> for NewDepartment {
+    type Error = OpError;
+
+    fn try_from(body: AddDepartmentBody) -> Result<Self, OpError> {
+        Ok(NewDepartment {
+            name: parse(&body.name, "name", Name::parse)?,
+            parent_department_id: parse_optional(body.parent_department_id.as_deref(), "parentDepartmentId", ExternalId::parse)?,
+            code: parse_optional(body.code.as_deref(), "code", ExternalId::parse)?,
+        })
+    }
+}
+
+impl UpdateDepartmentBody {
+    /// The update of the department the path names.
+    pub fn parse(self, department_id: ExternalId) -> Result<DepartmentUpdate, OpError> {
+        Ok(DepartmentUpdate {
+            department_id,
+            name: parse_optional(self.name.as_deref(), "name", Name::parse)?,
+            code: parse_optional(self.code.as_deref(), "code", ExternalId::parse)?,
+            parent_department_id: parse_optional(self.parent_department_id.as_deref(), "parentDepartmentId", ExternalId::parse)?,
+        })
+    }
+}
+
+/// `POST /api/v1/groups`, parsed.
+pub struct NewGroup {
+    pub name: Name,
+    pub user_ids: Vec<ExternalId>,
+}
+
+impl TryFrom<AddGroupBody> for NewGroup {
+    type Error = OpError;
+
+    fn try_from(body: AddGroupBody) -> Result<Self, OpError> {
+        Ok(NewGroup { name: parse(&body.name, "name", Name::parse)?, user_ids: ids(body.user_ids.as_deref().unwrap_or_default(), "userIds")? })
     }
 }

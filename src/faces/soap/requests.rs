@@ -3,7 +3,8 @@
 use super::decode::{Field, Owned, Seq};
 use super::operations::{Decoded, Operation};
 use super::types;
-use crate::domain::{DueDateType, Role};
+use crate::domain::values::{CompletionStatus, DuePeriod, ExternalId, Name, PageSize, Password, Text};
+use crate::domain::{DueDateType, Role, UserStatus};
 use crate::service::{
     DepartmentUpdate, EnrollRequest, EnrollmentChange, EnrollmentQuery, NewUserRequest, PageRequest, Problem, Range, ResultsQuery,
     UserQuery, UserUpdate,
@@ -11,21 +12,6 @@ use crate::service::{
 
 type Result<T> = std::result::Result<T, Problem>;
 
-const DUE_DATE_TYPES: &[(&str, DueDateType)] = &[
-    ("unlimited", DueDateType::Unlimited),
-    ("default", DueDateType::Default),
-    ("due_date", DueDateType::DueDate),
-    ("due_period", DueDateType::DuePeriod),
-];
-
-const ROLES: &[(&str, Role)] = &[
-    ("account_owner", Role::AccountOwner),
-    ("account_administrator", Role::AccountAdministrator),
-    ("department_administrator", Role::DepartmentAdministrator),
-    ("publisher", Role::Publisher),
-    ("custom", Role::Custom),
-    ("learner", Role::Learner),
-];
 
 /// Reads `credentials`, lets `body` read the operation's own elements, and checks nothing is left.
 fn call(op: &Field<'_>, body: impl FnOnce(&mut Seq<'_>) -> Result<Operation>) -> Result<Decoded> {
@@ -36,23 +22,23 @@ fn call(op: &Field<'_>, body: impl FnOnce(&mut Seq<'_>) -> Result<Operation>) ->
     Ok((credentials, operation))
 }
 
-fn id(seq: &mut Seq<'_>, name: &'static str) -> Result<String> {
+fn id(seq: &mut Seq<'_>, name: &'static str) -> Result<ExternalId> {
     seq.required(name)?.field().id()
 }
 
-fn optional_id(seq: &mut Seq<'_>, name: &'static str) -> Result<Option<String>> {
+fn optional_id(seq: &mut Seq<'_>, name: &'static str) -> Result<Option<ExternalId>> {
     seq.optional(name).map(|f| f.field().id()).transpose()
 }
 
-fn optional_text(seq: &mut Seq<'_>, name: &'static str) -> Result<Option<String>> {
-    seq.optional(name).map(|f| f.field().text(0, 4000)).transpose()
+fn optional_text(seq: &mut Seq<'_>, name: &'static str) -> Result<Option<Text>> {
+    seq.optional(name).map(|f| f.field().value(Text::parse)).transpose()
 }
 
-fn id_list(seq: &mut Seq<'_>, name: &'static str) -> Result<Vec<String>> {
+fn id_list(seq: &mut Seq<'_>, name: &'static str) -> Result<Vec<ExternalId>> {
     types::id_list(&seq.required(name)?)
 }
 
-fn optional_id_list(seq: &mut Seq<'_>, name: &'static str) -> Result<Option<Vec<String>>> {
+fn optional_id_list(seq: &mut Seq<'_>, name: &'static str) -> Result<Option<Vec<ExternalId>>> {
     types::optional_id_list(seq.optional(name))
 }
 
@@ -72,7 +58,7 @@ fn optional_list<T>(
 
 fn paging(seq: &mut Seq<'_>) -> Result<PageRequest> {
     Ok(PageRequest {
-        size: seq.optional("pageSize").map(|f| f.field().int_in(1, 10_000)).transpose()?,
+        size: seq.optional("pageSize").map(|f| f.field().int_value(PageSize::parse)).transpose()?,
         token: seq.optional("pageToken").map(|f| f.field().token(1, 512)).transpose()?,
     })
 }
@@ -85,26 +71,28 @@ fn range(field: Owned<'_>) -> Result<Range> {
     Ok(Range { start, end })
 }
 
-fn password(seq: &mut Seq<'_>, name: &'static str, required: bool) -> Result<Option<String>> {
+fn password(seq: &mut Seq<'_>, name: &'static str, required: bool) -> Result<Option<Password>> {
     let field = if required { Some(seq.required(name)?) } else { seq.optional(name) };
-    field.map(|f| f.field().text(6, 100)).transpose()
+    field.map(|f| f.field().value(Password::parse)).transpose()
 }
 
 fn role(seq: &mut Seq<'_>) -> Result<Option<Role>> {
-    seq.optional("role").map(|f| f.field().enumeration(ROLES)).transpose()
+    let roles = Role::ALL.map(|role| (role.as_str(), role));
+    seq.optional("role").map(|f| f.field().enumeration(&roles)).transpose()
 }
 
 /// `dueDateType`, `dueDate`, `duePeriod`, `lockAfterDueDate`.
-type DueFields = (Option<DueDateType>, Option<chrono::NaiveDate>, Option<i32>, Option<bool>);
+type DueFields = (Option<DueDateType>, Option<chrono::NaiveDate>, Option<DuePeriod>, Option<bool>);
 
 fn due_fields(seq: &mut Seq<'_>, type_required: bool) -> Result<DueFields> {
+    let types = DueDateType::ALL.map(|due| (due.as_str(), due));
     let due_type = if type_required {
-        Some(seq.required("dueDateType")?.field().enumeration(DUE_DATE_TYPES)?)
+        Some(seq.required("dueDateType")?.field().enumeration(&types)?)
     } else {
-        seq.optional("dueDateType").map(|f| f.field().enumeration(DUE_DATE_TYPES)).transpose()?
+        seq.optional("dueDateType").map(|f| f.field().enumeration(&types)).transpose()?
     };
     let due_date = seq.optional("dueDate").map(|f| f.field().date()).transpose()?;
-    let due_period = seq.optional("duePeriod").map(|f| f.field().int_in(1, 876_000)).transpose()?;
+    let due_period = seq.optional("duePeriod").map(|f| f.field().int_value(DuePeriod::parse)).transpose()?;
     let lock = seq.optional("lockAfterDueDate").map(|f| f.field().boolean()).transpose()?;
     Ok((due_type, due_date, due_period, lock))
 }
@@ -277,7 +265,7 @@ pub fn get_department(op: &Field<'_>) -> Result<Decoded> {
 
 pub fn add_department(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
-        let name = seq.required("name")?.field().name()?;
+        let name = seq.required("name")?.field().value(Name::parse)?;
         let parent_department_id = optional_id(seq, "parentDepartmentId")?;
         let code = optional_id(seq, "code")?;
         Ok(Operation::AddDepartment { name, parent_department_id, code })
@@ -287,7 +275,7 @@ pub fn add_department(op: &Field<'_>) -> Result<Decoded> {
 pub fn update_department(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let department_id = id(seq, "departmentId")?;
-        let name = seq.optional("name").map(|f| f.field().name()).transpose()?;
+        let name = seq.optional("name").map(|f| f.field().value(Name::parse)).transpose()?;
         let code = optional_id(seq, "code")?;
         let parent_department_id = optional_id(seq, "parentDepartmentId")?;
         Ok(Operation::UpdateDepartment(DepartmentUpdate { department_id, name, code, parent_department_id }))
@@ -306,7 +294,7 @@ pub fn get_groups(op: &Field<'_>) -> Result<Decoded> {
 
 pub fn add_group(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
-        let name = seq.required("name")?.field().name()?;
+        let name = seq.required("name")?.field().value(Name::parse)?;
         let user_ids = optional_id_list(seq, "userIds")?.unwrap_or_default();
         Ok(Operation::AddGroup { name, user_ids })
     })
@@ -354,10 +342,9 @@ pub fn list_learners_results(op: &Field<'_>) -> Result<Decoded> {
         let access_date = seq.optional("accessDate").map(range).transpose()?;
         let due_date = seq.optional("dueDate").map(range).transpose()?;
         let completion_date = seq.optional("completionDate").map(range).transpose()?;
-        let statuses: Vec<(&str, &str)> = crate::domain::enrollment::COMPLETION_STATUSES.iter().map(|s| (*s, *s)).collect();
-        let completion_statuses = optional_list(seq, "completionStatuses", "status", |f| f.enumeration(&statuses).map(str::to_string))?;
+        let completion_statuses = optional_list(seq, "completionStatuses", "status", |f| f.value(CompletionStatus::parse))?;
         let department_ids = optional_id_list(seq, "departmentIds")?;
-        let user_statuses = optional_list(seq, "userStatuses", "status", |f| f.int_enumeration(&[1, 3]).map(|s| s as i16))?;
+        let user_statuses = optional_list(seq, "userStatuses", "status", |f| f.int_value(UserStatus::parse))?;
         let query = ResultsQuery {
             user_ids,
             course_ids,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 pub use crate::domain::values::{collapse, parse_date, parse_date_time};
+use crate::domain::values::{ExternalId, Refused};
 
 use super::envelope::api_spelling;
 use super::xml::Element;
@@ -95,49 +96,24 @@ impl<'a> Field<'a> {
         Ok(value)
     }
 
-    /// An xsd:string with a length bound; whitespace is kept as sent.
-    pub fn text(&self, min: usize, max: usize) -> Result<String, Problem> {
-        let value = self.string()?;
-        let length = value.chars().count();
-        if length < min || length > max {
-            return Err(
-                self.fail(ProblemKind::Length, format!("<{}> must be {min} to {max} characters long; got {length}", self.element.local))
-            );
-        }
-        Ok(value.to_string())
+    /// A value of the domain, parsed from the element's text by its type's own `parse`: the rule is
+    /// the domain's, the words around it (`<login> must be …`) and the path are this face's.
+    pub fn value<T>(&self, parse: fn(&str) -> Result<T, Refused>) -> Result<T, Problem> {
+        parse(self.string()?).map_err(|why| self.refused(why))
     }
 
-    /// The XSD's `Name`: 1 to 255 characters on one line, not all whitespace.
-    pub fn name(&self) -> Result<String, Problem> {
-        let value = self.text(1, 255)?;
-        crate::domain::values::name(&value).map_err(|why| self.fail(ProblemKind::Type, format!("<{}> {why}", self.element.local)))?;
-        Ok(value)
+    /// A value of the domain parsed from an xsd:int.
+    pub fn int_value<T>(&self, parse: fn(i32) -> Result<T, Refused>) -> Result<T, Problem> {
+        parse(self.int()?).map_err(|why| self.refused(why))
+    }
+
+    fn refused(&self, why: Refused) -> Problem {
+        self.fail(why.rule.into(), format!("<{}> {}", self.element.local, why.reason))
     }
 
     /// The XSD's `Id`: a token of 1 to 255 characters.
-    pub fn id(&self) -> Result<String, Problem> {
-        self.token(1, super::types::ID_MAX)
-    }
-
-    /// An xsd:int restricted to `min..=max`.
-    pub fn int_in(&self, min: i32, max: i32) -> Result<i32, Problem> {
-        let value = self.int()?;
-        if value < min || value > max {
-            return Err(self.fail(ProblemKind::Type, format!("<{}> must be from {min} to {max}; got {value}", self.element.local)));
-        }
-        Ok(value)
-    }
-
-    /// An xsd:int restricted to an enumeration.
-    pub fn int_enumeration(&self, values: &[i32]) -> Result<i32, Problem> {
-        let value = self.int()?;
-        if !values.contains(&value) {
-            let names: Vec<_> = values.iter().map(i32::to_string).collect();
-            return Err(
-                self.fail(ProblemKind::Enumeration, format!("<{}> must be one of {}; got {value}", self.element.local, names.join(", ")))
-            );
-        }
-        Ok(value)
+    pub fn id(&self) -> Result<ExternalId, Problem> {
+        self.value(ExternalId::parse)
     }
 
     fn typed<T>(&self, type_name: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, Problem> {

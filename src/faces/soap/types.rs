@@ -7,7 +7,7 @@ use super::encode::Encoder;
 use crate::domain::{ContentItemView, DepartmentView, EnrollmentView, FinalStatusView, GroupView, LearnerResultView, UserProfileView};
 use crate::service::{Credentials, Problem};
 
-pub use crate::domain::values::ID_MAX;
+use crate::domain::values::ExternalId;
 use crate::domain::values::{date_text, instant_text, utc_text};
 
 /// `Credentials`: a choice of `token`, or `accountUrl` + `email` + `password`.
@@ -26,15 +26,15 @@ pub fn credentials(field: &Owned<'_>) -> Result<Credentials, Problem> {
 }
 
 /// `IdList`: a wrapper of repeated `<id>` elements.
-pub fn id_list(field: &Owned<'_>) -> Result<Vec<String>, Problem> {
+pub fn id_list(field: &Owned<'_>) -> Result<Vec<ExternalId>, Problem> {
     let mut seq = field.field().children()?;
-    let ids = seq.repeated("id", 0, usize::MAX)?.iter().map(|id| id.field().token(1, ID_MAX)).collect::<Result<Vec<_>, _>>()?;
+    let ids = seq.repeated("id", 0, usize::MAX)?.iter().map(|id| id.field().id()).collect::<Result<Vec<_>, _>>()?;
     seq.finish()?;
     Ok(ids)
 }
 
 /// Reads an optional `IdList` child.
-pub fn optional_id_list(field: Option<Owned<'_>>) -> Result<Option<Vec<String>>, Problem> {
+pub fn optional_id_list(field: Option<Owned<'_>>) -> Result<Option<Vec<ExternalId>>, Problem> {
     field.as_ref().map(id_list).transpose()
 }
 

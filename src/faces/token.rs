@@ -43,7 +43,7 @@ pub async fn token(req: HttpRequest, payload: web::Payload, state: web::Data<App
     if !content_type.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
         return oauth_error(400, "invalid_request", "send the fields as application/x-www-form-urlencoded");
     }
-    let body = match crate::body::read(&req, payload, state.body_limits, crate::body::Allowance::Ordinary).await {
+    let body = match crate::faces::kit::body::read(&req, payload, state.body_limits, crate::faces::kit::body::Allowance::Ordinary).await {
         Ok(body) => body,
         Err(refusal) => return oauth_error(refusal.status.as_u16(), "invalid_request", &refusal.message),
     };
@@ -77,7 +77,7 @@ pub async fn token(req: HttpRequest, payload: web::Payload, state: web::Data<App
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .insert_header((header::PRAGMA, "no-cache"))
             .json(json!({ "access_token": token.access_token, "expires_in": token.expires_in, "token_type": "bearer" })),
-        Ok(Err(OpError::AuthorizationFailed(detail))) => oauth_error(401, "invalid_client", &detail),
+        Ok(Err(OpError::Unauthenticated(detail))) => oauth_error(401, "invalid_client", &detail),
         Ok(Err(OpError::Unavailable(detail))) => oauth_error(503, "temporarily_unavailable", &detail),
         Ok(Err(error)) => {
             tracing::error!(%error, "token issue failed");

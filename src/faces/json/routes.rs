@@ -1,76 +1,151 @@
-//! The routes under `/api/v1`, one handler per operation. Each reads and checks its input,
-//! calls the service inside `run`, and writes the model's JSON. The `utoipa::path` attributes are
-//! the OpenAPI document.
+//! The JSON mirror's registration list and its handlers, one per route. The list feeds the router,
+//! the OpenAPI document (`openapi.rs`) and the metrics' operation names; a handler parses its input
+//! into the service's types, calls the service inside `run`, and writes the model's JSON. The
+//! `utoipa::path` attributes document each route (a test checks they agree with the list).
 
 use actix_web::http::StatusCode;
+use actix_web::middleware::from_fn;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::model::*;
 use super::openapi::Problems;
-use super::{Access, Query, Rejection, body, bulk_body, reject, run};
+use super::{FACE, Rejection, body, reject, run};
 use crate::domain::UserStatus;
-use crate::service::{
-    DepartmentUpdate, EnrollRequest, EnrollmentChange, EnrollmentQuery, NewUserRequest, OpError, PageRequest, ProblemKind, Range,
-    ResultsQuery, UserQuery, UserUpdate,
-};
+use crate::domain::values::{CompletionStatus, ExternalId, PageSize, Password};
+use crate::faces::kit::query::Query;
+use crate::faces::kit::{Access, answer_panics};
+use crate::service::catalog::{self, Operation};
+use crate::service::{EnrollRequest, EnrollmentQuery, NewUserRequest, OpError, PageRequest, ProblemKind, Range, ResultsQuery, UserQuery};
 use crate::state::AppState;
 
 type Reply = Result<HttpResponse, Rejection>;
 type Body = web::Payload;
 type State = web::Data<AppState>;
 
+/// The prefix of every route of this face.
+pub const PREFIX: &str = "/api/v1";
+
+/// One route of the face.
+pub struct Route {
+    /// `GET`, `POST`, …
+    pub method: &'static str,
+    /// The path as the router writes it, with `{name}` parameters.
+    pub path: &'static str,
+    /// Its `operationId` in the OpenAPI document, which also names it in metrics and logs.
+    pub operation_id: &'static str,
+    /// The service operations it reaches: a listing route streams everything or serves one page.
+    pub reaches: &'static [&'static Operation],
+    /// Whether its body may exceed the ordinary size limit.
+    pub bulk: bool,
+}
+
+impl Route {
+    /// The access its operations have in the service's catalog (one for all, as a test checks).
+    pub fn access(&self) -> Access {
+        self.reaches[0].access
+    }
+}
+
+/// Declares the routes once: the list, the router's registration and the OpenAPI paths.
+macro_rules! registered {
+    ($($method:ident $path:literal => $handler:ident, $operation_id:literal, [$($op:ident),+] $(, $bulk:ident)?;)*) => {
+        /// Every route of the face, in the OpenAPI document's order.
+        pub const ROUTES: &[Route] = &[$(Route {
+            method: registered!(@method $method),
+            path: concat!("/api/v1", $path),
+            operation_id: $operation_id,
+            reaches: &[$(catalog::$op),+],
+            bulk: registered!(@bulk $($bulk)?),
+        }),*];
+
+        fn register(scope: actix_web::Scope) -> actix_web::Scope {
+            scope $(.route($path, web::$method().to($handler)))*
+        }
+
+        /// The documented paths, from the handlers' `utoipa::path` attributes.
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($handler),*))]
+        pub struct Paths;
+    };
+    (@method get) => { "GET" };
+    (@method post) => { "POST" };
+    (@method put) => { "PUT" };
+    (@method patch) => { "PATCH" };
+    (@method delete) => { "DELETE" };
+    (@bulk bulk) => { true };
+    (@bulk) => { false };
+}
+
+registered! {
+    get "/enrollments" => get_enrollments, "getEnrollments", [GET_ENROLLMENTS, LIST_ENROLLMENTS];
+    get "/enrollments/{enrollmentId}" => get_enrollment, "getEnrollment", [GET_ENROLLMENT];
+    post "/enrollments" => enroll_learners_in_courses, "enrollLearnersInCourses", [ENROLL_LEARNERS_IN_COURSES], bulk;
+    patch "/enrollments/{enrollmentId}" => change_enrollment, "changeEnrollment", [CHANGE_ENROLLMENT];
+    delete "/enrollments/{enrollmentId}" => unenroll, "unenroll", [UNENROLL];
+    get "/users" => get_users, "getUsers", [GET_USERS, LIST_USERS];
+    get "/users/{userId}" => get_user_profile, "getUserProfile", [GET_USER_PROFILE];
+    post "/users" => add_user, "addUser", [ADD_USER];
+    patch "/users/{userId}" => update_user_profile, "updateUserProfile", [UPDATE_USER_PROFILE];
+    delete "/users/{userId}" => delete_user, "deleteUser", [DELETE_USER];
+    post "/users/activate" => activate_users, "activateUsers", [ACTIVATE_USERS];
+    post "/users/deactivate" => deactivate_users, "deactivateUsers", [DEACTIVATE_USERS];
+    put "/users/{userId}/password" => update_user_password, "updateUserPassword", [UPDATE_USER_PASSWORD];
+    post "/users/{userId}/remove-from-groups" => remove_user_from_groups, "removeUserFromGroups", [REMOVE_USER_FROM_GROUPS];
+    get "/departments" => get_departments, "getDepartments", [GET_DEPARTMENTS, LIST_DEPARTMENTS];
+    get "/departments/{departmentId}" => get_department, "getDepartment", [GET_DEPARTMENT];
+    post "/departments" => add_department, "addDepartment", [ADD_DEPARTMENT];
+    patch "/departments/{departmentId}" => update_department, "updateDepartment", [UPDATE_DEPARTMENT];
+    delete "/departments/{departmentId}" => delete_department, "deleteDepartment", [DELETE_DEPARTMENT];
+    get "/groups" => get_groups, "getGroups", [GET_GROUPS];
+    post "/groups" => add_group, "addGroup", [ADD_GROUP];
+    put "/groups/{groupId}/members" => update_group_members, "updateGroupMembers", [UPDATE_GROUP_MEMBERS];
+    get "/content" => get_content, "getContent", [GET_CONTENT, LIST_CONTENT];
+    get "/content/{contentItemId}" => get_content_item, "getContentItem", [GET_CONTENT_ITEM];
+    get "/content/{contentItemId}/final-statuses" => get_content_item_final_statuses, "getContentItemFinalStatuses", [GET_CONTENT_ITEM_FINAL_STATUSES];
+    get "/results" => list_learners_results, "listLearnersResults", [LIST_LEARNERS_RESULTS];
+}
+
+/// The registered route a request matched, if any.
+pub fn registered(req: &HttpRequest) -> Option<&'static Route> {
+    let pattern = req.match_pattern()?;
+    ROUTES.iter().find(|route| route.path == pattern && route.method == req.method().as_str())
+}
+
+/// Mounts the face: its routes, the OpenAPI document and its Swagger UI reference, answering
+/// panics with problems.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     // The API reference (Swagger UI) is registered before the scope, which would take its paths.
     cfg.service(super::openapi::reference()).route(
         "/api/v1/docs",
         web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/api/v1/docs/")).finish() }),
     );
-    cfg.service(
-        web::scope("/api/v1")
-            .route("/enrollments", web::get().to(get_enrollments))
-            .route("/enrollments", web::post().to(enroll_learners_in_courses))
-            .route("/enrollments/{enrollmentId}", web::get().to(get_enrollment))
-            .route("/enrollments/{enrollmentId}", web::patch().to(change_enrollment))
-            .route("/enrollments/{enrollmentId}", web::delete().to(unenroll))
-            .route("/users/activate", web::post().to(activate_users))
-            .route("/users/deactivate", web::post().to(deactivate_users))
-            .route("/users", web::get().to(get_users))
-            .route("/users", web::post().to(add_user))
-            .route("/users/{userId}", web::get().to(get_user_profile))
-            .route("/users/{userId}", web::patch().to(update_user_profile))
-            .route("/users/{userId}", web::delete().to(delete_user))
-            .route("/users/{userId}/password", web::put().to(update_user_password))
-            .route("/users/{userId}/remove-from-groups", web::post().to(remove_user_from_groups))
-            .route("/departments", web::get().to(get_departments))
-            .route("/departments", web::post().to(add_department))
-            .route("/departments/{departmentId}", web::get().to(get_department))
-            .route("/departments/{departmentId}", web::patch().to(update_department))
-            .route("/departments/{departmentId}", web::delete().to(delete_department))
-            .route("/groups", web::get().to(get_groups))
-            .route("/groups", web::post().to(add_group))
-            .route("/groups/{groupId}/members", web::put().to(update_group_members))
-            .route("/content", web::get().to(get_content))
-            .route("/content/{contentItemId}", web::get().to(get_content_item))
-            .route("/content/{contentItemId}/final-statuses", web::get().to(get_content_item_final_statuses))
-            .route("/results", web::get().to(list_learners_results))
-            .route("/openapi.json", crate::state::get_or_head().to(super::openapi::serve)),
-    );
+    let scope = web::scope(PREFIX).route("/openapi.json", crate::state::get_or_head().to(super::openapi::serve));
+    cfg.service(register(scope).wrap(from_fn(|req, next| answer_panics(super::problem::panicked, FACE, req, next))));
 }
 
-fn path_id(req: &HttpRequest, name: &str) -> Result<String, Rejection> {
+fn path_id(req: &HttpRequest, name: &str) -> Result<ExternalId, Rejection> {
     let raw = req.match_info().get(name).unwrap_or_default();
-    check_id(raw, name).map_err(|e| reject(req, e))
+    parse(raw, name, ExternalId::parse).map_err(|e| reject(req, e))
+}
+
+/// A body parsed into the service's request.
+fn parsed<T>(req: &HttpRequest, parsed: Result<T, OpError>) -> Result<T, Rejection> {
+    parsed.map_err(|e| reject(req, e))
 }
 
 /// `pageSize`/`pageToken` when either is given: the caller wants one page, not everything.
 fn paging(query: &Query) -> Result<Option<PageRequest>, OpError> {
-    let size = check_range(query.int("pageSize")?, "pageSize", 1, 10_000)?;
+    let size = query.int("pageSize")?.map(|size| parse_int(size, "pageSize", PageSize::parse)).transpose()?;
     let token = query.one("pageToken")?;
     Ok((size.is_some() || token.is_some()).then_some(PageRequest { size, token }))
 }
 
-fn optional_ids(query: &Query, name: &str) -> Result<Option<Vec<String>>, OpError> {
-    query.all(name).map(|v| check_ids(&v, name)).transpose()
+fn optional_ids(query: &Query, name: &str) -> Result<Option<Vec<ExternalId>>, OpError> {
+    query.all(name).map(|v| ids(&v, name)).transpose()
+}
+
+fn optional_id(query: &Query, name: &str) -> Result<Option<ExternalId>, OpError> {
+    parse_optional(query.one(name)?.as_deref(), name, ExternalId::parse)
 }
 
 fn ok() -> Success {
@@ -93,18 +168,15 @@ fn ok() -> Success {
     responses((status = 200, description = "Enrollments", body = EnrollmentList), Problems),
     security(("bearer" = [])))]
 pub async fn get_enrollments(req: HttpRequest, state: State) -> Reply {
-    let parsed = (|| {
-        let query = Query::parse(&req, &["courseId", "learnerId", "pageSize", "pageToken"])?;
-        let filter = EnrollmentQuery { course_ids: optional_ids(&query, "courseId")?, learner_ids: optional_ids(&query, "learnerId")? };
-        Ok((filter, paging(&query)?))
-    })();
-    let (filter, page) = parsed.map_err(|e| reject(&req, e))?;
-    run(&req, &state, Access::Read, StatusCode::OK, move |s, tx, p, out| match page {
+    let query = parsed(&req, Query::parse(&req, &["courseId", "learnerId", "pageSize", "pageToken"]))?;
+    let filter = parsed(&req, EnrollmentQuery::try_from(&query))?;
+    let page = parsed(&req, paging(&query))?;
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| match page {
         Some(page) => {
-            let page = s.list_enrollments(tx, p, &filter, &page)?;
+            let page = service.list_enrollments(tx, caller, &filter, &page)?;
             out.value(&EnrollmentList { enrollments: page.items.iter().map(Enrollment::from).collect(), next_page_token: page.next_token })
         }
-        None => out.list("enrollments", |emit| s.get_enrollments(tx, p, &filter, &mut |v| emit(&Enrollment::from(v)))),
+        None => out.list("enrollments", |emit| service.get_enrollments(tx, caller, &filter, &mut |v| emit(&Enrollment::from(v)))),
     })
     .await
 }
@@ -115,7 +187,7 @@ pub async fn get_enrollments(req: HttpRequest, state: State) -> Reply {
     security(("bearer" = [])))]
 pub async fn get_enrollment(req: HttpRequest, state: State) -> Reply {
     let id = path_id(&req, "enrollmentId")?;
-    run(&req, &state, Access::Read, StatusCode::OK, move |s, tx, p, out| out.value(&Enrollment::from(&s.get_enrollment(tx, p, &id)?))).await
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| out.value(&Enrollment::from(&service.get_enrollment(tx, caller, &id)?))).await
 }
 
 #[utoipa::path(post, path = "/api/v1/enrollments", tag = "enrollments", operation_id = "enrollLearnersInCourses",
@@ -123,21 +195,9 @@ pub async fn get_enrollment(req: HttpRequest, state: State) -> Reply {
     responses((status = 201, description = "Enrolled (learners already enrolled keep their enrollment)", body = Success), Problems),
     security(("bearer" = [])))]
 pub async fn enroll_learners_in_courses(req: HttpRequest, state: State, bytes: Body) -> Reply {
-    let b: EnrollBody = bulk_body(&req, &state, bytes).await?;
-    let request = (|| {
-        Ok(EnrollRequest {
-            course_ids: check_ids(&b.course_ids, "courseIds")?,
-            learner_ids: check_ids(&b.learner_ids, "learnerIds")?,
-            access_date: parse_date_time(&b.access_date, "accessDate")?,
-            due_date_type: b.due_date_type.into(),
-            due_date: parse_date(&b.due_date, "dueDate")?,
-            due_period: check_range(b.due_period, "duePeriod", 1, 876_000)?,
-            lock_after_due_date: b.lock_after_due_date,
-        })
-    })()
-    .map_err(|e: OpError| reject(&req, e))?;
-    run(&req, &state, Access::Write, StatusCode::CREATED, move |s, tx, p, out| {
-        s.enroll_learners_in_courses(tx, p, &request)?;
+    let request = parsed(&req, EnrollRequest::try_from(body::<EnrollBody>(&req, &state, bytes).await?))?;
+    run(&req, &state, StatusCode::CREATED, move |service, tx, caller, out| {
+        service.enroll_learners_in_courses(tx, caller, &request)?;
         out.value(&ok())
     })
     .await
@@ -150,20 +210,9 @@ pub async fn enroll_learners_in_courses(req: HttpRequest, state: State, bytes: B
     security(("bearer" = [])))]
 pub async fn change_enrollment(req: HttpRequest, state: State, bytes: Body) -> Reply {
     let enrollment_id = path_id(&req, "enrollmentId")?;
-    let b: ChangeEnrollmentBody = body(&req, &state, bytes).await?;
-    let change = (|| {
-        Ok(EnrollmentChange {
-            enrollment_id,
-            access_date: parse_date_time(&b.access_date, "accessDate")?,
-            due_date_type: b.due_date_type.map(Into::into),
-            due_date: parse_date(&b.due_date, "dueDate")?,
-            due_period: check_range(b.due_period, "duePeriod", 1, 876_000)?,
-            lock_after_due_date: b.lock_after_due_date,
-        })
-    })()
-    .map_err(|e: OpError| reject(&req, e))?;
-    run(&req, &state, Access::Write, StatusCode::OK, move |s, tx, p, out| {
-        s.change_enrollment(tx, p, &change)?;
+    let change = parsed(&req, body::<ChangeEnrollmentBody>(&req, &state, bytes).await?.parse(enrollment_id))?;
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        service.change_enrollment(tx, caller, &change)?;
         out.value(&ok())
     })
     .await
@@ -175,8 +224,8 @@ pub async fn change_enrollment(req: HttpRequest, state: State, bytes: Body) -> R
     security(("bearer" = [])))]
 pub async fn unenroll(req: HttpRequest, state: State) -> Reply {
     let id = path_id(&req, "enrollmentId")?;
-    run(&req, &state, Access::Write, StatusCode::OK, move |s, tx, p, out| {
-        s.unenroll(tx, p, &id)?;
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        service.unenroll(tx, caller, &id)?;
         out.value(&ok())
     })
     .await
@@ -198,23 +247,15 @@ pub async fn unenroll(req: HttpRequest, state: State) -> Reply {
     responses((status = 200, description = "Users", body = UserList), Problems),
     security(("bearer" = [])))]
 pub async fn get_users(req: HttpRequest, state: State) -> Reply {
-    let parsed = (|| {
-        let query = Query::parse(&req, &["departmentId", "groupId", "login", "email", "pageSize", "pageToken"])?;
-        let filter = UserQuery {
-            department_id: check_optional_id(&query.one("departmentId")?, "departmentId")?,
-            group_id: check_optional_id(&query.one("groupId")?, "groupId")?,
-            logins: optional_ids(&query, "login")?,
-            emails: optional_ids(&query, "email")?,
-        };
-        Ok((filter, paging(&query)?))
-    })();
-    let (filter, page) = parsed.map_err(|e| reject(&req, e))?;
-    run(&req, &state, Access::Read, StatusCode::OK, move |s, tx, p, out| match page {
+    let query = parsed(&req, Query::parse(&req, &["departmentId", "groupId", "login", "email", "pageSize", "pageToken"]))?;
+    let filter = parsed(&req, UserQuery::try_from(&query))?;
+    let page = parsed(&req, paging(&query))?;
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| match page {
         Some(page) => {
-            let page = s.list_users(tx, p, &filter, &page)?;
+            let page = service.list_users(tx, caller, &filter, &page)?;
             out.value(&UserList { user_profiles: page.items.iter().map(UserProfile::from).collect(), next_page_token: page.next_token })
         }
-        None => out.list("userProfiles", |emit| s.get_users(tx, p, &filter, &mut |u| emit(&UserProfile::from(u)))),
+        None => out.list("userProfiles", |emit| service.get_users(tx, caller, &filter, &mut |u| emit(&UserProfile::from(u)))),
     })
     .await
 }
@@ -225,7 +266,7 @@ pub async fn get_users(req: HttpRequest, state: State) -> Reply {
     security(("bearer" = [])))]
 pub async fn get_user_profile(req: HttpRequest, state: State) -> Reply {
     let id = path_id(&req, "userId")?;
-    run(&req, &state, Access::Read, StatusCode::OK, move |s, tx, p, out| out.value(&UserProfile::from(&s.get_user_profile(tx, p, &id)?)))
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| out.value(&UserProfile::from(&service.get_user_profile(tx, caller, &id)?)))
         .await
 }
 
@@ -234,30 +275,9 @@ pub async fn get_user_profile(req: HttpRequest, state: State) -> Reply {
     responses((status = 201, description = "Created", body = NewUserId), Problems),
     security(("bearer" = [])))]
 pub async fn add_user(req: HttpRequest, state: State, bytes: Body) -> Reply {
-    let b: AddUserBody = body(&req, &state, bytes).await?;
-    let request = (|| {
-        check_text(&b.password, "password", 6, 100)?;
-        check_text(&b.first_name, "firstName", 0, 4000)?;
-        check_text(&b.last_name, "lastName", 0, 4000)?;
-        Ok(NewUserRequest {
-            login: check_id(&b.login, "login")?,
-            email: check_optional_id(&b.email, "email")?,
-            password: b.password.clone(),
-            first_name: b.first_name.clone(),
-            last_name: b.last_name.clone(),
-            department_id: check_id(&b.department_id, "departmentId")?,
-            role: b.role.map(Into::into),
-            manageable_department_ids: b
-                .manageable_department_ids
-                .as_deref()
-                .map(|v| check_ids(v, "manageableDepartmentIds"))
-                .transpose()?,
-            groups: b.groups.as_deref().map(|v| check_ids(v, "groups")).transpose()?,
-        })
-    })()
-    .map_err(|e: OpError| reject(&req, e))?;
-    run(&req, &state, Access::Write, StatusCode::CREATED, move |s, tx, p, out| {
-        out.value(&NewUserId { user_id: s.add_user(tx, p, &request)? })
+    let request = parsed(&req, NewUserRequest::try_from(body::<AddUserBody>(&req, &state, bytes).await?))?;
+    run(&req, &state, StatusCode::CREATED, move |service, tx, caller, out| {
+        out.value(&NewUserId { user_id: service.add_user(tx, caller, &request)? })
     })
     .await
 }
@@ -269,28 +289,9 @@ pub async fn add_user(req: HttpRequest, state: State, bytes: Body) -> Reply {
     security(("bearer" = [])))]
 pub async fn update_user_profile(req: HttpRequest, state: State, bytes: Body) -> Reply {
     let user_id = path_id(&req, "userId")?;
-    let b: UpdateUserBody = body(&req, &state, bytes).await?;
-    let update = (|| {
-        check_text(&b.first_name, "firstName", 0, 4000)?;
-        check_text(&b.last_name, "lastName", 0, 4000)?;
-        Ok(UserUpdate {
-            user_id,
-            login: check_optional_id(&b.login, "login")?,
-            email: check_optional_id(&b.email, "email")?,
-            first_name: b.first_name.clone(),
-            last_name: b.last_name.clone(),
-            department_id: check_optional_id(&b.department_id, "departmentId")?,
-            role: b.role.map(Into::into),
-            manageable_department_ids: b
-                .manageable_department_ids
-                .as_deref()
-                .map(|v| check_ids(v, "manageableDepartmentIds"))
-                .transpose()?,
-        })
-    })()
-    .map_err(|e: OpError| reject(&req, e))?;
-    run(&req, &state, Access::Write, StatusCode::OK, move |s, tx, p, out| {
-        s.update_user_profile(tx, p, &update)?;
+    let update = parsed(&req, body::<UpdateUserBody>(&req, &state, bytes).await?.parse(user_id))?;
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        service.update_user_profile(tx, caller, &update)?;
         out.value(&ok())
     })
     .await
@@ -302,18 +303,17 @@ pub async fn update_user_profile(req: HttpRequest, state: State, bytes: Body) ->
     security(("bearer" = [])))]
 pub async fn delete_user(req: HttpRequest, state: State) -> Reply {
     let id = path_id(&req, "userId")?;
-    run(&req, &state, Access::Write, StatusCode::OK, move |s, tx, p, out| {
-        s.delete_user(tx, p, &id)?;
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        service.delete_user(tx, caller, &id)?;
         out.value(&ok())
     })
     .await
 }
 
 async fn set_status(req: HttpRequest, state: State, bytes: Body, status: UserStatus) -> Reply {
-    let b: UserIdsBody = body(&req, &state, bytes).await?;
-    let ids = check_ids(&b.user_ids, "userIds").map_err(|e| reject(&req, e))?;
-    run(&req, &state, Access::Write, StatusCode::OK, move |s, tx, p, out| {
-        s.set_users_status(tx, p, &ids, status)?;
+    let ids = parsed(&req, ids(&body::<UserIdsBody>(&req, &state, bytes).await?.user_ids, "userIds"))?;
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        service.set_users_status(tx, caller, &ids, status)?;
         out.value(&ok())
     })
     .await
@@ -342,10 +342,9 @@ pub async fn deactivate_users(req: HttpRequest, state: State, bytes: Body) -> Re
     security(("bearer" = [])))]
 pub async fn update_user_password(req: HttpRequest, state: State, bytes: Body) -> Reply {
     let id = path_id(&req, "userId")?;
-    let b: PasswordBody = body(&req, &state, bytes).await?;
-    check_text(&Some(b.password.clone()), "password", 6, 100).map_err(|e| reject(&req, e))?;
-    run(&req, &state, Access::Write, StatusCode::OK, move |s, tx, p, out| {
-        s.update_user_password(tx, p, &id, &b.password)?;
+    let password = parsed(&req, parse(&body::<PasswordBody>(&req, &state, bytes).await?.password, "password", Password::parse))?;
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        service.update_user_password(tx, caller, &id, &password)?;
         out.value(&ok())
     })
     .await
@@ -358,10 +357,9 @@ pub async fn update_user_password(req: HttpRequest, state: State, bytes: Body) -
     security(("bearer" = [])))]
 pub async fn remove_user_from_groups(req: HttpRequest, state: State, bytes: Body) -> Reply {
     let id = path_id(&req, "userId")?;
-    let b: GroupIdsBody = body(&req, &state, bytes).await?;
-    let groups = check_ids(&b.group_ids, "groupIds").map_err(|e| reject(&req, e))?;
-    run(&req, &state, Access::Write, StatusCode::OK, move |s, tx, p, out| {
-        s.remove_user_from_groups(tx, p, &id, &groups)?;
+    let groups = parsed(&req, ids(&body::<GroupIdsBody>(&req, &state, bytes).await?.group_ids, "groupIds"))?;
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        service.remove_user_from_groups(tx, caller, &id, &groups)?;
         out.value(&ok())
     })
     .await
@@ -375,11 +373,11 @@ pub async fn remove_user_from_groups(req: HttpRequest, state: State, bytes: Body
     responses((status = 200, description = "Departments", body = DepartmentList), Problems),
     security(("bearer" = [])))]
 pub async fn get_departments(req: HttpRequest, state: State) -> Reply {
-    let page = Query::parse(&req, &["pageSize", "pageToken"]).and_then(|q| paging(&q)).map_err(|e| reject(&req, e))?;
-    run(&req, &state, Access::Read, StatusCode::OK, move |s, tx, p, out| {
+    let page = parsed(&req, Query::parse(&req, &["pageSize", "pageToken"]).and_then(|q| paging(&q)))?;
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
         let page = match page {
-            Some(page) => s.list_departments(tx, p, &page)?,
-            None => crate::service::Page { items: s.get_departments(tx, p)?, next_token: None },
+            Some(page) => service.list_departments(tx, caller, &page)?,
+            None => crate::service::Page { items: service.get_departments(tx, caller)?, next_token: None },
         };
         out.value(&DepartmentList { departments: page.items.iter().map(Department::from).collect(), next_page_token: page.next_token })
     })
@@ -392,7 +390,7 @@ pub async fn get_departments(req: HttpRequest, state: State) -> Reply {
     security(("bearer" = [])))]
 pub async fn get_department(req: HttpRequest, state: State) -> Reply {
     let id = path_id(&req, "departmentId")?;
-    run(&req, &state, Access::Read, StatusCode::OK, move |s, tx, p, out| out.value(&Department::from(&s.get_department(tx, p, &id)?))).await
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| out.value(&Department::from(&service.get_department(tx, caller, &id)?))).await
 }
 
 #[utoipa::path(post, path = "/api/v1/departments", tag = "departments", operation_id = "addDepartment",
@@ -400,14 +398,9 @@ pub async fn get_department(req: HttpRequest, state: State) -> Reply {
     responses((status = 201, description = "Created", body = NewDepartmentId), Problems),
     security(("bearer" = [])))]
 pub async fn add_department(req: HttpRequest, state: State, bytes: Body) -> Reply {
-    let b: AddDepartmentBody = body(&req, &state, bytes).await?;
-    let (parent, code) = (|| {
-        check_name(&b.name, "name")?;
-        Ok((check_optional_id(&b.parent_department_id, "parentDepartmentId")?, check_optional_id(&b.code, "code")?))
-    })()
-    .map_err(|e: OpError| reject(&req, e))?;
-    run(&req, &state, Access::Write, StatusCode::CREATED, move |s, tx, p, out| {
-        let id = s.add_department(tx, p, &b.name, parent.as_deref(), code.as_deref())?;
+    let department = parsed(&req, NewDepartment::try_from(body::<AddDepartmentBody>(&req, &state, bytes).await?))?;
+    run(&req, &state, StatusCode::CREATED, move |service, tx, caller, out| {
+        let id = service.add_department(tx, caller, &department.name, department.parent_department_id.as_ref(), department.code.as_ref())?;
         out.value(&NewDepartmentId { department_id: id })
     })
     .await
@@ -420,21 +413,9 @@ pub async fn add_department(req: HttpRequest, state: State, bytes: Body) -> Repl
     security(("bearer" = [])))]
 pub async fn update_department(req: HttpRequest, state: State, bytes: Body) -> Reply {
     let department_id = path_id(&req, "departmentId")?;
-    let b: UpdateDepartmentBody = body(&req, &state, bytes).await?;
-    let update = (|| {
-        if let Some(name) = &b.name {
-            check_name(name, "name")?;
-        }
-        Ok(DepartmentUpdate {
-            department_id,
-            name: b.name.clone(),
-            code: check_optional_id(&b.code, "code")?,
-            parent_department_id: check_optional_id(&b.parent_department_id, "parentDepartmentId")?,
-        })
-    })()
-    .map_err(|e: OpError| reject(&req, e))?;
-    run(&req, &state, Access::Write, StatusCode::OK, move |s, tx, p, out| {
-        s.update_department(tx, p, &update)?;
+    let update = parsed(&req, body::<UpdateDepartmentBody>(&req, &state, bytes).await?.parse(department_id))?;
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        service.update_department(tx, caller, &update)?;
         out.value(&ok())
     })
     .await
@@ -446,8 +427,8 @@ pub async fn update_department(req: HttpRequest, state: State, bytes: Body) -> R
     security(("bearer" = [])))]
 pub async fn delete_department(req: HttpRequest, state: State) -> Reply {
     let id = path_id(&req, "departmentId")?;
-    run(&req, &state, Access::Write, StatusCode::OK, move |s, tx, p, out| {
-        s.delete_department(tx, p, &id)?;
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        service.delete_department(tx, caller, &id)?;
         out.value(&ok())
     })
     .await
@@ -459,9 +440,9 @@ pub async fn delete_department(req: HttpRequest, state: State) -> Reply {
     responses((status = 200, description = "Groups", body = GroupList), Problems),
     security(("bearer" = [])))]
 pub async fn get_groups(req: HttpRequest, state: State) -> Reply {
-    Query::parse(&req, &[]).map_err(|e| reject(&req, e))?;
-    run(&req, &state, Access::Read, StatusCode::OK, move |s, tx, p, out| {
-        out.value(&GroupList { groups: s.get_groups(tx, p)?.iter().map(Group::from).collect() })
+    parsed(&req, Query::parse(&req, &[]))?;
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        out.value(&GroupList { groups: service.get_groups(tx, caller)?.iter().map(Group::from).collect() })
     })
     .await
 }
@@ -471,14 +452,9 @@ pub async fn get_groups(req: HttpRequest, state: State) -> Reply {
     responses((status = 201, description = "Created", body = NewGroupId), Problems),
     security(("bearer" = [])))]
 pub async fn add_group(req: HttpRequest, state: State, bytes: Body) -> Reply {
-    let b: AddGroupBody = body(&req, &state, bytes).await?;
-    let members = (|| {
-        check_name(&b.name, "name")?;
-        check_ids(b.user_ids.as_deref().unwrap_or_default(), "userIds")
-    })()
-    .map_err(|e: OpError| reject(&req, e))?;
-    run(&req, &state, Access::Write, StatusCode::CREATED, move |s, tx, p, out| {
-        out.value(&NewGroupId { group_id: s.add_group(tx, p, &b.name, &members)? })
+    let group = parsed(&req, NewGroup::try_from(body::<AddGroupBody>(&req, &state, bytes).await?))?;
+    run(&req, &state, StatusCode::CREATED, move |service, tx, caller, out| {
+        out.value(&NewGroupId { group_id: service.add_group(tx, caller, &group.name, &group.user_ids)? })
     })
     .await
 }
@@ -490,10 +466,9 @@ pub async fn add_group(req: HttpRequest, state: State, bytes: Body) -> Reply {
     security(("bearer" = [])))]
 pub async fn update_group_members(req: HttpRequest, state: State, bytes: Body) -> Reply {
     let id = path_id(&req, "groupId")?;
-    let b: UserIdsBody = body(&req, &state, bytes).await?;
-    let members = check_ids(&b.user_ids, "userIds").map_err(|e| reject(&req, e))?;
-    run(&req, &state, Access::Write, StatusCode::OK, move |s, tx, p, out| {
-        s.update_group_members(tx, p, &id, &members)?;
+    let members = parsed(&req, ids(&body::<UserIdsBody>(&req, &state, bytes).await?.user_ids, "userIds"))?;
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        service.update_group_members(tx, caller, &id, &members)?;
         out.value(&ok())
     })
     .await
@@ -507,13 +482,13 @@ pub async fn update_group_members(req: HttpRequest, state: State, bytes: Body) -
     responses((status = 200, description = "Content items", body = ContentList), Problems),
     security(("bearer" = [])))]
 pub async fn get_content(req: HttpRequest, state: State) -> Reply {
-    let page = Query::parse(&req, &["pageSize", "pageToken"]).and_then(|q| paging(&q)).map_err(|e| reject(&req, e))?;
-    run(&req, &state, Access::Read, StatusCode::OK, move |s, tx, p, out| match page {
+    let page = parsed(&req, Query::parse(&req, &["pageSize", "pageToken"]).and_then(|q| paging(&q)))?;
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| match page {
         Some(page) => {
-            let page = s.list_content(tx, p, &page)?;
+            let page = service.list_content(tx, caller, &page)?;
             out.value(&ContentList { content_items: page.items.iter().map(ContentItem::from).collect(), next_page_token: page.next_token })
         }
-        None => out.list("contentItems", |emit| s.get_content(tx, p, &mut |c| emit(&ContentItem::from(c)))),
+        None => out.list("contentItems", |emit| service.get_content(tx, caller, &mut |c| emit(&ContentItem::from(c)))),
     })
     .await
 }
@@ -524,7 +499,7 @@ pub async fn get_content(req: HttpRequest, state: State) -> Reply {
     security(("bearer" = [])))]
 pub async fn get_content_item(req: HttpRequest, state: State) -> Reply {
     let id = path_id(&req, "contentItemId")?;
-    run(&req, &state, Access::Read, StatusCode::OK, move |s, tx, p, out| out.value(&ContentItem::from(&s.get_content_item(tx, p, &id)?)))
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| out.value(&ContentItem::from(&service.get_content_item(tx, caller, &id)?)))
         .await
 }
 
@@ -534,8 +509,8 @@ pub async fn get_content_item(req: HttpRequest, state: State) -> Reply {
     security(("bearer" = [])))]
 pub async fn get_content_item_final_statuses(req: HttpRequest, state: State) -> Reply {
     let id = path_id(&req, "contentItemId")?;
-    run(&req, &state, Access::Read, StatusCode::OK, move |s, tx, p, out| {
-        let statuses = s.get_content_item_final_statuses(tx, p, &id)?;
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        let statuses = service.get_content_item_final_statuses(tx, caller, &id)?;
         out.value(&FinalStatuses {
             statuses: statuses.into_iter().map(|f| FinalStatus { user_id: f.user_id, status: f.status, progress: f.progress }).collect(),
         })
@@ -563,9 +538,59 @@ const RESULT_PARAMETERS: [&str; 14] = [
 fn range(query: &Query, name: &str) -> Result<Option<Range>, OpError> {
     let start_name = format!("{name}.startDate");
     let end_name = format!("{name}.endDate");
-    let start = parse_date_time(&query.one(&start_name)?, &start_name)?;
-    let end = parse_date_time(&query.one(&end_name)?, &end_name)?;
+    let start = parse_date_time(query.one(&start_name)?.as_deref(), &start_name)?;
+    let end = parse_date_time(query.one(&end_name)?.as_deref(), &end_name)?;
     Ok((start.is_some() || end.is_some()).then_some(Range { start, end }))
+}
+
+impl TryFrom<&Query> for EnrollmentQuery {
+    type Error = OpError;
+
+    fn try_from(query: &Query) -> Result<Self, OpError> {
+        Ok(EnrollmentQuery { course_ids: optional_ids(query, "courseId")?, learner_ids: optional_ids(query, "learnerId")? })
+    }
+}
+
+impl TryFrom<&Query> for UserQuery {
+    type Error = OpError;
+
+    fn try_from(query: &Query) -> Result<Self, OpError> {
+        Ok(UserQuery {
+            department_id: optional_id(query, "departmentId")?,
+            group_id: optional_id(query, "groupId")?,
+            logins: optional_ids(query, "login")?,
+            emails: optional_ids(query, "email")?,
+        })
+    }
+}
+
+impl TryFrom<&Query> for ResultsQuery {
+    type Error = OpError;
+
+    fn try_from(query: &Query) -> Result<Self, OpError> {
+        let completion_statuses = query
+            .all("completionStatus")
+            .map(|statuses| statuses.iter().map(|status| parse(status, "completionStatus", CompletionStatus::parse)).collect())
+            .transpose()?;
+        let user_status = |status: &String| {
+            let code = status.trim().parse::<i32>().map_err(|_| {
+                OpError::wrong(ProblemKind::Enumeration, "userStatus", format!("userStatus must be 1 or 3; got '{status}'"))
+            })?;
+            parse_int(code, "userStatus", UserStatus::parse)
+        };
+        let user_statuses = query.all("userStatus").map(|statuses| statuses.iter().map(user_status).collect()).transpose()?;
+        Ok(ResultsQuery {
+            user_ids: optional_ids(query, "userId")?,
+            course_ids: optional_ids(query, "courseId")?,
+            enrollment_ids: optional_ids(query, "enrollmentId")?,
+            access_date: range(query, "accessDate")?,
+            due_date: range(query, "dueDate")?,
+            completion_date: range(query, "completionDate")?,
+            completion_statuses,
+            department_ids: optional_ids(query, "departmentId")?,
+            user_statuses,
+        })
+    }
 }
 
 /// Learner results of active enrollments, one page (default 1000). `userStatus` defaults to 1.
@@ -583,54 +608,11 @@ fn range(query: &Query, name: &str) -> Result<Option<Range>, OpError> {
     responses((status = 200, description = "Learner results", body = ResultList), Problems),
     security(("bearer" = [])))]
 pub async fn list_learners_results(req: HttpRequest, state: State) -> Reply {
-    let parsed = (|| {
-        let query = Query::parse(&req, &RESULT_PARAMETERS)?;
-        let completion_statuses = match query.all("completionStatus") {
-            Some(statuses) => Some(
-                statuses
-                    .into_iter()
-                    .map(|s| {
-                        if crate::domain::enrollment::COMPLETION_STATUSES.contains(&s.as_str()) {
-                            Ok(s)
-                        } else {
-                            Err(OpError::wrong(ProblemKind::Enumeration, "completionStatus", format!("unknown completion status '{s}'")))
-                        }
-                    })
-                    .collect::<Result<Vec<_>, _>>()?,
-            ),
-            None => None,
-        };
-        let user_statuses = match query.all("userStatus") {
-            Some(statuses) => Some(
-                statuses
-                    .iter()
-                    .map(|s| match s.trim() {
-                        "1" => Ok(1),
-                        "3" => Ok(3),
-                        other => {
-                            Err(OpError::wrong(ProblemKind::Enumeration, "userStatus", format!("userStatus must be 1 or 3; got '{other}'")))
-                        }
-                    })
-                    .collect::<Result<Vec<i16>, _>>()?,
-            ),
-            None => None,
-        };
-        let results = ResultsQuery {
-            user_ids: optional_ids(&query, "userId")?,
-            course_ids: optional_ids(&query, "courseId")?,
-            enrollment_ids: optional_ids(&query, "enrollmentId")?,
-            access_date: range(&query, "accessDate")?,
-            due_date: range(&query, "dueDate")?,
-            completion_date: range(&query, "completionDate")?,
-            completion_statuses,
-            department_ids: optional_ids(&query, "departmentId")?,
-            user_statuses,
-        };
-        Ok((results, paging(&query)?.unwrap_or_default()))
-    })();
-    let (results, page) = parsed.map_err(|e: OpError| reject(&req, e))?;
-    run(&req, &state, Access::Read, StatusCode::OK, move |s, tx, p, out| {
-        let page = s.list_learners_results(tx, p, &results, &page)?;
+    let query = parsed(&req, Query::parse(&req, &RESULT_PARAMETERS))?;
+    let results = parsed(&req, ResultsQuery::try_from(&query))?;
+    let page = parsed(&req, paging(&query))?.unwrap_or_default();
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        let page = service.list_learners_results(tx, caller, &results, &page)?;
         let today = chrono::Utc::now().date_naive();
         out.value(&ResultList {
             learners_results: page.items.iter().map(|r| LearnerResult::new(r, today)).collect(),

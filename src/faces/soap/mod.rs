@@ -18,18 +18,19 @@ pub mod wsdl;
 pub mod xml;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use actix_web::middleware::from_fn;
+use actix_web::{HttpRequest, HttpResponse, web};
 use tracing::{error, info};
 
 use self::encode::Encoder;
 use self::envelope::{Spelling, Version};
 use self::fault::{Fault, FaultCode};
-use self::operations::{Call, io_error};
-use crate::body::{self, Allowance};
-use crate::metrics::{Observed, Outcome};
+use self::operations::{Call, write_failed};
+use crate::faces::kit::body::{self, Allowance};
+use crate::faces::kit::{self, Answer};
+use crate::metrics::Outcome;
 use crate::service::{OpError, Problem, ProblemKind};
 use crate::state::{AppState, RequestId};
-use crate::streaming::{self, Outcome as Finished};
 
 /// The face's name in metrics and logs.
 pub const FACE: &str = "soap";
@@ -90,7 +91,7 @@ pub type Refusal = Box<Refused>;
 pub fn decode_request(body: &[u8], version: Version, limits: &xml::Limits) -> Result<(Call, Spelling), Refusal> {
     let standard = Spelling::standard(version);
     let refuse = |fault, spelling, operation| Box::new(Refused { fault, spelling, operation });
-    let wrong = |problem| Fault::from(&OpError::WrongParameters(problem));
+    let wrong = |problem| Fault::from(&OpError::Invalid(problem));
     let root = xml::parse(body, limits).map_err(|p| refuse(wrong(p), standard, None))?;
     let (operation, spelling) = envelope::open(&root, version).map_err(|e| refuse(Fault::from(&e), standard, None))?;
     let call = operations::decode(operation).map_err(|(name, p)| refuse(wrong(p), spelling, name))?;
@@ -99,7 +100,7 @@ pub fn decode_request(body: &[u8], version: Version, limits: &xml::Limits) -> Re
 
 /// Says what the request was, for the metrics and the access log.
 pub(super) fn observe(req: &HttpRequest, operation: &'static str, outcome: Outcome, class: Option<&'static str>) {
-    req.extensions_mut().insert(Observed { face: FACE, operation, outcome, class });
+    kit::observe(req, FACE, operation, outcome, class);
 }
 
 fn observe_fault(req: &HttpRequest, operation: &'static str, fault: &Fault) {
@@ -112,6 +113,22 @@ fn fault_response(fault: &Fault, spelling: Spelling, request_id: &str) -> HttpRe
     HttpResponse::build(status).content_type(spelling.version.content_type()).body(fault.to_xml(spelling, request_id))
 }
 
+/// The paths the face answers on: iSpring's endpoint, and `/soap` for clients configured with it.
+pub const PATHS: [&str; 2] = ["/api/v2/soap/2.0", "/soap"];
+
+/// Mounts the face: `POST` runs an operation, `GET` serves the WSDL, the XSD and the service pages;
+/// a panic is answered with a Server fault.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    for path in PATHS {
+        cfg.service(
+            web::resource(path)
+                .wrap(from_fn(|req, next| kit::answer_panics(panicked, FACE, req, next)))
+                .route(web::post().to(endpoint))
+                .route(crate::state::get_or_head().to(wsdl::get)),
+        );
+    }
+}
+
 /// The operations whose bodies may be larger than the ordinary limit.
 const BULK: Allowance = Allowance::BulkIf { is_bulk: carries_bulk_operation, which: "bulk enrollment (EnrollLearnersInCourses)" };
 
@@ -119,7 +136,7 @@ pub async fn endpoint(req: HttpRequest, payload: web::Payload, state: web::Data<
     let request_id = RequestId::of(&req);
     // Refusals before the envelope is read: a SOAP 1.1 fault with the HTTP status that says why.
     let refuse = |status: StatusCode, kind: ProblemKind, message: String| {
-        let fault = Fault::from(&OpError::WrongParameters(Problem::new(kind, message)));
+        let fault = Fault::from(&OpError::Invalid(Problem::new(kind, message)));
         observe(&req, "unknown", Outcome::Refused, Some(fault.detail_code));
         let mut response = fault_response(&fault, Spelling::standard(Version::Soap11), &request_id);
         *response.status_mut() = status;
@@ -169,40 +186,31 @@ pub async fn endpoint(req: HttpRequest, payload: web::Payload, state: web::Data<
 
 /// Runs a decoded call; the response, and the fault when it is one.
 async fn execute(call: Call, spelling: Spelling, state: &AppState, request_id: String) -> (HttpResponse, Option<Fault>) {
-    let late_id = request_id.clone();
-    let service = state.service.clone();
-    let access = call.operation.access();
-    let outcome = streaming::run(
-        &state.workers,
-        access,
-        move |tx, sink| {
-            let mut out = Encoder::new(sink, spelling);
-            out.begin().map_err(io_error)?;
-            let Call { credentials, operation, .. } = &call;
-            operation.execute(&service, tx, credentials, &mut out)?;
-            out.end().map_err(io_error)
-        },
-        |panic| OpError::Internal(format!("panic: {panic}")),
-        move |late| error!(request_id = late_id, error = %late, "response aborted after streaming began"),
-    )
+    let Call { access, credentials, operation, .. } = call;
+    let outcome = kit::run(state, &request_id, access, credentials, move |service, tx, caller, sink| {
+        let mut out = Encoder::new(sink, spelling);
+        out.begin().map_err(write_failed)?;
+        operation.run(service, tx, caller, &mut out)?;
+        out.end().map_err(write_failed)
+    })
     .await;
     let content_type = spelling.version.content_type();
     let error = match outcome {
-        Finished::Whole(body) => return (HttpResponse::Ok().content_type(content_type).body(body), None),
-        Finished::Streaming(chunks) => return (HttpResponse::Ok().content_type(content_type).streaming(chunks), None),
-        Finished::Failed(error) => {
-            if error.is_client_error() {
-                info!(request_id, %error, "operation refused");
-            } else {
-                error!(request_id, %error, "operation failed");
-            }
-            error
-        }
-        Finished::Panicked => {
-            error!(request_id, "operation died without a result");
-            OpError::Internal("no result".into())
-        }
+        Answer::Whole(body) => return (HttpResponse::Ok().content_type(content_type).body(body), None),
+        Answer::Streaming(chunks) => return (HttpResponse::Ok().content_type(content_type).streaming(chunks), None),
+        Answer::Failed(error) => error,
     };
+    if error.is_client_error() {
+        info!(request_id, %error, "operation refused");
+    } else {
+        error!(request_id, %error, "operation failed");
+    }
     let fault = Fault::from(&error);
     (fault_response(&fault, spelling, &request_id), Some(fault))
+}
+
+/// The answer to a panic in a handler of this face: a Server fault with the request id.
+pub fn panicked(request_id: &str) -> HttpResponse {
+    let fault = Fault::from(&OpError::Internal("a handler panicked".into()));
+    fault_response(&fault, Spelling::standard(Version::Soap11), request_id)
 }

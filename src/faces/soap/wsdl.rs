@@ -3,8 +3,8 @@
 
 use actix_web::{HttpRequest, HttpResponse};
 
-const TEMPLATE: &str = include_str!("../../wsdl/ispring.wsdl");
-pub const SCHEMA: &str = include_str!("../../schemas/ispring.xsd");
+const TEMPLATE: &str = include_str!("../../../wsdl/ispring.wsdl");
+pub const SCHEMA: &str = include_str!("../../../schemas/ispring.xsd");
 /// The address the committed WSDL carries; replaced per request.
 const TEMPLATE_ADDRESS: &str = "http://localhost:8080/api/v2/soap/2.0";
 const INLINE_BEGIN: &str = "<!-- inline:begin -->";
@@ -90,7 +90,7 @@ mod tests {
     #[test]
     fn the_wsdl_the_schema_and_the_dispatch_table_name_the_same_operations() {
         let wsdl = Wsdl::new().render("http://x");
-        for (request, _) in crate::soap::operations::OPERATIONS {
+        for request in crate::faces::soap::operations::OPERATIONS.iter().map(|op| op.request) {
             let operation = request.strip_suffix("Request").unwrap();
             assert!(SCHEMA.contains(&format!(r#"<xsd:element name="{request}">"#)), "{request} in the schema");
             assert_eq!(
@@ -100,7 +100,7 @@ mod tests {
             );
             assert!(wsdl.contains(&format!(r#"element="tns:{request}""#)), "{operation} input message");
         }
-        assert_eq!(SCHEMA.matches("Request\">").count(), crate::soap::operations::OPERATIONS.len(), "no request element without a decoder");
-        assert_eq!(wsdl.matches("<wsdl:operation name=").count(), 3 * crate::soap::operations::OPERATIONS.len());
+        assert_eq!(SCHEMA.matches("Request\">").count(), crate::faces::soap::operations::OPERATIONS.len(), "no request element without a decoder");
+        assert_eq!(wsdl.matches("<wsdl:operation name=").count(), 3 * crate::faces::soap::operations::OPERATIONS.len());
     }
 }

@@ -1,0 +1,103 @@
+//! What every HTTP face needs, written once so that no face imports another: reading bodies within
+//! their limits ([`body`]), bearer tokens ([`auth`]), query strings ([`query`]), JSON bodies in and
+//! streamed JSON out ([`json`]), running an operation on the database threads ([`run`]), telling
+//! the metrics what a request was ([`observe`]), and answering a panic in the face's own words
+//! ([`answer_panics`]). Everything here speaks in [`OpError`]s; each face renders them.
+
+pub mod auth;
+pub mod body;
+pub mod json;
+pub mod query;
+
+use std::panic::AssertUnwindSafe;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use futures_util::FutureExt;
+use tracing::error;
+
+use crate::domain::Principal;
+use crate::metrics::{Observed, Outcome};
+use crate::service::{Credentials, OpError, Service};
+use crate::state::{AppState, RequestId};
+pub use crate::store::Access;
+use crate::store::Tx;
+pub use crate::streaming::BodySink;
+use crate::streaming::Outcome as Finished;
+
+/// What running an operation gave: its answer's body, whole or streaming, or why it failed.
+pub enum Answer {
+    /// Finished before a chunk's worth: the whole body.
+    Whole(Vec<u8>),
+    /// Committed: stream these chunks with a success status.
+    Streaming(Box<dyn futures_util::Stream<Item = std::io::Result<bytes::Bytes>> + Send + Unpin>),
+    /// Failed before anything was sent.
+    Failed(OpError),
+}
+
+/// Says what the request was, for the metrics and the access log.
+pub fn observe(req: &HttpRequest, face: &'static str, operation: &'static str, outcome: Outcome, class: Option<&'static str>) {
+    req.extensions_mut().insert(Observed { face, operation, outcome, class });
+}
+
+/// The outcome an error counts as in the metrics.
+pub fn outcome_of(error: &OpError) -> Outcome {
+    if error.is_client_error() { Outcome::ClientFault } else { Outcome::ServerFault }
+}
+
+/// Writing a response fails only when the client has gone away.
+pub fn write_failed(e: std::io::Error) -> OpError {
+    OpError::Internal(format!("writing the response failed: {e}"))
+}
+
+/// Authenticates `credentials` and runs `work` in one transaction of kind `access` on the database
+/// threads; what it writes is the answer, sent whole or streamed when large ([`crate::streaming`]).
+/// A panic in the work is an internal error; a failure after streaming began is logged with the
+/// request id (the client sees an aborted response).
+pub async fn run<W>(state: &AppState, request_id: &str, access: Access, credentials: Credentials, work: W) -> Answer
+where
+    W: FnOnce(&Service, &mut Tx<'_>, &Principal, &mut BodySink<OpError>) -> Result<(), OpError> + Send + 'static,
+{
+    let service = state.service.clone();
+    let late_id = request_id.to_string();
+    let outcome = crate::streaming::run(
+        &state.workers,
+        access,
+        move |tx, sink| {
+            let principal = service.authenticate(tx, &credentials)?;
+            work(&service, tx, &principal, sink)
+        },
+        |panic| OpError::Internal(format!("panic: {panic}")),
+        move |late| error!(request_id = late_id, error = %late, "response aborted after streaming began"),
+    )
+    .await;
+    match outcome {
+        Finished::Whole(body) => Answer::Whole(body),
+        Finished::Streaming(chunks) => Answer::Streaming(chunks),
+        Finished::Failed(error) => Answer::Failed(error),
+        Finished::Panicked => Answer::Failed(OpError::Internal("the operation ended without a result".into())),
+    }
+}
+
+/// Middleware for a face's routes: a panic in one of its handlers is answered by `render` (given
+/// the request id) in the face's own words, with status 500, instead of dropping the connection.
+pub async fn answer_panics(
+    render: fn(&str) -> HttpResponse,
+    face: &'static str,
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let request = req.request().clone();
+    match AssertUnwindSafe(next.call(req)).catch_unwind().await {
+        Ok(response) => Ok(response?.map_into_left_body()),
+        Err(_) => {
+            let request_id = RequestId::of(&request);
+            error!(request_id, face, path = request.path(), "handler panicked");
+            observe(&request, face, "unknown", Outcome::ServerFault, Some("INTERNAL"));
+            let response = render(&request_id);
+            Ok(ServiceResponse::new(request, response).map_into_right_body())
+        }
+    }
+}

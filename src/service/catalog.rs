@@ -1,0 +1,56 @@
+//! The catalog of the service's operations: each one's name and whether it writes. Every face
+//! registers the operations it serves against these entries, so a face cannot give an operation
+//! other access than the service says, and a test checks that every operation is reachable on every
+//! face that should serve it.
+
+use crate::store::Access;
+
+/// One operation of the service.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// The operation's name, as iSpring Learn's API names it: `GetEnrollments`.
+    pub name: &'static str,
+    /// A read runs in a shared read transaction; a write alone, all-or-nothing.
+    pub access: Access,
+}
+
+macro_rules! catalog {
+    ($($constant:ident = $name:literal, $access:ident;)*) => {
+        $(pub const $constant: &Operation = &Operation { name: $name, access: Access::$access };)*
+        /// Every operation, in the order of the WSDL.
+        pub const ALL: &[&Operation] = &[$($constant),*];
+    };
+}
+
+catalog! {
+    GET_ENROLLMENTS = "GetEnrollments", Read;
+    LIST_ENROLLMENTS = "ListEnrollments", Read;
+    GET_ENROLLMENT = "GetEnrollment", Read;
+    ENROLL_LEARNERS_IN_COURSES = "EnrollLearnersInCourses", Write;
+    CHANGE_ENROLLMENT = "ChangeEnrollment", Write;
+    UNENROLL = "Unenroll", Write;
+    GET_USERS = "GetUsers", Read;
+    LIST_USERS = "ListUsers", Read;
+    GET_USER_PROFILE = "GetUserProfile", Read;
+    ADD_USER = "AddUser", Write;
+    UPDATE_USER_PROFILE = "UpdateUserProfile", Write;
+    DELETE_USER = "DeleteUser", Write;
+    ACTIVATE_USERS = "ActivateUsers", Write;
+    DEACTIVATE_USERS = "DeactivateUsers", Write;
+    UPDATE_USER_PASSWORD = "UpdateUserPassword", Write;
+    GET_DEPARTMENTS = "GetDepartments", Read;
+    LIST_DEPARTMENTS = "ListDepartments", Read;
+    GET_DEPARTMENT = "GetDepartment", Read;
+    ADD_DEPARTMENT = "AddDepartment", Write;
+    UPDATE_DEPARTMENT = "UpdateDepartment", Write;
+    DELETE_DEPARTMENT = "DeleteDepartment", Write;
+    GET_GROUPS = "GetGroups", Read;
+    ADD_GROUP = "AddGroup", Write;
+    UPDATE_GROUP_MEMBERS = "UpdateGroupMembers", Write;
+    REMOVE_USER_FROM_GROUPS = "RemoveUserFromGroups", Write;
+    GET_CONTENT = "GetContent", Read;
+    LIST_CONTENT = "ListContent", Read;
+    GET_CONTENT_ITEM = "GetContentItem", Read;
+    GET_CONTENT_ITEM_FINAL_STATUSES = "GetContentItemFinalStatuses", Read;
+    LIST_LEARNERS_RESULTS = "ListLearnersResults", Read;
+}
