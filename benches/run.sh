@@ -12,8 +12,9 @@
 # then again), and each reports its median round: on a shared machine the speed drifts over minutes,
 # and ratios of figures taken side by side are the ones that mean something.
 # Environment: ENROLLMENTS (default 1000000), SMALL (100000), DURATION (20), ROUNDS (3), LMSBRIDGE_BENCH_PG
-# (admin URL of a PostgreSQL server; default postgres://postgres@127.0.0.1/postgres). Needs wrk, node,
-# python3, curl.
+# (admin URL of a PostgreSQL server; default postgres://postgres@127.0.0.1/postgres), BASELINE (an
+# lmsbridge binary built from an earlier commit: its W1 on SQLite joins the interleaved rounds, on the
+# same rows, so a change's effect is measured side by side). Needs wrk, node, python3, curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -134,8 +135,15 @@ PIDS+=($!); CEILING_PID=$!
 node benches/peer/server.js --port 18701 --wsdl "$OUT/peer.wsdl" --data "$OUT/peer-data.json" --token "$TOKEN" >"$OUT/peer.log" 2>"$OUT/peer.err" &
 PIDS+=($!); PEER_PID=$!
 for _ in $(seq 1 600); do grep -q "peer listening" "$OUT/peer.log" 2>/dev/null && break; sleep 0.2; done
+TARGETS="lmsbridge:18699 ceiling:18700 peer:18701"
+if [ -n "${BASELINE:-}" ]; then
+  LMSBRIDGE_LOG=warn "$BASELINE" --database-url "$SQLITE_URL" serve --bind 127.0.0.1:18702 >"$OUT/baseline.log" 2>&1 &
+  PIDS+=($!); BASELINE_PID=$!
+  wait_for "http://127.0.0.1:18702/readyz"
+  TARGETS="lmsbridge:18699 baseline:18702 ceiling:18700 peer:18701"
+fi
 for round in $(seq 1 "$ROUNDS"); do
-  for target in lmsbridge:18699 ceiling:18700 peer:18701; do
+  for target in $TARGETS; do
     echo "   round $round: ${target%:*}"
     w1 "${target#*:}" | sed "s/^/${target%:*} /" >> "$OUT/w1-rounds.txt"
   done
@@ -149,6 +157,11 @@ median() {
 }
 read -r W1_sqlite p50 p99 errors rest < <(median lmsbridge)
 echo "| W1 one learner | sqlite | $W1_sqlite requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $errors non-200 |" >> "$RESULTS"
+if [ -n "${BASELINE:-}" ]; then
+  read -r baseline p50 p99 errors rest < <(median baseline)
+  echo "| W1 one learner, baseline ($BASELINE) | sqlite | $baseline requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $errors non-200 |" >> "$RESULTS"
+  kill "$BASELINE_PID"
+fi
 read -r ceiling p50 p99 _ rest < <(median ceiling)
 echo "| W1 ceiling (fixed answer, actix) | - | $ceiling requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $(wc -c < "$OUT/w1-response.xml") bytes a response |" >> "$RESULTS"
 read -r peer p50 p99 _ rest < <(median peer)
@@ -158,6 +171,7 @@ kill "$MAIN" "$CEILING_PID" "$PEER_PID"
 {
   echo
   echo "W1 on SQLite: $(awk -v a="$W1_sqlite" -v b="$ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of the ceiling, $(awk -v a="$W1_sqlite" -v b="$peer" 'BEGIN{printf "%.1f", a/b}') x the peer."
+  [ -z "${BASELINE:-}" ] || echo "W1 on SQLite against the baseline: $(awk -v a="$W1_sqlite" -v b="$baseline" 'BEGIN{printf "%.1f %%", 100*a/b}') of its requests/s."
   echo "W1 on PostgreSQL: $(awk -v a="$W1_postgres" -v b="$ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of the ceiling, $(awk -v a="$W1_postgres" -v b="$peer" 'BEGIN{printf "%.1f", a/b}') x the peer."
   echo
   echo "Request decoding and response encoding alone (criterion, median throughput):"

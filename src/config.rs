@@ -81,16 +81,19 @@ pub struct Config {
 }
 
 impl Default for Config {
+    /// The defaults alone: the environment is not read (a test or a tool must not inherit a
+    /// developer's `LMSBRIDGE_*` settings; the binary's command line reads them).
     fn default() -> Self {
-        use clap::Parser;
+        use clap::{CommandFactory, FromArgMatches, Parser};
         #[derive(Parser)]
         struct Defaults {
             #[command(flatten)]
             config: Config,
         }
-        // Parse an empty command line so the defaults live in one place (the attributes above);
-        // the environment still applies, as it does for the binary.
-        Defaults::parse_from(["lmsbridge"]).config
+        // Parse an empty command line so the defaults live in one place (the attributes above).
+        let command = Defaults::command().mut_args(|arg| arg.env(None::<&str>));
+        let matches = command.try_get_matches_from(["lmsbridge"]).expect("the defaults parse");
+        Defaults::from_arg_matches(&matches).expect("the defaults parse").config
     }
 }
 
@@ -137,5 +140,18 @@ impl Default for XmlLimits {
             max_namespace_declarations: 32,
             max_text_bytes: 64 * 1024,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_ignore_the_environment() {
+        // SAFETY: this test alone touches this variable, and the value is set before it is read.
+        unsafe { std::env::set_var("LMSBRIDGE_MAX_DEPTH", "3") };
+        assert_eq!(Config::default().max_depth, 64);
+        unsafe { std::env::remove_var("LMSBRIDGE_MAX_DEPTH") };
     }
 }

@@ -14,11 +14,11 @@ use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
 use futures_util::FutureExt;
 use tracing::info;
 
-use crate::faces::kit::body::BodyLimits;
 use crate::config::Config;
+use crate::faces::kit::body::BodyLimits;
+use crate::faces::{self, json, soap};
 use crate::metrics::{METRICS, Observed, Outcome};
 use crate::service::Service;
-use crate::faces::{self, json, soap};
 use crate::state::{AppState, RequestId, get_or_head};
 use crate::workers::Workers;
 
@@ -147,7 +147,17 @@ async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) -> R
     }
     // A panic must not take the connection down silently: it becomes a 500 with the request id.
     let mut response = match AssertUnwindSafe(next.call(req)).catch_unwind().await {
-        Ok(response) => response?,
+        Ok(Ok(response)) => response,
+        Ok(Err(error)) => {
+            // A face answered a panic of its handler in its own words; it is logged and counted here.
+            if let Some(panicked) = error.as_error::<faces::kit::Panicked>() {
+                tracing::error!(request_id = id, face = panicked.face, %method, path, "handler panicked");
+                let observed =
+                    Observed { face: panicked.face, operation: "unknown", outcome: Outcome::ServerFault, class: Some("INTERNAL") };
+                record(&id, &method, &path, StatusCode::INTERNAL_SERVER_ERROR, observed, started.elapsed());
+            }
+            return Err(error);
+        }
         Err(_) => {
             tracing::error!(request_id = id, %method, path, "handler panicked");
             let observed = Observed { face: "http", operation: "unknown", outcome: Outcome::ServerFault, class: Some("INTERNAL") };
@@ -249,22 +259,21 @@ mod tests {
                 .route("/page", web::get().to(boom)),
         )
         .await;
-        let response = test::call_service(&app, test::TestRequest::post().uri("/soap").insert_header(("X-Request-Id", "r-1")).to_request()).await;
+        // The middleware answers with an error the server turns into this response.
+        let answer = |request| async { test::try_call_service(&app, request).await.err().expect("a panic is an error").error_response() };
+        let response = answer(test::TestRequest::post().uri("/soap").insert_header(("X-Request-Id", "r-1")).to_request()).await;
         assert_eq!(response.status(), 500);
         assert_eq!(response.headers().get("x-request-id").unwrap(), "r-1");
-        let body = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
+        let body = actix_web::body::to_bytes(response.into_body()).await.unwrap();
+        let body = String::from_utf8(body.to_vec()).unwrap();
         assert!(body.contains("<faultcode>SOAP-ENV:Server</faultcode>") && body.contains("<ns1:requestId>r-1</ns1:requestId>"), "{body}");
 
-        let response = test::call_service(&app, test::TestRequest::get().uri("/api/v1/x").to_request()).await;
+        let response = answer(test::TestRequest::get().uri("/api/v1/x").to_request()).await;
         assert_eq!(response.status(), 500);
         assert_eq!(response.headers().get("content-type").unwrap(), "application/problem+json");
 
-        // Outside every face: the middleware answers with an error the server turns into this response.
-        let error = test::try_call_service(&app, test::TestRequest::get().uri("/page").insert_header(("X-Request-Id", "r-3")).to_request())
-            .await
-            .err()
-            .expect("a panic outside the faces is an error");
-        let response = error.error_response();
+        // Outside every face: a plain 500, with the request id too.
+        let response = answer(test::TestRequest::get().uri("/page").insert_header(("X-Request-Id", "r-3")).to_request()).await;
         assert_eq!(response.status(), 500);
         assert_eq!(response.headers().get("x-request-id").unwrap(), "r-3");
     }

@@ -121,10 +121,12 @@ fn open(database_url: &str, config: &Config) -> Result<Service, String> {
     Ok(Service::new(db, config.token_ttl_secs))
 }
 
+/// An error as the operator reads it: in the words of the iSpring faces whose accounts and clients
+/// the commands manage, then what exactly failed.
 fn describe(error: OpError) -> String {
     match error {
         OpError::Invalid(p) => p.message,
-        other => other.to_string(),
+        other => format!("{}: {}", lmsbridge::faces::ispring::fault_string(&other), other.public_detail()),
     }
 }
 

@@ -4,8 +4,8 @@
 
 use actix_web::{HttpMessage, HttpRequest};
 
-use crate::faces::kit::body::BodyLimits;
 use crate::config::XmlLimits;
+use crate::faces::kit::body::BodyLimits;
 use crate::service::Service;
 use crate::workers::Workers;
 

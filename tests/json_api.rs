@@ -313,9 +313,37 @@ async fn text_every_face_can_emit(backend: Backend) {
     }
 }
 
+/// The other direction: text written through the SOAP face is refused there when XML could carry
+/// it only as a forbidden character reference, and what is stored reads back unchanged through the
+/// JSON face.
+async fn text_written_through_soap_reads_back_through_json(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let t = app.fixture.admin_token.clone();
+    let add = |name: &str| {
+        common::soap::envelope(&format!(
+            "<AddDepartmentRequest><credentials><token>{t}</token></credentials><name>{name}</name><parentDepartmentId>{DEPT_HQ}</parentDepartmentId></AddDepartmentRequest>"
+        ))
+    };
+    for reference in ["Evil&#0;Dept", "Bell&#x7;", "Not a char &#xFFFE;"] {
+        let reply = app.soap(add(reference)).await;
+        assert_eq!(reply.status, 500, "{reference}: {}", reply.body);
+        let fault = common::soap::fault(&reply.body);
+        assert_eq!(fault.string, "Wrong parameters", "{reference}");
+    }
+    let kept = "Müller &amp; Söhne &lt;GmbH&gt; \"quoted\"\tand tabbed";
+    let reply = app.soap(add(kept)).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let (status, list) = send(&app, reqwest::Method::GET, "/api/v1/departments", Some(&t), None).await;
+    assert_eq!(status, 200);
+    let names: Vec<&str> = list["departments"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"Müller & Söhne <GmbH> \"quoted\"\tand tabbed"), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("Evil") || n.contains("Bell")), "nothing refused was stored: {names:?}");
+}
+
 on_both_backends!(
     problems_have_the_right_status_and_name_the_field,
     writes_answer_with_what_they_created,
     the_openapi_document_describes_every_route,
-    text_every_face_can_emit
+    text_every_face_can_emit,
+    text_written_through_soap_reads_back_through_json
 );

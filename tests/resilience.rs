@@ -132,7 +132,7 @@ async fn a_killed_server_leaves_all_or_none_of_a_bulk_enrollment(backend: Backen
                 .write(|tx| -> Result<_, OpError> {
                     let now = chrono::Utc::now().naive_utc();
                     let tenant = tenants::tenant_id_by_name(tx, "acme")?.unwrap();
-                    let department = lmsbridge::store::departments::departments_by_external_ids(tx, tenant, &[DEPT_HQ.to_string()])?[0].0;
+                    let department = lmsbridge::store::departments::departments_by_external_ids(tx, tenant, &[DEPT_HQ])?[0].id;
                     let mut learners = Vec::new();
                     for i in 0..1500 {
                         let id = format!("bulk-learner-{i:04}");
@@ -207,7 +207,8 @@ async fn a_killed_server_leaves_all_or_none_of_a_bulk_enrollment(backend: Backen
             .read(|tx| -> Result<usize, OpError> {
                 let principal = service.authenticate(tx, &lmsbridge::service::Credentials::Token(SEED_TOKEN.into()))?;
                 let mut count = 0;
-                let query = EnrollmentQuery { course_ids: Some(course_ids.clone()), learner_ids: None };
+                let ids = course_ids.iter().map(|id| lmsbridge::domain::values::ExternalId::parse(id).unwrap()).collect();
+                let query = EnrollmentQuery { course_ids: Some(ids), learner_ids: None };
                 service.get_enrollments(tx, &principal, &query, &mut |_| {
                     count += 1;
                     Ok(())
@@ -340,7 +341,7 @@ async fn sigterm_lets_an_in_flight_response_finish() {
             .write(|tx| -> Result<(), OpError> {
                 let now = chrono::Utc::now().naive_utc();
                 let tenant = tenants::tenant_id_by_name(tx, "acme")?.unwrap();
-                let learner = users::users_by_external_ids(tx, tenant, &[HQ_LEARNER.to_string()])?[0].0;
+                let learner = users::users_by_external_ids(tx, tenant, &[HQ_LEARNER])?[0].id;
                 let mut rows = Vec::new();
                 let ids: Vec<(String, String)> =
                     (0..20_000).map(|i| (format!("slow-course-{i:05}"), format!("slow-enrollment-{i:05}"))).collect();
@@ -360,13 +361,13 @@ async fn sigterm_lets_an_in_flight_response_finish() {
                     )?;
                 }
                 let course_rows = courses::courses_by_external_ids(tx, tenant, &ids.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>())?;
-                for ((_, enrollment_id), (course, _)) in ids.iter().zip(&course_rows) {
+                for ((_, enrollment_id), course) in ids.iter().zip(&course_rows) {
                     rows.push(lmsbridge::store::enrollments::NewEnrollment {
                         tenant_id: tenant,
                         external_id: enrollment_id,
                         source: "ispring",
                         learner_id: learner,
-                        course_id: *course,
+                        course_id: course.id,
                         access_date: now,
                         due_date: None,
                         lock_after_due_date: false,

@@ -20,7 +20,7 @@ async fn a_large_account_streams_every_enrollment(backend: Backend) {
             .db()
             .write(|tx| -> Result<(), lmsbridge::service::OpError> {
                 let tenant = tenants::tenant_id_by_name(tx, "acme")?.unwrap();
-                let learner = users::users_by_external_ids(tx, tenant, &[HQ_LEARNER.to_string()])?[0].0;
+                let learner = users::users_by_external_ids(tx, tenant, &[HQ_LEARNER])?[0].id;
                 let at = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap().and_hms_opt(8, 0, 0).unwrap();
                 for i in 0..EXTRA {
                     let course_id = format!("bulk-course-{i:05}");

@@ -20,7 +20,9 @@ impl UserStatus {
         match code {
             1 => Ok(UserStatus::Active),
             3 => Ok(UserStatus::Inactive),
-            other => Err(super::values::Refused { rule: super::values::Rule::Enumeration, reason: format!("must be one of 1, 3; got {other}") }),
+            other => {
+                Err(super::values::Refused { rule: super::values::Rule::Enumeration, reason: format!("must be one of 1, 3; got {other}") })
+            }
         }
     }
 }

@@ -506,11 +506,34 @@ mod tests {
 
     #[test]
     fn ids_and_names_follow_the_schema() {
-        assert_eq!(id("  x  ").unwrap(), "x");
-        assert!(id("   ").is_err());
-        assert!(id(&"x".repeat(256)).is_err());
-        assert!(name("Sales").is_ok());
-        assert!(name("  ").is_err() && name("a\nb").is_err() && name("").is_err());
+        assert_eq!(ExternalId::parse("  x  ").unwrap().as_str(), "x");
+        assert_eq!(ExternalId::parse("   ").unwrap_err().rule, Rule::Length);
+        assert!(ExternalId::parse(&"x".repeat(256)).is_err());
+        assert!(Name::parse("Sales").is_ok());
+        assert!(Name::parse("  ").is_err() && Name::parse("a\nb").is_err() && Name::parse("").is_err());
+        assert_eq!(ExternalId::parse_all(&["a", "", "c"]).unwrap_err().0, 1, "the refused item's position");
+    }
+
+    /// Text the store keeps must be text every face can emit: XML 1.0 carries no other control
+    /// characters, nor U+FFFE and U+FFFF.
+    #[test]
+    fn text_values_refuse_what_xml_cannot_carry() {
+        for bad in ["Evil\u{0}Dept", "a\u{1}", "\u{1F}", "x\u{FFFE}", "\u{FFFF}"] {
+            assert_eq!(Name::parse(bad).unwrap_err().rule, Rule::Type, "{bad:?}");
+            assert!(Text::parse(bad).is_err() && ExternalId::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(Text::parse("tab\tline\nreturn\r").is_ok());
+        assert_eq!(Text::parse(&"x".repeat(TEXT_MAX + 1)).unwrap_err().rule, Rule::Length);
+    }
+
+    #[test]
+    fn numbers_and_enumerations_have_their_ranges() {
+        assert!(PageSize::parse(1).is_ok() && PageSize::parse(10_000).is_ok());
+        assert!(PageSize::parse(0).is_err() && PageSize::parse(10_001).is_err());
+        assert!(DuePeriod::parse(876_000).is_ok() && DuePeriod::parse(876_001).is_err() && DuePeriod::parse(0).is_err());
+        assert_eq!(CompletionStatus::parse("passed").unwrap().as_str(), "passed");
+        assert_eq!(CompletionStatus::parse(" passed").unwrap_err().rule, Rule::Enumeration);
+        assert!(Password::parse("12345").is_err() && Password::parse("123456").is_ok());
     }
 
     #[test]

@@ -27,3 +27,35 @@ pub fn fault_string(error: &OpError) -> &'static str {
         OpError::Internal(_) => "Internal error",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind of failure has its documented string; a new variant, entity or clash fails to
+    /// compile above until it has one.
+    #[test]
+    fn every_error_has_its_fault_string() {
+        let strings: Vec<&str> = OpError::every_kind().iter().map(fault_string).collect();
+        assert_eq!(
+            strings,
+            [
+                "Authorization failed",
+                "Permission denied",
+                "Wrong parameters",
+                "Wrong parameters",
+                "Service unavailable",
+                "Internal error",
+                "Unknown Enrollment",
+                "Unknown content item",
+                "Unknown content item",
+                "Unknown user",
+                "Unknown Department",
+                "Unknown group",
+                "User with the same login is already registered.",
+                "User with the same email is already registered.",
+                "Department is not empty",
+            ]
+        );
+    }
+}

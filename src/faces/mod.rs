@@ -15,3 +15,53 @@ pub mod json;
 pub mod kit;
 pub mod soap;
 pub mod token;
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use crate::service::catalog;
+
+    /// Every operation of the service is served by the SOAP face and the JSON mirror, once each
+    /// in SOAP, and with the catalog's access on every JSON route.
+    #[test]
+    fn every_service_operation_is_reachable_on_every_ispring_face() {
+        for operation in catalog::ALL {
+            let soap: Vec<_> = super::soap::operations::OPERATIONS.iter().filter(|op| std::ptr::eq(op.operation, *operation)).collect();
+            assert_eq!(soap.len(), 1, "{} is served once by the SOAP face", operation.name);
+            assert_eq!(soap[0].request, format!("{}Request", operation.name), "its request element is named after it");
+            let json = super::json::routes::ROUTES.iter().filter(|route| route.reaches.iter().any(|op| std::ptr::eq(*op, *operation)));
+            assert_eq!(json.count(), 1, "{} is reached by one route of the JSON mirror", operation.name);
+        }
+        assert_eq!(super::soap::operations::OPERATIONS.len(), catalog::ALL.len(), "the SOAP face serves nothing outside the catalog");
+        let names: HashSet<_> = catalog::ALL.iter().map(|op| op.name).collect();
+        assert_eq!(names.len(), catalog::ALL.len(), "one name per operation");
+    }
+
+    #[test]
+    fn a_json_route_reaches_operations_of_one_access() {
+        for route in super::json::routes::ROUTES {
+            assert!(route.reaches.iter().all(|op| op.access == route.access()), "{} {}", route.method, route.path);
+        }
+    }
+
+    /// The registration list and the OpenAPI document say the same: every route is documented
+    /// with its method, path and operationId, and nothing else is.
+    #[test]
+    fn the_json_registration_list_is_the_openapi_document() {
+        let document: serde_json::Value = serde_json::from_str(super::json::openapi::document()).unwrap();
+        let mut documented = Vec::new();
+        for (path, item) in document["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                documented.push((method.to_ascii_uppercase(), path.clone(), operation["operationId"].as_str().unwrap().to_string()));
+            }
+        }
+        let mut registered: Vec<_> = super::json::routes::ROUTES
+            .iter()
+            .map(|route| (route.method.to_string(), route.path.to_string(), route.operation_id.to_string()))
+            .collect();
+        documented.sort();
+        registered.sort();
+        assert_eq!(documented, registered);
+    }
+}

@@ -1,7 +1,7 @@
 //! Operator actions behind the command line: tenants and API clients.
 
 use super::auth::{digest, random_secret};
-use super::{OpError, ProblemKind, Service, now};
+use super::{Entity, OpError, ProblemKind, Service, now};
 use crate::domain::Role;
 use crate::store::{auth, departments, tenants};
 
@@ -48,10 +48,10 @@ impl Service {
             let tenant_id = tenants::tenant_id_by_name(tx, tenant)?
                 .ok_or_else(|| OpError::wrong(ProblemKind::Value, "tenant", format!("no tenant named '{tenant}'")))?;
             let found = departments::departments_by_external_ids(tx, tenant_id, departments)?;
-            if let Some(missing) = departments.iter().find(|d| !found.iter().any(|(_, ext)| ext == *d)) {
-                return Err(OpError::wrong(ProblemKind::Value, "departments", format!("no department '{missing}' in tenant '{tenant}'")));
+            if let Some(missing) = departments.iter().find(|d| !found.iter().any(|department| department.external_id == **d)) {
+                return Err(OpError::not_found(Entity::Department, missing));
             }
-            let department_ids: Vec<i64> = found.into_iter().map(|(id, _)| id).collect();
+            let department_ids: Vec<i64> = found.into_iter().map(|department| department.id).collect();
             let client = NewClient { client_id: format!("lb-{}", &random_secret()[..22]), client_secret: random_secret() };
             auth::insert_client(tx, tenant_id, &client.client_id, &digest(&client.client_secret), role.as_str(), &department_ids, now())?;
             Ok(client)

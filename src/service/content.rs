@@ -88,7 +88,12 @@ impl Service {
         Ok(page_of(rows.into_iter().map(|r| (r.id, view(r))).collect(), size))
     }
 
-    pub fn get_content_item(&self, tx: &mut Tx<'_>, principal: &Principal, content_item_id: &ExternalId) -> Result<ContentItemView, OpError> {
+    pub fn get_content_item(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        content_item_id: &ExternalId,
+    ) -> Result<ContentItemView, OpError> {
         Ok(view(course(tx, principal, content_item_id)?))
     }
 
@@ -130,7 +135,9 @@ impl Service {
             None => None,
         };
         let course_ids = match non_empty(&q.course_ids, "courseIds")? {
-            Some(ids) => Some(courses::courses_by_external_ids(tx, tenant_id, ids)?.into_iter().map(|(id, _)| id).collect::<Vec<_>>()),
+            Some(ids) => {
+                Some(courses::courses_by_external_ids(tx, tenant_id, ids)?.into_iter().map(|course| course.id).collect::<Vec<_>>())
+            }
             None => None,
         };
         let enrollment_ids = match non_empty(&q.enrollment_ids, "enrollmentIds")? {

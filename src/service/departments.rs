@@ -79,7 +79,14 @@ impl Service {
         let external_id = uuid::Uuid::new_v4().to_string();
         departments::insert_department(
             tx,
-            &NewDepartment { tenant_id: principal.tenant_id, external_id: &external_id, parent_id, name, code: code.map(ExternalId::as_str), created_at: now() },
+            &NewDepartment {
+                tenant_id: principal.tenant_id,
+                external_id: &external_id,
+                parent_id,
+                name,
+                code: code.map(ExternalId::as_str),
+                created_at: now(),
+            },
         )?;
         Ok(external_id)
     }

@@ -83,10 +83,10 @@ pub(crate) fn non_empty<'a, T>(ids: &'a Option<Vec<T>>, name: &str) -> Result<Op
 /// Internal ids of the named learners; naming one outside the caller's departments is refused.
 pub(crate) fn learners_in_scope(tx: &mut Tx<'_>, tenant_id: i64, scope: &Scope, ids: &[ExternalId]) -> Result<Vec<i64>, OpError> {
     let learners = users::users_by_external_ids(tx, tenant_id, ids)?;
-    if let Some((_, external_id, _)) = learners.iter().find(|(_, _, dept)| !scope.contains_department(*dept)) {
-        return Err(OpError::Forbidden(format!("user '{external_id}' is not in a department you manage")));
+    if let Some(outside) = learners.iter().find(|learner| !scope.contains_department(learner.department_id)) {
+        return Err(OpError::Forbidden(format!("user '{}' is not in a department you manage", outside.external_id)));
     }
-    Ok(learners.into_iter().map(|(id, _, _)| id).collect())
+    Ok(learners.into_iter().map(|learner| learner.id).collect())
 }
 
 /// Reads the due-date fields into a rule, refusing combinations that contradict the type.
@@ -132,7 +132,9 @@ impl Service {
         let scope = Scope::of(tx, principal)?;
         let course_ids = match non_empty(&query.course_ids, "courseIds")? {
             None => None,
-            Some(ids) => Some(courses::courses_by_external_ids(tx, tenant_id, ids)?.into_iter().map(|(id, _)| id).collect::<Vec<_>>()),
+            Some(ids) => {
+                Some(courses::courses_by_external_ids(tx, tenant_id, ids)?.into_iter().map(|course| course.id).collect::<Vec<_>>())
+            }
         };
         let learner_ids = match non_empty(&query.learner_ids, "learnerIds")? {
             None => None,
@@ -252,11 +254,11 @@ impl Service {
         }
         let scope = Scope::of(tx, principal)?;
         let learners = users::users_by_external_ids(tx, tenant_id, &learner_ids)?;
-        if let Some(missing) = learner_ids.iter().find(|id| !learners.iter().any(|(_, ext, _)| ext == *id)) {
+        if let Some(missing) = learner_ids.iter().find(|id| !learners.iter().any(|learner| learner.external_id == **id)) {
             return Err(OpError::not_found(Entity::User, missing));
         }
-        if let Some((_, external_id, _)) = learners.iter().find(|(_, _, dept)| !scope.contains_department(*dept)) {
-            return Err(OpError::Forbidden(format!("user '{external_id}' is not in a department you manage")));
+        if let Some(outside) = learners.iter().find(|learner| !scope.contains_department(learner.department_id)) {
+            return Err(OpError::Forbidden(format!("user '{}' is not in a department you manage", outside.external_id)));
         }
 
         let lock = request.lock_after_due_date.unwrap_or(false);
@@ -265,12 +267,12 @@ impl Service {
         let mut ids = external_ids.iter();
         for course in &courses {
             let due = rule.due_date(access, course.default_due_period_hours).map_err(|m| OpError::invalid("dueDate", m))?;
-            for (learner, _, _) in &learners {
+            for learner in &learners {
                 rows.push(NewEnrollment {
                     tenant_id,
                     external_id: ids.next().expect("one id per pair"),
                     source: "ispring",
-                    learner_id: *learner,
+                    learner_id: learner.id,
                     course_id: course.id,
                     access_date: access,
                     due_date: due,

@@ -21,16 +21,16 @@ fn require_account_wide(principal: &Principal) -> Result<(), OpError> {
 /// Internal ids of the named users; every one must exist.
 fn user_ids(tx: &mut Tx<'_>, tenant_id: i64, ids: &[ExternalId]) -> Result<Vec<i64>, OpError> {
     let found = users::users_by_external_ids(tx, tenant_id, ids)?;
-    match ids.iter().find(|id| !found.iter().any(|(_, ext, _)| ext == *id)) {
+    match ids.iter().find(|id| !found.iter().any(|user| user.external_id == **id)) {
         Some(missing) => Err(OpError::not_found(Entity::User, missing)),
-        None => Ok(found.into_iter().map(|(id, _, _)| id).collect()),
+        None => Ok(found.into_iter().map(|user| user.id).collect()),
     }
 }
 
 fn group_id(tx: &mut Tx<'_>, tenant_id: i64, external_id: &str) -> Result<i64, OpError> {
-    groups::list(tx, tenant_id, Some(&[external_id.to_string()]))?
+    groups::list(tx, tenant_id, Some(&[external_id]))?
         .pop()
-        .map(|(id, _, _)| id)
+        .map(|group| group.id)
         .ok_or_else(|| OpError::not_found(Entity::Group, external_id))
 }
 
@@ -39,16 +39,20 @@ impl Service {
         require_administrator(principal)?;
         let scope = Scope::of(tx, principal)?;
         let all = groups::list(tx, principal.tenant_id, None::<&[ExternalId]>)?;
-        let ids: Vec<i64> = all.iter().map(|(id, _, _)| *id).collect();
+        let ids: Vec<i64> = all.iter().map(|group| group.id).collect();
         let mut members: HashMap<i64, Vec<String>> = HashMap::new();
-        for (group, user, department) in groups::members(tx, &ids)? {
-            if scope.contains_department(department) {
-                members.entry(group).or_default().push(user);
+        for member in groups::members(tx, &ids)? {
+            if scope.contains_department(member.user_department_id) {
+                members.entry(member.group_id).or_default().push(member.user_external_id);
             }
         }
         Ok(all
             .into_iter()
-            .map(|(id, group_id, name)| GroupView { group_id, name, user_ids: members.remove(&id).unwrap_or_default() })
+            .map(|group| GroupView {
+                user_ids: members.remove(&group.id).unwrap_or_default(),
+                group_id: group.external_id,
+                name: group.name,
+            })
             .collect())
     }
 
@@ -63,7 +67,13 @@ impl Service {
     }
 
     /// Replaces a group's members.
-    pub fn update_group_members(&self, tx: &mut Tx<'_>, principal: &Principal, group: &ExternalId, members: &[ExternalId]) -> Result<(), OpError> {
+    pub fn update_group_members(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        group: &ExternalId,
+        members: &[ExternalId],
+    ) -> Result<(), OpError> {
         require_account_wide(principal)?;
         let id = group_id(tx, principal.tenant_id, group)?;
         let members = user_ids(tx, principal.tenant_id, members)?;
@@ -71,7 +81,13 @@ impl Service {
         Ok(())
     }
 
-    pub fn remove_user_from_groups(&self, tx: &mut Tx<'_>, principal: &Principal, user: &ExternalId, group_ids: &[ExternalId]) -> Result<(), OpError> {
+    pub fn remove_user_from_groups(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        user: &ExternalId,
+        group_ids: &[ExternalId],
+    ) -> Result<(), OpError> {
         require_administrator(principal)?;
         let scope = Scope::of(tx, principal)?;
         let (user_id, _) = user_in_scope(tx, principal, &scope, user)?;

@@ -52,20 +52,21 @@ pub struct UserUpdate {
 
 /// A user the caller may act on: `(internal id, department id)`.
 pub(crate) fn user_in_scope(tx: &mut Tx<'_>, principal: &Principal, scope: &Scope, user_id: &str) -> Result<(i64, i64), OpError> {
-    let (id, _, department) = users::users_by_external_ids(tx, principal.tenant_id, &[user_id.to_string()])?
+    let user = users::users_by_external_ids(tx, principal.tenant_id, &[user_id])?
         .pop()
         .ok_or_else(|| OpError::not_found(Entity::User, user_id))?;
-    if !scope.contains_department(department) {
+    if !scope.contains_department(user.department_id) {
         return Err(OpError::Forbidden(format!("user '{user_id}' is not in a department you manage")));
     }
-    Ok((id, department))
+    Ok((user.id, user.department_id))
 }
 
 /// Internal id of a department the caller may act in.
 pub(crate) fn department_in_scope(tx: &mut Tx<'_>, principal: &Principal, scope: &Scope, department_id: &str) -> Result<i64, OpError> {
-    let (id, _) = departments::departments_by_external_ids(tx, principal.tenant_id, &[department_id.to_string()])?
+    let id = departments::departments_by_external_ids(tx, principal.tenant_id, &[department_id])?
         .pop()
-        .ok_or_else(|| OpError::not_found(Entity::Department, department_id))?;
+        .ok_or_else(|| OpError::not_found(Entity::Department, department_id))?
+        .id;
     if !scope.contains_department(id) {
         return Err(OpError::Forbidden(format!("department '{department_id}' is not one you manage")));
     }
@@ -80,9 +81,9 @@ fn managed_departments(tx: &mut Tx<'_>, principal: &Principal, scope: &Scope, id
 /// Internal ids of the named groups; all must exist.
 fn group_ids(tx: &mut Tx<'_>, tenant_id: i64, ids: &[ExternalId]) -> Result<Vec<i64>, OpError> {
     let found = groups::list(tx, tenant_id, Some(ids))?;
-    match ids.iter().find(|id| !found.iter().any(|(_, ext, _)| ext == *id)) {
+    match ids.iter().find(|id| !found.iter().any(|group| group.external_id == **id)) {
         Some(missing) => Err(OpError::not_found(Entity::Group, missing)),
-        None => Ok(found.into_iter().map(|(id, _, _)| id).collect()),
+        None => Ok(found.into_iter().map(|group| group.id).collect()),
     }
 }
 
@@ -100,12 +101,12 @@ fn check_role_grant(principal: &Principal, role: Role) -> Result<(), OpError> {
 fn profiles(tx: &mut Tx<'_>, rows: Vec<UserRow>) -> Result<Vec<(i64, UserProfileView)>, OpError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut groups_by_user: HashMap<i64, Vec<String>> = HashMap::new();
-    for (user, group) in users::groups_of(tx, &ids)? {
-        groups_by_user.entry(user).or_default().push(group);
+    for link in users::groups_of(tx, &ids)? {
+        groups_by_user.entry(link.user_id).or_default().push(link.external_id);
     }
     let mut managed_by_user: HashMap<i64, Vec<String>> = HashMap::new();
-    for (user, department) in users::managed_of(tx, &ids)? {
-        managed_by_user.entry(user).or_default().push(department);
+    for link in users::managed_of(tx, &ids)? {
+        managed_by_user.entry(link.user_id).or_default().push(link.external_id);
     }
     rows.into_iter()
         .map(|row| {
@@ -222,18 +223,12 @@ impl Service {
         if let Some(login) = login
             && users::taken(tx, tenant_id, login, false, except)?
         {
-            return Err(OpError::Conflict {
-                what: Clash::LoginTaken,
-                detail: format!("login '{login}' is taken"),
-            });
+            return Err(OpError::Conflict { what: Clash::LoginTaken, detail: format!("login '{login}' is taken") });
         }
         if let Some(email) = email
             && users::taken(tx, tenant_id, email, true, except)?
         {
-            return Err(OpError::Conflict {
-                what: Clash::EmailTaken,
-                detail: format!("e-mail '{email}' is taken"),
-            });
+            return Err(OpError::Conflict { what: Clash::EmailTaken, detail: format!("e-mail '{email}' is taken") });
         }
         Ok(())
     }
@@ -338,7 +333,13 @@ impl Service {
     }
 
     /// Activates or deactivates users; every one must exist and be within the caller's departments.
-    pub fn set_users_status(&self, tx: &mut Tx<'_>, principal: &Principal, user_ids: &[ExternalId], status: UserStatus) -> Result<(), OpError> {
+    pub fn set_users_status(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        user_ids: &[ExternalId],
+        status: UserStatus,
+    ) -> Result<(), OpError> {
         require_administrator(principal)?;
         if user_ids.is_empty() {
             return Err(OpError::invalid("userIds", "userIds must name at least one user"));
@@ -349,7 +350,13 @@ impl Service {
         Ok(())
     }
 
-    pub fn update_user_password(&self, tx: &mut Tx<'_>, principal: &Principal, user_id: &ExternalId, password: &Password) -> Result<(), OpError> {
+    pub fn update_user_password(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        user_id: &ExternalId,
+        password: &Password,
+    ) -> Result<(), OpError> {
         require_administrator(principal)?;
         let scope = Scope::of(tx, principal)?;
         let (id, _) = user_in_scope(tx, principal, &scope, user_id)?;

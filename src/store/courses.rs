@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::course;
-use super::{Tx, on_conn};
+use super::{Keyed, Tx, on_conn};
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = course)]
@@ -23,8 +23,8 @@ pub fn insert_course(tx: &mut Tx<'_>, row: &NewCourse<'_>) -> QueryResult<i64> {
     on_conn!(tx, |c| diesel::insert_into(course::table).values(row).returning(course::id).get_result(c))
 }
 
-/// `(id, external_id)` of the tenant's courses among `external_ids`.
-pub fn courses_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[impl AsRef<str>]) -> QueryResult<Vec<(i64, String)>> {
+/// The keys of the tenant's courses among `external_ids`.
+pub fn courses_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[impl AsRef<str>]) -> QueryResult<Vec<Keyed>> {
     let external_ids = super::strs(external_ids);
     on_conn!(tx, |c| course::table
         .filter(course::tenant_id.eq(tenant_id))

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::department;
-use super::{Tx, on_conn};
+use super::{Keyed, Tx, on_conn};
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = department)]
@@ -26,8 +26,8 @@ pub fn department_tree(tx: &mut Tx<'_>, tenant_id: i64) -> QueryResult<Vec<(i64,
     on_conn!(tx, |c| department::table.filter(department::tenant_id.eq(tenant_id)).select((department::id, department::parent_id)).load(c))
 }
 
-/// `(id, external_id)` of the tenant's departments among `external_ids`.
-pub fn departments_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[impl AsRef<str>]) -> QueryResult<Vec<(i64, String)>> {
+/// The keys of the tenant's departments among `external_ids`.
+pub fn departments_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[impl AsRef<str>]) -> QueryResult<Vec<Keyed>> {
     let external_ids = super::strs(external_ids);
     on_conn!(tx, |c| department::table
         .filter(department::tenant_id.eq(tenant_id))

@@ -288,7 +288,21 @@ pub struct ResultsFilter<'a> {
     pub completed_to: Option<NaiveDateTime>,
 }
 
-type ResultRow = (i64, String, String, String, String, NaiveDateTime, Option<NaiveDate>, bool, Option<NaiveDateTime>, String, i16);
+/// One learner result as the query selects it.
+#[derive(Queryable)]
+struct ResultRow {
+    id: i64,
+    enrollment_id: String,
+    user_id: String,
+    course_id: String,
+    course_title: String,
+    access_date: NaiveDateTime,
+    due_date: Option<NaiveDate>,
+    lock_after_due_date: bool,
+    completed_at: Option<NaiveDateTime>,
+    completion_status: String,
+    progress: i16,
+}
 
 /// Up to `limit` learner results with an enrollment id above `after`, in id order.
 pub fn results_page(tx: &mut Tx<'_>, f: &ResultsFilter<'_>, after: i64, limit: i64) -> QueryResult<Vec<(i64, LearnerResultView)>> {
@@ -355,20 +369,20 @@ pub fn results_page(tx: &mut Tx<'_>, f: &ResultsFilter<'_>, after: i64, limit: i
     })?;
     Ok(rows
         .into_iter()
-        .map(|(id, enrollment_id, user_id, course_id, course_title, access, due, lock, completed, status, progress)| {
+        .map(|row| {
             (
-                id,
+                row.id,
                 LearnerResultView {
-                    enrollment_id,
-                    user_id,
-                    course_id,
-                    course_title,
-                    access_date: access.date(),
-                    due_date: due,
-                    should_lock_after_due_date: lock,
-                    completion_date: completed,
-                    completion_status: status,
-                    progress,
+                    enrollment_id: row.enrollment_id,
+                    user_id: row.user_id,
+                    course_id: row.course_id,
+                    course_title: row.course_title,
+                    access_date: row.access_date.date(),
+                    due_date: row.due_date,
+                    should_lock_after_due_date: row.lock_after_due_date,
+                    completion_date: row.completed_at,
+                    completion_status: row.completion_status,
+                    progress: row.progress,
                 },
             )
         })

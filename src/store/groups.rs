@@ -18,8 +18,15 @@ pub fn insert(tx: &mut Tx<'_>, tenant_id: i64, external_id: &str, name: &str, no
         .get_result(c))
 }
 
-/// `(id, external_id, name)` of the tenant's groups, in id order; only those among `external_ids` if given.
-pub fn list(tx: &mut Tx<'_>, tenant_id: i64, external_ids: Option<&[impl AsRef<str>]>) -> QueryResult<Vec<(i64, String, String)>> {
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct GroupRow {
+    pub id: i64,
+    pub external_id: String,
+    pub name: String,
+}
+
+/// The tenant's groups, in id order; only those among `external_ids` if given.
+pub fn list(tx: &mut Tx<'_>, tenant_id: i64, external_ids: Option<&[impl AsRef<str>]>) -> QueryResult<Vec<GroupRow>> {
     let external_ids = external_ids.map(super::strs);
     on_conn!(tx, |c| {
         let mut query = user_group::table
@@ -34,8 +41,16 @@ pub fn list(tx: &mut Tx<'_>, tenant_id: i64, external_ids: Option<&[impl AsRef<s
     })
 }
 
-/// `(group id, user external id, user department)` of the live members of the given groups.
-pub fn members(tx: &mut Tx<'_>, group_ids: &[i64]) -> QueryResult<Vec<(i64, String, i64)>> {
+/// A live member of a group.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct Member {
+    pub group_id: i64,
+    pub user_external_id: String,
+    pub user_department_id: i64,
+}
+
+/// The live members of the given groups.
+pub fn members(tx: &mut Tx<'_>, group_ids: &[i64]) -> QueryResult<Vec<Member>> {
     on_conn!(tx, |c| user_group_member::table
         .inner_join(app_user::table)
         .filter(user_group_member::group_id.eq_any(group_ids))

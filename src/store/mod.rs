@@ -26,6 +26,13 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
+/// A row's internal id and the id callers know it by.
+#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable)]
+pub struct Keyed {
+    pub id: i64,
+    pub external_id: String,
+}
+
 /// Ids as the query builder takes them, from any list of texts (the service's parsed ids, tests'
 /// strings).
 fn strs(ids: &[impl AsRef<str>]) -> Vec<&str> {

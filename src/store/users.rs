@@ -77,8 +77,16 @@ pub fn user_managed_departments(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<Ve
         .load(c))
 }
 
-/// `(id, external_id, department_id)` of the tenant's (not deleted) users among `external_ids`.
-pub fn users_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[impl AsRef<str>]) -> QueryResult<Vec<(i64, String, i64)>> {
+/// A user's keys and department.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct UserKey {
+    pub id: i64,
+    pub external_id: String,
+    pub department_id: i64,
+}
+
+/// The tenant's (not deleted) users among `external_ids`.
+pub fn users_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[impl AsRef<str>]) -> QueryResult<Vec<UserKey>> {
     let external_ids = super::strs(external_ids);
     on_conn!(tx, |c| app_user::table
         .filter(app_user::tenant_id.eq(tenant_id))
@@ -159,8 +167,16 @@ pub fn page(tx: &mut Tx<'_>, filter: &UserFilter<'_>, after: i64, limit: i64) ->
     })
 }
 
-/// `(user id, group external id)` for the given users, in group order.
-pub fn groups_of(tx: &mut Tx<'_>, user_ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+/// Something a user is linked to (a group they belong to, a department they manage).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct UserLink {
+    pub user_id: i64,
+    /// The external id of what the user is linked to.
+    pub external_id: String,
+}
+
+/// The groups of the given users, in group order.
+pub fn groups_of(tx: &mut Tx<'_>, user_ids: &[i64]) -> QueryResult<Vec<UserLink>> {
     on_conn!(tx, |c| user_group_member::table
         .inner_join(user_group::table)
         .filter(user_group_member::user_id.eq_any(user_ids))
@@ -169,8 +185,8 @@ pub fn groups_of(tx: &mut Tx<'_>, user_ids: &[i64]) -> QueryResult<Vec<(i64, Str
         .load(c))
 }
 
-/// `(user id, department external id)` of the departments the given users manage.
-pub fn managed_of(tx: &mut Tx<'_>, user_ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+/// The departments the given users manage.
+pub fn managed_of(tx: &mut Tx<'_>, user_ids: &[i64]) -> QueryResult<Vec<UserLink>> {
     on_conn!(tx, |c| user_managed_department::table
         .inner_join(department::table)
         .filter(user_managed_department::user_id.eq_any(user_ids))

@@ -110,7 +110,6 @@ pub struct EnrollBody {
     pub lock_after_due_date: Option<bool>,
 }
 
-
 /// `PATCH /api/v1/enrollments/{enrollmentId}`: what is left out stays as it is.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -156,7 +155,7 @@ impl From<&domain::UserProfileView> for UserProfile {
             last_name: u.last_name.clone(),
             department_id: u.department_id.clone(),
             status: u.status,
-            role: u.role.into(),
+            role: u.role,
             groups: u.groups.clone(),
             manageable_department_ids: u.manageable_department_ids.clone(),
             added_date: instant(&u.added_date),
@@ -593,6 +592,9 @@ impl TryFrom<AddGroupBody> for NewGroup {
     type Error = OpError;
 
     fn try_from(body: AddGroupBody) -> Result<Self, OpError> {
-        Ok(NewGroup { name: parse(&body.name, "name", Name::parse)?, user_ids: ids(body.user_ids.as_deref().unwrap_or_default(), "userIds")? })
+        Ok(NewGroup {
+            name: parse(&body.name, "name", Name::parse)?,
+            user_ids: ids(body.user_ids.as_deref().unwrap_or_default(), "userIds")?,
+        })
     }
 }

@@ -10,7 +10,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::model::*;
-use super::routes::*;
+use super::routes::Paths;
 
 /// The error responses every operation may give, each an RFC 9457 problem.
 pub struct Problems;
@@ -61,44 +61,19 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "lmsbridge JSON API", description = "The iSpring Learn operations as JSON; the same service as the SOAP endpoint at /api/v2/soap/2.0."),
-    paths(
-        get_enrollments, get_enrollment, enroll_learners_in_courses, change_enrollment, unenroll,
-        get_users, get_user_profile, add_user, update_user_profile, delete_user, activate_users, deactivate_users,
-        update_user_password, remove_user_from_groups,
-        get_departments, get_department, add_department, update_department, delete_department,
-        get_groups, add_group, update_group_members,
-        get_content, get_content_item, get_content_item_final_statuses, list_learners_results,
-    ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
 )]
 struct ApiDoc;
 
-/// The `operationId` of the route `method path` (`path` as the router writes it, with `{name}`
-/// parameters), for metrics and logs; `unknown` for routes outside the document.
-pub fn operation_id(method: &str, path: &str) -> &'static str {
-    use std::collections::HashMap;
-    static IDS: OnceLock<HashMap<(String, String), &'static str>> = OnceLock::new();
-    let ids = IDS.get_or_init(|| {
-        let mut ids = HashMap::new();
-        for (route, item) in ApiDoc::openapi().paths.paths {
-            let operations =
-                [("GET", &item.get), ("POST", &item.post), ("PUT", &item.put), ("PATCH", &item.patch), ("DELETE", &item.delete)];
-            for (method, operation) in operations {
-                if let Some(id) = operation.as_ref().and_then(|o| o.operation_id.clone()) {
-                    ids.insert((method.to_string(), route.clone()), &*Box::leak(id.into_boxed_str()));
-                }
-            }
-        }
-        ids
-    });
-    ids.get(&(method.to_string(), path.to_string())).copied().unwrap_or("unknown")
-}
-
 /// The document, built once.
 pub fn document() -> &'static str {
     static DOCUMENT: OnceLock<String> = OnceLock::new();
-    DOCUMENT.get_or_init(|| ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serializes"))
+    DOCUMENT.get_or_init(|| {
+        let mut document = ApiDoc::openapi();
+        document.merge(Paths::openapi());
+        document.to_pretty_json().expect("the OpenAPI document serializes")
+    })
 }
 
 /// The browsable reference of the document at `/api/v1/docs/`: Swagger UI, from files built into

@@ -158,6 +158,9 @@ mod tests {
         assert_eq!(response.status(), 500);
         let body = actix_web::body::to_bytes(response.into_body()).await.unwrap();
         let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!((body["title"].as_str(), body["requestId"].as_str(), body["code"].as_str()), (Some("Internal error"), Some("r-2"), Some("INTERNAL")));
+        assert_eq!(
+            (body["title"].as_str(), body["requestId"].as_str(), body["code"].as_str()),
+            (Some("Internal error"), Some("r-2"), Some("INTERNAL"))
+        );
     }
 }

@@ -187,7 +187,10 @@ pub async fn get_enrollments(req: HttpRequest, state: State) -> Reply {
     security(("bearer" = [])))]
 pub async fn get_enrollment(req: HttpRequest, state: State) -> Reply {
     let id = path_id(&req, "enrollmentId")?;
-    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| out.value(&Enrollment::from(&service.get_enrollment(tx, caller, &id)?))).await
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        out.value(&Enrollment::from(&service.get_enrollment(tx, caller, &id)?))
+    })
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/enrollments", tag = "enrollments", operation_id = "enrollLearnersInCourses",
@@ -266,8 +269,10 @@ pub async fn get_users(req: HttpRequest, state: State) -> Reply {
     security(("bearer" = [])))]
 pub async fn get_user_profile(req: HttpRequest, state: State) -> Reply {
     let id = path_id(&req, "userId")?;
-    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| out.value(&UserProfile::from(&service.get_user_profile(tx, caller, &id)?)))
-        .await
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        out.value(&UserProfile::from(&service.get_user_profile(tx, caller, &id)?))
+    })
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", operation_id = "addUser",
@@ -390,7 +395,10 @@ pub async fn get_departments(req: HttpRequest, state: State) -> Reply {
     security(("bearer" = [])))]
 pub async fn get_department(req: HttpRequest, state: State) -> Reply {
     let id = path_id(&req, "departmentId")?;
-    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| out.value(&Department::from(&service.get_department(tx, caller, &id)?))).await
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        out.value(&Department::from(&service.get_department(tx, caller, &id)?))
+    })
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/departments", tag = "departments", operation_id = "addDepartment",
@@ -400,7 +408,8 @@ pub async fn get_department(req: HttpRequest, state: State) -> Reply {
 pub async fn add_department(req: HttpRequest, state: State, bytes: Body) -> Reply {
     let department = parsed(&req, NewDepartment::try_from(body::<AddDepartmentBody>(&req, &state, bytes).await?))?;
     run(&req, &state, StatusCode::CREATED, move |service, tx, caller, out| {
-        let id = service.add_department(tx, caller, &department.name, department.parent_department_id.as_ref(), department.code.as_ref())?;
+        let id =
+            service.add_department(tx, caller, &department.name, department.parent_department_id.as_ref(), department.code.as_ref())?;
         out.value(&NewDepartmentId { department_id: id })
     })
     .await
@@ -499,8 +508,10 @@ pub async fn get_content(req: HttpRequest, state: State) -> Reply {
     security(("bearer" = [])))]
 pub async fn get_content_item(req: HttpRequest, state: State) -> Reply {
     let id = path_id(&req, "contentItemId")?;
-    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| out.value(&ContentItem::from(&service.get_content_item(tx, caller, &id)?)))
-        .await
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| {
+        out.value(&ContentItem::from(&service.get_content_item(tx, caller, &id)?))
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/content/{contentItemId}/final-statuses", tag = "content", operation_id = "getContentItemFinalStatuses",

@@ -23,7 +23,12 @@ pub enum Unread {
 
 /// Reads a JSON body of type `T`: `application/json` (or a `+json` type), within the route's size
 /// limit, no unknown fields (when `T` says so); a type error names the field's path.
-pub async fn read<T: DeserializeOwned>(req: &HttpRequest, state: &AppState, payload: web::Payload, allowance: Allowance) -> Result<T, Unread> {
+pub async fn read<T: DeserializeOwned>(
+    req: &HttpRequest,
+    state: &AppState,
+    payload: web::Payload,
+    allowance: Allowance,
+) -> Result<T, Unread> {
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if mime != JSON && !mime.ends_with("+json") {
@@ -50,7 +55,13 @@ pub async fn read<T: DeserializeOwned>(req: &HttpRequest, state: &AppState, payl
             ProblemKind::Type
         };
         let field = if path == "." { None } else { Some(path) };
-        Unread::Invalid(OpError::Invalid(Problem { kind, message: format!("the JSON body is not valid: {message}"), path: field, line: None, column: None }))
+        Unread::Invalid(OpError::Invalid(Problem {
+            kind,
+            message: format!("the JSON body is not valid: {message}"),
+            path: field,
+            line: None,
+            column: None,
+        }))
     })
 }
 

@@ -11,7 +11,7 @@ pub mod query;
 
 use std::panic::AssertUnwindSafe;
 
-use actix_web::body::{EitherBody, MessageBody};
+use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
@@ -81,23 +81,46 @@ where
     }
 }
 
-/// Middleware for a face's routes: a panic in one of its handlers is answered by `render` (given
-/// the request id) in the face's own words, with status 500, instead of dropping the connection.
+/// A panic in a handler of a face, answered by the face's `render` (given the request id) in its
+/// own words, with the request id in `X-Request-Id`. The request context logs and counts it.
+#[derive(Debug)]
+pub struct Panicked {
+    pub face: &'static str,
+    pub request_id: String,
+    render: fn(&str) -> HttpResponse,
+}
+
+impl std::fmt::Display for Panicked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a handler of the {} face panicked", self.face)
+    }
+}
+
+impl actix_web::ResponseError for Panicked {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        actix_web::http::StatusCode::INTERNAL_SERVER_ERROR
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = (self.render)(&self.request_id);
+        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&self.request_id) {
+            response.headers_mut().insert(actix_web::http::header::HeaderName::from_static("x-request-id"), value);
+        }
+        response
+    }
+}
+
+/// Middleware for a face's routes: a panic in one of its handlers is answered by `render` in the
+/// face's own words (see [`Panicked`]) instead of dropping the connection.
 pub async fn answer_panics(
     render: fn(&str) -> HttpResponse,
     face: &'static str,
     req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let request = req.request().clone();
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let request_id = RequestId::of(req.request());
     match AssertUnwindSafe(next.call(req)).catch_unwind().await {
-        Ok(response) => Ok(response?.map_into_left_body()),
-        Err(_) => {
-            let request_id = RequestId::of(&request);
-            error!(request_id, face, path = request.path(), "handler panicked");
-            observe(&request, face, "unknown", Outcome::ServerFault, Some("INTERNAL"));
-            let response = render(&request_id);
-            Ok(ServiceResponse::new(request, response).map_into_right_body())
-        }
+        Ok(response) => response,
+        Err(_) => Err(Panicked { face, request_id, render }.into()),
     }
 }

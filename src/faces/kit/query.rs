@@ -39,7 +39,11 @@ impl Query {
 
     pub fn int(&self, name: &str) -> Result<Option<i32>, OpError> {
         self.one(name)?
-            .map(|v| v.trim().parse::<i32>().map_err(|_| OpError::wrong(ProblemKind::Type, name, format!("{name} must be an integer; got '{v}'"))))
+            .map(|v| {
+                v.trim()
+                    .parse::<i32>()
+                    .map_err(|_| OpError::wrong(ProblemKind::Type, name, format!("{name} must be an integer; got '{v}'")))
+            })
             .transpose()
     }
 }

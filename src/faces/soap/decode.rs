@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-pub use crate::domain::values::{collapse, parse_date, parse_date_time};
 use crate::domain::values::{ExternalId, Refused};
+pub use crate::domain::values::{collapse, parse_date, parse_date_time};
 
 use super::envelope::api_spelling;
 use super::xml::Element;

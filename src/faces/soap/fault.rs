@@ -51,7 +51,15 @@ impl From<&OpError> for Fault {
             OpError::Invalid(p) => (p.path.clone(), p.line, p.column),
             _ => (None, None, None),
         };
-        Fault { code, string: crate::faces::ispring::fault_string(error).to_string(), detail_code, message: error.public_detail(), path, line, column }
+        Fault {
+            code,
+            string: crate::faces::ispring::fault_string(error).to_string(),
+            detail_code,
+            message: error.public_detail(),
+            path,
+            line,
+            column,
+        }
     }
 }
 
@@ -139,5 +147,37 @@ impl Fault {
         }
         e.leaf("ns1:requestId", request_id)?;
         e.close("ns1:faultDetail")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind of failure has one fault: its code (the caller's or the server's), iSpring's
+    /// string, the detail's class and message, and the HTTP status of each SOAP version.
+    #[test]
+    fn every_error_has_one_fault() {
+        for error in OpError::every_kind() {
+            let fault = Fault::from(&error);
+            let server = matches!(error, OpError::Unavailable(_) | OpError::Internal(_));
+            assert_eq!(fault.code, if server { FaultCode::Server } else { FaultCode::Client }, "{error:?}");
+            assert_eq!(fault.string, crate::faces::ispring::fault_string(&error));
+            assert_eq!(fault.detail_code, error.code());
+            assert_eq!(fault.message, error.public_detail());
+            assert_eq!((fault.http_status(Version::Soap11), fault.http_status(Version::Soap12)), (500, if server { 500 } else { 400 }));
+            let xml = String::from_utf8(fault.to_xml(Spelling::standard(Version::Soap11), "r-1")).unwrap();
+            assert!(xml.contains(&format!("<faultstring>{}</faultstring>", quick_xml::escape::escape(&fault.string))), "{xml}");
+            assert!(xml.contains("<ns1:requestId>r-1</ns1:requestId>"), "{xml}");
+        }
+        let invalid = Fault::from(&OpError::every_kind()[2]);
+        assert_eq!(invalid.path.as_deref(), Some("pageSize"), "a contract violation names its element");
+    }
+
+    #[test]
+    fn panics_are_server_faults_with_the_request_id() {
+        let response = crate::faces::soap::panicked("r-2");
+        assert_eq!(response.status(), 500);
+        assert_eq!(response.headers().get("content-type").unwrap(), "text/xml; charset=utf-8");
     }
 }

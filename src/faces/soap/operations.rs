@@ -85,7 +85,11 @@ pub const OPERATIONS: &[Registered] = &[
     Registered { request: "GetEnrollmentsRequest", operation: catalog::GET_ENROLLMENTS, decode: decode::get_enrollments },
     Registered { request: "ListEnrollmentsRequest", operation: catalog::LIST_ENROLLMENTS, decode: decode::list_enrollments },
     Registered { request: "GetEnrollmentRequest", operation: catalog::GET_ENROLLMENT, decode: decode::get_enrollment },
-    Registered { request: "EnrollLearnersInCoursesRequest", operation: catalog::ENROLL_LEARNERS_IN_COURSES, decode: decode::enroll_learners_in_courses },
+    Registered {
+        request: "EnrollLearnersInCoursesRequest",
+        operation: catalog::ENROLL_LEARNERS_IN_COURSES,
+        decode: decode::enroll_learners_in_courses,
+    },
     Registered { request: "ChangeEnrollmentRequest", operation: catalog::CHANGE_ENROLLMENT, decode: decode::change_enrollment },
     Registered { request: "UnenrollRequest", operation: catalog::UNENROLL, decode: decode::unenroll },
     Registered { request: "GetUsersRequest", operation: catalog::GET_USERS, decode: decode::get_users },
@@ -106,11 +110,19 @@ pub const OPERATIONS: &[Registered] = &[
     Registered { request: "GetGroupsRequest", operation: catalog::GET_GROUPS, decode: decode::get_groups },
     Registered { request: "AddGroupRequest", operation: catalog::ADD_GROUP, decode: decode::add_group },
     Registered { request: "UpdateGroupMembersRequest", operation: catalog::UPDATE_GROUP_MEMBERS, decode: decode::update_group_members },
-    Registered { request: "RemoveUserFromGroupsRequest", operation: catalog::REMOVE_USER_FROM_GROUPS, decode: decode::remove_user_from_groups },
+    Registered {
+        request: "RemoveUserFromGroupsRequest",
+        operation: catalog::REMOVE_USER_FROM_GROUPS,
+        decode: decode::remove_user_from_groups,
+    },
     Registered { request: "GetContentRequest", operation: catalog::GET_CONTENT, decode: decode::get_content },
     Registered { request: "ListContentRequest", operation: catalog::LIST_CONTENT, decode: decode::list_content },
     Registered { request: "GetContentItemRequest", operation: catalog::GET_CONTENT_ITEM, decode: decode::get_content_item },
-    Registered { request: "GetContentItemFinalStatusesRequest", operation: catalog::GET_CONTENT_ITEM_FINAL_STATUSES, decode: decode::get_content_item_final_statuses },
+    Registered {
+        request: "GetContentItemFinalStatusesRequest",
+        operation: catalog::GET_CONTENT_ITEM_FINAL_STATUSES,
+        decode: decode::get_content_item_final_statuses,
+    },
     Registered { request: "ListLearnersResultsRequest", operation: catalog::LIST_LEARNERS_RESULTS, decode: decode::list_learners_results },
 ];
 

@@ -12,7 +12,6 @@ use crate::service::{
 
 type Result<T> = std::result::Result<T, Problem>;
 
-
 /// Reads `credentials`, lets `body` read the operation's own elements, and checks nothing is left.
 fn call(op: &Field<'_>, body: impl FnOnce(&mut Seq<'_>) -> Result<Operation>) -> Result<Decoded> {
     let mut seq = op.children()?;

@@ -384,7 +384,8 @@ mod tests {
     fn every_operation_has_a_sample_the_decoder_accepts() {
         for doc in docs() {
             let body = doc.sample.replace("<token>string</token>", "<token>t</token>");
-            let decoded = crate::faces::soap::decode_request(body.as_bytes(), crate::faces::soap::envelope::Version::Soap11, &Limits::default());
+            let decoded =
+                crate::faces::soap::decode_request(body.as_bytes(), crate::faces::soap::envelope::Version::Soap11, &Limits::default());
             assert!(decoded.is_ok(), "{}: {:?}\n{}", doc.name, decoded.err().map(|r| r.fault.message.clone()), doc.sample);
         }
     }

@@ -100,7 +100,11 @@ mod tests {
             );
             assert!(wsdl.contains(&format!(r#"element="tns:{request}""#)), "{operation} input message");
         }
-        assert_eq!(SCHEMA.matches("Request\">").count(), crate::faces::soap::operations::OPERATIONS.len(), "no request element without a decoder");
+        assert_eq!(
+            SCHEMA.matches("Request\">").count(),
+            crate::faces::soap::operations::OPERATIONS.len(),
+            "no request element without a decoder"
+        );
         assert_eq!(wsdl.matches("<wsdl:operation name=").count(), 3 * crate::faces::soap::operations::OPERATIONS.len());
     }
 }
