@@ -38,6 +38,38 @@ mod tests {
         assert_eq!(names.len(), catalog::ALL.len(), "one name per operation");
     }
 
+    /// The faces stand side by side: none imports another face or the module that assembles the
+    /// app, and the kit imports no face.
+    #[test]
+    fn no_face_imports_another_face_or_the_assembler() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/faces");
+        let faces = ["soap", "json", "token"];
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&root).unwrap() {
+            let path = entry.unwrap().path();
+            let module = path.file_stem().unwrap().to_str().unwrap().to_string();
+            let files: Vec<_> = if path.is_dir() {
+                std::fs::read_dir(&path).unwrap().map(|f| f.unwrap().path()).collect()
+            } else {
+                vec![path.clone()]
+            };
+            for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "rs") && module != "mod") {
+                let source = std::fs::read_to_string(file).unwrap();
+                assert!(!source.contains("crate::http"), "{} imports the assembler", file.display());
+                let shared = ["kit", "ispring"].contains(&module.as_str());
+                for other in faces.iter().filter(|other| **other != module) {
+                    let import = format!("faces::{other}");
+                    assert!(!source.contains(&import), "{} imports the {other} face", file.display());
+                }
+                if shared {
+                    assert!(!faces.iter().any(|face| source.contains(&format!("faces::{face}"))), "{} imports a face", file.display());
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 20, "the faces' files were read ({checked})");
+    }
+
     #[test]
     fn a_json_route_reaches_operations_of_one_access() {
         for route in super::json::routes::ROUTES {
