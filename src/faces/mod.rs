@@ -48,11 +48,8 @@ mod tests {
         for entry in std::fs::read_dir(&root).unwrap() {
             let path = entry.unwrap().path();
             let module = path.file_stem().unwrap().to_str().unwrap().to_string();
-            let files: Vec<_> = if path.is_dir() {
-                std::fs::read_dir(&path).unwrap().map(|f| f.unwrap().path()).collect()
-            } else {
-                vec![path.clone()]
-            };
+            let files: Vec<_> =
+                if path.is_dir() { std::fs::read_dir(&path).unwrap().map(|f| f.unwrap().path()).collect() } else { vec![path.clone()] };
             for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "rs") && module != "mod") {
                 let source = std::fs::read_to_string(file).unwrap();
                 assert!(!source.contains("crate::http"), "{} imports the assembler", file.display());

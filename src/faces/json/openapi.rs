@@ -90,3 +90,56 @@ pub fn reference() -> utoipa_swagger_ui::SwaggerUi {
 pub async fn serve() -> HttpResponse {
     HttpResponse::Ok().content_type("application/json").body(document())
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use crate::domain::values::{DuePeriod, ID_MAX, PageSize};
+
+    /// Every bound `name` carries in the document, wherever it appears (parameters, properties).
+    fn bounds(value: &Value, name: Option<&str>, found: &mut Vec<(String, String, i64)>) {
+        match value {
+            Value::Object(map) => {
+                let here = map.get("name").and_then(Value::as_str).or(name);
+                for key in ["maximum", "maxLength"] {
+                    if let (Some(here), Some(bound)) = (here, map.get(key).and_then(Value::as_i64)) {
+                        found.push((here.to_string(), key.to_string(), bound));
+                    }
+                }
+                for (key, child) in map {
+                    match key.as_str() {
+                        "properties" => {
+                            child.as_object().into_iter().flatten().for_each(|(property, schema)| bounds(schema, Some(property), found))
+                        }
+                        _ => bounds(child, here, found),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| bounds(item, name, found)),
+            _ => {}
+        }
+    }
+
+    /// The document states the domain's limits, not numbers of its own.
+    #[test]
+    fn the_document_states_the_domains_limits() {
+        let document: Value = serde_json::from_str(super::document()).unwrap();
+        let mut found = Vec::new();
+        bounds(&document, None, &mut found);
+        let expected = |name: &str, key: &str| match (name, key) {
+            ("pageSize", "maximum") => Some(PageSize::MAX as i64),
+            ("duePeriod", "maximum") => Some(DuePeriod::MAX as i64),
+            (id, "maxLength") if id.ends_with("Id") => Some(ID_MAX as i64),
+            _ => None,
+        };
+        let mut checked = 0;
+        for (name, key, bound) in &found {
+            if let Some(expected) = expected(name, key) {
+                assert_eq!(*bound, expected, "{name} {key}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 10, "the bounds were found: {found:?}");
+    }
+}
