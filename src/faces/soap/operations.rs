@@ -67,7 +67,7 @@ pub struct Call {
 /// What a decoder reads from its request element.
 pub type Decoded = (Credentials, Operation);
 
-pub use crate::store::Access;
+use crate::faces::kit::Access;
 
 type Decoder = fn(&Field<'_>) -> Result<Decoded, Problem>;
 
