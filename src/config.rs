@@ -75,6 +75,11 @@ pub struct Config {
     #[arg(long, env = "LMSBRIDGE_MAX_HEADER_BYTES", default_value_t = 16 * 1024)]
     pub max_header_bytes: usize,
 
+    /// Where the Skillable face is mounted besides the API root (Skillable serves its routes at the
+    /// root); `/` mounts it at the root only.
+    #[arg(long, env = "LMSBRIDGE_SKILLABLE_PREFIX", default_value = "/skillable")]
+    pub skillable_prefix: String,
+
     /// Time allowed to receive a request's headers, in milliseconds.
     #[arg(long, env = "LMSBRIDGE_READ_TIMEOUT_MS", default_value_t = 10_000)]
     pub read_timeout_ms: u64,

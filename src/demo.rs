@@ -6,7 +6,7 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::domain::values::ExternalId;
-use crate::domain::{EnrollmentTypeGroup, Lifecycle, Role};
+use crate::domain::{EnrollmentTypeGroup, Lifecycle, Principal, Role};
 use crate::service::auth::{digest, hash_password, random_secret};
 use crate::service::{OpError, Service};
 use crate::store::courses::{self, NewCourse};
@@ -36,6 +36,7 @@ pub struct Summary {
     pub courses: usize,
     pub enrollments: usize,
     pub certificates: usize,
+    pub class_enrollments: usize,
     /// Secrets of the demo API clients, `(client_id, secret)`; shown once.
     pub client_secrets: Vec<(String, String)>,
 }
@@ -99,6 +100,51 @@ pub struct Access {
     pub enrollment_id: String,
     #[serde(rename = "departmentId")]
     pub department_id: String,
+    /// What the Skillable face's clients need.
+    #[serde(skip)]
+    pub skillable: Option<SkillableAccess>,
+}
+
+/// The demo's Skillable integration key (a new one at every start; the previous ones are revoked)
+/// and the ids of a sample class enrollment. Field names are those of the credentials file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SkillableAccess {
+    pub api_key: String,
+    #[serde(rename = "classEnrollmentId")]
+    pub class_enrollment_id: i64,
+    #[serde(rename = "classId")]
+    pub class_id: i64,
+    #[serde(rename = "userId")]
+    pub user_id: i64,
+}
+
+/// Revokes the demo's earlier Skillable keys and makes a new one (only digests are kept, so an old
+/// key cannot be shown again); finds the first class enrollment. `None` for a demo database made
+/// before the account had classes.
+fn skillable_access(service: &Service) -> Result<Option<SkillableAccess>, OpError> {
+    use crate::service::admin::Face;
+    for key in service.integration_keys(TENANT)? {
+        if key.face == Face::Skillable.as_str() && key.revoked_at.is_none() {
+            service.revoke_integration_key(TENANT, key.id)?;
+        }
+    }
+    let (_, api_key) = service.create_integration_key(TENANT, Face::Skillable)?;
+    let credentials = crate::service::Credentials::IntegrationKey { face: "skillable", key: api_key.clone() };
+    service.db().read(|tx| {
+        let principal = service.authenticate(tx, &credentials)?;
+        let query = crate::service::classes::ClassEnrollmentQuery {
+            order: Some((crate::store::offerings::OfferingEnrollmentOrder::Id, false)),
+            ..Default::default()
+        };
+        let page = crate::service::classes::SearchPage { index: 0, size: 1 };
+        let first = service.search_class_enrollments(tx, &principal, &query, page)?.items.into_iter().next();
+        Ok(first.map(|first| SkillableAccess {
+            api_key: api_key.clone(),
+            class_enrollment_id: first.id,
+            class_id: first.class_id,
+            user_id: first.user_id,
+        }))
+    })
 }
 
 /// Gives the demo administrator client a new secret (the database keeps only digests, so the old
@@ -108,36 +154,40 @@ pub fn access(service: &Service) -> Result<Access, OpError> {
     let client_secret = service.rotate_client_secret(ADMIN_CLIENT)?;
     let token = service.issue_token_for_client(ADMIN_CLIENT)?.access_token;
     let credentials = crate::service::Credentials::Token(token.clone());
-    service.db().read(|tx| {
-        let principal = service.authenticate(tx, &credentials)?;
-        let mut learner = None;
-        // The demo's own ids and those the store gave back are valid ids; parsing them cannot fail.
-        let id = |value: &str| ExternalId::parse(value).map_err(|why| OpError::Internal(format!("the id '{value}' {}", why.reason)));
-        let query = crate::service::UserQuery { logins: Some(vec![id(SAMPLE_LEARNER_LOGIN)?]), ..Default::default() };
-        service.get_users(tx, &principal, &query, &mut |user| {
-            learner.get_or_insert_with(|| (user.user_id.clone(), user.department_id.clone()));
-            Ok(())
-        })?;
-        let (learner_id, department_id) =
-            learner.ok_or_else(|| OpError::Internal(format!("the demo learner '{SAMPLE_LEARNER_LOGIN}' is missing")))?;
-        let mut enrollment = None;
-        let query = crate::service::EnrollmentQuery { learner_ids: Some(vec![id(&learner_id)?]), course_ids: None };
-        service.get_enrollments(tx, &principal, &query, &mut |view| {
-            enrollment.get_or_insert_with(|| (view.enrollment_id.clone(), view.course_id.clone()));
-            Ok(())
-        })?;
-        let (enrollment_id, course_id) =
-            enrollment.ok_or_else(|| OpError::Internal(format!("the demo learner '{SAMPLE_LEARNER_LOGIN}' has no active enrollment")))?;
-        Ok(Access {
-            token: token.clone(),
-            client_id: ADMIN_CLIENT.into(),
-            client_secret: client_secret.clone(),
-            learner_id,
-            course_id,
-            enrollment_id,
-            department_id,
+    service
+        .db()
+        .read(|tx| {
+            let principal = service.authenticate(tx, &credentials)?;
+            let mut learner = None;
+            // The demo's own ids and those the store gave back are valid ids; parsing them cannot fail.
+            let id = |value: &str| ExternalId::parse(value).map_err(|why| OpError::Internal(format!("the id '{value}' {}", why.reason)));
+            let query = crate::service::UserQuery { logins: Some(vec![id(SAMPLE_LEARNER_LOGIN)?]), ..Default::default() };
+            service.get_users(tx, &principal, &query, &mut |user| {
+                learner.get_or_insert_with(|| (user.user_id.clone(), user.department_id.clone()));
+                Ok(())
+            })?;
+            let (learner_id, department_id) =
+                learner.ok_or_else(|| OpError::Internal(format!("the demo learner '{SAMPLE_LEARNER_LOGIN}' is missing")))?;
+            let mut enrollment = None;
+            let query = crate::service::EnrollmentQuery { learner_ids: Some(vec![id(&learner_id)?]), course_ids: None };
+            service.get_enrollments(tx, &principal, &query, &mut |view| {
+                enrollment.get_or_insert_with(|| (view.enrollment_id.clone(), view.course_id.clone()));
+                Ok(())
+            })?;
+            let (enrollment_id, course_id) = enrollment
+                .ok_or_else(|| OpError::Internal(format!("the demo learner '{SAMPLE_LEARNER_LOGIN}' has no active enrollment")))?;
+            Ok(Access {
+                token: token.clone(),
+                client_id: ADMIN_CLIENT.into(),
+                client_secret: client_secret.clone(),
+                learner_id,
+                course_id,
+                enrollment_id,
+                department_id,
+                skillable: None,
+            })
         })
-    })
+        .and_then(|access| Ok(Access { skillable: skillable_access(service)?, ..access }))
 }
 
 /// Loads the demo account unless the database already holds any account. Returns what it made.
@@ -146,7 +196,7 @@ pub fn load_if_empty(service: &Service) -> Result<Option<Summary>, OpError> {
         if tenants::count_tenants(tx)? > 0 {
             return Ok(None);
         }
-        load(tx).map(Some)
+        load(service, tx).map(Some)
     })
 }
 
@@ -154,7 +204,7 @@ fn at(date: NaiveDate, hour: u32) -> NaiveDateTime {
     date.and_time(NaiveTime::from_hms_opt(hour, 0, 0).expect("valid hour"))
 }
 
-fn load(tx: &mut Tx<'_>) -> Result<Summary, OpError> {
+fn load(service: &Service, tx: &mut Tx<'_>) -> Result<Summary, OpError> {
     let mut rng = Seeded(0x1a5_b41d6e);
     let created = at(NaiveDate::from_ymd_opt(2025, 9, 1).expect("valid date"), 9);
     let tenant_id = tenants::insert_tenant(tx, TENANT, Some(ACCOUNT_URL), created)?;
@@ -303,6 +353,8 @@ fn load(tx: &mut Tx<'_>) -> Result<Summary, OpError> {
         }
     }
 
+    summary.class_enrollments = load_classes(service, tx, tenant_id, &courses, &learners, created)?;
+
     for (client_id, role, manages) in [
         (ADMIN_CLIENT, Role::AccountAdministrator, vec![]),
         (DEPARTMENT_ADMIN_CLIENT, Role::DepartmentAdministrator, vec![departments[1]]),
@@ -313,4 +365,107 @@ fn load(tx: &mut Tx<'_>) -> Result<Summary, OpError> {
         summary.client_secrets.push((client_id.to_string(), secret));
     }
     Ok(summary)
+}
+
+/// The classes of the demo (offerings of three courses, in two classrooms), its custom fields, and
+/// class enrollments covering every Skillable enrollment and completion status. The enrollments
+/// are made through the service, under its rules: those in force are enrollments of the course.
+fn load_classes(
+    service: &Service,
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    courses: &[i64],
+    learners: &[i64],
+    created: NaiveDateTime,
+) -> Result<usize, OpError> {
+    use crate::domain::offering::{CompletionStatus as Completion, EnrollmentStatus as Status, LocationType};
+    use crate::service::classes::ClassEnrollmentInput;
+    use crate::store::offerings::{self, NewClassroom, NewOffering};
+
+    let room = |tx: &mut Tx<'_>, name: &str, location: &str, capacity: i32| {
+        offerings::insert_classroom(
+            tx,
+            &NewClassroom { tenant_id, name, location: Some(location), capacity: Some(capacity), created_at: created },
+        )
+    };
+    let rooms = [room(tx, "Berlin Room 1", "Berlin, Alexanderplatz 5", 16)?, room(tx, "Lisbon Studio", "Lisbon, Rua Augusta 20", 10)?];
+    let start = NaiveDate::from_ymd_opt(2026, 3, 2).expect("valid date");
+    let classes = [
+        // (course, external id, name, days after the start, location, classroom)
+        (3, "WS-BER-2026-03", "Workplace Safety, Berlin, March", 0, LocationType::Classroom, Some(rooms[0])),
+        (5, "NEG-LIS-2026-04", "Negotiation Skills, Lisbon, April", 35, LocationType::Classroom, Some(rooms[1])),
+        (9, "FA-VIRT-2026-05", "First Aid Refresher, virtual, May", 70, LocationType::Virtual, None),
+    ];
+    let mut class_ids = Vec::new();
+    for (course, external_id, name, offset, location, classroom) in classes {
+        let starts = at(start + Duration::days(offset), 9);
+        class_ids.push(offerings::insert_offering(
+            tx,
+            &NewOffering {
+                tenant_id,
+                course_id: courses[course],
+                external_id: Some(external_id),
+                name,
+                description: Some("A class of the lmsbridge demo account."),
+                starts_at: Some(starts),
+                ends_at: Some(starts + Duration::hours(8)),
+                location_type: Some(location.code()),
+                classroom_id: classroom,
+                capacity: Some(12),
+                late_cancel_hours: Some(48),
+                confirmation_status: 1,
+                delivery_type: if location == LocationType::Virtual { 2 } else { 1 },
+                created_at: created,
+                updated_at: created,
+            },
+        )?);
+    }
+    for (name, data_type) in [("Dietary requirements", 0), ("Badge name", 0)] {
+        offerings::insert_custom_field(tx, tenant_id, "class_enrollment", name, data_type, created)?;
+    }
+
+    let principal = Principal { tenant_id, role: Role::AccountAdministrator, managed_departments: Vec::new(), subject: "demo".into() };
+    let statuses = [
+        (Status::Enroll, Completion::Complete),
+        (Status::Enroll, Completion::Attending),
+        (Status::Enroll, Completion::Unknown),
+        (Status::Approve, Completion::Incomplete),
+        (Status::Audit, Completion::NoShow),
+        (Status::Enroll, Completion::Failed),
+        (Status::Request, Completion::Unknown),
+        (Status::Waitlist, Completion::Unknown),
+        (Status::Cancel, Completion::Unknown),
+        (Status::Deny, Completion::Unknown),
+    ];
+    let mut made = 0;
+    let mut next_learner = 0;
+    for (i, (status, completion)) in statuses.into_iter().enumerate() {
+        let class_id = class_ids[i % class_ids.len()];
+        // The next learner who may take this class: one in force needs a learner not enrolled in the course.
+        loop {
+            let user_id =
+                *learners.get(next_learner).ok_or_else(|| OpError::Internal("the demo ran out of learners for its classes".into()))?;
+            next_learner += 1;
+            let input = ClassEnrollmentInput {
+                external_id: Some(ExternalId::parse(&format!("DEMO-CE-{:02}", i + 1)).map_err(|why| OpError::Internal(why.reason))?),
+                class_id,
+                user_id,
+                enrollment_status: status,
+                completion_status: completion,
+                late_cancel: status == Status::Cancel,
+                retake: false,
+                location_type: None,
+                classroom_id: None,
+                hours_spent: (completion == Completion::Complete).then_some(8),
+                grade: (completion == Completion::Complete).then_some(92),
+            };
+            match service.create_class_enrollment(tx, &principal, &input) {
+                Ok(_) => break,
+                Err(OpError::Conflict { .. }) => continue,
+                Err(other) => return Err(other),
+            }
+        }
+        made += 1;
+    }
+    Ok(made)
 }

@@ -189,11 +189,17 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// The routes, for the server and for tests that build the app themselves.
+/// The routes with the default mount points, for tests that build the app themselves.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    mount(cfg, &Config::default());
+}
+
+/// Every face's routes, the pages, health and metrics, mounted where `config` says.
+fn mount(cfg: &mut web::ServiceConfig, config: &Config) {
     cfg.route("/", get_or_head().to(crate::pages::landing));
     soap::routes(cfg);
     json::routes(cfg);
+    faces::skillable::routes(cfg, &config.skillable_prefix);
     cfg.route("/api/v3/token", web::post().to(faces::token::token))
         .route("/healthz", get_or_head().to(healthz))
         .route("/readyz", get_or_head().to(readyz))
@@ -209,11 +215,12 @@ pub fn serve(listener: TcpListener, service: Service, config: &Config) -> std::i
         body_limits: BodyLimits { ordinary: config.max_body_bytes, bulk: config.max_bulk_body_bytes },
         max_header_bytes: config.max_header_bytes,
     });
+    let mounts = config.clone();
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
             .wrap(from_fn(request_context))
-            .configure(routes)
+            .configure(|cfg| mount(cfg, &mounts))
             .default_service(web::to(crate::pages::not_found))
     })
     .client_request_timeout(Duration::from_millis(config.read_timeout_ms))

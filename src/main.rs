@@ -81,11 +81,27 @@ enum ClientAction {
         #[arg(long)]
         tenant: String,
         /// account_owner, account_administrator, department_administrator, publisher, custom or learner.
+        #[arg(long, required_unless_present = "face", conflicts_with = "face")]
+        role: Option<Role>,
+        /// Create an integration key of this vendor face instead (printed once; it acts for the whole tenant).
         #[arg(long)]
-        role: Role,
+        face: Option<lmsbridge::service::admin::Face>,
         /// External id of a department the client manages (department-scoped roles); repeatable.
         #[arg(long = "department")]
         departments: Vec<String>,
+    },
+    /// List a tenant's integration keys (id, face, first characters, created, revoked).
+    Keys {
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Revoke one of a tenant's integration keys.
+    RevokeKey {
+        #[arg(long)]
+        tenant: String,
+        /// The key's id, as `client keys` lists it.
+        #[arg(long)]
+        id: i64,
     },
     /// Give a client a new secret, printed once; the old secret stops working.
     RotateSecret {
@@ -146,8 +162,31 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("tenant '{name}' created");
             Ok(())
         }
-        Command::Client { action: ClientAction::Create { tenant, role, departments } } => {
+        Command::Client { action: ClientAction::Create { tenant, role: None, face: Some(face), .. } } => {
             let service = open(&url, &Config::default())?;
+            let (id, key) = service.create_integration_key(&tenant, face).map_err(describe)?;
+            println!("key_id={id}");
+            println!("api_key={key}");
+            eprintln!("The key is shown only now; store it safely. Send it as the header api_key.");
+            Ok(())
+        }
+        Command::Client { action: ClientAction::Keys { tenant } } => {
+            let service = open(&url, &Config::default())?;
+            for key in service.integration_keys(&tenant).map_err(describe)? {
+                let revoked = key.revoked_at.map_or("active".to_string(), |at| format!("revoked {at}"));
+                println!("{}\t{}\t{}…\tcreated {}\t{revoked}", key.id, key.face, key.key_prefix, key.created_at);
+            }
+            Ok(())
+        }
+        Command::Client { action: ClientAction::RevokeKey { tenant, id } } => {
+            let service = open(&url, &Config::default())?;
+            service.revoke_integration_key(&tenant, id).map_err(describe)?;
+            println!("integration key {id} of tenant '{tenant}' revoked");
+            Ok(())
+        }
+        Command::Client { action: ClientAction::Create { tenant, role, departments, .. } } => {
+            let service = open(&url, &Config::default())?;
+            let role = role.ok_or("give --role for an API client, or --face for an integration key")?;
             let client = service.create_client(&tenant, role, &departments).map_err(describe)?;
             println!("client_id={}", client.client_id);
             println!("client_secret={}", client.client_secret);
@@ -196,13 +235,19 @@ fn serve(url: &str, config: Config, demo: Option<Option<std::path::PathBuf>>) ->
     })
 }
 
-/// Writes the demo's credentials file: `{"ispring": {...}}`, one key a face, readable by the owner
+/// Writes the demo's credentials file: `{"ispring": {...}, "skillable": {...}}`, one key a face, readable by the owner
 /// only, replaced whole (never seen half-written).
 fn write_credentials(path: &std::path::Path, access: &demo::Access, base: &str) -> Result<(), String> {
     let mut ispring = serde_json::to_value(access).map_err(|e| e.to_string())?;
     ispring["soapEndpoint"] = format!("{base}/api/v2/soap/2.0").into();
     ispring["jsonApi"] = format!("{base}/api/v1").into();
-    let document = serde_json::to_string_pretty(&serde_json::json!({ "ispring": ispring })).map_err(|e| e.to_string())?;
+    let mut document = serde_json::json!({ "ispring": ispring });
+    if let Some(skillable) = &access.skillable {
+        let mut skillable = serde_json::to_value(skillable).map_err(|e| e.to_string())?;
+        skillable["baseUrl"] = base.into();
+        document["skillable"] = skillable;
+    }
+    let document = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
     let partial = path.with_extension("partial");
     let write = || -> std::io::Result<()> {
         use std::io::Write;
@@ -257,10 +302,25 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
         access.enrollment_id,
         access.department_id
     );
+    let skillable = access.skillable.as_ref().map_or(String::new(), |s| {
+        format!(
+            " SKILLABLE_API_KEY={} CLASS_ENROLLMENT_ID={} CLASS_ID={} CLASS_USER_ID={}",
+            s.api_key, s.class_enrollment_id, s.class_id, s.user_id
+        )
+    });
+    if let Some(s) = &access.skillable {
+        say!(
+            "  Skillable integration key: api_key={} (a new one at every start); class enrollment {}, class {}, user {}",
+            s.api_key,
+            s.class_enrollment_id,
+            s.class_id,
+            s.user_id
+        );
+    }
     say!();
     say!("Paste this line into a shell; then the README's examples run as written:");
     say!(
-        "export BASE_URL={base} TOKEN={} CLIENT_ID={} CLIENT_SECRET={} LEARNER_ID={} COURSE_ID={} ENROLLMENT_ID={} DEPARTMENT_ID={}",
+        "export BASE_URL={base} TOKEN={} CLIENT_ID={} CLIENT_SECRET={} LEARNER_ID={} COURSE_ID={} ENROLLMENT_ID={} DEPARTMENT_ID={}{skillable}",
         access.token,
         access.client_id,
         access.client_secret,
@@ -278,6 +338,9 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
         access.token
     );
     say!("  curl -s '{base}/api/v1/enrollments?learnerId={}' -H 'Authorization: Bearer {}'", access.learner_id, access.token);
+    if let Some(s) = &access.skillable {
+        say!("  curl -s {base}/GetClassEnrollment/{} -H 'api_key: {}'", s.class_enrollment_id, s.api_key);
+    }
     say!(
         "  new token: curl -s {base}/api/v3/token -d client_id={} -d client_secret={} -d grant_type=client_credentials",
         access.client_id,

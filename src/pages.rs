@@ -54,6 +54,15 @@ pub const DIRECTORY: &[Section] = &[
         ],
     },
     Section {
+        title: "Skillable TMS API",
+        summary: "Class enrollments, classes and users as Skillable TMS serves them, with the header api_key; every answer is HTTP 200 with Status.",
+        links: &[
+            route("GET", "/GetClassEnrollment/{id}", "one class enrollment (every route also under /skillable)"),
+            route("GET", "/SearchClassEnrollments", "class enrollments, 0-based pages, sorted and filtered"),
+            route("GET", "/SearchClasses", "classes: scheduled offerings of courses"),
+        ],
+    },
+    Section {
         title: "Access tokens",
         summary: "OAuth2 client credentials: client_id, client_secret, grant_type=client_credentials.",
         links: &[route("POST", "/api/v3/token", "issues a token for the SOAP and JSON APIs")],

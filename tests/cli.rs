@@ -280,7 +280,7 @@ fn the_demo_writes_its_credentials_file_for_scripts() {
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "readable by the owner only");
     let credentials: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     let faces: Vec<&String> = credentials.as_object().unwrap().keys().collect();
-    assert_eq!(faces, ["ispring"], "one key a face");
+    assert_eq!(faces, ["ispring", "skillable"], "one key a face");
     let ispring = &credentials["ispring"];
     for key in ["token", "client_id", "client_secret", "learnerId", "courseId", "enrollmentId", "departmentId", "soapEndpoint", "jsonApi"] {
         assert!(ispring[key].as_str().is_some_and(|v| !v.is_empty()), "{key} in {ispring}");
@@ -315,4 +315,45 @@ fn the_demo_writes_its_credentials_file_for_scripts() {
     assert!(token.contains("access_token"), "{token}");
     // The banner's sample ids are the file's.
     assert!(server.line_with("sample ids: learner").contains(&value("learnerId")));
+
+    // The Skillable key works, and the sample class enrollment is the sample class's and user's.
+    let skillable = &credentials["skillable"];
+    let key = skillable["api_key"].as_str().unwrap();
+    let found = curl(&[
+        "-H",
+        &format!("api_key: {key}"),
+        &format!("{}/GetClassEnrollment/{}", skillable["baseUrl"].as_str().unwrap(), skillable["classEnrollmentId"]),
+    ]);
+    let found: serde_json::Value = serde_json::from_str(&found).unwrap();
+    assert_eq!(found["Status"], 0, "{found}");
+    assert_eq!((&found["Results"][0]["ClassId"], &found["Results"][0]["UserId"]), (&skillable["classId"], &skillable["userId"]));
+    assert!(server.line_with("Skillable integration key").contains(key));
+}
+
+#[test]
+fn operators_create_list_and_revoke_integration_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("keys.db").to_string_lossy().into_owned();
+    let run = |args: &[&str]| {
+        let output = lmsbridge(&database).args(args).output().unwrap();
+        (output.status.success(), String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
+    };
+    assert!(run(&["tenant", "create", "acme"]).0);
+    let (ok, _, err) = run(&["client", "create", "--tenant", "acme", "--face", "moodle"]);
+    assert!(!ok && err.contains("expected: skillable"), "{err}");
+    let (ok, _, err) = run(&["client", "create", "--tenant", "acme", "--face", "skillable", "--role", "learner"]);
+    assert!(!ok && err.contains("cannot be used with"), "{err}");
+    let (ok, out, err) = run(&["client", "create", "--tenant", "acme", "--face", "skillable"]);
+    assert!(ok && err.contains("shown only now"), "{out}{err}");
+    let key = out.lines().find_map(|l| l.strip_prefix("api_key=")).unwrap().to_string();
+    let id = out.lines().find_map(|l| l.strip_prefix("key_id=")).unwrap().to_string();
+    let (ok, listing, _) = run(&["client", "keys", "--tenant", "acme"]);
+    assert!(ok && listing.contains("skillable") && listing.contains(&key[..8]) && listing.contains("active"), "{listing}");
+    assert!(!listing.contains(&key), "a listing never shows the key");
+    let (ok, out, _) = run(&["client", "revoke-key", "--tenant", "acme", "--id", &id]);
+    assert!(ok && out.contains("revoked"), "{out}");
+    let (ok, _, err) = run(&["client", "revoke-key", "--tenant", "acme", "--id", &id]);
+    assert!(!ok && err.contains("no unrevoked integration key"), "{err}");
+    let (_, listing, _) = run(&["client", "keys", "--tenant", "acme"]);
+    assert!(listing.contains("revoked"), "{listing}");
 }

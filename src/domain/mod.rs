@@ -2,6 +2,7 @@
 
 pub mod departments;
 pub mod enrollment;
+pub mod offering;
 pub mod people;
 pub mod role;
 pub mod values;

@@ -17,11 +17,16 @@ pub fn fault_string(error: &OpError) -> &'static str {
             Entity::User => "Unknown user",
             Entity::Department => "Unknown Department",
             Entity::Group => "Unknown group",
+            // Classes are offerings of iSpring's content items; their enrollments are enrollments.
+            Entity::Class => "Unknown content item",
+            Entity::ClassEnrollment => "Unknown Enrollment",
+            Entity::Classroom | Entity::CustomField => "Wrong parameters",
         },
         OpError::Conflict { what, .. } => match what {
             Clash::LoginTaken => "User with the same login is already registered.",
             Clash::EmailTaken => "User with the same email is already registered.",
             Clash::DepartmentNotEmpty => "Department is not empty",
+            Clash::ClassEnrollmentExists | Clash::AlreadyEnrolled => "Wrong parameters",
         },
         OpError::Unavailable(_) => "Service unavailable",
         OpError::Internal(_) => "Internal error",
@@ -52,9 +57,15 @@ mod tests {
                 "Unknown user",
                 "Unknown Department",
                 "Unknown group",
+                "Unknown content item",
+                "Unknown Enrollment",
+                "Wrong parameters",
+                "Wrong parameters",
                 "User with the same login is already registered.",
                 "User with the same email is already registered.",
                 "Department is not empty",
+                "Wrong parameters",
+                "Wrong parameters",
             ]
         );
     }

@@ -6,6 +6,7 @@
 //! - [`soap`]: iSpring Learn's SOAP API (1.1 and 1.2) with its WSDL, XSD and service pages;
 //! - [`json`]: the JSON mirror of the same operations under `/api/v1`, with its OpenAPI document;
 //! - [`token`]: iSpring Learn's OAuth2 token endpoint;
+//! - [`skillable`]: Skillable TMS's class-enrollment API (`GET /GetClassEnrollment/{id}` and friends);
 //! - [`ispring`]: the words the two iSpring faces share (fault strings, enumerations' spellings);
 //! - [`kit`]: what every HTTP face needs (body reading, bearer tokens, query strings, the streaming
 //!   JSON writer, running an operation on the database threads, panics answered in the face's words).
@@ -13,6 +14,7 @@
 pub mod ispring;
 pub mod json;
 pub mod kit;
+pub mod skillable;
 pub mod soap;
 pub mod token;
 
@@ -26,16 +28,16 @@ mod tests {
     /// in SOAP, and with the catalog's access on every JSON route.
     #[test]
     fn every_service_operation_is_reachable_on_every_ispring_face() {
-        for operation in catalog::ALL {
-            let soap: Vec<_> = super::soap::operations::OPERATIONS.iter().filter(|op| std::ptr::eq(op.operation, *operation)).collect();
+        for operation in catalog::ISPRING {
+            let soap: Vec<_> = super::soap::operations::OPERATIONS.iter().filter(|op| op.operation == *operation).collect();
             assert_eq!(soap.len(), 1, "{} is served once by the SOAP face", operation.name);
             assert_eq!(soap[0].request, format!("{}Request", operation.name), "its request element is named after it");
-            let json = super::json::routes::ROUTES.iter().filter(|route| route.reaches.iter().any(|op| std::ptr::eq(*op, *operation)));
+            let json = super::json::routes::ROUTES.iter().filter(|route| route.reaches.contains(operation));
             assert_eq!(json.count(), 1, "{} is reached by one route of the JSON mirror", operation.name);
         }
-        assert_eq!(super::soap::operations::OPERATIONS.len(), catalog::ALL.len(), "the SOAP face serves nothing outside the catalog");
-        let names: HashSet<_> = catalog::ALL.iter().map(|op| op.name).collect();
-        assert_eq!(names.len(), catalog::ALL.len(), "one name per operation");
+        assert_eq!(super::soap::operations::OPERATIONS.len(), catalog::ISPRING.len(), "the SOAP face serves nothing outside the catalog");
+        let names: HashSet<_> = catalog::ISPRING.iter().map(|op| op.name).collect();
+        assert_eq!(names.len(), catalog::ISPRING.len(), "one name per operation");
     }
 
     /// The faces stand side by side: none imports another face or the module that assembles the
@@ -43,7 +45,7 @@ mod tests {
     #[test]
     fn no_face_imports_another_face_or_the_assembler() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/faces");
-        let faces = ["soap", "json", "token"];
+        let faces = ["soap", "json", "token", "skillable"];
         let mut checked = 0;
         for entry in std::fs::read_dir(&root).unwrap() {
             let path = entry.unwrap().path();
@@ -65,6 +67,16 @@ mod tests {
             }
         }
         assert!(checked > 20, "the faces' files were read ({checked})");
+    }
+
+    /// Every class operation is served by the Skillable face, once.
+    #[test]
+    fn every_class_operation_is_reachable_on_the_skillable_face() {
+        for operation in catalog::CLASSES {
+            let routes = super::skillable::routes::ROUTES.iter().filter(|route| route.operation == *operation);
+            assert_eq!(routes.count(), 1, "{} is served once by the Skillable face", operation.name);
+        }
+        assert_eq!(super::skillable::routes::ROUTES.len(), catalog::CLASSES.len());
     }
 
     #[test]

@@ -70,4 +70,64 @@ impl Service {
             }
         })
     }
+
+    /// Creates an integration key of a vendor face for a tenant; the key is shown this once and
+    /// stored only as a digest. Returns the key's id and the key.
+    pub fn create_integration_key(&self, tenant: &str, face: Face) -> Result<(i64, String), OpError> {
+        let key = random_secret();
+        self.db.write(|tx| {
+            let tenant_id = tenant_id(tx, tenant)?;
+            let id = auth::insert_integration_key(tx, tenant_id, face.as_str(), &digest(&key), &key[..8], now())?;
+            Ok((id, key.clone()))
+        })
+    }
+
+    /// The tenant's integration keys (their ids, faces and first characters; never the keys).
+    pub fn integration_keys(&self, tenant: &str) -> Result<Vec<auth::IntegrationKeyRow>, OpError> {
+        self.db.read(|tx| {
+            let tenant_id = tenant_id(tx, tenant)?;
+            Ok(auth::integration_keys(tx, tenant_id)?)
+        })
+    }
+
+    /// Revokes the tenant's integration key `id`: calls with it are refused from now on.
+    pub fn revoke_integration_key(&self, tenant: &str, id: i64) -> Result<(), OpError> {
+        self.db.write(|tx| {
+            let tenant_id = tenant_id(tx, tenant)?;
+            if auth::revoke_integration_key(tx, tenant_id, id, now())? {
+                Ok(())
+            } else {
+                Err(OpError::wrong(ProblemKind::Value, "id", format!("tenant '{tenant}' has no unrevoked integration key {id}")))
+            }
+        })
+    }
+}
+
+/// The vendor faces that authenticate with an integration key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Face {
+    Skillable,
+}
+
+impl std::str::FromStr for Face {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "skillable" => Ok(Face::Skillable),
+            other => Err(format!("no face '{other}' uses integration keys; expected: skillable")),
+        }
+    }
+}
+
+impl Face {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Face::Skillable => "skillable",
+        }
+    }
+}
+
+fn tenant_id(tx: &mut crate::store::Tx<'_>, tenant: &str) -> Result<i64, OpError> {
+    tenants::tenant_id_by_name(tx, tenant)?
+        .ok_or_else(|| OpError::wrong(ProblemKind::Value, "tenant", format!("no tenant named '{tenant}'")))
 }

@@ -16,6 +16,11 @@ use crate::store::{Tx, auth, tenants, users};
 #[derive(Clone, PartialEq)]
 pub enum Credentials {
     Token(String),
+    /// A vendor face's static integration key (Skillable's `api_key`), valid on that face only.
+    IntegrationKey {
+        face: &'static str,
+        key: String,
+    },
     /// iSpring's older form: the account URL plus an administrator's login (or e-mail) and password.
     Password {
         account_url: String,
@@ -29,6 +34,7 @@ impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Credentials::Token(_) => f.write_str("Token(<redacted>)"),
+            Credentials::IntegrationKey { face, .. } => write!(f, "IntegrationKey {{ face: {face:?}, key: <redacted> }}"),
             Credentials::Password { account_url, login, .. } => {
                 write!(f, "Password {{ account_url: {account_url:?}, login: {login:?}, password: <redacted> }}")
             }
@@ -122,6 +128,16 @@ impl Service {
                 let principal = Principal { tenant_id: client.tenant_id, role, managed_departments, subject: client.client_id };
                 self.tokens.put(token.clone(), principal.clone(), expires_at, now);
                 Ok(principal)
+            }
+            Credentials::IntegrationKey { face, key } => {
+                let row = auth::find_integration_key(tx, face, &digest(key))?
+                    .ok_or_else(|| OpError::Unauthenticated(format!("the {face} integration key is not valid")))?;
+                if row.revoked_at.is_some() {
+                    return Err(OpError::Unauthenticated(format!("the {face} integration key {}… was revoked", row.key_prefix)));
+                }
+                // A key acts for its whole organization, as Skillable's organization keys do.
+                let subject = format!("{face} key {}", row.key_prefix);
+                Ok(Principal { tenant_id: row.tenant_id, role: Role::AccountAdministrator, managed_departments: Vec::new(), subject })
             }
             Credentials::Password { account_url, login, password } => {
                 let refused = || OpError::Unauthenticated("unknown account URL, login or password".into());

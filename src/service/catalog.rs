@@ -15,14 +15,16 @@ pub struct Operation {
 }
 
 macro_rules! catalog {
-    ($($constant:ident = $name:literal, $access:ident;)*) => {
+    ($(#[$doc:meta])* $group:ident { $($constant:ident = $name:literal, $access:ident;)* }) => {
         $(pub const $constant: &Operation = &Operation { name: $name, access: Access::$access };)*
-        /// Every operation, in the order of the WSDL.
-        pub const ALL: &[&Operation] = &[$($constant),*];
+        $(#[$doc])*
+        pub const $group: &[&Operation] = &[$($constant),*];
     };
 }
 
 catalog! {
+    /// iSpring Learn's operations, in the order of the WSDL: the SOAP face and the JSON mirror serve them.
+    ISPRING {
     GET_ENROLLMENTS = "GetEnrollments", Read;
     LIST_ENROLLMENTS = "ListEnrollments", Read;
     GET_ENROLLMENT = "GetEnrollment", Read;
@@ -53,4 +55,18 @@ catalog! {
     GET_CONTENT_ITEM = "GetContentItem", Read;
     GET_CONTENT_ITEM_FINAL_STATUSES = "GetContentItemFinalStatuses", Read;
     LIST_LEARNERS_RESULTS = "ListLearnersResults", Read;
-}
+}}
+
+catalog! {
+    /// Classes and class enrollments: the Skillable face serves them.
+    CLASSES {
+    GET_CLASS_ENROLLMENT = "GetClassEnrollment", Read;
+    GET_CLASS_ENROLLMENT_BY_CLASS_AND_USER = "GetClassEnrollmentByClassAndUser", Read;
+    SEARCH_CLASS_ENROLLMENTS = "SearchClassEnrollments", Read;
+    CREATE_CLASS_ENROLLMENT = "CreateClassEnrollment", Write;
+    UPDATE_CLASS_ENROLLMENT = "UpdateClassEnrollment", Write;
+    UPDATE_CLASS_ENROLLMENT_CUSTOM_FIELD_VALUE = "UpdateClassEnrollmentCustomFieldValue", Write;
+    SEARCH_CLASSES = "SearchClasses", Read;
+    GET_CLASS_BY_EXTERNAL_ID = "GetClassByExternalId", Read;
+    GET_USER_BY_EMAIL = "GetUserByEmail", Read;
+}}

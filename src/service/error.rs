@@ -38,6 +38,12 @@ pub enum Entity {
     User,
     Department,
     Group,
+    /// A scheduled offering of a course (Skillable's class).
+    Class,
+    /// An enrollment held through a class.
+    ClassEnrollment,
+    Classroom,
+    CustomField,
 }
 
 impl Entity {
@@ -50,6 +56,10 @@ impl Entity {
             Entity::User => "user",
             Entity::Department => "department",
             Entity::Group => "group",
+            Entity::Class => "class",
+            Entity::ClassEnrollment => "class enrollment",
+            Entity::Classroom => "classroom",
+            Entity::CustomField => "custom field",
         }
     }
 }
@@ -63,6 +73,10 @@ pub enum Clash {
     EmailTaken,
     /// The department still has users or child departments.
     DepartmentNotEmpty,
+    /// The user has a class enrollment in this class already.
+    ClassEnrollmentExists,
+    /// The user holds an enrollment in force in the course already.
+    AlreadyEnrolled,
 }
 
 impl From<crate::workers::Unrun> for OpError {
@@ -129,9 +143,21 @@ impl OpError {
             OpError::Unavailable("busy".into()),
             OpError::Internal("a bug".into()),
         ];
-        let entities = [Entity::Enrollment, Entity::Course, Entity::ContentItem, Entity::User, Entity::Department, Entity::Group];
+        let entities = [
+            Entity::Enrollment,
+            Entity::Course,
+            Entity::ContentItem,
+            Entity::User,
+            Entity::Department,
+            Entity::Group,
+            Entity::Class,
+            Entity::ClassEnrollment,
+            Entity::Classroom,
+            Entity::CustomField,
+        ];
         all.extend(entities.map(|entity| OpError::NotFound { entity, id: "x".into() }));
-        let clashes = [Clash::LoginTaken, Clash::EmailTaken, Clash::DepartmentNotEmpty];
+        let clashes =
+            [Clash::LoginTaken, Clash::EmailTaken, Clash::DepartmentNotEmpty, Clash::ClassEnrollmentExists, Clash::AlreadyEnrolled];
         all.extend(clashes.map(|what| OpError::Conflict { what, detail: "taken".into() }));
         for error in &all {
             match error {

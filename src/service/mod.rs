@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub mod classes;
 pub mod content;
 pub mod departments;
 pub mod enrollments;

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{access_token, api_client, api_client_department};
+use super::schema::{access_token, api_client, api_client_department, integration_key};
 use super::{Tx, on_conn};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -95,4 +95,83 @@ pub fn find_token(tx: &mut Tx<'_>, token_hash: &str) -> QueryResult<Option<(Clie
         .select((ClientRow::as_select(), access_token::expires_at))
         .first(c)
         .optional())
+}
+
+/// An integration key of a vendor face, as listings show it (never the key itself).
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct IntegrationKeyRow {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub face: String,
+    pub key_prefix: String,
+    pub created_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_integration_key(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    face: &str,
+    key_hash: &str,
+    key_prefix: &str,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    on_conn!(tx, |c| diesel::insert_into(integration_key::table)
+        .values((
+            integration_key::tenant_id.eq(tenant_id),
+            integration_key::face.eq(face),
+            integration_key::key_hash.eq(key_hash),
+            integration_key::key_prefix.eq(key_prefix),
+            integration_key::created_at.eq(now),
+        ))
+        .returning(integration_key::id)
+        .get_result(c))
+}
+
+const INTEGRATION_KEY_COLUMNS: (
+    integration_key::id,
+    integration_key::tenant_id,
+    integration_key::face,
+    integration_key::key_prefix,
+    integration_key::created_at,
+    integration_key::revoked_at,
+) = (
+    integration_key::id,
+    integration_key::tenant_id,
+    integration_key::face,
+    integration_key::key_prefix,
+    integration_key::created_at,
+    integration_key::revoked_at,
+);
+
+/// The key of `face` with this digest, revoked or not.
+pub fn find_integration_key(tx: &mut Tx<'_>, face: &str, key_hash: &str) -> QueryResult<Option<IntegrationKeyRow>> {
+    on_conn!(tx, |c| integration_key::table
+        .filter(integration_key::key_hash.eq(key_hash))
+        .filter(integration_key::face.eq(face))
+        .select(INTEGRATION_KEY_COLUMNS)
+        .first(c)
+        .optional())
+}
+
+/// The tenant's keys of every face, oldest first.
+pub fn integration_keys(tx: &mut Tx<'_>, tenant_id: i64) -> QueryResult<Vec<IntegrationKeyRow>> {
+    on_conn!(tx, |c| integration_key::table
+        .filter(integration_key::tenant_id.eq(tenant_id))
+        .order(integration_key::id)
+        .select(INTEGRATION_KEY_COLUMNS)
+        .load(c))
+}
+
+/// Revokes the tenant's key `id`; false when there is no such key or it is revoked already.
+pub fn revoke_integration_key(tx: &mut Tx<'_>, tenant_id: i64, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let updated = on_conn!(tx, |c| diesel::update(
+        integration_key::table
+            .filter(integration_key::tenant_id.eq(tenant_id))
+            .filter(integration_key::id.eq(id))
+            .filter(integration_key::revoked_at.is_null())
+    )
+    .set(integration_key::revoked_at.eq(now))
+    .execute(c))?;
+    Ok(updated == 1)
 }

@@ -9,6 +9,7 @@ pub mod courses;
 pub mod departments;
 pub mod enrollments;
 pub mod groups;
+pub mod offerings;
 pub mod schema;
 pub mod tenants;
 pub mod time;

@@ -139,6 +139,90 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    classroom (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        name -> Text,
+        location -> Nullable<Text>,
+        capacity -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offering (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        course_id -> BigInt,
+        external_id -> Nullable<Text>,
+        name -> Text,
+        description -> Nullable<Text>,
+        starts_at -> Nullable<Timestamp>,
+        ends_at -> Nullable<Timestamp>,
+        location_type -> Nullable<SmallInt>,
+        classroom_id -> Nullable<BigInt>,
+        capacity -> Nullable<Integer>,
+        late_cancel_hours -> Nullable<Integer>,
+        confirmation_status -> SmallInt,
+        delivery_type -> SmallInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enrollment_offering (enrollment_id) {
+        enrollment_id -> BigInt,
+        tenant_id -> BigInt,
+        offering_id -> BigInt,
+        learner_id -> BigInt,
+        external_id -> Nullable<Text>,
+        enrollment_status -> SmallInt,
+        completion_status -> SmallInt,
+        late_cancel -> Bool,
+        retake -> Bool,
+        location_type -> Nullable<SmallInt>,
+        classroom_id -> Nullable<BigInt>,
+        hours_spent -> Nullable<Integer>,
+        grade -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    custom_field (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        applies_to -> Text,
+        name -> Text,
+        data_type -> SmallInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enrollment_custom_value (enrollment_id, custom_field_id) {
+        enrollment_id -> BigInt,
+        custom_field_id -> BigInt,
+        text_value -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    integration_key (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        face -> Text,
+        key_hash -> Text,
+        key_prefix -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(department -> tenant (tenant_id));
 diesel::joinable!(app_user -> department (department_id));
 diesel::joinable!(enrollment -> app_user (learner_id));
@@ -148,6 +232,10 @@ diesel::joinable!(access_token -> api_client (api_client_id));
 diesel::joinable!(user_group_member -> user_group (group_id));
 diesel::joinable!(user_group_member -> app_user (user_id));
 diesel::joinable!(user_managed_department -> department (department_id));
+diesel::joinable!(offering -> course (course_id));
+diesel::joinable!(enrollment_offering -> enrollment (enrollment_id));
+diesel::joinable!(enrollment_offering -> offering (offering_id));
+diesel::joinable!(enrollment_custom_value -> custom_field (custom_field_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     tenant,
@@ -162,4 +250,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_client,
     api_client_department,
     access_token,
+    classroom,
+    offering,
+    enrollment_offering,
+    custom_field,
+    enrollment_custom_value,
+    integration_key,
 );

@@ -134,7 +134,7 @@ class Suite:
         self.check("lmsbridge" in self.driver.title, f"the title {self.driver.title!r} does not name lmsbridge")
         self.wait_for("section.face h2")
         titles = [h.text for h in self.driver.find_elements(By.CSS_SELECTOR, "section.face > h2")]
-        expected = ["iSpring Learn SOAP API", "JSON API", "Access tokens", "Operating"]
+        expected = ["iSpring Learn SOAP API", "JSON API", "Skillable TMS API", "Access tokens", "Operating"]
         self.check(titles == expected, f"the landing page's sections are {titles}, expected {expected}")
         for href in ["/api/v2/soap/2.0", "/api/v1/docs/", "/metrics", "/healthz"]:
             links = self.driver.find_elements(By.CSS_SELECTOR, f'section.face a[href="{href}"]')
@@ -152,7 +152,7 @@ class Suite:
         self.click(self.driver.find_element(By.CSS_SELECTOR, 'section.face a[href="/api/v2/soap/2.0"]'))
         self.wait(EC.url_to_be(self.base + "/api/v2/soap/2.0"), "following the SOAP service link did not open /api/v2/soap/2.0")
         self.wait_for("table#operations")
-        print("ok: landing page: title, four sections, links to the SOAP service page and the API reference work")
+        print("ok: landing page: title, five sections, links to the SOAP service page and the API reference work")
 
     def soap_service_page(self):
         self.open("/api/v2/soap/2.0")

@@ -126,9 +126,15 @@ mod tests {
             (404, "Unknown user", "NOT_FOUND"),
             (404, "Unknown Department", "NOT_FOUND"),
             (404, "Unknown group", "NOT_FOUND"),
+            (404, "Unknown content item", "NOT_FOUND"),
+            (404, "Unknown Enrollment", "NOT_FOUND"),
+            (404, "Wrong parameters", "NOT_FOUND"),
+            (404, "Wrong parameters", "NOT_FOUND"),
             (409, "User with the same login is already registered.", "CONFLICT"),
             (409, "User with the same email is already registered.", "CONFLICT"),
             (409, "Department is not empty", "CONFLICT"),
+            (409, "Wrong parameters", "CONFLICT"),
+            (409, "Wrong parameters", "CONFLICT"),
         ];
         let errors = OpError::every_kind();
         assert_eq!(errors.len(), expected.len());

@@ -1,0 +1,6 @@
+DROP TABLE integration_key;
+DROP TABLE enrollment_custom_value;
+DROP TABLE custom_field;
+DROP TABLE enrollment_offering;
+DROP TABLE offering;
+DROP TABLE classroom;

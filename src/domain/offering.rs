@@ -1,0 +1,227 @@
+//! Offerings (scheduled instances of a course: Skillable's classes, later Rhythm's course offerings)
+//! and the statuses of an enrollment in one. A class enrollment is one enrollment of the store, the
+//! enrollment of its class's course: the vendor's statuses are kept as sent, and this module decides
+//! once what they mean for the store's canonical state, which every face reads.
+
+use super::Lifecycle;
+use super::values::{Refused, Rule};
+
+/// Skillable's `EnrollmentStatusId`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EnrollmentStatus {
+    Request = 0,
+    Cancel = 10,
+    Waitlist = 20,
+    Approve = 30,
+    Deny = 40,
+    Audit = 50,
+    Enroll = 60,
+}
+
+/// Skillable's `CompletionStatusId`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CompletionStatus {
+    Unknown = 0,
+    Attending = 10,
+    Complete = 20,
+    Incomplete = 30,
+    NoShow = 40,
+    Failed = 50,
+}
+
+/// Where a class is held (`LocationTypeId`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LocationType {
+    ToBeDetermined = 0,
+    Classroom = 10,
+    RemoteClassroom = 20,
+    Virtual = 30,
+}
+
+/// Parses a code of one of the enumerations above.
+fn code_of<T: Copy>(all: &[(i32, T)], code: i32) -> Result<T, Refused> {
+    all.iter().find(|(c, _)| *c == code).map(|(_, value)| *value).ok_or_else(|| {
+        let codes: Vec<String> = all.iter().map(|(c, _)| c.to_string()).collect();
+        Refused { rule: Rule::Enumeration, reason: format!("must be one of {}; got {code}", codes.join(", ")) }
+    })
+}
+
+impl EnrollmentStatus {
+    pub const ALL: [EnrollmentStatus; 7] = [
+        EnrollmentStatus::Request,
+        EnrollmentStatus::Cancel,
+        EnrollmentStatus::Waitlist,
+        EnrollmentStatus::Approve,
+        EnrollmentStatus::Deny,
+        EnrollmentStatus::Audit,
+        EnrollmentStatus::Enroll,
+    ];
+
+    pub fn parse(code: i32) -> Result<Self, Refused> {
+        code_of(&Self::ALL.map(|s| (s.code() as i32, s)), code)
+    }
+
+    pub fn code(self) -> i16 {
+        self as i16
+    }
+
+    /// Whether the learner holds the course through this class: enrolled, approved, or auditing
+    /// (attending without credit). A request or a waitlist place does not give access yet; a
+    /// cancelled or denied one no longer or never did.
+    pub fn is_in_force(self) -> bool {
+        matches!(self, EnrollmentStatus::Approve | EnrollmentStatus::Audit | EnrollmentStatus::Enroll)
+    }
+
+    /// The store's lifecycle of the enrollment: active while in force, archived otherwise (the
+    /// enrollment exists, as the class enrollment does, but no face lists it as current).
+    pub fn lifecycle(self) -> Lifecycle {
+        if self.is_in_force() { Lifecycle::Active } else { Lifecycle::Archived }
+    }
+}
+
+impl CompletionStatus {
+    pub const ALL: [CompletionStatus; 6] = [
+        CompletionStatus::Unknown,
+        CompletionStatus::Attending,
+        CompletionStatus::Complete,
+        CompletionStatus::Incomplete,
+        CompletionStatus::NoShow,
+        CompletionStatus::Failed,
+    ];
+
+    pub fn parse(code: i32) -> Result<Self, Refused> {
+        code_of(&Self::ALL.map(|s| (s.code() as i32, s)), code)
+    }
+
+    pub fn code(self) -> i16 {
+        self as i16
+    }
+
+    /// The store's completion status (one of [`super::values::CompletionStatus::ALL`]) and
+    /// progress. A no-show did not complete the class: incomplete, as Skillable's own Incomplete.
+    pub fn canonical(self) -> (&'static str, i16) {
+        match self {
+            CompletionStatus::Unknown => ("not_started", 0),
+            CompletionStatus::Attending => ("in_progress", 0),
+            CompletionStatus::Complete => ("complete", 100),
+            CompletionStatus::Incomplete | CompletionStatus::NoShow => ("incomplete", 0),
+            CompletionStatus::Failed => ("failed", 0),
+        }
+    }
+
+    /// Whether the enrollment counts as completed (it then carries a completion date).
+    pub fn is_complete(self) -> bool {
+        self == CompletionStatus::Complete
+    }
+}
+
+impl LocationType {
+    pub const ALL: [LocationType; 4] =
+        [LocationType::ToBeDetermined, LocationType::Classroom, LocationType::RemoteClassroom, LocationType::Virtual];
+
+    pub fn parse(code: i32) -> Result<Self, Refused> {
+        code_of(&Self::ALL.map(|s| (s.code() as i32, s)), code)
+    }
+
+    pub fn code(self) -> i16 {
+        self as i16
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::values;
+
+    /// The mapping, as a table: every Skillable status and what the store holds for it.
+    #[test]
+    fn every_enrollment_status_has_one_lifecycle() {
+        let table = [
+            (0, false, Lifecycle::Archived),
+            (10, false, Lifecycle::Archived),
+            (20, false, Lifecycle::Archived),
+            (30, true, Lifecycle::Active),
+            (40, false, Lifecycle::Archived),
+            (50, true, Lifecycle::Active),
+            (60, true, Lifecycle::Active),
+        ];
+        for (code, in_force, lifecycle) in table {
+            let status = EnrollmentStatus::parse(code).unwrap();
+            assert_eq!((status.code() as i32, status.is_in_force(), status.lifecycle()), (code, in_force, lifecycle));
+        }
+        assert_eq!(EnrollmentStatus::ALL.len(), table.len());
+        assert_eq!(EnrollmentStatus::parse(15).unwrap_err().rule, Rule::Enumeration);
+        assert!(EnrollmentStatus::parse(70).unwrap_err().reason.contains("0, 10, 20, 30, 40, 50, 60"));
+    }
+
+    #[test]
+    fn every_completion_status_has_one_canonical_state() {
+        let table = [
+            (0, "not_started", 0, false),
+            (10, "in_progress", 0, false),
+            (20, "complete", 100, true),
+            (30, "incomplete", 0, false),
+            (40, "incomplete", 0, false),
+            (50, "failed", 0, false),
+        ];
+        for (code, status, progress, complete) in table {
+            let parsed = CompletionStatus::parse(code).unwrap();
+            assert_eq!((parsed.canonical(), parsed.is_complete()), ((status, progress), complete), "{code}");
+            assert!(values::CompletionStatus::parse(status).is_ok(), "{status} is a store status");
+        }
+        assert_eq!(CompletionStatus::ALL.len(), table.len());
+        assert!(CompletionStatus::parse(-1).is_err() && CompletionStatus::parse(60).is_err());
+    }
+
+    #[test]
+    fn location_types_are_the_four_of_the_reference() {
+        assert_eq!(LocationType::ALL.map(|l| l.code()), [0, 10, 20, 30]);
+        assert!(LocationType::parse(5).is_err());
+    }
+}
+
+/// A custom field's value on a record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomFieldValue {
+    pub custom_field_id: i64,
+    pub name: String,
+    pub text_value: String,
+}
+
+/// An enrollment held through an offering, as the class-enrollment operations present it. Its ids
+/// are the store's integer keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassEnrollmentView {
+    pub id: i64,
+    pub external_id: Option<String>,
+    pub user_id: i64,
+    pub class_id: i64,
+    pub enrollment_status: EnrollmentStatus,
+    pub completion_status: CompletionStatus,
+    pub late_cancel: bool,
+    pub retake: bool,
+    pub location_type: Option<LocationType>,
+    pub classroom_id: Option<i64>,
+    pub hours_spent: Option<i32>,
+    pub grade: Option<i32>,
+    pub custom_fields: Vec<CustomFieldValue>,
+}
+
+/// An offering as the class operations present it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassView {
+    pub id: i64,
+    pub external_id: Option<String>,
+    pub name: String,
+    pub description: Option<String>,
+    pub course_id: i64,
+    /// The course's id as the iSpring faces name it.
+    pub course_external_id: String,
+    pub starts_at: Option<chrono::NaiveDateTime>,
+    pub ends_at: Option<chrono::NaiveDateTime>,
+    pub location_type: Option<LocationType>,
+    pub classroom_id: Option<i64>,
+    pub capacity: Option<i32>,
+    pub confirmation_status: i16,
+    pub delivery_type: i16,
+}

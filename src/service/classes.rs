@@ -1,0 +1,462 @@
+//! Classes (offerings of a course) and class enrollments. A class enrollment is one enrollment of
+//! the store, the enrollment of its class's course; its vendor statuses decide the enrollment's
+//! canonical state through `domain::offering`, so every face reads the same state.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+
+use super::{Clash, Entity, OpError, ProblemKind, Service, now, require_administrator};
+use crate::domain::offering::{ClassEnrollmentView, ClassView, CompletionStatus, CustomFieldValue, EnrollmentStatus, LocationType};
+use crate::domain::values::{ExternalId, Text};
+use crate::domain::{EnrollmentTypeGroup, Principal};
+use crate::store::enrollments::{self, NewEnrollment};
+use crate::store::offerings::{
+    self, EnrollmentState, NewOfferingEnrollment, OfferingEnrollmentChanges, OfferingEnrollmentFilter, OfferingEnrollmentOrder,
+    OfferingEnrollmentRow, OfferingFilter, OfferingOrder, OfferingRow,
+};
+use crate::store::{Tx, users};
+
+/// What custom fields of class enrollments are filed under.
+const CLASS_ENROLLMENT_FIELDS: &str = "class_enrollment";
+
+/// The largest page a search returns.
+pub const MAX_SEARCH_PAGE: i64 = 1000;
+
+/// A class enrollment as the caller gives it: every editable field (an update replaces them all).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassEnrollmentInput {
+    pub external_id: Option<ExternalId>,
+    pub class_id: i64,
+    pub user_id: i64,
+    pub enrollment_status: EnrollmentStatus,
+    pub completion_status: CompletionStatus,
+    pub late_cancel: bool,
+    pub retake: bool,
+    pub location_type: Option<LocationType>,
+    pub classroom_id: Option<i64>,
+    pub hours_spent: Option<i32>,
+    pub grade: Option<i32>,
+}
+
+/// One page of a search: 0-based `index`, `size` items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchPage {
+    pub index: i64,
+    pub size: i64,
+}
+
+impl SearchPage {
+    /// A page of `size` (1 to [`MAX_SEARCH_PAGE`]) at 0-based `index`.
+    pub fn new(index: i64, size: i64, index_name: &str, size_name: &str) -> Result<Self, OpError> {
+        if index < 0 {
+            return Err(OpError::wrong(
+                ProblemKind::Type,
+                index_name,
+                format!("{index_name} is 0-based and must not be negative; got {index}"),
+            ));
+        }
+        if !(1..=MAX_SEARCH_PAGE).contains(&size) {
+            return Err(OpError::wrong(
+                ProblemKind::Type,
+                size_name,
+                format!("{size_name} must be from 1 to {MAX_SEARCH_PAGE}; got {size}"),
+            ));
+        }
+        Ok(SearchPage { index, size })
+    }
+
+    fn offset(self) -> i64 {
+        self.index.saturating_mul(self.size)
+    }
+}
+
+/// The matches of one page of a search, and how many match in all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+/// Class-enrollment search filters (store keys); every one optional.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClassEnrollmentQuery {
+    pub class_name: Option<String>,
+    pub class_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub enrollment_status: Option<EnrollmentStatus>,
+    pub created_after: Option<NaiveDateTime>,
+    pub created_before: Option<NaiveDateTime>,
+    pub order: Option<(OfferingEnrollmentOrder, bool)>,
+}
+
+/// Class search filters; every one optional.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClassQuery {
+    pub name: Option<String>,
+    pub course_id: Option<i64>,
+    pub starts_after: Option<NaiveDateTime>,
+    pub starts_before: Option<NaiveDateTime>,
+    pub order: Option<(OfferingOrder, bool)>,
+}
+
+/// A user as the class operations present one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassUserView {
+    pub id: i64,
+    pub external_id: String,
+    pub login: String,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub disabled: bool,
+}
+
+fn class_view(row: OfferingRow) -> ClassView {
+    ClassView {
+        id: row.id,
+        external_id: row.external_id,
+        name: row.name,
+        description: row.description,
+        course_id: row.course_id,
+        course_external_id: row.course_external_id,
+        starts_at: row.starts_at,
+        ends_at: row.ends_at,
+        location_type: row.location_type.and_then(|code| LocationType::parse(code.into()).ok()),
+        classroom_id: row.classroom_id,
+        capacity: row.capacity,
+        confirmation_status: row.confirmation_status,
+        delivery_type: row.delivery_type,
+    }
+}
+
+/// The views of `rows`, with their custom field values.
+fn views(tx: &mut Tx<'_>, rows: Vec<OfferingEnrollmentRow>) -> Result<Vec<ClassEnrollmentView>, OpError> {
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let mut fields: HashMap<i64, Vec<CustomFieldValue>> = HashMap::new();
+    for value in offerings::custom_values(tx, &ids)? {
+        let field = CustomFieldValue { custom_field_id: value.custom_field_id, name: value.name, text_value: value.text_value };
+        fields.entry(value.enrollment_id).or_default().push(field);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let stored = |what: &str, code: i16| OpError::Internal(format!("class enrollment {} holds {what} {code}", row.id));
+            Ok(ClassEnrollmentView {
+                enrollment_status: EnrollmentStatus::parse(row.enrollment_status.into())
+                    .map_err(|_| stored("status", row.enrollment_status))?,
+                completion_status: CompletionStatus::parse(row.completion_status.into())
+                    .map_err(|_| stored("completion status", row.completion_status))?,
+                location_type: row
+                    .location_type
+                    .map(|code| LocationType::parse(code.into()).map_err(|_| stored("location type", code)))
+                    .transpose()?,
+                custom_fields: fields.remove(&row.id).unwrap_or_default(),
+                id: row.id,
+                external_id: row.external_id,
+                user_id: row.learner_id,
+                class_id: row.offering_id,
+                late_cancel: row.late_cancel,
+                retake: row.retake,
+                classroom_id: row.classroom_id,
+                hours_spent: row.hours_spent,
+                grade: row.grade,
+            })
+        })
+        .collect()
+}
+
+impl Service {
+    fn class_enrollments(
+        &self,
+        tx: &mut Tx<'_>,
+        filter: &OfferingEnrollmentFilter<'_>,
+        order: (OfferingEnrollmentOrder, bool),
+        page: SearchPage,
+    ) -> Result<Found<ClassEnrollmentView>, OpError> {
+        let (rows, total) = offerings::search_enrollments(tx, filter, order.0, order.1, page.offset(), page.size)?;
+        Ok(Found { items: views(tx, rows)?, total })
+    }
+
+    /// One class enrollment of the caller's account.
+    pub fn get_class_enrollment(&self, tx: &mut Tx<'_>, principal: &Principal, id: i64) -> Result<ClassEnrollmentView, OpError> {
+        require_administrator(principal)?;
+        let filter = OfferingEnrollmentFilter { tenant_id: principal.tenant_id, id: Some(id), ..Default::default() };
+        let found = self.class_enrollments(tx, &filter, (OfferingEnrollmentOrder::Id, false), SearchPage { index: 0, size: 1 })?;
+        found.items.into_iter().next().ok_or_else(|| OpError::not_found(Entity::ClassEnrollment, &id.to_string()))
+    }
+
+    /// The class enrollment of a user in a class.
+    pub fn get_class_enrollment_of(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        class_id: i64,
+        user_id: i64,
+    ) -> Result<ClassEnrollmentView, OpError> {
+        require_administrator(principal)?;
+        let filter = OfferingEnrollmentFilter {
+            tenant_id: principal.tenant_id,
+            offering_id: Some(class_id),
+            learner_id: Some(user_id),
+            ..Default::default()
+        };
+        let found = self.class_enrollments(tx, &filter, (OfferingEnrollmentOrder::Id, false), SearchPage { index: 0, size: 1 })?;
+        found
+            .items
+            .into_iter()
+            .next()
+            .ok_or_else(|| OpError::not_found(Entity::ClassEnrollment, &format!("class {class_id}, user {user_id}")))
+    }
+
+    /// One page of the class enrollments matching `query` (by class name by default).
+    pub fn search_class_enrollments(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        query: &ClassEnrollmentQuery,
+        page: SearchPage,
+    ) -> Result<Found<ClassEnrollmentView>, OpError> {
+        require_administrator(principal)?;
+        let filter = OfferingEnrollmentFilter {
+            tenant_id: principal.tenant_id,
+            id: None,
+            offering_id: query.class_id,
+            learner_id: query.user_id,
+            offering_name_contains: query.class_name.as_deref(),
+            enrollment_status: query.enrollment_status.map(EnrollmentStatus::code),
+            created_after: query.created_after,
+            created_before: query.created_before,
+        };
+        self.class_enrollments(tx, &filter, query.order.unwrap_or((OfferingEnrollmentOrder::OfferingName, false)), page)
+    }
+
+    /// Checks what a class enrollment names; returns the class's course.
+    fn check_class_enrollment_input(&self, tx: &mut Tx<'_>, principal: &Principal, input: &ClassEnrollmentInput) -> Result<i64, OpError> {
+        let tenant_id = principal.tenant_id;
+        let course_id = offerings::course_of_offering(tx, tenant_id, input.class_id)?
+            .ok_or_else(|| OpError::not_found(Entity::Class, &input.class_id.to_string()))?;
+        offerings::live_user(tx, tenant_id, input.user_id)?.ok_or_else(|| OpError::not_found(Entity::User, &input.user_id.to_string()))?;
+        if let Some(classroom_id) = input.classroom_id
+            && !offerings::classroom_exists(tx, tenant_id, classroom_id)?
+        {
+            return Err(OpError::not_found(Entity::Classroom, &classroom_id.to_string()));
+        }
+        Ok(course_id)
+    }
+
+    /// Refuses a second class enrollment of the same user in the same class, and a second enrollment
+    /// in force of the same user in the same course (a learner holds a course once at a time).
+    fn check_class_enrollment_unique(
+        &self,
+        tx: &mut Tx<'_>,
+        input: &ClassEnrollmentInput,
+        course_id: i64,
+        this: Option<i64>,
+    ) -> Result<(), OpError> {
+        if let Some(existing) = offerings::enrollment_of_pair(tx, input.class_id, input.user_id)?
+            && Some(existing) != this
+        {
+            return Err(OpError::Conflict {
+                what: Clash::ClassEnrollmentExists,
+                detail: format!("user {} is enrolled in class {} already: class enrollment {existing}", input.user_id, input.class_id),
+            });
+        }
+        if input.enrollment_status.is_in_force()
+            && let Some(existing) = offerings::active_enrollment_of(tx, course_id, input.user_id)?
+            && Some(existing) != this
+        {
+            return Err(OpError::Conflict {
+                what: Clash::AlreadyEnrolled,
+                detail: format!(
+                    "user {} holds an enrollment in force in this class's course already: enrollment {existing}",
+                    input.user_id
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// The enrollment's canonical state for `input`; a completion date is kept while it stays complete.
+    fn state(
+        input: &ClassEnrollmentInput,
+        course_id: i64,
+        completed_at: Option<NaiveDateTime>,
+        now: NaiveDateTime,
+    ) -> EnrollmentState<'static> {
+        let (completion_status, progress) = input.completion_status.canonical();
+        EnrollmentState {
+            course_id,
+            learner_id: input.user_id,
+            lifecycle: input.enrollment_status.lifecycle().as_str(),
+            completion_status,
+            progress,
+            completed_at: input.completion_status.is_complete().then(|| completed_at.unwrap_or(now)),
+            updated_at: now,
+        }
+    }
+
+    /// Creates a class enrollment: an enrollment of the class's course with the vendor's statuses
+    /// beside it; returns its id.
+    pub fn create_class_enrollment(&self, tx: &mut Tx<'_>, principal: &Principal, input: &ClassEnrollmentInput) -> Result<i64, OpError> {
+        require_administrator(principal)?;
+        let course_id = self.check_class_enrollment_input(tx, principal, input)?;
+        self.check_class_enrollment_unique(tx, input, course_id, None)?;
+        let now = now();
+        let state = Self::state(input, course_id, None, now);
+        let external_id = uuid::Uuid::new_v4().to_string();
+        let id = enrollments::insert_enrollment(
+            tx,
+            &NewEnrollment {
+                tenant_id: principal.tenant_id,
+                external_id: &external_id,
+                source: "skillable",
+                learner_id: input.user_id,
+                course_id,
+                access_date: now,
+                due_date: None,
+                lock_after_due_date: false,
+                enrollment_type_group: EnrollmentTypeGroup::AssignedByAdministrator.code(),
+                lifecycle: state.lifecycle,
+                completion_status: state.completion_status,
+                progress: state.progress,
+                completed_at: state.completed_at,
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+        offerings::insert_enrollment(
+            tx,
+            &NewOfferingEnrollment {
+                enrollment_id: id,
+                tenant_id: principal.tenant_id,
+                offering_id: input.class_id,
+                learner_id: input.user_id,
+                external_id: input.external_id.as_deref(),
+                enrollment_status: input.enrollment_status.code(),
+                completion_status: input.completion_status.code(),
+                late_cancel: input.late_cancel,
+                retake: input.retake,
+                location_type: input.location_type.map(LocationType::code),
+                classroom_id: input.classroom_id,
+                hours_spent: input.hours_spent,
+                grade: input.grade,
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+        Ok(id)
+    }
+
+    /// Replaces every editable field of a class enrollment, and the enrollment's state with them.
+    pub fn update_class_enrollment(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        id: i64,
+        input: &ClassEnrollmentInput,
+    ) -> Result<(), OpError> {
+        self.get_class_enrollment(tx, principal, id)?;
+        let course_id = self.check_class_enrollment_input(tx, principal, input)?;
+        self.check_class_enrollment_unique(tx, input, course_id, Some(id))?;
+        let now = now();
+        let completed_at = offerings::completed_at(tx, id)?;
+        offerings::set_enrollment_state(tx, id, &Self::state(input, course_id, completed_at, now))?;
+        offerings::update_enrollment(
+            tx,
+            id,
+            &OfferingEnrollmentChanges {
+                offering_id: input.class_id,
+                learner_id: input.user_id,
+                external_id: input.external_id.as_deref(),
+                enrollment_status: input.enrollment_status.code(),
+                completion_status: input.completion_status.code(),
+                late_cancel: input.late_cancel,
+                retake: input.retake,
+                location_type: input.location_type.map(LocationType::code),
+                classroom_id: input.classroom_id,
+                hours_spent: input.hours_spent,
+                grade: input.grade,
+                updated_at: now,
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Sets (or, with `None`, clears) a custom field's value on a class enrollment; returns the
+    /// field with its value.
+    pub fn set_class_enrollment_custom_field(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        class_enrollment_id: i64,
+        custom_field_id: i64,
+        value: Option<&Text>,
+    ) -> Result<(CustomFieldValue, i16), OpError> {
+        self.get_class_enrollment(tx, principal, class_enrollment_id)?;
+        let field = offerings::custom_field(tx, principal.tenant_id, CLASS_ENROLLMENT_FIELDS, custom_field_id)?
+            .ok_or_else(|| OpError::not_found(Entity::CustomField, &custom_field_id.to_string()))?;
+        offerings::set_custom_value(tx, class_enrollment_id, field.id, value.map(Text::as_str), now())?;
+        let value =
+            CustomFieldValue { custom_field_id: field.id, name: field.name, text_value: value.map(|v| v.to_string()).unwrap_or_default() };
+        Ok((value, field.data_type))
+    }
+
+    /// One page of the caller's classes matching `query` (by start by default).
+    pub fn search_classes(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        query: &ClassQuery,
+        page: SearchPage,
+    ) -> Result<Found<ClassView>, OpError> {
+        require_administrator(principal)?;
+        let filter = OfferingFilter {
+            tenant_id: principal.tenant_id,
+            name_contains: query.name.as_deref(),
+            course_id: query.course_id,
+            starts_after: query.starts_after,
+            starts_before: query.starts_before,
+            ..Default::default()
+        };
+        let (order, descending) = query.order.unwrap_or((OfferingOrder::Start, false));
+        let (rows, total) = offerings::search_offerings(tx, &filter, order, descending, page.offset(), page.size)?;
+        Ok(Found { items: rows.into_iter().map(class_view).collect(), total })
+    }
+
+    /// The caller's classes with this external id (at most one).
+    pub fn classes_by_external_id(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        external_id: &ExternalId,
+    ) -> Result<Vec<ClassView>, OpError> {
+        require_administrator(principal)?;
+        let filter = OfferingFilter { tenant_id: principal.tenant_id, external_id: Some(external_id), ..Default::default() };
+        let (rows, _) = offerings::search_offerings(tx, &filter, OfferingOrder::Start, false, 0, 1)?;
+        Ok(rows.into_iter().map(class_view).collect())
+    }
+
+    /// The caller's (not deleted) user with this e-mail.
+    pub fn class_user_by_email(&self, tx: &mut Tx<'_>, principal: &Principal, email: &ExternalId) -> Result<ClassUserView, OpError> {
+        require_administrator(principal)?;
+        let emails = [email.to_string()];
+        let filter = users::UserFilter {
+            tenant_id: principal.tenant_id,
+            departments: None,
+            group_id: None,
+            logins: None,
+            emails: Some(&emails),
+            ids: None,
+        };
+        let row = users::page(tx, &filter, 0, 1)?.pop().ok_or_else(|| OpError::not_found(Entity::User, email))?;
+        Ok(ClassUserView {
+            id: row.id,
+            external_id: row.external_id,
+            login: row.login,
+            email: row.email,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            disabled: row.status != crate::domain::UserStatus::Active.code(),
+        })
+    }
+}
