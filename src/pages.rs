@@ -60,6 +60,7 @@ pub const DIRECTORY: &[Section] = &[
             route("GET", "/GetClassEnrollment/{id}", "one class enrollment (every route also under /skillable)"),
             route("GET", "/SearchClassEnrollments", "class enrollments, 0-based pages, sorted and filtered"),
             route("GET", "/SearchClasses", "classes: scheduled offerings of courses"),
+            route("GET", "/skillable/openapi.json", "OpenAPI 3.1 document of this face"),
         ],
     },
     Section {

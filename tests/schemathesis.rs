@@ -36,13 +36,62 @@ fn schemathesis_dir() -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_api_conforms_to_its_openapi_document() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let authorization = format!("Authorization: Bearer {}", app.fixture.admin_token);
+    run(&app, "/api/v1/openapi.json", &authorization).await;
+}
+
+/// The Skillable face against its own document, with an integration key of the fixture's account
+/// (and a class to enroll in, so that the stateful phase has ids to follow).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skillable_face_conforms_to_its_openapi_document() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let service = app.service.clone();
+    let key = tokio::task::spawn_blocking(move || {
+        let (_, key) = service.create_integration_key("acme", lmsbridge::service::admin::Face::Skillable).unwrap();
+        service
+            .db()
+            .write(|tx| -> Result<(), lmsbridge::service::OpError> {
+                let now = chrono::Utc::now().naive_utc();
+                let tenant = lmsbridge::store::tenants::tenant_id_by_name(tx, "acme")?.unwrap();
+                let course = lmsbridge::store::courses::courses_by_external_ids(tx, tenant, &[common::fixture::COURSE_3])?[0].id;
+                let offering = lmsbridge::store::offerings::NewOffering {
+                    tenant_id: tenant,
+                    course_id: course,
+                    external_id: Some("C3"),
+                    name: "Course Three",
+                    description: None,
+                    starts_at: Some(now),
+                    ends_at: None,
+                    location_type: None,
+                    classroom_id: None,
+                    capacity: None,
+                    late_cancel_hours: None,
+                    confirmation_status: 0,
+                    delivery_type: 1,
+                    created_at: now,
+                    updated_at: now,
+                };
+                lmsbridge::store::offerings::insert_offering(tx, &offering)?;
+                Ok(())
+            })
+            .unwrap();
+        key
+    })
+    .await
+    .unwrap();
+    run(&app, "/skillable/openapi.json", &format!("api_key: {key}")).await;
+}
+
+/// Runs Schemathesis against the document at `schema_path` of `app`, sending `header` with every
+/// request, and fails with its report when a response breaks the document.
+async fn run(app: &common::TestApp, schema_path: &str, header: &str) {
     let program = schemathesis_dir().join(".venv/bin/schemathesis");
     assert!(
         program.exists(),
         "Schemathesis is not installed ({} is missing): run scripts/test, or tests/schemathesis/install.sh, to install its pinned version",
         program.display()
     );
-    let app = spawn_app(Backend::Sqlite).await;
 
     // Everything Schemathesis would keep between runs (Hypothesis's files, its crash cache) goes to a
     // temporary directory that is removed afterwards: nothing is written into the repository, and no
@@ -56,8 +105,7 @@ async fn json_api_conforms_to_its_openapi_document() {
     let out = File::create(&output_path).expect("output file");
     let err = out.try_clone().expect("output file");
 
-    let schema = format!("{}/api/v1/openapi.json", app.base_url);
-    let authorization = format!("Authorization: Bearer {}", app.fixture.admin_token);
+    let schema = format!("{}{schema_path}", app.base_url);
     let mut command = Command::new(&program);
     command
         .arg("--config-file")
@@ -65,7 +113,7 @@ async fn json_api_conforms_to_its_openapi_document() {
         .args(["run", &schema])
         // Requests go to the spawned server only, whatever the document's `servers` may say.
         .args(["--url", &app.base_url])
-        .args(["--header", &authorization])
+        .args(["--header", header])
         .args(["--checks", CHECKS])
         .args(["--max-examples", MAX_EXAMPLES, "--seed", SEED, "--workers", "1"])
         .args(["--generation-database", "none"])

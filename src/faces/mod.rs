@@ -79,6 +79,24 @@ mod tests {
         assert_eq!(super::skillable::routes::ROUTES.len(), catalog::CLASSES.len());
     }
 
+    /// The Skillable face's OpenAPI document is its registration list: the same paths, each with
+    /// the catalog operation's name as operationId.
+    #[test]
+    fn the_skillable_registration_list_is_its_openapi_document() {
+        let document: serde_json::Value = serde_json::from_str(super::skillable::routes::document()).unwrap();
+        let mut documented: Vec<(String, String)> = document["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(path, item)| (path.clone(), item["get"]["operationId"].as_str().unwrap().to_string()))
+            .collect();
+        let mut registered: Vec<(String, String)> =
+            super::skillable::routes::ROUTES.iter().map(|route| (route.path.to_string(), route.operation.name.to_string())).collect();
+        documented.sort();
+        registered.sort();
+        assert_eq!(documented, registered);
+    }
+
     #[test]
     fn a_json_route_reaches_operations_of_one_access() {
         for route in super::json::routes::ROUTES {

@@ -2,7 +2,9 @@
 //! `Status`: 10 Error (with `Error` saying what and which parameter), 20 Not found (the route's own
 //! subject is unknown; `Error` null, `Results` empty), 30 Invalid integration key (`Error` null).
 
-use serde_json::{Value, json};
+use serde_json::{Value, json, to_value};
+
+use super::model::{ClassEnrollment, Created, CustomFieldAnswer, Plain, Results, Search, UserAnswer};
 
 use crate::service::{Entity, OpError};
 
@@ -41,37 +43,37 @@ pub fn status_of(error: &OpError, subject: Entity) -> i32 {
 
 /// What `Error` says: the detail for errors, nothing for "not found" and a bad key (the reference
 /// gives `Error` a value only with `Status` 10). Internal failures name the request id instead.
-fn message(error: &OpError, status: i32, request_id: &str) -> Value {
+fn message(error: &OpError, status: i32, request_id: &str) -> Option<String> {
     if status != ERROR {
-        return Value::Null;
+        return None;
     }
-    match error {
-        OpError::Invalid(problem) => Value::String(problem.message.clone()),
-        OpError::Unavailable(_) | OpError::Internal(_) => Value::String(format!("{} (request id {request_id})", error.public_detail())),
-        other => Value::String(other.public_detail()),
-    }
+    Some(match error {
+        OpError::Invalid(problem) => problem.message.clone(),
+        OpError::Unavailable(_) | OpError::Internal(_) => format!("{} (request id {request_id})", error.public_detail()),
+        other => other.public_detail(),
+    })
 }
 
 /// The answer to a failure, in the route's envelope.
 pub fn render(error: &OpError, subject: Entity, envelope: Envelope, request_id: &str) -> Value {
     let status = status_of(error, subject);
     let error = message(error, status, request_id);
-    match envelope {
-        Envelope::Results => json!({ "Status": status, "Error": error, "Results": [] }),
-        Envelope::Search => json!({ "Status": status, "Error": error, "Results": [], "TotalCount": 0, "TotalPages": 0 }),
-        Envelope::Created => json!({ "status": status, "error": error, "ClassEnrollmentId": null }),
-        Envelope::Plain => json!({ "Status": status, "Error": error }),
-        Envelope::CustomField => json!({
-            "Status": status, "Error": error, "Id": null, "Name": null, "DataTypeId": null, "TextValue": null,
-            "NumericValue": null, "BooleanValue": null, "SeparatedListValue": null,
-        }),
-        Envelope::User => json!({ "Status": status, "Error": error, "User": null }),
-    }
+    let answer = match envelope {
+        Envelope::Results => to_value(Results::<ClassEnrollment> { status, error, results: Vec::new() }),
+        Envelope::Search => to_value(Search::<ClassEnrollment> { status, error, results: Vec::new(), total_count: 0, total_pages: 0 }),
+        Envelope::Created => to_value(Created { status, error, class_enrollment_id: None }),
+        Envelope::Plain => to_value(Plain { status, error }),
+        Envelope::CustomField => to_value(CustomFieldAnswer { status, error, ..Default::default() }),
+        Envelope::User => to_value(UserAnswer { status, error, user: None }),
+    };
+    answer.expect("answers serialize")
 }
 
 /// The answer to a panic in a handler of this face: still HTTP 200, `Status` 10 with the request id.
 pub fn panicked(request_id: &str) -> actix_web::HttpResponse {
-    let body = json!({ "Status": ERROR, "Error": format!("the server failed to process the request (request id {request_id})") });
+    let body = json!({
+        "Status": ERROR, "Error": format!("the server failed to process the request (request id {request_id})"), "Results": [],
+    });
     actix_web::HttpResponse::Ok().content_type("application/json; charset=utf-8").body(body.to_string())
 }
 

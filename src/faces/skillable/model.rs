@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::domain::offering::{ClassEnrollmentView, ClassView, CompletionStatus, EnrollmentStatus, LocationType};
 use crate::domain::values::{ExternalId, Refused};
@@ -163,7 +164,7 @@ fn time(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct CustomField {
     pub name: String,
@@ -172,7 +173,7 @@ pub struct CustomField {
 }
 
 /// `ClassEnrollment`, every field of the reference with its type and nullability.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct ClassEnrollment {
     pub id: i32,
@@ -215,7 +216,7 @@ impl From<ClassEnrollmentView> for ClassEnrollment {
 }
 
 /// `Class`, the fields of the reference this store holds.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct Class {
     pub id: i32,
@@ -258,7 +259,7 @@ impl Class {
 }
 
 /// `User` as GetUserByEmail answers it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct User {
     pub id: i32,
@@ -297,4 +298,84 @@ impl User {
 /// How many pages `total` items fill at `size` a page.
 pub fn pages(total: i64, size: i64) -> i64 {
     if total == 0 { 0 } else { (total + size - 1) / size }
+}
+
+/// `Status`: 0 Success, 10 Error, 20 Not found, 30 Invalid integration key.
+pub type Status = i32;
+
+/// The answer of a lookup: `Results` is an array, also for one record (empty unless `Status` is 0).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct Results<T: ToSchema> {
+    /// 0 Success, 10 Error, 20 Not found, 30 Invalid integration key.
+    pub status: Status,
+    /// What went wrong; set only when `Status` is 10.
+    pub error: Option<String>,
+    pub results: Vec<T>,
+}
+
+/// The answer of a search: one page of `Results` and the totals.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct Search<T: ToSchema> {
+    /// 0 Success, 10 Error, 20 Not found, 30 Invalid integration key.
+    pub status: Status,
+    /// What went wrong; set only when `Status` is 10.
+    pub error: Option<String>,
+    pub results: Vec<T>,
+    /// How many records match in all.
+    pub total_count: i64,
+    /// How many pages of `pageSize` they fill.
+    pub total_pages: i64,
+}
+
+/// CreateClassEnrollment's answer, in that route's own casing.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    /// 0 Success, 10 Error, 20 Not found, 30 Invalid integration key.
+    pub status: Status,
+    /// What went wrong; set only when `status` is 10.
+    pub error: Option<String>,
+    /// The new class enrollment's id.
+    #[serde(rename = "ClassEnrollmentId")]
+    pub class_enrollment_id: Option<i32>,
+}
+
+/// An answer with nothing but its outcome.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct Plain {
+    /// 0 Success, 10 Error, 20 Not found, 30 Invalid integration key.
+    pub status: Status,
+    /// What went wrong; set only when `Status` is 10.
+    pub error: Option<String>,
+}
+
+/// UpdateClassEnrollmentCustomFieldValue's answer: the field's properties.
+#[derive(Debug, Default, Serialize, ToSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct CustomFieldAnswer {
+    /// 0 Success, 10 Error, 20 Not found, 30 Invalid integration key.
+    pub status: Status,
+    /// What went wrong; set only when `Status` is 10.
+    pub error: Option<String>,
+    pub id: Option<i32>,
+    pub name: Option<String>,
+    /// 0 Textbox, 10 Dropdown List, 20 Checkbox, 30 Number, 60 User Selector, 70 Checkbox List.
+    pub data_type_id: Option<i16>,
+    pub text_value: Option<String>,
+    pub numeric_value: Option<i32>,
+    pub boolean_value: Option<bool>,
+    pub separated_list_value: Option<String>,
+}
+
+/// GetUserByEmail's answer.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserAnswer {
+    /// 0 Success, 10 Error, 20 Not found, 30 Invalid integration key.
+    pub status: Status,
+    /// What went wrong; set only when `Status` is 10.
+    pub error: Option<String>,
+    pub user: Option<User>,
 }

@@ -2,10 +2,10 @@
 
 use actix_web::middleware::from_fn;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::errors::{Envelope, SUCCESS, panicked};
-use super::model::{Class, ClassEnrollment, User, pages};
+use super::model::{Class, ClassEnrollment, Created, CustomFieldAnswer, Plain, Results, Search, User, UserAnswer, pages};
 use super::{FACE, answer};
 use crate::domain::offering::EnrollmentStatus;
 use crate::domain::values::{ExternalId, Text};
@@ -39,6 +39,15 @@ macro_rules! registered {
             envelope: Envelope::$envelope,
         }),*];
 
+        /// The documented paths, from the handlers' `utoipa::path` attributes.
+        #[derive(utoipa::OpenApi)]
+        #[openapi(
+            info(title = "lmsbridge: Skillable TMS API", description = "Skillable TMS's class-enrollment routes. Every answer is HTTP 200; the outcome is in Status (0 Success, 10 Error, 20 Not found, 30 Invalid integration key)."),
+            paths($($handler),*),
+            modifiers(&ApiKey),
+        )]
+        pub struct Document;
+
         /// Registers every route under `prefix` (empty for the root). Any method is answered, as
         /// every answer of this face is (Skillable's clients send GET).
         fn register(cfg: &mut web::ServiceConfig, prefix: &str) {
@@ -63,6 +72,30 @@ registered! {
     "/GetUserByEmail" => get_user_by_email, GET_USER_BY_EMAIL, User, User;
 }
 
+/// The `api_key` header.
+struct ApiKey;
+
+impl utoipa::Modify for ApiKey {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey as Key, ApiKeyValue, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("api_key", SecurityScheme::ApiKey(Key::Header(ApiKeyValue::new("api_key"))));
+    }
+}
+
+/// Where the face's OpenAPI document is served.
+pub const DOCUMENT_PATH: &str = "/skillable/openapi.json";
+
+/// The face's OpenAPI 3.1 document, built once.
+pub fn document() -> &'static str {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DOCUMENT.get_or_init(|| <Document as utoipa::OpenApi>::openapi().to_pretty_json().expect("the OpenAPI document serializes"))
+}
+
+async fn serve_document() -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(document())
+}
+
 /// The registered route of `operation`.
 pub fn route_of(operation: &'static Operation) -> &'static Route {
     ROUTES.iter().find(|route| route.operation == operation).expect("every handler's operation is registered")
@@ -71,6 +104,7 @@ pub fn route_of(operation: &'static Operation) -> &'static Route {
 /// Mounts the face at the API root, as Skillable serves it, and under `prefix` (when it is not
 /// the root), so a deployment can put it where a client's base URL points.
 pub fn routes(cfg: &mut web::ServiceConfig, prefix: &str) {
+    cfg.route(DOCUMENT_PATH, crate::state::get_or_head().to(serve_document));
     let prefix = prefix.trim_end_matches('/');
     if !prefix.is_empty() {
         register(cfg, prefix);
@@ -87,29 +121,37 @@ fn path_id(req: &HttpRequest) -> Result<i64, OpError> {
     }
 }
 
-fn results(items: Vec<Value>) -> Value {
-    json!({ "Status": SUCCESS, "Error": null, "Results": items })
-}
-
 fn to_value<T: serde::Serialize>(value: T) -> Value {
     serde_json::to_value(value).expect("answers serialize")
 }
 
+fn results<T: serde::Serialize + utoipa::ToSchema>(results: Vec<T>) -> Value {
+    to_value(Results { status: SUCCESS, error: None, results })
+}
+
 /// The class enrollment whose id the path names.
+#[utoipa::path(get, path = "/GetClassEnrollment/{id}", operation_id = "GetClassEnrollment",
+    params(("id" = String, Path, description = "The class enrollment's id")),
+    responses((status = 200, description = "Always 200; the outcome is in Status", body = Results<ClassEnrollment>)),
+    security(("api_key" = [])))]
 pub async fn get_class_enrollment(req: HttpRequest, state: State) -> HttpResponse {
     let id = path_id(&req);
     answer(&req, &state, catalog::GET_CLASS_ENROLLMENT, move |service, tx, caller, _| {
         let view = service.get_class_enrollment(tx, caller, id?)?;
-        Ok(results(vec![to_value(ClassEnrollment::from(view))]))
+        Ok(results(vec![ClassEnrollment::from(view)]))
     })
     .await
 }
 
 /// The class enrollment of `userId` in `classId`.
+#[utoipa::path(get, path = "/GetClassEnrollmentByClassAndUser", operation_id = "GetClassEnrollmentByClassAndUser",
+    params(("classId" = i32, Query), ("userId" = i32, Query)),
+    responses((status = 200, description = "Always 200; the outcome is in Status", body = Results<ClassEnrollment>)),
+    security(("api_key" = [])))]
 pub async fn get_class_enrollment_by_class_and_user(req: HttpRequest, state: State) -> HttpResponse {
     answer(&req, &state, catalog::GET_CLASS_ENROLLMENT_BY_CLASS_AND_USER, |service, tx, caller, params| {
         let view = service.get_class_enrollment_of(tx, caller, params.required_id("classId")?, params.required_id("userId")?)?;
-        Ok(results(vec![to_value(ClassEnrollment::from(view))]))
+        Ok(results(vec![ClassEnrollment::from(view)]))
     })
     .await
 }
@@ -130,6 +172,18 @@ const CLASS_ENROLLMENT_SORTS: &[(&str, OfferingEnrollmentOrder)] = &[
     ("Used", OfferingEnrollmentOrder::Id),
 ];
 
+/// Class enrollments, one 0-based page at a time.
+#[utoipa::path(get, path = "/SearchClassEnrollments", operation_id = "SearchClassEnrollments",
+    params(
+        ("pageIndex" = Option<i32>, Query, description = "0-based; default 0"),
+        ("pageSize" = Option<i32>, Query, description = "Default 100, at most 1000"),
+        ("sort" = Option<String>, Query, description = "Name, Created, LastModified (others of the reference sort by id), optionally followed by DESC"),
+        ("className" = Option<String>, Query), ("classId" = Option<i32>, Query), ("studentId" = Option<i32>, Query),
+        ("enrollmentStatusId" = Option<i32>, Query), ("createdAfter" = Option<i64>, Query, description = "Epoch seconds"),
+        ("createdBefore" = Option<i64>, Query, description = "Epoch seconds"),
+    ),
+    responses((status = 200, description = "Always 200; the outcome is in Status", body = Search<ClassEnrollment>)),
+    security(("api_key" = [])))]
 pub async fn search_class_enrollments(req: HttpRequest, state: State) -> HttpResponse {
     answer(&req, &state, catalog::SEARCH_CLASS_ENROLLMENTS, |service, tx, caller, params| {
         let page = params.page()?;
@@ -143,31 +197,67 @@ pub async fn search_class_enrollments(req: HttpRequest, state: State) -> HttpRes
             order: params.sort(CLASS_ENROLLMENT_SORTS)?,
         };
         let found = service.search_class_enrollments(tx, caller, &query, page)?;
-        let items: Vec<Value> = found.items.into_iter().map(|view| to_value(ClassEnrollment::from(view))).collect();
-        Ok(json!({ "Status": SUCCESS, "Error": null, "Results": items, "TotalCount": found.total, "TotalPages": pages(found.total, page.size) }))
+        let items: Vec<ClassEnrollment> = found.items.into_iter().map(ClassEnrollment::from).collect();
+        Ok(to_value(Search {
+            status: SUCCESS,
+            error: None,
+            results: items,
+            total_count: found.total,
+            total_pages: pages(found.total, page.size),
+        }))
     })
     .await
 }
 
+#[utoipa::path(get, path = "/CreateClassEnrollment", operation_id = "CreateClassEnrollment",
+    params(
+        ("externalId" = Option<String>, Query, description = "The caller's id of the class enrollment"),
+        ("classId" = i32, Query), ("userId" = i32, Query),
+        ("enrollmentStatusId" = i32, Query, description = "0 Request, 10 Cancel, 20 Waitlist, 30 Approve, 40 Deny, 50 Audit, 60 Enroll"),
+        ("completionStatusId" = i32, Query, description = "0 Unknown, 10 Attending, 20 Complete, 30 Incomplete, 40 NoShow, 50 Failed"),
+        ("lateCancel" = Option<bool>, Query), ("retake" = Option<bool>, Query),
+        ("LocationTypeId" = Option<i32>, Query, description = "0 To Be Determined, 10 Classroom, 20 Remote Classroom, 30 Virtual"),
+        ("ClassroomId" = Option<i32>, Query), ("HoursSpent" = Option<i32>, Query), ("Grade" = Option<i32>, Query),
+    ),
+    responses((status = 200, description = "Always 200; the outcome is in status", body = Created)),
+    security(("api_key" = [])))]
 pub async fn create_class_enrollment(req: HttpRequest, state: State) -> HttpResponse {
     answer(&req, &state, catalog::CREATE_CLASS_ENROLLMENT, |service, tx, caller, params| {
         let id = service.create_class_enrollment(tx, caller, &params.class_enrollment()?)?;
-        Ok(json!({ "status": SUCCESS, "error": null, "ClassEnrollmentId": id }))
+        Ok(to_value(Created { status: SUCCESS, error: None, class_enrollment_id: i32::try_from(id).ok() }))
     })
     .await
 }
 
+/// Replaces every editable field of a class enrollment.
+#[utoipa::path(get, path = "/UpdateClassEnrollment/{id}", operation_id = "UpdateClassEnrollment",
+    params(
+        ("id" = String, Path),
+        ("externalId" = Option<String>, Query, description = "The caller's id of the class enrollment"),
+        ("classId" = i32, Query), ("userId" = i32, Query),
+        ("enrollmentStatusId" = i32, Query, description = "0 Request, 10 Cancel, 20 Waitlist, 30 Approve, 40 Deny, 50 Audit, 60 Enroll"),
+        ("completionStatusId" = i32, Query, description = "0 Unknown, 10 Attending, 20 Complete, 30 Incomplete, 40 NoShow, 50 Failed"),
+        ("lateCancel" = Option<bool>, Query), ("retake" = Option<bool>, Query),
+        ("LocationTypeId" = Option<i32>, Query, description = "0 To Be Determined, 10 Classroom, 20 Remote Classroom, 30 Virtual"),
+        ("ClassroomId" = Option<i32>, Query), ("HoursSpent" = Option<i32>, Query), ("Grade" = Option<i32>, Query),
+    ),
+    responses((status = 200, description = "Always 200; the outcome is in Status", body = Plain)),
+    security(("api_key" = [])))]
 pub async fn update_class_enrollment(req: HttpRequest, state: State) -> HttpResponse {
     let id = path_id(&req);
     answer(&req, &state, catalog::UPDATE_CLASS_ENROLLMENT, move |service, tx, caller, params| {
         service.update_class_enrollment(tx, caller, id?, &params.class_enrollment()?)?;
-        Ok(json!({ "Status": SUCCESS, "Error": null }))
+        Ok(to_value(Plain { status: SUCCESS, error: None }))
     })
     .await
 }
 
 /// Sets the text value of a custom field on a class enrollment (an empty or absent `textValue`
 /// clears it), answering the field's properties as the user variant of this route does.
+#[utoipa::path(get, path = "/UpdateClassEnrollmentCustomFieldValue", operation_id = "UpdateClassEnrollmentCustomFieldValue",
+    params(("classEnrollmentId" = i32, Query), ("customFieldId" = i32, Query), ("textValue" = Option<String>, Query)),
+    responses((status = 200, description = "Always 200; the outcome is in Status", body = CustomFieldAnswer)),
+    security(("api_key" = [])))]
 pub async fn update_class_enrollment_custom_field_value(req: HttpRequest, state: State) -> HttpResponse {
     answer(&req, &state, catalog::UPDATE_CLASS_ENROLLMENT_CUSTOM_FIELD_VALUE, |service, tx, caller, params| {
         let enrollment = params.required_id("classEnrollmentId")?;
@@ -177,10 +267,13 @@ pub async fn update_class_enrollment_custom_field_value(req: HttpRequest, state:
             .map(|v| Text::parse(v).map_err(|why| OpError::wrong(why.rule.into(), "textValue", format!("textValue {}", why.reason))))
             .transpose()?;
         let (value, data_type) = service.set_class_enrollment_custom_field(tx, caller, enrollment, field, value.as_ref())?;
-        Ok(json!({
-            "Status": SUCCESS, "Error": null, "Id": value.custom_field_id, "Name": value.name, "DataTypeId": data_type,
-            "TextValue": (!value.text_value.is_empty()).then_some(value.text_value),
-            "NumericValue": null, "BooleanValue": null, "SeparatedListValue": null,
+        Ok(to_value(CustomFieldAnswer {
+            status: SUCCESS,
+            id: i32::try_from(value.custom_field_id).ok(),
+            name: Some(value.name),
+            data_type_id: Some(data_type),
+            text_value: (!value.text_value.is_empty()).then_some(value.text_value),
+            ..Default::default()
         }))
     })
     .await
@@ -196,6 +289,16 @@ const CLASS_SORTS: &[(&str, OfferingOrder)] = &[
     ("Organization", OfferingOrder::Start),
 ];
 
+#[utoipa::path(get, path = "/SearchClasses", operation_id = "SearchClasses",
+    params(
+        ("pageIndex" = Option<i32>, Query, description = "0-based; default 0"),
+        ("pageSize" = Option<i32>, Query, description = "Default 100, at most 1000"),
+        ("sort" = Option<String>, Query, description = "Name, Course, ConfirmationStatus, Start, End or Organization, optionally followed by DESC"),
+        ("name" = Option<String>, Query), ("courseId" = Option<i32>, Query),
+        ("startsAfter" = Option<i64>, Query, description = "Epoch seconds"), ("startsBefore" = Option<i64>, Query, description = "Epoch seconds"),
+    ),
+    responses((status = 200, description = "Always 200; the outcome is in Status", body = Search<Class>)),
+    security(("api_key" = [])))]
 pub async fn search_classes(req: HttpRequest, state: State) -> HttpResponse {
     answer(&req, &state, catalog::SEARCH_CLASSES, |service, tx, caller, params| {
         let page = params.page()?;
@@ -207,12 +310,22 @@ pub async fn search_classes(req: HttpRequest, state: State) -> HttpResponse {
             order: params.sort(CLASS_SORTS)?,
         };
         let found = service.search_classes(tx, caller, &query, page)?;
-        let items: Vec<Value> = found.items.into_iter().map(|view| to_value(Class::new(view, caller.tenant_id))).collect();
-        Ok(json!({ "Status": SUCCESS, "Error": null, "Results": items, "TotalCount": found.total, "TotalPages": pages(found.total, page.size) }))
+        let items: Vec<Class> = found.items.into_iter().map(|view| Class::new(view, caller.tenant_id)).collect();
+        Ok(to_value(Search {
+            status: SUCCESS,
+            error: None,
+            results: items,
+            total_count: found.total,
+            total_pages: pages(found.total, page.size),
+        }))
     })
     .await
 }
 
+#[utoipa::path(get, path = "/GetClassByExternalId", operation_id = "GetClassByExternalId",
+    params(("id" = String, Query, description = "The class's external id")),
+    responses((status = 200, description = "Always 200; the outcome is in Status", body = Results<Class>)),
+    security(("api_key" = [])))]
 pub async fn get_class_by_external_id(req: HttpRequest, state: State) -> HttpResponse {
     answer(&req, &state, catalog::GET_CLASS_BY_EXTERNAL_ID, |service, tx, caller, params| {
         let raw =
@@ -222,17 +335,21 @@ pub async fn get_class_by_external_id(req: HttpRequest, state: State) -> HttpRes
         if classes.is_empty() {
             return Err(OpError::not_found(Entity::Class, &id));
         }
-        Ok(results(classes.into_iter().map(|view| to_value(Class::new(view, caller.tenant_id))).collect()))
+        Ok(results(classes.into_iter().map(|view| Class::new(view, caller.tenant_id)).collect()))
     })
     .await
 }
 
+#[utoipa::path(get, path = "/GetUserByEmail", operation_id = "GetUserByEmail",
+    params(("email" = String, Query)),
+    responses((status = 200, description = "Always 200; the outcome is in Status", body = UserAnswer)),
+    security(("api_key" = [])))]
 pub async fn get_user_by_email(req: HttpRequest, state: State) -> HttpResponse {
     answer(&req, &state, catalog::GET_USER_BY_EMAIL, |service, tx, caller, params| {
         let raw = params.text("email")?.ok_or_else(|| OpError::wrong(ProblemKind::Required, "email", "email is required"))?;
         let email = ExternalId::parse(raw).map_err(|why| OpError::wrong(why.rule.into(), "email", format!("email {}", why.reason)))?;
         let user = service.class_user_by_email(tx, caller, &email)?;
-        Ok(json!({ "Status": SUCCESS, "Error": null, "User": User::new(user, caller.tenant_id) }))
+        Ok(to_value(UserAnswer { status: SUCCESS, error: None, user: Some(User::new(user, caller.tenant_id)) }))
     })
     .await
 }
