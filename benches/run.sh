@@ -7,6 +7,8 @@
 #   W2  GetEnrollments for the whole account (1M and 100k): time to first byte, total, MB/s, peak RSS;
 #   W3  EnrollLearnersInCourses, 1,000 learners x 10 courses in one call;
 #   W4  ListEnrollments through every row, pageSize 1000;
+#   W5  Skillable's GetClassEnrollment by id, 64 keep-alive connections, against lmsbridge on SQLite and
+#       the ceiling answering the same bytes, in the W1 rounds;
 #   and the criterion benchmarks of request decoding and response encoding.
 # W1 on SQLite, the ceiling and the peer are measured in interleaved rounds (lmsbridge, ceiling, peer,
 # then again), and each reports its median round: on a shared machine the speed drifts over minutes,
@@ -26,7 +28,7 @@ PG_ADMIN=${LMSBRIDGE_BENCH_PG:-postgres://postgres@127.0.0.1/postgres}
 OUT=$ROOT/target/bench
 mkdir -p "$OUT"
 RESULTS=$OUT/results.md
-rm -f "$OUT/w1-rounds.txt"
+rm -f "$OUT/w1-rounds.txt" "$OUT/w5-rounds.txt"
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -51,6 +53,7 @@ serve() { # serve URL PORT -> pid
 }
 peak_rss_mib() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 w1() { TOKEN=$TOKEN LEARNERS=$OUT/learners.txt wrk -t2 -c64 -d"${DURATION}s" -s benches/w1.lua "http://127.0.0.1:$1/api/v2/soap/2.0" | grep '^W1'; }
+w5() { API_KEY=$(cat "$OUT/sqlite.skillable-key") IDS=$OUT/sqlite-class-enrollments.txt wrk -t2 -c64 -d"${DURATION}s" -s benches/w5.lua "http://127.0.0.1:$1" | grep '^W5'; }
 envelope() { printf '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://ispringlearn.com/go/services/api/soap"><soap:Body>%s</soap:Body></soap:Envelope>' "$1"; }
 database() { # database NAME BACKEND -> URL (fresh)
   if [ "$2" = sqlite ]; then rm -f "$OUT/$1.db" "$OUT/$1.db-wal" "$OUT/$1.db-shm"; echo "$OUT/$1.db"
@@ -81,6 +84,8 @@ summary = json.load(open(sys.argv[1]))
 out, backend = sys.argv[2], sys.argv[3]
 open(f"{out}/learners.txt", "w").write("\n".join(summary["learners"]) + "\n")
 open(f"{out}/{backend}.token", "w").write(summary["token"])
+open(f"{out}/{backend}.skillable-key", "w").write(summary["skillable_key"])
+open(f"{out}/{backend}-class-enrollments.txt", "w").write("\n".join(str(i) for i in summary["class_enrollments"]) + "\n")
 learners = "".join(f"<id>{l}</id>" for l in summary["w3_learners"])
 courses = "".join(f"<id>{c}</id>" for c in summary["w3_courses"])
 open(f"{out}/w3.inner", "w").write(f"<courseIds>{courses}</courseIds><learnerIds>{learners}</learnerIds><dueDateType>due_period</dueDateType><duePeriod>720</duePeriod>")
@@ -115,6 +120,8 @@ PY
     envelope "<GetEnrollmentsRequest><credentials><token>$TOKEN</token></credentials><learnerIds><id>$(head -1 "$OUT/learners.txt")</id></learnerIds></GetEnrollmentsRequest>" > "$OUT/w1.xml"
     curl -s -H 'Content-Type: text/xml' --data-binary @"$OUT/w1.xml" "http://127.0.0.1:$PORT/api/v2/soap/2.0" > "$OUT/w1-response.xml"
     curl -s "http://127.0.0.1:$PORT/api/v2/soap/2.0?wsdl" > "$OUT/peer.wsdl"
+    curl -s "http://127.0.0.1:$PORT/GetClassEnrollment/$(head -1 "$OUT/sqlite-class-enrollments.txt")" \
+      -H "api_key: $(cat "$OUT/sqlite.skillable-key")" > "$OUT/w5-response.json"
     echo "== exporting the rows for the peer"
     curl -s "http://127.0.0.1:$PORT/api/v1/enrollments" -H "Authorization: Bearer $TOKEN" > "$OUT/peer-data.json"
   fi
@@ -132,6 +139,8 @@ serve "$SQLITE_URL" 18699
 MAIN=$SERVER
 "$CEILING" --bind 127.0.0.1:18700 --body "$OUT/w1-response.xml" >"$OUT/ceiling.log" 2>&1 &
 PIDS+=($!); CEILING_PID=$!
+"$CEILING" --bind 127.0.0.1:18703 --body "$OUT/w5-response.json" >"$OUT/ceiling-w5.log" 2>&1 &
+PIDS+=($!); CEILING_W5_PID=$!
 node benches/peer/server.js --port 18701 --wsdl "$OUT/peer.wsdl" --data "$OUT/peer-data.json" --token "$TOKEN" >"$OUT/peer.log" 2>"$OUT/peer.err" &
 PIDS+=($!); PEER_PID=$!
 for _ in $(seq 1 600); do grep -q "peer listening" "$OUT/peer.log" 2>/dev/null && break; sleep 0.2; done
@@ -147,12 +156,16 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "   round $round: ${target%:*}"
     w1 "${target#*:}" | sed "s/^/${target%:*} /" >> "$OUT/w1-rounds.txt"
   done
+  for target in lmsbridge:18699 ceiling:18703; do
+    echo "   round $round: W5 ${target%:*}"
+    w5 "${target#*:}" | sed "s/^/${target%:*} /" >> "$OUT/w5-rounds.txt"
+  done
 done
-# median NAME -> NAME's median round (requests/s p50 p99 non-200), then every round's requests/s in order
+# median NAME [FILE] -> NAME's median round (requests/s p50 p99 non-200), then every round's requests/s in order
 median() {
-  local rounds
-  rounds=$(awk -v name="$1" '$1 == name { printf "%s%s", sep, $4; sep = ", " }' "$OUT/w1-rounds.txt")
-  awk -v name="$1" '$1 == name { print $4, $6, $8, $10 }' "$OUT/w1-rounds.txt" | sort -n |
+  local rounds file=${2:-$OUT/w1-rounds.txt}
+  rounds=$(awk -v name="$1" '$1 == name { printf "%s%s", sep, $4; sep = ", " }' "$file")
+  awk -v name="$1" '$1 == name { print $4, $6, $8, $10 }' "$file" | sort -n |
     awk -v rounds="$rounds" '{ line[NR] = $0 } END { print line[int((NR + 1) / 2)], rounds }'
 }
 read -r W1_sqlite p50 p99 errors rest < <(median lmsbridge)
@@ -166,11 +179,16 @@ read -r ceiling p50 p99 _ rest < <(median ceiling)
 echo "| W1 ceiling (fixed answer, actix) | - | $ceiling requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $(wc -c < "$OUT/w1-response.xml") bytes a response |" >> "$RESULTS"
 read -r peer p50 p99 _ rest < <(median peer)
 echo "| W1 peer (node-soap, in memory) | - | $peer requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | peak RSS $(peak_rss_mib "$PEER_PID") MiB |" >> "$RESULTS"
-kill "$MAIN" "$CEILING_PID" "$PEER_PID"
+read -r W5_sqlite p50 p99 errors rest < <(median lmsbridge "$OUT/w5-rounds.txt")
+echo "| W5 Skillable GetClassEnrollment by id | sqlite | $W5_sqlite requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $errors not Status 0 |" >> "$RESULTS"
+read -r W5_ceiling p50 p99 _ rest < <(median ceiling "$OUT/w5-rounds.txt")
+echo "| W5 ceiling (fixed answer, actix) | - | $W5_ceiling requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $(wc -c < "$OUT/w5-response.json") bytes a response |" >> "$RESULTS"
+kill "$MAIN" "$CEILING_PID" "$CEILING_W5_PID" "$PEER_PID"
 
 {
   echo
   echo "W1 on SQLite: $(awk -v a="$W1_sqlite" -v b="$ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of the ceiling, $(awk -v a="$W1_sqlite" -v b="$peer" 'BEGIN{printf "%.1f", a/b}') x the peer."
+  echo "W5 on SQLite: $(awk -v a="$W5_sqlite" -v b="$W5_ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of its ceiling."
   [ -z "${BASELINE:-}" ] || echo "W1 on SQLite against the baseline: $(awk -v a="$W1_sqlite" -v b="$baseline" 'BEGIN{printf "%.1f %%", 100*a/b}') of its requests/s."
   echo "W1 on PostgreSQL: $(awk -v a="$W1_postgres" -v b="$ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of the ceiling, $(awk -v a="$W1_postgres" -v b="$peer" 'BEGIN{printf "%.1f", a/b}') x the peer."
   echo

@@ -253,7 +253,69 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     })?;
     let token = service.issue_token_for_client("bench-admin").map(|t| t.access_token).map_err(|e| e.to_string())?;
 
+    // W5's classes and class enrollments, made through the service (its rules, its mapping onto the
+    // enrollment): 20 classes of courses no W3 learner is enrolled in, and one class enrollment of
+    // every W3 learner, in force or requested.
+    let (_, skillable_key) = service.create_integration_key("bench", lmsbridge::service::admin::Face::Skillable).map_err(|e| e.to_string())?;
+    let class_enrollments = db.write(|tx| -> Result<Vec<i64>, OpError> {
+        use lmsbridge::domain::offering::{CompletionStatus, EnrollmentStatus};
+        use lmsbridge::service::classes::ClassEnrollmentInput;
+        use lmsbridge::store::offerings::{self, NewOffering};
+        let mut classes = Vec::new();
+        for c in 0..20 {
+            let name = format!("Bench class {c:02}");
+            let external_id = format!("bench-class-{c:02}");
+            let starts = (start_day + Duration::days(c)).and_hms_opt(9, 0, 0).expect("valid time");
+            classes.push(offerings::insert_offering(
+                tx,
+                &NewOffering {
+                    tenant_id: tenant,
+                    course_id: course_ids[c as usize],
+                    external_id: Some(&external_id),
+                    name: &name,
+                    description: None,
+                    starts_at: Some(starts),
+                    ends_at: Some(starts + Duration::hours(8)),
+                    location_type: Some(10),
+                    classroom_id: None,
+                    capacity: Some(100),
+                    late_cancel_hours: Some(24),
+                    confirmation_status: 1,
+                    delivery_type: 1,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?);
+        }
+        let principal = lmsbridge::domain::Principal {
+            tenant_id: tenant,
+            role: Role::AccountAdministrator,
+            managed_departments: Vec::new(),
+            subject: "bench".into(),
+        };
+        let mut ids = Vec::new();
+        for (i, &learner) in learner_ids[args.users..args.users + args.w3_learners].iter().enumerate() {
+            let input = ClassEnrollmentInput {
+                external_id: None,
+                class_id: classes[i % classes.len()],
+                user_id: learner,
+                enrollment_status: if i % 4 == 0 { EnrollmentStatus::Request } else { EnrollmentStatus::Enroll },
+                completion_status: if i % 3 == 0 { CompletionStatus::Complete } else { CompletionStatus::Attending },
+                late_cancel: false,
+                retake: false,
+                location_type: None,
+                classroom_id: None,
+                hours_spent: Some(8),
+                grade: None,
+            };
+            ids.push(service.create_class_enrollment(tx, &principal, &input)?);
+        }
+        Ok(ids)
+    })?;
+
     let summary = serde_json::json!({
+        "skillable_key": skillable_key,
+        "class_enrollments": class_enrollments,
         "token": token,
         "learners": (0..args.w1_learners).map(|u| format!("w1-learner-{u:05}")).collect::<Vec<_>>(),
         "w3_learners": (0..args.w3_learners).map(|u| format!("w3-learner-{u:05}")).collect::<Vec<_>>(),
