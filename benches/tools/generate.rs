@@ -256,7 +256,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // W5's classes and class enrollments, made through the service (its rules, its mapping onto the
     // enrollment): 20 classes of courses no W3 learner is enrolled in, and one class enrollment of
     // every W3 learner, in force or requested.
-    let (_, skillable_key) = service.create_integration_key("bench", lmsbridge::service::admin::Face::Skillable).map_err(|e| e.to_string())?;
+    let (_, skillable_key) =
+        service.create_integration_key("bench", lmsbridge::service::admin::Face::Skillable).map_err(|e| e.to_string())?;
     let class_enrollments = db.write(|tx| -> Result<Vec<i64>, OpError> {
         use lmsbridge::domain::offering::{CompletionStatus, EnrollmentStatus};
         use lmsbridge::service::classes::ClassEnrollmentInput;

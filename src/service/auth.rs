@@ -130,6 +130,12 @@ impl Service {
                 Ok(principal)
             }
             Credentials::IntegrationKey { face, key } => {
+                // Cached like tokens: a revoked key stops working within the cache's few seconds.
+                let cache_key = format!("{face}\u{0}{key}");
+                let now = now();
+                if let Some(principal) = self.tokens.get(&cache_key, now) {
+                    return Ok(principal);
+                }
                 let row = auth::find_integration_key(tx, face, &digest(key))?
                     .ok_or_else(|| OpError::Unauthenticated(format!("the {face} integration key is not valid")))?;
                 if row.revoked_at.is_some() {
@@ -137,7 +143,10 @@ impl Service {
                 }
                 // A key acts for its whole organization, as Skillable's organization keys do.
                 let subject = format!("{face} key {}", row.key_prefix);
-                Ok(Principal { tenant_id: row.tenant_id, role: Role::AccountAdministrator, managed_departments: Vec::new(), subject })
+                let principal =
+                    Principal { tenant_id: row.tenant_id, role: Role::AccountAdministrator, managed_departments: Vec::new(), subject };
+                self.tokens.put(cache_key, principal.clone(), now + Duration::days(1), now);
+                Ok(principal)
             }
             Credentials::Password { account_url, login, password } => {
                 let refused = || OpError::Unauthenticated("unknown account URL, login or password".into());

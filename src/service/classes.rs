@@ -177,12 +177,19 @@ impl Service {
         Ok(Found { items: views(tx, rows)?, total })
     }
 
+    /// The class enrollment `filter` finds, if any.
+    fn class_enrollment(&self, tx: &mut Tx<'_>, filter: &OfferingEnrollmentFilter<'_>) -> Result<Option<ClassEnrollmentView>, OpError> {
+        match offerings::find_enrollment(tx, filter)? {
+            Some(row) => Ok(views(tx, vec![row])?.pop()),
+            None => Ok(None),
+        }
+    }
+
     /// One class enrollment of the caller's account.
     pub fn get_class_enrollment(&self, tx: &mut Tx<'_>, principal: &Principal, id: i64) -> Result<ClassEnrollmentView, OpError> {
         require_administrator(principal)?;
         let filter = OfferingEnrollmentFilter { tenant_id: principal.tenant_id, id: Some(id), ..Default::default() };
-        let found = self.class_enrollments(tx, &filter, (OfferingEnrollmentOrder::Id, false), SearchPage { index: 0, size: 1 })?;
-        found.items.into_iter().next().ok_or_else(|| OpError::not_found(Entity::ClassEnrollment, &id.to_string()))
+        self.class_enrollment(tx, &filter)?.ok_or_else(|| OpError::not_found(Entity::ClassEnrollment, &id.to_string()))
     }
 
     /// The class enrollment of a user in a class.
@@ -200,11 +207,7 @@ impl Service {
             learner_id: Some(user_id),
             ..Default::default()
         };
-        let found = self.class_enrollments(tx, &filter, (OfferingEnrollmentOrder::Id, false), SearchPage { index: 0, size: 1 })?;
-        found
-            .items
-            .into_iter()
-            .next()
+        self.class_enrollment(tx, &filter)?
             .ok_or_else(|| OpError::not_found(Entity::ClassEnrollment, &format!("class {class_id}, user {user_id}")))
     }
 

@@ -291,6 +291,29 @@ pub fn search_enrollments(
     Ok((rows, total))
 }
 
+/// The first enrollment matching `f` (a lookup by id or by offering and learner), without counting.
+pub fn find_enrollment(tx: &mut Tx<'_>, f: &OfferingEnrollmentFilter<'_>) -> QueryResult<Option<OfferingEnrollmentRow>> {
+    on_conn!(tx, |c| offering_enrollment_query!(f)
+        .select((
+            enrollment_offering::enrollment_id,
+            enrollment_offering::external_id,
+            enrollment_offering::learner_id,
+            enrollment_offering::offering_id,
+            enrollment_offering::enrollment_status,
+            enrollment_offering::completion_status,
+            enrollment_offering::late_cancel,
+            enrollment_offering::retake,
+            enrollment_offering::location_type,
+            enrollment_offering::classroom_id,
+            enrollment_offering::hours_spent,
+            enrollment_offering::grade,
+            enrollment_offering::created_at,
+            enrollment_offering::updated_at,
+        ))
+        .first(c)
+        .optional())
+}
+
 #[derive(Debug, Insertable)]
 #[diesel(table_name = enrollment_offering)]
 pub struct NewOfferingEnrollment<'a> {
