@@ -133,8 +133,14 @@ fn class_view(row: OfferingRow) -> ClassView {
 /// The views of `rows`, with their custom field values.
 fn views(tx: &mut Tx<'_>, rows: Vec<OfferingEnrollmentRow>) -> Result<Vec<ClassEnrollmentView>, OpError> {
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let values = offerings::custom_values(tx, &ids)?;
+    views_with(rows, values)
+}
+
+/// The views of `rows`, given their custom field values.
+fn views_with(rows: Vec<OfferingEnrollmentRow>, values: Vec<offerings::CustomValueRow>) -> Result<Vec<ClassEnrollmentView>, OpError> {
     let mut fields: HashMap<i64, Vec<CustomFieldValue>> = HashMap::new();
-    for value in offerings::custom_values(tx, &ids)? {
+    for value in values {
         let field = CustomFieldValue { custom_field_id: value.custom_field_id, name: value.name, text_value: value.text_value };
         fields.entry(value.enrollment_id).or_default().push(field);
     }
@@ -177,19 +183,18 @@ impl Service {
         Ok(Found { items: views(tx, rows)?, total })
     }
 
-    /// The class enrollment `filter` finds, if any.
-    fn class_enrollment(&self, tx: &mut Tx<'_>, filter: &OfferingEnrollmentFilter<'_>) -> Result<Option<ClassEnrollmentView>, OpError> {
-        match offerings::find_enrollment(tx, filter)? {
-            Some(row) => Ok(views(tx, vec![row])?.pop()),
-            None => Ok(None),
-        }
+    /// The view of one row, with its custom field values.
+    fn class_enrollment(&self, tx: &mut Tx<'_>, row: Option<OfferingEnrollmentRow>) -> Result<Option<ClassEnrollmentView>, OpError> {
+        let Some(row) = row else { return Ok(None) };
+        let values = offerings::custom_values_of(tx, row.id)?;
+        Ok(views_with(vec![row], values)?.pop())
     }
 
     /// One class enrollment of the caller's account.
     pub fn get_class_enrollment(&self, tx: &mut Tx<'_>, principal: &Principal, id: i64) -> Result<ClassEnrollmentView, OpError> {
         require_administrator(principal)?;
-        let filter = OfferingEnrollmentFilter { tenant_id: principal.tenant_id, id: Some(id), ..Default::default() };
-        self.class_enrollment(tx, &filter)?.ok_or_else(|| OpError::not_found(Entity::ClassEnrollment, &id.to_string()))
+        let row = offerings::enrollment_by_id(tx, principal.tenant_id, id)?;
+        self.class_enrollment(tx, row)?.ok_or_else(|| OpError::not_found(Entity::ClassEnrollment, &id.to_string()))
     }
 
     /// The class enrollment of a user in a class.
@@ -201,13 +206,8 @@ impl Service {
         user_id: i64,
     ) -> Result<ClassEnrollmentView, OpError> {
         require_administrator(principal)?;
-        let filter = OfferingEnrollmentFilter {
-            tenant_id: principal.tenant_id,
-            offering_id: Some(class_id),
-            learner_id: Some(user_id),
-            ..Default::default()
-        };
-        self.class_enrollment(tx, &filter)?
+        let row = offerings::enrollment_by_pair(tx, principal.tenant_id, class_id, user_id)?;
+        self.class_enrollment(tx, row)?
             .ok_or_else(|| OpError::not_found(Entity::ClassEnrollment, &format!("class {class_id}, user {user_id}")))
     }
 

@@ -259,22 +259,7 @@ pub fn search_enrollments(
 ) -> QueryResult<(Vec<OfferingEnrollmentRow>, i64)> {
     let total: i64 = on_conn!(tx, |c| offering_enrollment_query!(f).count().get_result(c))?;
     let rows = on_conn!(tx, |c| {
-        let query = offering_enrollment_query!(f).select((
-            enrollment_offering::enrollment_id,
-            enrollment_offering::external_id,
-            enrollment_offering::learner_id,
-            enrollment_offering::offering_id,
-            enrollment_offering::enrollment_status,
-            enrollment_offering::completion_status,
-            enrollment_offering::late_cancel,
-            enrollment_offering::retake,
-            enrollment_offering::location_type,
-            enrollment_offering::classroom_id,
-            enrollment_offering::hours_spent,
-            enrollment_offering::grade,
-            enrollment_offering::created_at,
-            enrollment_offering::updated_at,
-        ));
+        let query = offering_enrollment_query!(f).select(ENROLLMENT_COLUMNS);
         let id = enrollment_offering::enrollment_id;
         let query = match (order, descending) {
             (OfferingEnrollmentOrder::OfferingName, false) => query.order((offering::name.asc(), id.asc())),
@@ -291,27 +276,79 @@ pub fn search_enrollments(
     Ok((rows, total))
 }
 
-/// The first enrollment matching `f` (a lookup by id or by offering and learner), without counting.
-pub fn find_enrollment(tx: &mut Tx<'_>, f: &OfferingEnrollmentFilter<'_>) -> QueryResult<Option<OfferingEnrollmentRow>> {
-    on_conn!(tx, |c| offering_enrollment_query!(f)
-        .select((
-            enrollment_offering::enrollment_id,
-            enrollment_offering::external_id,
-            enrollment_offering::learner_id,
-            enrollment_offering::offering_id,
-            enrollment_offering::enrollment_status,
-            enrollment_offering::completion_status,
-            enrollment_offering::late_cancel,
-            enrollment_offering::retake,
-            enrollment_offering::location_type,
-            enrollment_offering::classroom_id,
-            enrollment_offering::hours_spent,
-            enrollment_offering::grade,
-            enrollment_offering::created_at,
-            enrollment_offering::updated_at,
-        ))
+/// The columns an [`OfferingEnrollmentRow`] is read from.
+type EnrollmentColumns = (
+    enrollment_offering::enrollment_id,
+    enrollment_offering::external_id,
+    enrollment_offering::learner_id,
+    enrollment_offering::offering_id,
+    enrollment_offering::enrollment_status,
+    enrollment_offering::completion_status,
+    enrollment_offering::late_cancel,
+    enrollment_offering::retake,
+    enrollment_offering::location_type,
+    enrollment_offering::classroom_id,
+    enrollment_offering::hours_spent,
+    enrollment_offering::grade,
+    enrollment_offering::created_at,
+    enrollment_offering::updated_at,
+);
+const ENROLLMENT_COLUMNS: EnrollmentColumns = (
+    enrollment_offering::enrollment_id,
+    enrollment_offering::external_id,
+    enrollment_offering::learner_id,
+    enrollment_offering::offering_id,
+    enrollment_offering::enrollment_status,
+    enrollment_offering::completion_status,
+    enrollment_offering::late_cancel,
+    enrollment_offering::retake,
+    enrollment_offering::location_type,
+    enrollment_offering::classroom_id,
+    enrollment_offering::hours_spent,
+    enrollment_offering::grade,
+    enrollment_offering::created_at,
+    enrollment_offering::updated_at,
+);
+
+/// The tenant's (not deleted) enrollment `id` held through an offering. One fixed-shape statement,
+/// so both backends keep it prepared: this is the most frequent lookup of the class faces.
+pub fn enrollment_by_id(tx: &mut Tx<'_>, tenant_id: i64, id: i64) -> QueryResult<Option<OfferingEnrollmentRow>> {
+    on_conn!(tx, |c| enrollment_offering::table
+        .inner_join(enrollment::table)
+        .filter(enrollment_offering::enrollment_id.eq(id))
+        .filter(enrollment_offering::tenant_id.eq(tenant_id))
+        .filter(enrollment::lifecycle.ne("deleted"))
+        .select(ENROLLMENT_COLUMNS)
         .first(c)
         .optional())
+}
+
+/// The tenant's (not deleted) enrollment of `learner_id` through `offering_id`.
+pub fn enrollment_by_pair(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    offering_id: i64,
+    learner_id: i64,
+) -> QueryResult<Option<OfferingEnrollmentRow>> {
+    on_conn!(tx, |c| enrollment_offering::table
+        .inner_join(enrollment::table)
+        .filter(enrollment_offering::offering_id.eq(offering_id))
+        .filter(enrollment_offering::learner_id.eq(learner_id))
+        .filter(enrollment_offering::tenant_id.eq(tenant_id))
+        .filter(enrollment::lifecycle.ne("deleted"))
+        .select(ENROLLMENT_COLUMNS)
+        .first(c)
+        .optional())
+}
+
+/// The custom field values of one enrollment, in field order (a fixed-shape statement).
+pub fn custom_values_of(tx: &mut Tx<'_>, enrollment_id: i64) -> QueryResult<Vec<CustomValueRow>> {
+    on_conn!(tx, |c| enrollment_custom_value::table
+        .inner_join(custom_field::table)
+        .filter(enrollment_custom_value::enrollment_id.eq(enrollment_id))
+        .order(custom_field::id)
+        .select((enrollment_custom_value::enrollment_id, custom_field::id, custom_field::name, enrollment_custom_value::text_value))
+        .load(c))
 }
 
 #[derive(Debug, Insertable)]
