@@ -21,6 +21,7 @@ struct Classes {
     empty_class: i64,
     classroom: i64,
     field: i64,
+    checkbox: i64,
     eng: i64,
     hq: i64,
     east: i64,
@@ -70,6 +71,7 @@ async fn setup(app: &TestApp) -> Classes {
                 let class = offering(tx, course3, "C3-A", "Course Three, morning", 10)?;
                 let empty_class = offering(tx, course2, "C2-B", "Course Two, evening", 20)?;
                 let field = offerings::insert_custom_field(tx, tenant, "class_enrollment", "Badge name", 0, now)?;
+                let checkbox = offerings::insert_custom_field(tx, tenant, "class_enrollment", "Needs parking", 20, now)?;
                 let id = |tx: &mut lmsbridge::store::Tx<'_>, external: &str| {
                     users::users_by_external_ids(tx, tenant, &[external]).map(|u| u[0].id)
                 };
@@ -84,6 +86,7 @@ async fn setup(app: &TestApp) -> Classes {
                     empty_class,
                     classroom,
                     field,
+                    checkbox,
                 })
             })
             .unwrap()
@@ -213,6 +216,26 @@ async fn class_enrollments_round_trip(backend: Backend) {
         call(&app, &c.key, &format!("/UpdateClassEnrollmentCustomFieldValue?classEnrollmentId={id}&customFieldId=999999&textValue=x"))
             .await;
     assert_eq!(unknown_field["Status"], 10, "{unknown_field}");
+    // A checkbox takes booleanValue, not text.
+    let checkbox =
+        |value: &str| format!("/UpdateClassEnrollmentCustomFieldValue?classEnrollmentId={id}&customFieldId={}&{value}", c.checkbox);
+    let as_text = call(&app, &c.key, &checkbox("textValue=yes")).await;
+    assert!(as_text["Error"].as_str().unwrap().contains("takes booleanValue"), "{as_text}");
+    let ticked = call(&app, &c.key, &checkbox("booleanValue=True")).await;
+    assert_eq!(
+        (ticked["Status"].as_i64(), ticked["BooleanValue"].as_bool(), ticked["DataTypeId"].as_i64()),
+        (Some(0), Some(true), Some(20)),
+        "{ticked}"
+    );
+    let record = call(&app, &c.key, &format!("/GetClassEnrollment/{id}")).await["Results"][0].clone();
+    assert_eq!(record["CustomFields"][1]["TextValue"], "true", "{record}");
+
+    // A class enrollment keeps its class and user.
+    let moved_path =
+        format!("/UpdateClassEnrollment/{id}?classId={}&userId={}&enrollmentStatusId=30&completionStatusId=20", c.class, c.east);
+    let moved = call(&app, &c.key, &moved_path).await;
+    assert!(moved["Error"].as_str().unwrap().contains("classId and userId must name them"), "{moved}");
+    assert_eq!(call(&app, &c.key, &format!("/GetClassEnrollment/{id}")).await["Results"][0]["UserId"], c.eng);
 
     // Search: filters, 0-based paging, totals, sorting.
     for status in [0, 20, 40] {
@@ -238,7 +261,9 @@ async fn class_enrollments_round_trip(backend: Backend) {
     assert_eq!(by_student["TotalCount"], 2);
     let by_status = call(&app, &c.key, "/SearchClassEnrollments?enrollmentStatusId=\"20\"".replace('"', "").as_str()).await;
     assert_eq!(by_status["TotalCount"], 1);
-    let by_name = call(&app, &c.key, "/SearchClassEnrollments?className=evening").await;
+    let by_name = call(&app, &c.key, "/SearchClassEnrollments?className=EVENING").await;
+    let far = call(&app, &c.key, "/SearchClassEnrollments?createdBefore=999999999999").await;
+    assert!(far["Error"].as_str().unwrap().contains("years 1 to 9999"), "{far}");
     assert_eq!(by_name["TotalCount"], 1);
     let by_name_desc = call(&app, &c.key, "/SearchClassEnrollments?sort=Name%20DESC").await;
     assert_eq!(by_name_desc["Results"][0]["ClassId"], c.empty_class, "\"Course Two, evening\" sorts after \"Course Three, morning\"");
@@ -261,7 +286,7 @@ async fn class_enrollments_round_trip(backend: Backend) {
     );
     let missing_class = call(&app, &c.key, "/GetClassByExternalId?id=nope").await;
     assert_eq!((missing_class["Status"].as_i64(), missing_class["Results"].as_array().unwrap().len()), (Some(20), 0));
-    let user = call(&app, &c.key, "/GetUserByEmail?email=eng.learner@acme.example.test").await;
+    let user = call(&app, &c.key, "/GetUserByEmail?email=Eng.Learner@ACME.example.test").await;
     assert_eq!((user["Status"].as_i64(), user["User"]["Id"].as_i64()), (Some(0), Some(c.eng)), "{user}");
     let nobody = call(&app, &c.key, "/GetUserByEmail?email=nobody@acme.example.test").await;
     assert_eq!((nobody["Status"].as_i64(), nobody["User"].is_null()), (Some(20), true));
@@ -393,6 +418,17 @@ async fn a_class_enrollment_is_an_enrollment_of_every_face(backend: Backend) {
     assert_eq!((listed(&app, &token).await, soap_listed(&app, &token).await), (0, 0), "cancelled, no face lists it");
     let record = call(&app, &c.key, &format!("/GetClassEnrollment/{id}")).await;
     assert_eq!(record["Results"][0]["EnrollmentStatusId"], 10, "the class enrollment itself remains");
+
+    // Deleted through the iSpring faces, the class enrollment goes with it and the pair is free.
+    assert_eq!(call(&app, &c.key, &update(60, 10)).await["Status"], 0);
+    let url = format!("{}/api/v1/enrollments?learnerId={ENG_LEARNER}&courseId={COURSE_3}", app.base_url);
+    let listed: Value = app.client.get(url).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let enrollment = listed["enrollments"][0]["enrollmentId"].as_str().unwrap().to_string();
+    let deleted = app.client.delete(format!("{}/api/v1/enrollments/{enrollment}", app.base_url)).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(deleted.status(), 200);
+    assert_eq!(call(&app, &c.key, &format!("/GetClassEnrollment/{id}")).await["Status"], 20);
+    let again = call(&app, &c.key, &create_path(&c, c.eng, 60, 0)).await;
+    assert_eq!(again["status"], 0, "the class and user are free again: {again}");
 }
 
 on_both_backends!(

@@ -225,3 +225,49 @@ pub struct ClassView {
     pub confirmation_status: i16,
     pub delivery_type: i16,
 }
+
+/// The type of a custom field (Skillable's `DataTypeId`), which decides how its value is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomFieldType {
+    Textbox = 0,
+    DropdownList = 10,
+    Checkbox = 20,
+    Number = 30,
+    UserSelector = 60,
+    CheckboxList = 70,
+}
+
+/// A custom field value as given: text (textboxes, dropdown lists, numbers, user selectors), a
+/// checkbox's boolean, or a checkbox list's tab-separated values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CustomFieldInput {
+    Text(super::values::Text),
+    Boolean(bool),
+    List(super::values::Text),
+}
+
+impl CustomFieldType {
+    pub fn of_code(code: i16) -> Option<Self> {
+        use CustomFieldType::*;
+        [Textbox, DropdownList, Checkbox, Number, UserSelector, CheckboxList].into_iter().find(|t| *t as i16 == code)
+    }
+
+    /// The text kept for `input`, or why this field cannot take it.
+    pub fn stored(self, input: &CustomFieldInput) -> Result<String, Refused> {
+        let wrong = |expected: &str| Refused { rule: Rule::Type, reason: format!("is a field that takes {expected}") };
+        match (self, input) {
+            (CustomFieldType::Checkbox, CustomFieldInput::Boolean(b)) => Ok(b.to_string()),
+            (CustomFieldType::Checkbox, _) => Err(wrong("booleanValue")),
+            (CustomFieldType::CheckboxList, CustomFieldInput::List(values)) => Ok(values.to_string()),
+            (CustomFieldType::CheckboxList, _) => Err(wrong("separatedListValues (tab-separated)")),
+            (CustomFieldType::Number, CustomFieldInput::Text(text)) => match text.trim().parse::<i32>() {
+                Ok(n) => Ok(n.to_string()),
+                Err(_) => {
+                    Err(Refused { rule: Rule::Type, reason: format!("is a number field; textValue must be a whole number; got '{text}'") })
+                }
+            },
+            (_, CustomFieldInput::Text(text)) => Ok(text.to_string()),
+            (_, _) => Err(wrong("textValue")),
+        }
+    }
+}

@@ -7,8 +7,10 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 
 use super::{Clash, Entity, OpError, ProblemKind, Service, now, require_administrator};
-use crate::domain::offering::{ClassEnrollmentView, ClassView, CompletionStatus, CustomFieldValue, EnrollmentStatus, LocationType};
-use crate::domain::values::{ExternalId, Text};
+use crate::domain::offering::{
+    ClassEnrollmentView, ClassView, CompletionStatus, CustomFieldInput, CustomFieldType, CustomFieldValue, EnrollmentStatus, LocationType,
+};
+use crate::domain::values::ExternalId;
 use crate::domain::{EnrollmentTypeGroup, Principal};
 use crate::store::enrollments::{self, NewEnrollment};
 use crate::store::offerings::{
@@ -256,9 +258,14 @@ impl Service {
         course_id: i64,
         this: Option<i64>,
     ) -> Result<(), OpError> {
-        if let Some(existing) = offerings::enrollment_of_pair(tx, input.class_id, input.user_id)?
+        if let Some((existing, deleted)) = offerings::enrollment_of_pair(tx, input.class_id, input.user_id)?
             && Some(existing) != this
         {
+            if deleted {
+                // Deleted through another face: the class enrollment went with it, and the pair is free.
+                offerings::detach_enrollment(tx, existing)?;
+                return self.check_class_enrollment_unique(tx, input, course_id, this);
+            }
             return Err(OpError::Conflict {
                 what: Clash::ClassEnrollmentExists,
                 detail: format!("user {} is enrolled in class {} already: class enrollment {existing}", input.user_id, input.class_id),
@@ -304,6 +311,17 @@ impl Service {
         require_administrator(principal)?;
         let course_id = self.check_class_enrollment_input(tx, principal, input)?;
         self.check_class_enrollment_unique(tx, input, course_id, None)?;
+        // A create racing this one past the checks meets the database's unique indexes instead.
+        let raced = |e: diesel::result::Error| match e {
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => OpError::Conflict {
+                what: Clash::ClassEnrollmentExists,
+                detail: format!(
+                    "user {} was enrolled in class {} or its course by another request just now",
+                    input.user_id, input.class_id
+                ),
+            },
+            other => other.into(),
+        };
         let now = now();
         let state = Self::state(input, course_id, None, now);
         let external_id = uuid::Uuid::new_v4().to_string();
@@ -326,7 +344,8 @@ impl Service {
                 created_at: now,
                 updated_at: now,
             },
-        )?;
+        )
+        .map_err(raced)?;
         offerings::insert_enrollment(
             tx,
             &NewOfferingEnrollment {
@@ -346,7 +365,8 @@ impl Service {
                 created_at: now,
                 updated_at: now,
             },
-        )?;
+        )
+        .map_err(raced)?;
         Ok(id)
     }
 
@@ -358,7 +378,18 @@ impl Service {
         id: i64,
         input: &ClassEnrollmentInput,
     ) -> Result<(), OpError> {
-        self.get_class_enrollment(tx, principal, id)?;
+        let current = self.get_class_enrollment(tx, principal, id)?;
+        // The enrollment is the learner's, in the class's course: it cannot become another
+        // learner's or move to another class (its completion and custom values would go with it).
+        if (current.class_id, current.user_id) != (input.class_id, input.user_id) {
+            return Err(OpError::invalid(
+                "classId",
+                format!(
+                    "class enrollment {id} is user {}'s in class {}: classId and userId must name them; create another class enrollment for another class or user",
+                    current.user_id, current.class_id
+                ),
+            ));
+        }
         let course_id = self.check_class_enrollment_input(tx, principal, input)?;
         self.check_class_enrollment_unique(tx, input, course_id, Some(id))?;
         let now = now();
@@ -393,15 +424,20 @@ impl Service {
         principal: &Principal,
         class_enrollment_id: i64,
         custom_field_id: i64,
-        value: Option<&Text>,
-    ) -> Result<(CustomFieldValue, i16), OpError> {
+        value: Option<&CustomFieldInput>,
+    ) -> Result<(CustomFieldValue, CustomFieldType), OpError> {
         self.get_class_enrollment(tx, principal, class_enrollment_id)?;
         let field = offerings::custom_field(tx, principal.tenant_id, CLASS_ENROLLMENT_FIELDS, custom_field_id)?
             .ok_or_else(|| OpError::not_found(Entity::CustomField, &custom_field_id.to_string()))?;
-        offerings::set_custom_value(tx, class_enrollment_id, field.id, value.map(Text::as_str), now())?;
-        let value =
-            CustomFieldValue { custom_field_id: field.id, name: field.name, text_value: value.map(|v| v.to_string()).unwrap_or_default() };
-        Ok((value, field.data_type))
+        let data_type = CustomFieldType::of_code(field.data_type)
+            .ok_or_else(|| OpError::Internal(format!("custom field {} has the type {}", field.id, field.data_type)))?;
+        let stored = value
+            .map(|value| data_type.stored(value))
+            .transpose()
+            .map_err(|why| OpError::invalid("customFieldId", format!("custom field {custom_field_id} {}", why.reason)))?;
+        offerings::set_custom_value(tx, class_enrollment_id, field.id, stored.as_deref(), now())?;
+        let value = CustomFieldValue { custom_field_id: field.id, name: field.name, text_value: stored.unwrap_or_default() };
+        Ok((value, data_type))
     }
 
     /// One page of the caller's classes matching `query` (by start by default).
@@ -442,14 +478,15 @@ impl Service {
     /// The caller's (not deleted) user with this e-mail.
     pub fn class_user_by_email(&self, tx: &mut Tx<'_>, principal: &Principal, email: &ExternalId) -> Result<ClassUserView, OpError> {
         require_administrator(principal)?;
-        let emails = [email.to_string()];
+        let id = users::user_id_by_email(tx, principal.tenant_id, email)?.ok_or_else(|| OpError::not_found(Entity::User, email))?;
+        let ids = [id];
         let filter = users::UserFilter {
             tenant_id: principal.tenant_id,
             departments: None,
             group_id: None,
             logins: None,
-            emails: Some(&emails),
-            ids: None,
+            emails: None,
+            ids: Some(&ids),
         };
         let row = users::page(tx, &filter, 0, 1)?.pop().ok_or_else(|| OpError::not_found(Entity::User, email))?;
         Ok(ClassUserView {

@@ -34,6 +34,11 @@ pub struct Keyed {
     pub external_id: String,
 }
 
+diesel::define_sql_function! {
+    /// Lower case, the same on both backends for ASCII letters (names, e-mails).
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 /// Ids as the query builder takes them, from any list of texts (the service's parsed ids, tests'
 /// strings).
 fn strs(ids: &[impl AsRef<str>]) -> Vec<&str> {

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{app_user, classroom, course, custom_field, enrollment, enrollment_custom_value, enrollment_offering, offering};
-use super::{Tx, on_conn};
+use super::{Tx, lower, on_conn};
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = classroom)]
@@ -106,7 +106,7 @@ macro_rules! offering_query {
             query = query.filter(offering::external_id.eq(external_id));
         }
         if let Some(name) = f.name_contains {
-            query = query.filter(offering::name.like(format!("%{}%", escape_like(name))).escape('\\'));
+            query = query.filter(lower(offering::name).like(contains(name)).escape('\\'));
         }
         if let Some(course_id) = f.course_id {
             query = query.filter(offering::course_id.eq(course_id));
@@ -124,6 +124,12 @@ macro_rules! offering_query {
 /// `%`, `_` and the escape character itself taken literally in a LIKE pattern.
 fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// The LIKE pattern of names containing `text`, compared in lower case (SQLite's LIKE ignores ASCII
+/// case and PostgreSQL's does not: both compare lowered names with a lowered pattern).
+fn contains(text: &str) -> String {
+    format!("%{}%", escape_like(&text.to_lowercase()))
 }
 
 /// One page of the offerings matching `f`, in `order`, and how many match in all.
@@ -160,10 +166,12 @@ pub fn search_offerings(
             (OfferingOrder::Course, true) => query.order((course::title.desc(), offering::id.desc())),
             (OfferingOrder::ConfirmationStatus, false) => query.order((offering::confirmation_status.asc(), offering::id.asc())),
             (OfferingOrder::ConfirmationStatus, true) => query.order((offering::confirmation_status.desc(), offering::id.desc())),
-            (OfferingOrder::Start, false) => query.order((offering::starts_at.asc(), offering::id.asc())),
-            (OfferingOrder::Start, true) => query.order((offering::starts_at.desc(), offering::id.desc())),
-            (OfferingOrder::End, false) => query.order((offering::ends_at.asc(), offering::id.asc())),
-            (OfferingOrder::End, true) => query.order((offering::ends_at.desc(), offering::id.desc())),
+            // Classes without a start or an end come last either way, on both backends (which
+            // otherwise disagree on where NULL sorts).
+            (OfferingOrder::Start, false) => query.order((offering::starts_at.is_null(), offering::starts_at.asc(), offering::id.asc())),
+            (OfferingOrder::Start, true) => query.order((offering::starts_at.is_null(), offering::starts_at.desc(), offering::id.desc())),
+            (OfferingOrder::End, false) => query.order((offering::ends_at.is_null(), offering::ends_at.asc(), offering::id.asc())),
+            (OfferingOrder::End, true) => query.order((offering::ends_at.is_null(), offering::ends_at.desc(), offering::id.desc())),
         };
         query.offset(offset).limit(limit).load(c)
     })?;
@@ -233,7 +241,7 @@ macro_rules! offering_enrollment_query {
             query = query.filter(enrollment_offering::learner_id.eq(learner_id));
         }
         if let Some(name) = f.offering_name_contains {
-            query = query.filter(offering::name.like(format!("%{}%", escape_like(name))).escape('\\'));
+            query = query.filter(lower(offering::name).like(contains(name)).escape('\\'));
         }
         if let Some(status) = f.enrollment_status {
             query = query.filter(enrollment_offering::enrollment_status.eq(status));
@@ -397,15 +405,25 @@ pub fn update_enrollment(tx: &mut Tx<'_>, enrollment_id: i64, changes: &Offering
     on_conn!(tx, |c| diesel::update(enrollment_offering::table.find(enrollment_id)).set(changes).execute(c)).map(|_| ())
 }
 
-/// The enrollment through `offering_id` of `learner_id`, if any (deleted ones included: the pair
-/// stays taken).
-pub fn enrollment_of_pair(tx: &mut Tx<'_>, offering_id: i64, learner_id: i64) -> QueryResult<Option<i64>> {
-    on_conn!(tx, |c| enrollment_offering::table
+/// The enrollment through `offering_id` of `learner_id`, if any, and whether it was deleted.
+pub fn enrollment_of_pair(tx: &mut Tx<'_>, offering_id: i64, learner_id: i64) -> QueryResult<Option<(i64, bool)>> {
+    let found: Option<(i64, String)> = on_conn!(tx, |c| enrollment_offering::table
+        .inner_join(enrollment::table)
         .filter(enrollment_offering::offering_id.eq(offering_id))
         .filter(enrollment_offering::learner_id.eq(learner_id))
-        .select(enrollment_offering::enrollment_id)
+        .select((enrollment_offering::enrollment_id, enrollment::lifecycle))
         .first(c)
-        .optional())
+        .optional())?;
+    Ok(found.map(|(id, lifecycle)| (id, lifecycle == "deleted")))
+}
+
+/// Detaches a (deleted) enrollment from its offering: its class-enrollment side and custom values
+/// go; the enrollment row stays, as deleted enrollments do.
+pub fn detach_enrollment(tx: &mut Tx<'_>, enrollment_id: i64) -> QueryResult<()> {
+    on_conn!(tx, |c| diesel::delete(enrollment_custom_value::table.filter(enrollment_custom_value::enrollment_id.eq(enrollment_id)))
+        .execute(c))?;
+    on_conn!(tx, |c| diesel::delete(enrollment_offering::table.find(enrollment_id)).execute(c))?;
+    Ok(())
 }
 
 /// A custom field's value on an enrollment.

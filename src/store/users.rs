@@ -250,3 +250,17 @@ pub fn detach(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<()> {
         Ok(())
     })
 }
+
+/// The tenant's (not deleted) user whose e-mail is `email`, in any case (an index on the lowered
+/// e-mail serves it).
+pub fn user_id_by_email(tx: &mut Tx<'_>, tenant_id: i64, email: &str) -> QueryResult<Option<i64>> {
+    let email = email.to_lowercase();
+    on_conn!(tx, |c| app_user::table
+        .filter(app_user::tenant_id.eq(tenant_id))
+        .filter(super::lower(app_user::email.assume_not_null()).eq(&email))
+        .filter(app_user::deleted_at.is_null())
+        .select(app_user::id)
+        .order(app_user::id)
+        .first(c)
+        .optional())
+}

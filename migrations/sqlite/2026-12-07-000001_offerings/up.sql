@@ -67,6 +67,9 @@ CREATE INDEX enrollment_offering_learner ON enrollment_offering (tenant_id, lear
 CREATE INDEX enrollment_offering_status ON enrollment_offering (tenant_id, enrollment_status, enrollment_id);
 CREATE INDEX enrollment_offering_created ON enrollment_offering (tenant_id, created_at, enrollment_id);
 
+-- Skillable looks users up by e-mail in any case.
+CREATE INDEX app_user_email_lower ON app_user (tenant_id, lower(email));
+
 -- Custom fields a tenant defines on a kind of record, and their values.
 CREATE TABLE custom_field (
     id         INTEGER PRIMARY KEY,

@@ -2,7 +2,7 @@
 //! `Status`: 10 Error (with `Error` saying what and which parameter), 20 Not found (the route's own
 //! subject is unknown; `Error` null, `Results` empty), 30 Invalid integration key (`Error` null).
 
-use serde_json::{Value, json, to_value};
+use serde_json::{Value, to_value};
 
 use super::model::{ClassEnrollment, Created, CustomFieldAnswer, Plain, Results, Search, UserAnswer};
 
@@ -69,11 +69,11 @@ pub fn render(error: &OpError, subject: Entity, envelope: Envelope, request_id: 
     answer.expect("answers serialize")
 }
 
-/// The answer to a panic in a handler of this face: still HTTP 200, `Status` 10 with the request id.
-pub fn panicked(request_id: &str) -> actix_web::HttpResponse {
-    let body = json!({
-        "Status": ERROR, "Error": format!("the server failed to process the request (request id {request_id})"), "Results": [],
-    });
+/// The answer to a panic in a handler of this face: still HTTP 200 in the route's envelope, `Status`
+/// 10 with the request id.
+pub fn panicked(envelope: Envelope, request_id: &str) -> actix_web::HttpResponse {
+    let error = OpError::Internal("a handler panicked".into());
+    let body = render(&error, Entity::ClassEnrollment, envelope, request_id);
     actix_web::HttpResponse::Ok().content_type("application/json; charset=utf-8").body(body.to_string())
 }
 
@@ -113,11 +113,11 @@ mod tests {
 
     #[actix_web::test]
     async fn a_panic_is_still_http_200() {
-        let response = panicked("r-3");
+        let response = panicked(Envelope::Created, "r-3");
         assert_eq!(response.status(), 200);
         let body = actix_web::body::to_bytes(response.into_body()).await.unwrap();
         let body: Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(body["Status"], ERROR);
-        assert!(body["Error"].as_str().unwrap().contains("r-3"));
+        assert_eq!(body["status"], ERROR, "in the route's own envelope: {body}");
+        assert!(body["error"].as_str().unwrap().contains("r-3"));
     }
 }

@@ -89,7 +89,14 @@ impl Params {
                     .ok()
                     .and_then(|seconds| DateTime::from_timestamp(seconds, 0))
                     .map(|t| t.naive_utc())
-                    .ok_or_else(|| invalid(ProblemKind::Type, name, format!("{name} must be a time in epoch seconds; got '{v}'")))
+                    .filter(|t| crate::domain::values::in_calendar(t.date()))
+                    .ok_or_else(|| {
+                        invalid(
+                            ProblemKind::Type,
+                            name,
+                            format!("{name} must be a time in epoch seconds, in the years 1 to 9999; got '{v}'"),
+                        )
+                    })
             })
             .transpose()
     }

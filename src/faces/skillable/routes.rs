@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::errors::{Envelope, SUCCESS, panicked};
 use super::model::{Class, ClassEnrollment, Created, CustomFieldAnswer, Plain, Results, Search, User, UserAnswer, pages};
 use super::{FACE, answer};
-use crate::domain::offering::EnrollmentStatus;
+use crate::domain::offering::{CustomFieldInput, CustomFieldType, EnrollmentStatus};
 use crate::domain::values::{ExternalId, Text};
 use crate::faces::kit::answer_panics;
 use crate::service::catalog::{self, Operation};
@@ -53,7 +53,7 @@ macro_rules! registered {
         fn register(cfg: &mut web::ServiceConfig, prefix: &str) {
             $(cfg.service(
                 web::resource(format!("{prefix}{}", $path))
-                    .wrap(from_fn(|req, next| answer_panics(panicked, FACE, req, next)))
+                    .wrap(from_fn(|req, next| answer_panics(|id: &str| panicked(Envelope::$envelope, id), FACE, req, next)))
                     .route(web::route().to($handler)),
             );)*
         }
@@ -255,31 +255,55 @@ pub async fn update_class_enrollment(req: HttpRequest, state: State) -> HttpResp
 /// Sets the text value of a custom field on a class enrollment (an empty or absent `textValue`
 /// clears it), answering the field's properties as the user variant of this route does.
 #[utoipa::path(get, path = "/UpdateClassEnrollmentCustomFieldValue", operation_id = "UpdateClassEnrollmentCustomFieldValue",
-    params(("classEnrollmentId" = i32, Query), ("customFieldId" = i32, Query), ("textValue" = Option<String>, Query)),
+    params(
+        ("classEnrollmentId" = i32, Query), ("customFieldId" = i32, Query),
+        ("textValue" = Option<String>, Query, description = "Textbox, Dropdown List, Number and User Selector fields"),
+        ("booleanValue" = Option<bool>, Query, description = "Checkbox fields"),
+        ("separatedListValues" = Option<String>, Query, description = "Checkbox List fields: the values, tab-separated"),
+    ),
     responses((status = 200, description = "Always 200; the outcome is in Status", body = CustomFieldAnswer)),
     security(("api_key" = [])))]
 pub async fn update_class_enrollment_custom_field_value(req: HttpRequest, state: State) -> HttpResponse {
     answer(&req, &state, catalog::UPDATE_CLASS_ENROLLMENT_CUSTOM_FIELD_VALUE, |service, tx, caller, params| {
         let enrollment = params.required_id("classEnrollmentId")?;
         let field = params.required_id("customFieldId")?;
-        let value = params
-            .text("textValue")?
-            .map(|v| Text::parse(v).map_err(|why| OpError::wrong(why.rule.into(), "textValue", format!("textValue {}", why.reason))))
-            .transpose()?;
+        let text = |name: &str| -> Result<Option<Text>, OpError> {
+            params
+                .text(name)?
+                .map(|v| Text::parse(v).map_err(|why| OpError::wrong(why.rule.into(), name, format!("{name} {}", why.reason))))
+                .transpose()
+        };
+        let given = [
+            text("textValue")?.map(CustomFieldInput::Text),
+            params.boolean("booleanValue")?.map(CustomFieldInput::Boolean),
+            text("separatedListValues")?.map(CustomFieldInput::List),
+        ];
+        let mut given = given.into_iter().flatten();
+        let value = given.next();
+        if given.next().is_some() {
+            return Err(OpError::wrong(ProblemKind::Occurs, "textValue", "give one of textValue, booleanValue and separatedListValues"));
+        }
         let (value, data_type) = service.set_class_enrollment_custom_field(tx, caller, enrollment, field, value.as_ref())?;
-        Ok(to_value(CustomFieldAnswer {
+        let stored = (!value.text_value.is_empty()).then_some(value.text_value);
+        let mut answer = CustomFieldAnswer {
             status: SUCCESS,
             id: i32::try_from(value.custom_field_id).ok(),
             name: Some(value.name),
-            data_type_id: Some(data_type),
-            text_value: (!value.text_value.is_empty()).then_some(value.text_value),
+            data_type_id: Some(data_type as i16),
             ..Default::default()
-        }))
+        };
+        match data_type {
+            CustomFieldType::Checkbox => answer.boolean_value = stored.map(|v| v == "true"),
+            CustomFieldType::Number => answer.numeric_value = stored.and_then(|v| v.parse().ok()),
+            CustomFieldType::CheckboxList => answer.separated_list_value = stored,
+            _ => answer.text_value = stored,
+        }
+        Ok(to_value(answer))
     })
     .await
 }
 
-/// The sort fields of SearchClasses; `Organization` orders by id (one organization per key).
+/// The sort fields of SearchClasses; `Organization` orders by start (a key sees one organization).
 const CLASS_SORTS: &[(&str, OfferingOrder)] = &[
     ("Name", OfferingOrder::Name),
     ("Course", OfferingOrder::Course),
