@@ -419,6 +419,22 @@ async fn a_class_enrollment_is_an_enrollment_of_every_face(backend: Backend) {
     let record = call(&app, &c.key, &format!("/GetClassEnrollment/{id}")).await;
     assert_eq!(record["Results"][0]["EnrollmentStatusId"], 10, "the class enrollment itself remains");
 
+    // Every EnrollmentStatusId with every CompletionStatusId: the face reads back what it was given,
+    // and the other faces list the enrollment exactly when the status puts it in force.
+    for status in [0, 10, 20, 30, 40, 50, 60] {
+        for completion in [0, 10, 20, 30, 40, 50] {
+            let answer = call(&app, &c.key, &update(status, completion)).await;
+            assert_eq!(answer["Status"], 0, "{status}/{completion}: {answer}");
+            let record = call(&app, &c.key, &format!("/GetClassEnrollment/{id}")).await["Results"][0].clone();
+            assert_eq!(
+                (record["EnrollmentStatusId"].as_i64(), record["CompletionStatusId"].as_i64()),
+                (Some(status.into()), Some(completion.into()))
+            );
+        }
+        let in_force = [30, 50, 60].contains(&status);
+        assert_eq!(listed(&app, &token).await, usize::from(in_force), "status {status}");
+    }
+
     // Deleted through the iSpring faces, the class enrollment goes with it and the pair is free.
     assert_eq!(call(&app, &c.key, &update(60, 10)).await["Status"], 0);
     let url = format!("{}/api/v1/enrollments?learnerId={ENG_LEARNER}&courseId={COURSE_3}", app.base_url);
