@@ -6,65 +6,49 @@
 use super::Lifecycle;
 use super::values::{Refused, Rule};
 
-/// Skillable's `EnrollmentStatusId`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EnrollmentStatus {
-    Request = 0,
-    Cancel = 10,
-    Waitlist = 20,
-    Approve = 30,
-    Deny = 40,
-    Audit = 50,
-    Enroll = 60,
+/// An enumeration of numeric codes, as Skillable writes them: `ALL`, `parse` (refusing codes outside
+/// it, listing the accepted ones) and `code`.
+macro_rules! coded {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal,)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($variant = $code,)*
+        }
+
+        impl $name {
+            pub const ALL: [$name; [$($code),*].len()] = [$($name::$variant),*];
+
+            pub fn parse(code: i32) -> Result<Self, Refused> {
+                Self::ALL.iter().copied().find(|value| value.code() as i32 == code).ok_or_else(|| {
+                    let codes: Vec<String> = Self::ALL.iter().map(|value| value.code().to_string()).collect();
+                    Refused { rule: Rule::Enumeration, reason: format!("must be one of {}; got {code}", codes.join(", ")) }
+                })
+            }
+
+            pub fn code(self) -> i16 {
+                self as i16
+            }
+        }
+    };
 }
 
-/// Skillable's `CompletionStatusId`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CompletionStatus {
-    Unknown = 0,
-    Attending = 10,
-    Complete = 20,
-    Incomplete = 30,
-    NoShow = 40,
-    Failed = 50,
+coded! {
+    /// Skillable's `EnrollmentStatusId`.
+    EnrollmentStatus { Request = 0, Cancel = 10, Waitlist = 20, Approve = 30, Deny = 40, Audit = 50, Enroll = 60, }
 }
 
-/// Where a class is held (`LocationTypeId`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LocationType {
-    ToBeDetermined = 0,
-    Classroom = 10,
-    RemoteClassroom = 20,
-    Virtual = 30,
+coded! {
+    /// Skillable's `CompletionStatusId`.
+    CompletionStatus { Unknown = 0, Attending = 10, Complete = 20, Incomplete = 30, NoShow = 40, Failed = 50, }
 }
 
-/// Parses a code of one of the enumerations above.
-fn code_of<T: Copy>(all: &[(i32, T)], code: i32) -> Result<T, Refused> {
-    all.iter().find(|(c, _)| *c == code).map(|(_, value)| *value).ok_or_else(|| {
-        let codes: Vec<String> = all.iter().map(|(c, _)| c.to_string()).collect();
-        Refused { rule: Rule::Enumeration, reason: format!("must be one of {}; got {code}", codes.join(", ")) }
-    })
+coded! {
+    /// Where a class is held (`LocationTypeId`).
+    LocationType { ToBeDetermined = 0, Classroom = 10, RemoteClassroom = 20, Virtual = 30, }
 }
 
 impl EnrollmentStatus {
-    pub const ALL: [EnrollmentStatus; 7] = [
-        EnrollmentStatus::Request,
-        EnrollmentStatus::Cancel,
-        EnrollmentStatus::Waitlist,
-        EnrollmentStatus::Approve,
-        EnrollmentStatus::Deny,
-        EnrollmentStatus::Audit,
-        EnrollmentStatus::Enroll,
-    ];
-
-    pub fn parse(code: i32) -> Result<Self, Refused> {
-        code_of(&Self::ALL.map(|s| (s.code() as i32, s)), code)
-    }
-
-    pub fn code(self) -> i16 {
-        self as i16
-    }
-
     /// Whether the learner holds the course through this class: enrolled, approved, or auditing
     /// (attending without credit). A request or a waitlist place does not give access yet; a
     /// cancelled or denied one no longer or never did.
@@ -80,23 +64,6 @@ impl EnrollmentStatus {
 }
 
 impl CompletionStatus {
-    pub const ALL: [CompletionStatus; 6] = [
-        CompletionStatus::Unknown,
-        CompletionStatus::Attending,
-        CompletionStatus::Complete,
-        CompletionStatus::Incomplete,
-        CompletionStatus::NoShow,
-        CompletionStatus::Failed,
-    ];
-
-    pub fn parse(code: i32) -> Result<Self, Refused> {
-        code_of(&Self::ALL.map(|s| (s.code() as i32, s)), code)
-    }
-
-    pub fn code(self) -> i16 {
-        self as i16
-    }
-
     /// The store's completion status (one of [`super::values::CompletionStatus::ALL`]) and
     /// progress. A no-show did not complete the class: incomplete, as Skillable's own Incomplete.
     pub fn canonical(self) -> (&'static str, i16) {
@@ -112,19 +79,6 @@ impl CompletionStatus {
     /// Whether the enrollment counts as completed (it then carries a completion date).
     pub fn is_complete(self) -> bool {
         self == CompletionStatus::Complete
-    }
-}
-
-impl LocationType {
-    pub const ALL: [LocationType; 4] =
-        [LocationType::ToBeDetermined, LocationType::Classroom, LocationType::RemoteClassroom, LocationType::Virtual];
-
-    pub fn parse(code: i32) -> Result<Self, Refused> {
-        code_of(&Self::ALL.map(|s| (s.code() as i32, s)), code)
-    }
-
-    pub fn code(self) -> i16 {
-        self as i16
     }
 }
 

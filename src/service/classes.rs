@@ -224,7 +224,6 @@ impl Service {
         require_administrator(principal)?;
         let filter = OfferingEnrollmentFilter {
             tenant_id: principal.tenant_id,
-            id: None,
             offering_id: query.class_id,
             learner_id: query.user_id,
             offering_name_contains: query.class_name.as_deref(),
@@ -462,17 +461,12 @@ impl Service {
         Ok(Found { items: rows.into_iter().map(class_view).collect(), total })
     }
 
-    /// The caller's classes with this external id (at most one).
-    pub fn classes_by_external_id(
-        &self,
-        tx: &mut Tx<'_>,
-        principal: &Principal,
-        external_id: &ExternalId,
-    ) -> Result<Vec<ClassView>, OpError> {
+    /// The caller's class with this external id.
+    pub fn class_by_external_id(&self, tx: &mut Tx<'_>, principal: &Principal, external_id: &ExternalId) -> Result<ClassView, OpError> {
         require_administrator(principal)?;
         let filter = OfferingFilter { tenant_id: principal.tenant_id, external_id: Some(external_id), ..Default::default() };
         let (rows, _) = offerings::search_offerings(tx, &filter, OfferingOrder::Start, false, 0, 1)?;
-        Ok(rows.into_iter().map(class_view).collect())
+        rows.into_iter().next().map(class_view).ok_or_else(|| OpError::not_found(Entity::Class, external_id))
     }
 
     /// The caller's (not deleted) user with this e-mail.

@@ -128,6 +128,13 @@ impl OpError {
         Self::wrong(ProblemKind::Value, path, message)
     }
 
+    /// A value of `field` that breaks its domain rule, worded `field <reason>`.
+    pub fn refused(field: impl Into<String>, why: crate::domain::values::Refused) -> Self {
+        let field = field.into();
+        let message = format!("{field} {}", why.reason);
+        Self::wrong(why.rule.into(), field, message)
+    }
+
     pub fn not_found(entity: Entity, id: &str) -> Self {
         OpError::NotFound { entity, id: id.to_string() }
     }

@@ -76,7 +76,6 @@ pub struct OfferingRow {
 #[derive(Debug, Default)]
 pub struct OfferingFilter<'a> {
     pub tenant_id: i64,
-    pub id: Option<i64>,
     pub external_id: Option<&'a str>,
     /// Offerings whose name contains this text.
     pub name_contains: Option<&'a str>,
@@ -99,9 +98,6 @@ macro_rules! offering_query {
     ($f:expr) => {{
         let f = $f;
         let mut query = offering::table.inner_join(course::table).filter(offering::tenant_id.eq(f.tenant_id)).into_boxed();
-        if let Some(id) = f.id {
-            query = query.filter(offering::id.eq(id));
-        }
         if let Some(external_id) = f.external_id {
             query = query.filter(offering::external_id.eq(external_id));
         }
@@ -202,7 +198,6 @@ pub struct OfferingEnrollmentRow {
 #[derive(Debug, Default)]
 pub struct OfferingEnrollmentFilter<'a> {
     pub tenant_id: i64,
-    pub id: Option<i64>,
     pub offering_id: Option<i64>,
     pub learner_id: Option<i64>,
     /// Enrollments in offerings whose name contains this text.
@@ -231,9 +226,6 @@ macro_rules! offering_enrollment_query {
             .filter(enrollment_offering::tenant_id.eq(f.tenant_id))
             .filter(enrollment::lifecycle.ne("deleted"))
             .into_boxed();
-        if let Some(id) = f.id {
-            query = query.filter(enrollment_offering::enrollment_id.eq(id));
-        }
         if let Some(offering_id) = f.offering_id {
             query = query.filter(enrollment_offering::offering_id.eq(offering_id));
         }

@@ -435,12 +435,12 @@ pub struct Problem {
 
 /// A domain value parsed from the text of `field`.
 pub fn parse<T>(value: &str, field: &str, parse: fn(&str) -> Result<T, Refused>) -> Result<T, OpError> {
-    parse(value).map_err(|why| OpError::wrong(why.rule.into(), field, format!("{field} {}", why.reason)))
+    parse(value).map_err(|why| OpError::refused(field, why))
 }
 
 /// A domain value parsed from the number in `field`.
 pub fn parse_int<T>(value: i32, field: &str, parse: fn(i32) -> Result<T, Refused>) -> Result<T, OpError> {
-    parse(value).map_err(|why| OpError::wrong(why.rule.into(), field, format!("{field} {}", why.reason)))
+    parse(value).map_err(|why| OpError::refused(field, why))
 }
 
 /// An optional domain value.
@@ -450,10 +450,7 @@ pub fn parse_optional<T>(value: Option<&str>, field: &str, read: fn(&str) -> Res
 
 /// Every id of a list; a refusal names the item (`courseIds[2]`).
 pub fn ids(values: &[String], field: &str) -> Result<Vec<ExternalId>, OpError> {
-    ExternalId::parse_all(values).map_err(|(i, why)| {
-        let path = format!("{field}[{i}]");
-        OpError::wrong(why.rule.into(), path.clone(), format!("{path} {}", why.reason))
-    })
+    ExternalId::parse_all(values).map_err(|(i, why)| OpError::refused(format!("{field}[{i}]"), why))
 }
 
 fn optional_ids(values: Option<&[String]>, field: &str) -> Result<Option<Vec<ExternalId>>, OpError> {

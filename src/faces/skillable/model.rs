@@ -35,7 +35,7 @@ impl Params {
         Ok(first.filter(|v| !v.trim().is_empty()))
     }
 
-    fn required<T>(&self, name: &str, value: Option<T>) -> Result<T, OpError> {
+    pub fn required<T>(&self, name: &str, value: Option<T>) -> Result<T, OpError> {
         value.ok_or_else(|| invalid(ProblemKind::Required, name, format!("{name} is required")))
     }
 
@@ -77,7 +77,12 @@ impl Params {
 
     /// A value of one of the reference's enumerations, given as a number or a numeric string.
     pub fn code<T>(&self, name: &str, parse: fn(i32) -> Result<T, Refused>) -> Result<Option<T>, OpError> {
-        self.int(name)?.map(|code| parse(code).map_err(|why| invalid(why.rule.into(), name, format!("{name} {}", why.reason)))).transpose()
+        self.int(name)?.map(|code| parse(code).map_err(|why| OpError::refused(name, why))).transpose()
+    }
+
+    /// A value of the domain parsed from the text of `name`.
+    pub fn value<T>(&self, name: &str, parse: fn(&str) -> Result<T, Refused>) -> Result<Option<T>, OpError> {
+        self.text(name)?.map(|v| parse(v).map_err(|why| OpError::refused(name, why))).transpose()
     }
 
     /// Epoch seconds.
@@ -135,10 +140,7 @@ impl Params {
     /// The fields of CreateClassEnrollment and UpdateClassEnrollment (the same set, the same
     /// required ones).
     pub fn class_enrollment(&self) -> Result<ClassEnrollmentInput, OpError> {
-        let external_id = self
-            .text("externalId")?
-            .map(|v| ExternalId::parse(v).map_err(|why| invalid(why.rule.into(), "externalId", format!("externalId {}", why.reason))))
-            .transpose()?;
+        let external_id = self.value("externalId", ExternalId::parse)?;
         let number = |name: &str| -> Result<Option<i32>, OpError> {
             match self.int(name)? {
                 Some(n) if n < 0 => Err(invalid(ProblemKind::Type, name, format!("{name} must not be negative; got {n}"))),

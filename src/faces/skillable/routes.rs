@@ -267,16 +267,10 @@ pub async fn update_class_enrollment_custom_field_value(req: HttpRequest, state:
     answer(&req, &state, catalog::UPDATE_CLASS_ENROLLMENT_CUSTOM_FIELD_VALUE, |service, tx, caller, params| {
         let enrollment = params.required_id("classEnrollmentId")?;
         let field = params.required_id("customFieldId")?;
-        let text = |name: &str| -> Result<Option<Text>, OpError> {
-            params
-                .text(name)?
-                .map(|v| Text::parse(v).map_err(|why| OpError::wrong(why.rule.into(), name, format!("{name} {}", why.reason))))
-                .transpose()
-        };
         let given = [
-            text("textValue")?.map(CustomFieldInput::Text),
+            params.value("textValue", Text::parse)?.map(CustomFieldInput::Text),
             params.boolean("booleanValue")?.map(CustomFieldInput::Boolean),
-            text("separatedListValues")?.map(CustomFieldInput::List),
+            params.value("separatedListValues", Text::parse)?.map(CustomFieldInput::List),
         ];
         let mut given = given.into_iter().flatten();
         let value = given.next();
@@ -352,14 +346,9 @@ pub async fn search_classes(req: HttpRequest, state: State) -> HttpResponse {
     security(("api_key" = [])))]
 pub async fn get_class_by_external_id(req: HttpRequest, state: State) -> HttpResponse {
     answer(&req, &state, catalog::GET_CLASS_BY_EXTERNAL_ID, |service, tx, caller, params| {
-        let raw =
-            params.text("id")?.ok_or_else(|| OpError::wrong(ProblemKind::Required, "id", "id (the class's external id) is required"))?;
-        let id = ExternalId::parse(raw).map_err(|why| OpError::wrong(why.rule.into(), "id", format!("id {}", why.reason)))?;
-        let classes = service.classes_by_external_id(tx, caller, &id)?;
-        if classes.is_empty() {
-            return Err(OpError::not_found(Entity::Class, &id));
-        }
-        Ok(results(classes.into_iter().map(|view| Class::new(view, caller.tenant_id)).collect()))
+        let id = params.required("id", params.value("id", ExternalId::parse)?)?;
+        let class = service.class_by_external_id(tx, caller, &id)?;
+        Ok(results(vec![Class::new(class, caller.tenant_id)]))
     })
     .await
 }
@@ -370,8 +359,7 @@ pub async fn get_class_by_external_id(req: HttpRequest, state: State) -> HttpRes
     security(("api_key" = [])))]
 pub async fn get_user_by_email(req: HttpRequest, state: State) -> HttpResponse {
     answer(&req, &state, catalog::GET_USER_BY_EMAIL, |service, tx, caller, params| {
-        let raw = params.text("email")?.ok_or_else(|| OpError::wrong(ProblemKind::Required, "email", "email is required"))?;
-        let email = ExternalId::parse(raw).map_err(|why| OpError::wrong(why.rule.into(), "email", format!("email {}", why.reason)))?;
+        let email = params.required("email", params.value("email", ExternalId::parse)?)?;
         let user = service.class_user_by_email(tx, caller, &email)?;
         Ok(to_value(UserAnswer { status: SUCCESS, error: None, user: Some(User::new(user, caller.tenant_id)) }))
     })
