@@ -114,6 +114,24 @@ pub struct ClassUserView {
     pub disabled: bool,
 }
 
+/// The vendor's side of a class enrollment, as `input` gives it.
+fn offering_fields(input: &ClassEnrollmentInput, now: NaiveDateTime) -> OfferingEnrollmentChanges<'_> {
+    OfferingEnrollmentChanges {
+        offering_id: input.class_id,
+        learner_id: input.user_id,
+        external_id: input.external_id.as_deref(),
+        enrollment_status: input.enrollment_status.code(),
+        completion_status: input.completion_status.code(),
+        late_cancel: input.late_cancel,
+        retake: input.retake,
+        location_type: input.location_type.map(LocationType::code),
+        classroom_id: input.classroom_id,
+        hours_spent: input.hours_spent,
+        grade: input.grade,
+        updated_at: now,
+    }
+}
+
 fn class_view(row: OfferingRow) -> ClassView {
     ClassView {
         id: row.id,
@@ -350,19 +368,8 @@ impl Service {
             &NewOfferingEnrollment {
                 enrollment_id: id,
                 tenant_id: principal.tenant_id,
-                offering_id: input.class_id,
-                learner_id: input.user_id,
-                external_id: input.external_id.as_deref(),
-                enrollment_status: input.enrollment_status.code(),
-                completion_status: input.completion_status.code(),
-                late_cancel: input.late_cancel,
-                retake: input.retake,
-                location_type: input.location_type.map(LocationType::code),
-                classroom_id: input.classroom_id,
-                hours_spent: input.hours_spent,
-                grade: input.grade,
                 created_at: now,
-                updated_at: now,
+                fields: offering_fields(input, now),
             },
         )
         .map_err(raced)?;
@@ -394,24 +401,7 @@ impl Service {
         let now = now();
         let completed_at = offerings::completed_at(tx, id)?;
         offerings::set_enrollment_state(tx, id, &Self::state(input, course_id, completed_at, now))?;
-        offerings::update_enrollment(
-            tx,
-            id,
-            &OfferingEnrollmentChanges {
-                offering_id: input.class_id,
-                learner_id: input.user_id,
-                external_id: input.external_id.as_deref(),
-                enrollment_status: input.enrollment_status.code(),
-                completion_status: input.completion_status.code(),
-                late_cancel: input.late_cancel,
-                retake: input.retake,
-                location_type: input.location_type.map(LocationType::code),
-                classroom_id: input.classroom_id,
-                hours_spent: input.hours_spent,
-                grade: input.grade,
-                updated_at: now,
-            },
-        )?;
+        offerings::update_enrollment(tx, id, &offering_fields(input, now))?;
         Ok(())
     }
 

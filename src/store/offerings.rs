@@ -351,32 +351,24 @@ pub fn custom_values_of(tx: &mut Tx<'_>, enrollment_id: i64) -> QueryResult<Vec<
         .load(c))
 }
 
+/// A new enrollment held through an offering: its keys, and the vendor's side.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = enrollment_offering)]
 pub struct NewOfferingEnrollment<'a> {
     pub enrollment_id: i64,
     pub tenant_id: i64,
-    pub offering_id: i64,
-    pub learner_id: i64,
-    pub external_id: Option<&'a str>,
-    pub enrollment_status: i16,
-    pub completion_status: i16,
-    pub late_cancel: bool,
-    pub retake: bool,
-    pub location_type: Option<i16>,
-    pub classroom_id: Option<i64>,
-    pub hours_spent: Option<i32>,
-    pub grade: Option<i32>,
     pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    #[diesel(embed)]
+    pub fields: OfferingEnrollmentChanges<'a>,
 }
 
 pub fn insert_enrollment(tx: &mut Tx<'_>, row: &NewOfferingEnrollment<'_>) -> QueryResult<()> {
     on_conn!(tx, |c| diesel::insert_into(enrollment_offering::table).values(row).execute(c)).map(|_| ())
 }
 
-/// The vendor's side of an enrollment, replaced whole (Skillable's update names every field).
-#[derive(Debug, AsChangeset)]
+/// The vendor's side of an enrollment, written whole on creation and on update (Skillable's update
+/// names every field).
+#[derive(Debug, Insertable, AsChangeset)]
 #[diesel(table_name = enrollment_offering, treat_none_as_null = true)]
 pub struct OfferingEnrollmentChanges<'a> {
     pub offering_id: i64,

@@ -11,7 +11,7 @@ use crate::domain::offering::{CustomFieldInput, CustomFieldType, EnrollmentStatu
 use crate::domain::values::{ExternalId, Text};
 use crate::faces::kit::answer_panics;
 use crate::service::catalog::{self, Operation};
-use crate::service::classes::{ClassEnrollmentQuery, ClassQuery};
+use crate::service::classes::{ClassEnrollmentQuery, ClassQuery, SearchPage};
 use crate::service::{Entity, OpError, ProblemKind};
 use crate::state::AppState;
 use crate::store::offerings::{OfferingEnrollmentOrder, OfferingOrder};
@@ -125,6 +125,11 @@ fn to_value<T: serde::Serialize>(value: T) -> Value {
     serde_json::to_value(value).expect("answers serialize")
 }
 
+/// One page of a search, with the totals.
+fn search<T: serde::Serialize + utoipa::ToSchema>(results: Vec<T>, total_count: i64, page: SearchPage) -> Value {
+    to_value(Search { status: SUCCESS, error: None, results, total_count, total_pages: pages(total_count, page.size) })
+}
+
 fn results<T: serde::Serialize + utoipa::ToSchema>(results: Vec<T>) -> Value {
     to_value(Results { status: SUCCESS, error: None, results })
 }
@@ -197,14 +202,7 @@ pub async fn search_class_enrollments(req: HttpRequest, state: State) -> HttpRes
             order: params.sort(CLASS_ENROLLMENT_SORTS)?,
         };
         let found = service.search_class_enrollments(tx, caller, &query, page)?;
-        let items: Vec<ClassEnrollment> = found.items.into_iter().map(ClassEnrollment::from).collect();
-        Ok(to_value(Search {
-            status: SUCCESS,
-            error: None,
-            results: items,
-            total_count: found.total,
-            total_pages: pages(found.total, page.size),
-        }))
+        Ok(search(found.items.into_iter().map(ClassEnrollment::from).collect(), found.total, page))
     })
     .await
 }
@@ -328,14 +326,7 @@ pub async fn search_classes(req: HttpRequest, state: State) -> HttpResponse {
             order: params.sort(CLASS_SORTS)?,
         };
         let found = service.search_classes(tx, caller, &query, page)?;
-        let items: Vec<Class> = found.items.into_iter().map(|view| Class::new(view, caller.tenant_id)).collect();
-        Ok(to_value(Search {
-            status: SUCCESS,
-            error: None,
-            results: items,
-            total_count: found.total,
-            total_pages: pages(found.total, page.size),
-        }))
+        Ok(search(found.items.into_iter().map(|view| Class::new(view, caller.tenant_id)).collect(), found.total, page))
     })
     .await
 }
