@@ -80,6 +80,11 @@ pub struct Config {
     #[arg(long, env = "LMSBRIDGE_SKILLABLE_PREFIX", default_value = "/skillable")]
     pub skillable_prefix: String,
 
+    /// Also serve the Skillable routes that no vendor page documents but its request library names
+    /// (GetClassEnrollmentByExternalId, DeleteClassEnrollment, GetClass); their paths are inferred.
+    #[arg(long, env = "LMSBRIDGE_SKILLABLE_INFERRED_ROUTES")]
+    pub skillable_inferred_routes: bool,
+
     /// Time allowed to receive a request's headers, in milliseconds.
     #[arg(long, env = "LMSBRIDGE_READ_TIMEOUT_MS", default_value_t = 10_000)]
     pub read_timeout_ms: u64,

@@ -378,7 +378,10 @@ fn load_classes(
     learners: &[i64],
     created: NaiveDateTime,
 ) -> Result<usize, OpError> {
-    use crate::domain::offering::{CompletionStatus as Completion, EnrollmentStatus as Status, LocationType};
+    use crate::domain::offering::{
+        CompletionStatus as Completion, CustomFieldInput, CustomFieldType as Field, EnrollmentStatus as Status, LocationType,
+    };
+    use crate::domain::values::Text;
     use crate::service::classes::ClassEnrollmentInput;
     use crate::store::offerings::{self, NewClassroom, NewOffering};
 
@@ -420,8 +423,16 @@ fn load_classes(
             },
         )?);
     }
-    for (name, data_type) in [("Dietary requirements", 0), ("Badge name", 0)] {
-        offerings::insert_custom_field(tx, tenant_id, "class_enrollment", name, data_type, created)?;
+    // One custom field of each kind a value can take: text, a checkbox, a number, a checkbox list.
+    let mut fields = Vec::new();
+    for (name, data_type) in [
+        ("Dietary requirements", Field::Textbox),
+        ("Badge name", Field::Textbox),
+        ("Safety briefing attended", Field::Checkbox),
+        ("Sessions attended", Field::Number),
+        ("Materials received", Field::CheckboxList),
+    ] {
+        fields.push(offerings::insert_custom_field(tx, tenant_id, "class_enrollment", name, data_type as i16, created)?);
     }
 
     let principal = Principal { tenant_id, role: Role::AccountAdministrator, managed_departments: Vec::new(), subject: "demo".into() };
@@ -460,6 +471,21 @@ fn load_classes(
                 grade: (completion == Completion::Complete).then_some(92),
             };
             match service.create_class_enrollment(tx, &principal, &input) {
+                Ok(id) if i == 0 => {
+                    // The first (completed) one carries a value of every custom field.
+                    let text = |v: &str| Text::parse(v).map_err(|why| OpError::Internal(why.reason));
+                    let values = [
+                        CustomFieldInput::Text(text("vegetarian")?),
+                        CustomFieldInput::Text(text("Team lead")?),
+                        CustomFieldInput::Boolean(true),
+                        CustomFieldInput::Text(text("3")?),
+                        CustomFieldInput::List(text("Handbook\tCertificate")?),
+                    ];
+                    for (field, value) in fields.iter().zip(&values) {
+                        service.set_class_enrollment_custom_field(tx, &principal, id, *field, Some(value))?;
+                    }
+                    break;
+                }
                 Ok(_) => break,
                 Err(OpError::Conflict { .. }) => continue,
                 Err(other) => return Err(other),

@@ -199,7 +199,7 @@ fn mount(cfg: &mut web::ServiceConfig, config: &Config) {
     cfg.route("/", get_or_head().to(crate::pages::landing));
     soap::routes(cfg);
     json::routes(cfg);
-    faces::skillable::routes(cfg, &config.skillable_prefix);
+    faces::skillable::routes(cfg, &config.skillable_prefix, config.skillable_inferred_routes);
     cfg.route("/api/v3/token", web::post().to(faces::token::token))
         .route("/healthz", get_or_head().to(healthz))
         .route("/readyz", get_or_head().to(readyz))

@@ -216,11 +216,11 @@ async fn class_enrollments_round_trip(backend: Backend) {
         call(&app, &c.key, &format!("/UpdateClassEnrollmentCustomFieldValue?classEnrollmentId={id}&customFieldId=999999&textValue=x"))
             .await;
     assert_eq!(unknown_field["Status"], 10, "{unknown_field}");
-    // A checkbox takes booleanValue, not text.
+    // A checkbox takes a boolean (booleanValue), not text.
     let checkbox =
         |value: &str| format!("/UpdateClassEnrollmentCustomFieldValue?classEnrollmentId={id}&customFieldId={}&{value}", c.checkbox);
     let as_text = call(&app, &c.key, &checkbox("textValue=yes")).await;
-    assert!(as_text["Error"].as_str().unwrap().contains("takes booleanValue"), "{as_text}");
+    assert!(as_text["Error"].as_str().unwrap().contains("is a checkbox: its value is true or false"), "{as_text}");
     let ticked = call(&app, &c.key, &checkbox("booleanValue=True")).await;
     assert_eq!(
         (ticked["Status"].as_i64(), ticked["BooleanValue"].as_bool(), ticked["DataTypeId"].as_i64()),

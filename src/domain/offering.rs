@@ -7,11 +7,13 @@ use super::Lifecycle;
 use super::values::{Refused, Rule};
 
 /// An enumeration of numeric codes, as Skillable writes them: `ALL`, `parse` (refusing codes outside
-/// it, listing the accepted ones) and `code`.
+/// it, listing the accepted ones) and `code`. Serde and the JSON mirror's schema name the values in
+/// snake case (`no_show`).
 macro_rules! coded {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal,)* }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($variant = $code,)*
         }
@@ -139,6 +141,8 @@ mod tests {
 pub struct CustomFieldValue {
     pub custom_field_id: i64,
     pub name: String,
+    pub data_type: CustomFieldType,
+    /// As stored: the text, `true`/`false` for a checkbox, the tab-separated values of a checkbox list.
     pub text_value: String,
 }
 
@@ -148,7 +152,11 @@ pub struct CustomFieldValue {
 pub struct ClassEnrollmentView {
     pub id: i64,
     pub external_id: Option<String>,
+    /// The enrollment's id as the iSpring faces name it.
+    pub enrollment_id: String,
     pub user_id: i64,
+    /// The learner's id as the iSpring faces name them.
+    pub user_external_id: String,
     pub class_id: i64,
     pub enrollment_status: EnrollmentStatus,
     pub completion_status: CompletionStatus,
@@ -181,7 +189,8 @@ pub struct ClassView {
 }
 
 /// The type of a custom field (Skillable's `DataTypeId`), which decides how its value is given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum CustomFieldType {
     Textbox = 0,
     DropdownList = 10,
@@ -208,20 +217,18 @@ impl CustomFieldType {
 
     /// The text kept for `input`, or why this field cannot take it.
     pub fn stored(self, input: &CustomFieldInput) -> Result<String, Refused> {
-        let wrong = |expected: &str| Refused { rule: Rule::Type, reason: format!("is a field that takes {expected}") };
+        let wrong = |what: &str| Refused { rule: Rule::Type, reason: format!("is {what}") };
         match (self, input) {
             (CustomFieldType::Checkbox, CustomFieldInput::Boolean(b)) => Ok(b.to_string()),
-            (CustomFieldType::Checkbox, _) => Err(wrong("booleanValue")),
+            (CustomFieldType::Checkbox, _) => Err(wrong("a checkbox: its value is true or false")),
             (CustomFieldType::CheckboxList, CustomFieldInput::List(values)) => Ok(values.to_string()),
-            (CustomFieldType::CheckboxList, _) => Err(wrong("separatedListValues (tab-separated)")),
+            (CustomFieldType::CheckboxList, _) => Err(wrong("a checkbox list: its value is a list of values")),
             (CustomFieldType::Number, CustomFieldInput::Text(text)) => match text.trim().parse::<i32>() {
                 Ok(n) => Ok(n.to_string()),
-                Err(_) => {
-                    Err(Refused { rule: Rule::Type, reason: format!("is a number field; textValue must be a whole number; got '{text}'") })
-                }
+                Err(_) => Err(wrong(&format!("a number field: its value is a whole number; got '{text}'"))),
             },
             (_, CustomFieldInput::Text(text)) => Ok(text.to_string()),
-            (_, _) => Err(wrong("textValue")),
+            (_, _) => Err(wrong("a text field: its value is text")),
         }
     }
 }

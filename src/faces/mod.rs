@@ -69,32 +69,58 @@ mod tests {
         assert!(checked > 20, "the faces' files were read ({checked})");
     }
 
-    /// Every class operation is served by the Skillable face, once.
+    /// Every class operation but the custom-field listing (which Skillable has no route for) is
+    /// served by the Skillable face, once.
     #[test]
     fn every_class_operation_is_reachable_on_the_skillable_face() {
+        let mirror_only = [catalog::LIST_CLASS_ENROLLMENT_CUSTOM_FIELDS];
         for operation in catalog::CLASSES {
             let routes = super::skillable::routes::ROUTES.iter().filter(|route| route.operation == *operation);
-            assert_eq!(routes.count(), 1, "{} is served once by the Skillable face", operation.name);
+            let expected = usize::from(!mirror_only.contains(operation));
+            assert_eq!(routes.count(), expected, "{} is served {expected} times by the Skillable face", operation.name);
         }
-        assert_eq!(super::skillable::routes::ROUTES.len(), catalog::CLASSES.len());
+        assert_eq!(super::skillable::routes::ROUTES.len(), catalog::CLASSES.len() - mirror_only.len());
+    }
+
+    /// The JSON mirror serves the class operations as resources, each once; the lookups by a
+    /// second key are its search filters (`externalId`, `classId` with `learnerId`), and users by
+    /// e-mail its `/users?email=`.
+    #[test]
+    fn every_class_operation_but_the_lookups_is_reachable_on_the_json_mirror() {
+        let filters = [
+            catalog::GET_CLASS_ENROLLMENT_BY_CLASS_AND_USER,
+            catalog::GET_CLASS_BY_EXTERNAL_ID,
+            catalog::GET_USER_BY_EMAIL,
+            catalog::GET_CLASS_ENROLLMENT_BY_EXTERNAL_ID,
+        ];
+        for operation in catalog::CLASSES {
+            let routes = super::json::routes::ROUTES.iter().filter(|route| route.reaches.contains(operation)).count();
+            assert_eq!(routes, usize::from(!filters.contains(operation)), "{} on the JSON mirror", operation.name);
+        }
     }
 
     /// The Skillable face's OpenAPI document is its registration list: the same paths, each with
-    /// the catalog operation's name as operationId.
+    /// the catalog operation's name as operationId; the inferred routes only when they are served.
     #[test]
     fn the_skillable_registration_list_is_its_openapi_document() {
-        let document: serde_json::Value = serde_json::from_str(super::skillable::routes::document()).unwrap();
-        let mut documented: Vec<(String, String)> = document["paths"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(path, item)| (path.clone(), item["get"]["operationId"].as_str().unwrap().to_string()))
-            .collect();
-        let mut registered: Vec<(String, String)> =
-            super::skillable::routes::ROUTES.iter().map(|route| (route.path.to_string(), route.operation.name.to_string())).collect();
-        documented.sort();
-        registered.sort();
-        assert_eq!(documented, registered);
+        for inferred in [false, true] {
+            let document: serde_json::Value = serde_json::from_str(super::skillable::routes::document(inferred)).unwrap();
+            let mut documented: Vec<(String, String)> = document["paths"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(path, item)| (path.clone(), item["get"]["operationId"].as_str().unwrap().to_string()))
+                .collect();
+            let mut registered: Vec<(String, String)> = super::skillable::routes::ROUTES
+                .iter()
+                .filter(|route| inferred || !route.inferred)
+                .map(|route| (route.path.to_string(), route.operation.name.to_string()))
+                .collect();
+            documented.sort();
+            registered.sort();
+            assert_eq!(documented, registered, "inferred routes served: {inferred}");
+        }
+        assert_eq!(super::skillable::routes::ROUTES.iter().filter(|route| route.inferred).count(), 3);
     }
 
     #[test]

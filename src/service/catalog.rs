@@ -58,7 +58,9 @@ catalog! {
 }}
 
 catalog! {
-    /// Classes and class enrollments: the Skillable face serves them.
+    /// Classes and class enrollments: the Skillable face serves those its vendor documents (the last
+    /// four are inferred: served behind a flag, or by the JSON mirror only), the JSON mirror those
+    /// that suit its resources.
     CLASSES {
     GET_CLASS_ENROLLMENT = "GetClassEnrollment", Read;
     GET_CLASS_ENROLLMENT_BY_CLASS_AND_USER = "GetClassEnrollmentByClassAndUser", Read;
@@ -69,4 +71,8 @@ catalog! {
     SEARCH_CLASSES = "SearchClasses", Read;
     GET_CLASS_BY_EXTERNAL_ID = "GetClassByExternalId", Read;
     GET_USER_BY_EMAIL = "GetUserByEmail", Read;
+    GET_CLASS_ENROLLMENT_BY_EXTERNAL_ID = "GetClassEnrollmentByExternalId", Read;
+    DELETE_CLASS_ENROLLMENT = "DeleteClassEnrollment", Write;
+    GET_CLASS = "GetClass", Read;
+    LIST_CLASS_ENROLLMENT_CUSTOM_FIELDS = "ListClassEnrollmentCustomFields", Read;
 }}

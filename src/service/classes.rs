@@ -41,6 +41,25 @@ pub struct ClassEnrollmentInput {
     pub grade: Option<i32>,
 }
 
+impl From<&ClassEnrollmentView> for ClassEnrollmentInput {
+    /// The input that would write `view` as it is: the start of a partial update.
+    fn from(view: &ClassEnrollmentView) -> Self {
+        ClassEnrollmentInput {
+            external_id: view.external_id.as_deref().and_then(|id| ExternalId::parse(id).ok()),
+            class_id: view.class_id,
+            user_id: view.user_id,
+            enrollment_status: view.enrollment_status,
+            completion_status: view.completion_status,
+            late_cancel: view.late_cancel,
+            retake: view.retake,
+            location_type: view.location_type,
+            classroom_id: view.classroom_id,
+            hours_spent: view.hours_spent,
+            grade: view.grade,
+        }
+    }
+}
+
 /// One page of a search: 0-based `index`, `size` items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SearchPage {
@@ -83,9 +102,12 @@ pub struct Found<T> {
 /// Class-enrollment search filters (store keys); every one optional.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClassEnrollmentQuery {
+    pub external_id: Option<ExternalId>,
     pub class_name: Option<String>,
     pub class_id: Option<i64>,
     pub user_id: Option<i64>,
+    /// The learner as the iSpring faces name them.
+    pub user_external_id: Option<ExternalId>,
     pub enrollment_status: Option<EnrollmentStatus>,
     pub created_after: Option<NaiveDateTime>,
     pub created_before: Option<NaiveDateTime>,
@@ -95,11 +117,22 @@ pub struct ClassEnrollmentQuery {
 /// Class search filters; every one optional.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClassQuery {
+    pub external_id: Option<ExternalId>,
     pub name: Option<String>,
     pub course_id: Option<i64>,
+    /// The course as the iSpring faces name it.
+    pub course_external_id: Option<ExternalId>,
     pub starts_after: Option<NaiveDateTime>,
     pub starts_before: Option<NaiveDateTime>,
     pub order: Option<(OfferingOrder, bool)>,
+}
+
+/// A custom field that class enrollments can carry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomFieldDefinition {
+    pub id: i64,
+    pub name: String,
+    pub data_type: CustomFieldType,
 }
 
 /// A user as the class operations present one.
@@ -150,6 +183,11 @@ fn class_view(row: OfferingRow) -> ClassView {
     }
 }
 
+/// The type a custom field's stored code names.
+fn field_type(id: i64, code: i16) -> Result<CustomFieldType, OpError> {
+    CustomFieldType::of_code(code).ok_or_else(|| OpError::Internal(format!("custom field {id} has the type {code}")))
+}
+
 /// The views of `rows`, with their custom field values.
 fn views(tx: &mut Tx<'_>, rows: Vec<OfferingEnrollmentRow>) -> Result<Vec<ClassEnrollmentView>, OpError> {
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
@@ -161,7 +199,12 @@ fn views(tx: &mut Tx<'_>, rows: Vec<OfferingEnrollmentRow>) -> Result<Vec<ClassE
 fn views_with(rows: Vec<OfferingEnrollmentRow>, values: Vec<offerings::CustomValueRow>) -> Result<Vec<ClassEnrollmentView>, OpError> {
     let mut fields: HashMap<i64, Vec<CustomFieldValue>> = HashMap::new();
     for value in values {
-        let field = CustomFieldValue { custom_field_id: value.custom_field_id, name: value.name, text_value: value.text_value };
+        let field = CustomFieldValue {
+            data_type: field_type(value.custom_field_id, value.data_type)?,
+            custom_field_id: value.custom_field_id,
+            name: value.name,
+            text_value: value.text_value,
+        };
         fields.entry(value.enrollment_id).or_default().push(field);
     }
     rows.into_iter()
@@ -179,7 +222,9 @@ fn views_with(rows: Vec<OfferingEnrollmentRow>, values: Vec<offerings::CustomVal
                 custom_fields: fields.remove(&row.id).unwrap_or_default(),
                 id: row.id,
                 external_id: row.external_id,
+                enrollment_id: row.enrollment_external_id,
                 user_id: row.learner_id,
+                user_external_id: row.learner_external_id,
                 class_id: row.offering_id,
                 late_cancel: row.late_cancel,
                 retake: row.retake,
@@ -242,8 +287,10 @@ impl Service {
         require_administrator(principal)?;
         let filter = OfferingEnrollmentFilter {
             tenant_id: principal.tenant_id,
+            external_id: query.external_id.as_deref(),
             offering_id: query.class_id,
             learner_id: query.user_id,
+            learner_external_id: query.user_external_id.as_deref(),
             offering_name_contains: query.class_name.as_deref(),
             enrollment_status: query.enrollment_status.map(EnrollmentStatus::code),
             created_after: query.created_after,
@@ -414,19 +461,17 @@ impl Service {
         class_enrollment_id: i64,
         custom_field_id: i64,
         value: Option<&CustomFieldInput>,
-    ) -> Result<(CustomFieldValue, CustomFieldType), OpError> {
+    ) -> Result<CustomFieldValue, OpError> {
         self.get_class_enrollment(tx, principal, class_enrollment_id)?;
         let field = offerings::custom_field(tx, principal.tenant_id, CLASS_ENROLLMENT_FIELDS, custom_field_id)?
             .ok_or_else(|| OpError::not_found(Entity::CustomField, &custom_field_id.to_string()))?;
-        let data_type = CustomFieldType::of_code(field.data_type)
-            .ok_or_else(|| OpError::Internal(format!("custom field {} has the type {}", field.id, field.data_type)))?;
+        let data_type = field_type(field.id, field.data_type)?;
         let stored = value
             .map(|value| data_type.stored(value))
             .transpose()
             .map_err(|why| OpError::invalid("customFieldId", format!("custom field {custom_field_id} {}", why.reason)))?;
         offerings::set_custom_value(tx, class_enrollment_id, field.id, stored.as_deref(), now())?;
-        let value = CustomFieldValue { custom_field_id: field.id, name: field.name, text_value: stored.unwrap_or_default() };
-        Ok((value, data_type))
+        Ok(CustomFieldValue { custom_field_id: field.id, name: field.name, data_type, text_value: stored.unwrap_or_default() })
     }
 
     /// One page of the caller's classes matching `query` (by start by default).
@@ -440,8 +485,10 @@ impl Service {
         require_administrator(principal)?;
         let filter = OfferingFilter {
             tenant_id: principal.tenant_id,
+            external_id: query.external_id.as_deref(),
             name_contains: query.name.as_deref(),
             course_id: query.course_id,
+            course_external_id: query.course_external_id.as_deref(),
             starts_after: query.starts_after,
             starts_before: query.starts_before,
             ..Default::default()
@@ -451,12 +498,66 @@ impl Service {
         Ok(Found { items: rows.into_iter().map(class_view).collect(), total })
     }
 
+    /// The caller's class that `filter` finds, or "not found" naming `what`.
+    fn one_class(&self, tx: &mut Tx<'_>, filter: &OfferingFilter<'_>, what: &str) -> Result<ClassView, OpError> {
+        let (rows, _) = offerings::search_offerings(tx, filter, OfferingOrder::Start, false, 0, 1)?;
+        rows.into_iter().next().map(class_view).ok_or_else(|| OpError::not_found(Entity::Class, what))
+    }
+
+    /// The caller's class `id`.
+    pub fn get_class(&self, tx: &mut Tx<'_>, principal: &Principal, id: i64) -> Result<ClassView, OpError> {
+        require_administrator(principal)?;
+        self.one_class(tx, &OfferingFilter { tenant_id: principal.tenant_id, id: Some(id), ..Default::default() }, &id.to_string())
+    }
+
     /// The caller's class with this external id.
     pub fn class_by_external_id(&self, tx: &mut Tx<'_>, principal: &Principal, external_id: &ExternalId) -> Result<ClassView, OpError> {
         require_administrator(principal)?;
         let filter = OfferingFilter { tenant_id: principal.tenant_id, external_id: Some(external_id), ..Default::default() };
-        let (rows, _) = offerings::search_offerings(tx, &filter, OfferingOrder::Start, false, 0, 1)?;
-        rows.into_iter().next().map(class_view).ok_or_else(|| OpError::not_found(Entity::Class, external_id))
+        self.one_class(tx, &filter, external_id)
+    }
+
+    /// The class enrollments the caller filed under this external id, in id order (external ids are
+    /// the caller's and need not be unique); "not found" when there is none.
+    pub fn class_enrollments_by_external_id(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        external_id: &ExternalId,
+    ) -> Result<Vec<ClassEnrollmentView>, OpError> {
+        require_administrator(principal)?;
+        let filter = OfferingEnrollmentFilter { tenant_id: principal.tenant_id, external_id: Some(external_id), ..Default::default() };
+        let page = SearchPage { index: 0, size: MAX_SEARCH_PAGE };
+        let found = self.class_enrollments(tx, &filter, (OfferingEnrollmentOrder::Id, false), page)?;
+        if found.items.is_empty() {
+            return Err(OpError::not_found(Entity::ClassEnrollment, external_id));
+        }
+        Ok(found.items)
+    }
+
+    /// Deletes a class enrollment: its enrollment is deleted for every face (as iSpring's Unenroll
+    /// deletes one), its custom values go, and the (class, user) pair is free again.
+    pub fn delete_class_enrollment(&self, tx: &mut Tx<'_>, principal: &Principal, id: i64) -> Result<(), OpError> {
+        self.get_class_enrollment(tx, principal, id)?;
+        offerings::delete_enrollment(tx, id, now())?;
+        Ok(())
+    }
+
+    /// The custom fields the caller's class enrollments can carry, in id order.
+    pub fn class_enrollment_custom_fields(&self, tx: &mut Tx<'_>, principal: &Principal) -> Result<Vec<CustomFieldDefinition>, OpError> {
+        require_administrator(principal)?;
+        offerings::custom_fields(tx, principal.tenant_id, CLASS_ENROLLMENT_FIELDS)?
+            .into_iter()
+            .map(|row| Ok(CustomFieldDefinition { data_type: field_type(row.id, row.data_type)?, id: row.id, name: row.name }))
+            .collect()
+    }
+
+    /// The key of the caller's (not deleted) user with this external id, as the iSpring faces name
+    /// users: the JSON mirror names a class enrollment's learner so.
+    pub fn class_user_key(&self, tx: &mut Tx<'_>, principal: &Principal, external_id: &ExternalId) -> Result<i64, OpError> {
+        require_administrator(principal)?;
+        let found = users::users_by_external_ids(tx, principal.tenant_id, &[external_id.as_str()])?;
+        found.first().map(|user| user.id).ok_or_else(|| OpError::not_found(Entity::User, external_id))
     }
 
     /// The caller's (not deleted) user with this e-mail.

@@ -76,10 +76,13 @@ pub struct OfferingRow {
 #[derive(Debug, Default)]
 pub struct OfferingFilter<'a> {
     pub tenant_id: i64,
+    pub id: Option<i64>,
     pub external_id: Option<&'a str>,
     /// Offerings whose name contains this text.
     pub name_contains: Option<&'a str>,
     pub course_id: Option<i64>,
+    /// Offerings of the course with this external id (as the iSpring faces name courses).
+    pub course_external_id: Option<&'a str>,
     pub starts_after: Option<NaiveDateTime>,
     pub starts_before: Option<NaiveDateTime>,
 }
@@ -98,6 +101,9 @@ macro_rules! offering_query {
     ($f:expr) => {{
         let f = $f;
         let mut query = offering::table.inner_join(course::table).filter(offering::tenant_id.eq(f.tenant_id)).into_boxed();
+        if let Some(id) = f.id {
+            query = query.filter(offering::id.eq(id));
+        }
         if let Some(external_id) = f.external_id {
             query = query.filter(offering::external_id.eq(external_id));
         }
@@ -106,6 +112,9 @@ macro_rules! offering_query {
         }
         if let Some(course_id) = f.course_id {
             query = query.filter(offering::course_id.eq(course_id));
+        }
+        if let Some(external_id) = f.course_external_id {
+            query = query.filter(course::external_id.eq(external_id));
         }
         if let Some(t) = f.starts_after {
             query = query.filter(offering::starts_at.ge(t));
@@ -180,7 +189,10 @@ pub struct OfferingEnrollmentRow {
     /// The enrollment's internal key (Skillable's class enrollment `Id`).
     pub id: i64,
     pub external_id: Option<String>,
+    /// The enrollment's id as the iSpring faces name it.
+    pub enrollment_external_id: String,
     pub learner_id: i64,
+    pub learner_external_id: String,
     pub offering_id: i64,
     pub enrollment_status: i16,
     pub completion_status: i16,
@@ -198,8 +210,11 @@ pub struct OfferingEnrollmentRow {
 #[derive(Debug, Default)]
 pub struct OfferingEnrollmentFilter<'a> {
     pub tenant_id: i64,
+    pub external_id: Option<&'a str>,
     pub offering_id: Option<i64>,
     pub learner_id: Option<i64>,
+    /// Enrollments of the learner with this external id (as the iSpring faces name users).
+    pub learner_external_id: Option<&'a str>,
     /// Enrollments in offerings whose name contains this text.
     pub offering_name_contains: Option<&'a str>,
     pub enrollment_status: Option<i16>,
@@ -222,10 +237,16 @@ macro_rules! offering_enrollment_query {
         let f = $f;
         let mut query = enrollment_offering::table
             .inner_join(offering::table)
-            .inner_join(enrollment::table)
+            .inner_join(enrollment::table.inner_join(app_user::table))
             .filter(enrollment_offering::tenant_id.eq(f.tenant_id))
             .filter(enrollment::lifecycle.ne("deleted"))
             .into_boxed();
+        if let Some(external_id) = f.external_id {
+            query = query.filter(enrollment_offering::external_id.eq(external_id));
+        }
+        if let Some(external_id) = f.learner_external_id {
+            query = query.filter(app_user::external_id.eq(external_id));
+        }
         if let Some(offering_id) = f.offering_id {
             query = query.filter(enrollment_offering::offering_id.eq(offering_id));
         }
@@ -280,7 +301,9 @@ pub fn search_enrollments(
 type EnrollmentColumns = (
     enrollment_offering::enrollment_id,
     enrollment_offering::external_id,
+    enrollment::external_id,
     enrollment_offering::learner_id,
+    app_user::external_id,
     enrollment_offering::offering_id,
     enrollment_offering::enrollment_status,
     enrollment_offering::completion_status,
@@ -296,7 +319,9 @@ type EnrollmentColumns = (
 const ENROLLMENT_COLUMNS: EnrollmentColumns = (
     enrollment_offering::enrollment_id,
     enrollment_offering::external_id,
+    enrollment::external_id,
     enrollment_offering::learner_id,
+    app_user::external_id,
     enrollment_offering::offering_id,
     enrollment_offering::enrollment_status,
     enrollment_offering::completion_status,
@@ -314,7 +339,7 @@ const ENROLLMENT_COLUMNS: EnrollmentColumns = (
 /// so both backends keep it prepared: this is the most frequent lookup of the class faces.
 pub fn enrollment_by_id(tx: &mut Tx<'_>, tenant_id: i64, id: i64) -> QueryResult<Option<OfferingEnrollmentRow>> {
     on_conn!(tx, |c| enrollment_offering::table
-        .inner_join(enrollment::table)
+        .inner_join(enrollment::table.inner_join(app_user::table))
         .filter(enrollment_offering::enrollment_id.eq(id))
         .filter(enrollment_offering::tenant_id.eq(tenant_id))
         .filter(enrollment::lifecycle.ne("deleted"))
@@ -331,7 +356,7 @@ pub fn enrollment_by_pair(
     learner_id: i64,
 ) -> QueryResult<Option<OfferingEnrollmentRow>> {
     on_conn!(tx, |c| enrollment_offering::table
-        .inner_join(enrollment::table)
+        .inner_join(enrollment::table.inner_join(app_user::table))
         .filter(enrollment_offering::offering_id.eq(offering_id))
         .filter(enrollment_offering::learner_id.eq(learner_id))
         .filter(enrollment_offering::tenant_id.eq(tenant_id))
@@ -347,7 +372,13 @@ pub fn custom_values_of(tx: &mut Tx<'_>, enrollment_id: i64) -> QueryResult<Vec<
         .inner_join(custom_field::table)
         .filter(enrollment_custom_value::enrollment_id.eq(enrollment_id))
         .order(custom_field::id)
-        .select((enrollment_custom_value::enrollment_id, custom_field::id, custom_field::name, enrollment_custom_value::text_value))
+        .select((
+            enrollment_custom_value::enrollment_id,
+            custom_field::id,
+            custom_field::name,
+            custom_field::data_type,
+            enrollment_custom_value::text_value,
+        ))
         .load(c))
 }
 
@@ -410,12 +441,22 @@ pub fn detach_enrollment(tx: &mut Tx<'_>, enrollment_id: i64) -> QueryResult<()>
     Ok(())
 }
 
+/// Deletes an enrollment held through an offering, whatever its state, and detaches it: the pair
+/// it held is free again.
+pub fn delete_enrollment(tx: &mut Tx<'_>, enrollment_id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    on_conn!(tx, |c| diesel::update(enrollment::table.find(enrollment_id))
+        .set((enrollment::lifecycle.eq("deleted"), enrollment::updated_at.eq(now)))
+        .execute(c))?;
+    detach_enrollment(tx, enrollment_id)
+}
+
 /// A custom field's value on an enrollment.
 #[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct CustomValueRow {
     pub enrollment_id: i64,
     pub custom_field_id: i64,
     pub name: String,
+    pub data_type: i16,
     pub text_value: String,
 }
 
@@ -425,7 +466,13 @@ pub fn custom_values(tx: &mut Tx<'_>, enrollment_ids: &[i64]) -> QueryResult<Vec
         .inner_join(custom_field::table)
         .filter(enrollment_custom_value::enrollment_id.eq_any(enrollment_ids))
         .order((enrollment_custom_value::enrollment_id, custom_field::id))
-        .select((enrollment_custom_value::enrollment_id, custom_field::id, custom_field::name, enrollment_custom_value::text_value))
+        .select((
+            enrollment_custom_value::enrollment_id,
+            custom_field::id,
+            custom_field::name,
+            custom_field::data_type,
+            enrollment_custom_value::text_value,
+        ))
         .load(c))
 }
 
@@ -465,6 +512,16 @@ pub fn custom_field(tx: &mut Tx<'_>, tenant_id: i64, applies_to: &str, id: i64) 
         .select((custom_field::id, custom_field::name, custom_field::data_type))
         .first(c)
         .optional())
+}
+
+/// The tenant's custom fields on records of kind `applies_to`, in id order.
+pub fn custom_fields(tx: &mut Tx<'_>, tenant_id: i64, applies_to: &str) -> QueryResult<Vec<CustomFieldRow>> {
+    on_conn!(tx, |c| custom_field::table
+        .filter(custom_field::tenant_id.eq(tenant_id))
+        .filter(custom_field::applies_to.eq(applies_to))
+        .order(custom_field::id)
+        .select((custom_field::id, custom_field::name, custom_field::data_type))
+        .load(c))
 }
 
 /// Sets a custom field's value on an enrollment; `None` removes it.

@@ -1,12 +1,15 @@
-//! The JSON mirror: every iSpring operation as JSON over HTTP under `/api/v1`, calling the same
-//! service functions as the SOAP face.
+//! The JSON mirror: every iSpring operation, and the class operations, as JSON over HTTP under
+//! `/api/v1`, calling the same service functions as the SOAP and Skillable faces.
 //!
 //! - [`routes`]: the registration list (method, path, handler, the service operations each route
 //!   reaches) feeding both the router and the OpenAPI document, and the handlers;
+//! - [`classes`]: the class operations (which the Skillable face also serves) as resources, with
+//!   their own request and answer types;
 //! - [`model`]: request bodies (turned into the service's parsed requests with `TryFrom`) and answers;
 //! - [`problem`]: the one rendering of failures, RFC 9457 problems titled with iSpring's fault strings;
 //! - [`openapi`]: the OpenAPI 3.1 document and its Swagger UI reference.
 
+pub mod classes;
 pub mod model;
 pub mod openapi;
 pub mod problem;

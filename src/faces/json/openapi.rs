@@ -96,6 +96,7 @@ mod tests {
     use serde_json::Value;
 
     use crate::domain::values::{DuePeriod, ID_MAX, PageSize};
+    use crate::service::classes::MAX_SEARCH_PAGE;
 
     /// Every bound `name` carries in the document, wherever it appears (parameters, properties).
     fn bounds(value: &Value, name: Option<&str>, found: &mut Vec<(String, String, i64)>) {
@@ -126,7 +127,15 @@ mod tests {
     fn the_document_states_the_domains_limits() {
         let document: Value = serde_json::from_str(super::document()).unwrap();
         let mut found = Vec::new();
-        bounds(&document, None, &mut found);
+        let mut searches = Vec::new();
+        for (path, item) in document["paths"].as_object().unwrap() {
+            // Class searches page by index, up to the service's largest search page.
+            let list = if path.starts_with("/api/v1/class") { &mut searches } else { &mut found };
+            bounds(item, None, list);
+        }
+        assert!(searches.contains(&("pageSize".into(), "maximum".into(), MAX_SEARCH_PAGE)), "{searches:?}");
+        found.extend(searches.into_iter().filter(|(name, _, _)| name != "pageSize"));
+        bounds(&document["components"], None, &mut found);
         let expected = |name: &str, key: &str| match (name, key) {
             ("pageSize", "maximum") => Some(PageSize::MAX as i64),
             ("duePeriod", "maximum") => Some(DuePeriod::MAX as i64),

@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::classes;
 use super::model::*;
 use super::openapi::Problems;
 use super::{FACE, Rejection, body, reject, run};
@@ -48,7 +49,7 @@ impl Route {
 
 /// Declares the routes once: the list, the router's registration and the OpenAPI paths.
 macro_rules! registered {
-    ($($method:ident $path:literal => $handler:ident, $operation_id:literal, [$($op:ident),+] $(, $bulk:ident)?;)*) => {
+    ($($method:ident $path:literal => $handler:path, $operation_id:literal, [$($op:ident),+] $(, $bulk:ident)?;)*) => {
         /// Every route of the face, in the OpenAPI document's order.
         pub const ROUTES: &[Route] = &[$(Route {
             method: registered!(@method $method),
@@ -103,6 +104,17 @@ registered! {
     get "/content/{contentItemId}" => get_content_item, "getContentItem", [GET_CONTENT_ITEM];
     get "/content/{contentItemId}/final-statuses" => get_content_item_final_statuses, "getContentItemFinalStatuses", [GET_CONTENT_ITEM_FINAL_STATUSES];
     get "/results" => list_learners_results, "listLearnersResults", [LIST_LEARNERS_RESULTS];
+    get "/classes" => classes::search_classes, "searchClasses", [SEARCH_CLASSES];
+    get "/classes/{classId}" => classes::get_class, "getClass", [GET_CLASS];
+    get "/class-enrollments" => classes::search_class_enrollments, "searchClassEnrollments", [SEARCH_CLASS_ENROLLMENTS];
+    get "/class-enrollments/{classEnrollmentId}" => classes::get_class_enrollment, "getClassEnrollment", [GET_CLASS_ENROLLMENT];
+    post "/class-enrollments" => classes::create_class_enrollment, "createClassEnrollment", [CREATE_CLASS_ENROLLMENT];
+    patch "/class-enrollments/{classEnrollmentId}" => classes::update_class_enrollment, "updateClassEnrollment", [UPDATE_CLASS_ENROLLMENT];
+    delete "/class-enrollments/{classEnrollmentId}" => classes::delete_class_enrollment, "deleteClassEnrollment", [DELETE_CLASS_ENROLLMENT];
+    put "/class-enrollments/{classEnrollmentId}/custom-fields/{customFieldId}" => classes::set_class_enrollment_custom_field,
+        "setClassEnrollmentCustomField", [UPDATE_CLASS_ENROLLMENT_CUSTOM_FIELD_VALUE];
+    get "/class-enrollment-custom-fields" => classes::list_class_enrollment_custom_fields, "listClassEnrollmentCustomFields",
+        [LIST_CLASS_ENROLLMENT_CUSTOM_FIELDS];
 }
 
 /// The registered route a request matched, if any.

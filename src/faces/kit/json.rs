@@ -54,7 +54,14 @@ pub async fn read<T: DeserializeOwned>(
         } else {
             ProblemKind::Type
         };
-        let field = if path == "." { None } else { Some(path) };
+        // A missing field is named in the message only; the path is its parent's.
+        let named = (kind == ProblemKind::Required).then(|| message.split('`').nth(1)).flatten();
+        let field = match (path.as_str(), named) {
+            (".", None) => None,
+            (".", Some(name)) => Some(name.to_string()),
+            (_, Some(name)) => Some(format!("{path}.{name}")),
+            (_, None) => Some(path),
+        };
         Unread::Invalid(OpError::Invalid(Problem {
             kind,
             message: format!("the JSON body is not valid: {message}"),

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, to_value};
 
-use super::model::{ClassEnrollment, Created, CustomFieldAnswer, Plain, Results, Search, UserAnswer};
+use super::model::{ClassEnrollment, Created, CustomFieldAnswer, Deleted, Plain, Results, Search, UserAnswer};
 
 use crate::service::{Entity, OpError};
 
@@ -25,6 +25,8 @@ pub enum Envelope {
     Created,
     /// `Status`, `Error`.
     Plain,
+    /// `status`, `error` (DeleteClassEnrollment).
+    Deleted,
     /// `Status`, `Error` and the custom field's properties.
     CustomField,
     /// `Status`, `Error`, `User`.
@@ -63,6 +65,7 @@ pub fn render(error: &OpError, subject: Entity, envelope: Envelope, request_id: 
         Envelope::Search => to_value(Search::<ClassEnrollment> { status, error, results: Vec::new(), total_count: 0, total_pages: 0 }),
         Envelope::Created => to_value(Created { status, error, class_enrollment_id: None }),
         Envelope::Plain => to_value(Plain { status, error }),
+        Envelope::Deleted => to_value(Deleted { status, error }),
         Envelope::CustomField => to_value(CustomFieldAnswer { status, error, ..Default::default() }),
         Envelope::User => to_value(UserAnswer { status, error, user: None }),
     };
@@ -100,6 +103,9 @@ mod tests {
             let created = render(&error, subject, Envelope::Created, "r-1");
             assert_eq!((created["status"].as_i64(), created["ClassEnrollmentId"].is_null()), (Some(expected as i64), true));
             assert!(created.get("Status").is_none(), "CreateClassEnrollment keeps its own casing");
+            let deleted = render(&error, subject, Envelope::Deleted, "r-1");
+            assert_eq!((deleted["status"].as_i64(), deleted["error"].is_string()), (Some(expected as i64), expected == ERROR));
+            assert!(deleted.get("Status").is_none(), "DeleteClassEnrollment keeps its own casing");
         }
         let invalid = OpError::Invalid(Problem::new(ProblemKind::Type, "classId must be a whole number").at_path("classId"));
         assert_eq!(render(&invalid, Entity::ClassEnrollment, Envelope::Results, "r")["Error"], "classId must be a whole number");

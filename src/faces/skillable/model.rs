@@ -350,6 +350,16 @@ pub struct Created {
     pub class_enrollment_id: Option<i32>,
 }
 
+/// DeleteClassEnrollment's answer: its outcome only, in the casing of CreateClassEnrollment's
+/// (the vendor's request library gives it `status` and `error`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Deleted {
+    /// 0 Success, 10 Error, 20 Not found, 30 Invalid integration key.
+    pub status: Status,
+    /// What went wrong; set only when `status` is 10.
+    pub error: Option<String>,
+}
+
 /// An answer with nothing but its outcome.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]

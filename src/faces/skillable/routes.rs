@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 
 use super::errors::{Envelope, SUCCESS, panicked};
-use super::model::{Class, ClassEnrollment, Created, CustomFieldAnswer, Plain, Results, Search, User, UserAnswer, pages};
+use super::model::{Class, ClassEnrollment, Created, CustomFieldAnswer, Deleted, Plain, Results, Search, User, UserAnswer, pages};
 use super::{FACE, answer};
 use crate::domain::offering::{CustomFieldInput, CustomFieldType, EnrollmentStatus};
 use crate::domain::values::{ExternalId, Text};
@@ -27,16 +27,20 @@ pub struct Route {
     pub subject: Entity,
     /// The shape of its answer, which a failure keeps.
     pub envelope: Envelope,
+    /// Whether the route is inferred rather than documented by the vendor: it is served only when
+    /// the deployment asks for it (`--skillable-inferred-routes`).
+    pub inferred: bool,
 }
 
 macro_rules! registered {
-    ($($path:literal => $handler:ident, $op:ident, $subject:ident, $envelope:ident;)*) => {
+    ($($path:literal => $handler:ident, $op:ident, $subject:ident, $envelope:ident $(, $inferred:ident)?;)*) => {
         /// Every route of the face.
         pub const ROUTES: &[Route] = &[$(Route {
             path: $path,
             operation: catalog::$op,
             subject: Entity::$subject,
             envelope: Envelope::$envelope,
+            inferred: registered!(@inferred $($inferred)?),
         }),*];
 
         /// The documented paths, from the handlers' `utoipa::path` attributes.
@@ -48,16 +52,20 @@ macro_rules! registered {
         )]
         pub struct Document;
 
-        /// Registers every route under `prefix` (empty for the root). Any method is answered, as
-        /// every answer of this face is (Skillable's clients send GET).
-        fn register(cfg: &mut web::ServiceConfig, prefix: &str) {
-            $(cfg.service(
-                web::resource(format!("{prefix}{}", $path))
-                    .wrap(from_fn(|req, next| answer_panics(|id: &str| panicked(Envelope::$envelope, id), FACE, req, next)))
-                    .route(web::route().to($handler)),
-            );)*
+        /// Registers every route under `prefix` (empty for the root), the inferred ones only when
+        /// asked. Any method is answered, as every answer of this face is (Skillable's clients send GET).
+        fn register(cfg: &mut web::ServiceConfig, prefix: &str, inferred: bool) {
+            $(if inferred || !registered!(@inferred $($inferred)?) {
+                cfg.service(
+                    web::resource(format!("{prefix}{}", $path))
+                        .wrap(from_fn(|req, next| answer_panics(|id: &str| panicked(Envelope::$envelope, id), FACE, req, next)))
+                        .route(web::route().to($handler)),
+                );
+            })*
         }
     };
+    (@inferred inferred) => { true };
+    (@inferred) => { false };
 }
 
 registered! {
@@ -70,6 +78,9 @@ registered! {
     "/SearchClasses" => search_classes, SEARCH_CLASSES, Class, Search;
     "/GetClassByExternalId" => get_class_by_external_id, GET_CLASS_BY_EXTERNAL_ID, Class, Results;
     "/GetUserByEmail" => get_user_by_email, GET_USER_BY_EMAIL, User, User;
+    "/GetClassEnrollmentByExternalId" => get_class_enrollment_by_external_id, GET_CLASS_ENROLLMENT_BY_EXTERNAL_ID, ClassEnrollment, Results, inferred;
+    "/DeleteClassEnrollment/{id}" => delete_class_enrollment, DELETE_CLASS_ENROLLMENT, ClassEnrollment, Deleted, inferred;
+    "/GetClass/{id}" => get_class, GET_CLASS, Class, Results, inferred;
 }
 
 /// The `api_key` header.
@@ -86,14 +97,19 @@ impl utoipa::Modify for ApiKey {
 /// Where the face's OpenAPI document is served.
 pub const DOCUMENT_PATH: &str = "/skillable/openapi.json";
 
-/// The face's OpenAPI 3.1 document, built once.
-pub fn document() -> &'static str {
-    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DOCUMENT.get_or_init(|| <Document as utoipa::OpenApi>::openapi().to_pretty_json().expect("the OpenAPI document serializes"))
-}
-
-async fn serve_document() -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(document())
+/// The face's OpenAPI 3.1 document, built once: the routes served, so with the inferred ones only
+/// when they are.
+pub fn document(inferred: bool) -> &'static str {
+    static DOCUMENTS: [std::sync::OnceLock<String>; 2] = [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+    DOCUMENTS[usize::from(inferred)].get_or_init(|| {
+        let mut document = <Document as utoipa::OpenApi>::openapi();
+        if !inferred {
+            for route in ROUTES.iter().filter(|route| route.inferred) {
+                document.paths.paths.shift_remove(route.path);
+            }
+        }
+        document.to_pretty_json().expect("the OpenAPI document serializes")
+    })
 }
 
 /// The registered route of `operation`.
@@ -102,17 +118,22 @@ pub fn route_of(operation: &'static Operation) -> &'static Route {
 }
 
 /// Mounts the face at the API root, as Skillable serves it, and under `prefix` (when it is not
-/// the root), so a deployment can put it where a client's base URL points.
-pub fn routes(cfg: &mut web::ServiceConfig, prefix: &str) {
-    cfg.route(DOCUMENT_PATH, crate::state::get_or_head().to(serve_document));
+/// the root), so a deployment can put it where a client's base URL points; the inferred routes
+/// only when `inferred`.
+pub fn routes(cfg: &mut web::ServiceConfig, prefix: &str, inferred: bool) {
+    let document = document(inferred);
+    cfg.route(
+        DOCUMENT_PATH,
+        crate::state::get_or_head().to(move || async move { HttpResponse::Ok().content_type("application/json").body(document) }),
+    );
     let prefix = prefix.trim_end_matches('/');
     if !prefix.is_empty() {
-        register(cfg, prefix);
+        register(cfg, prefix, inferred);
     }
-    register(cfg, "");
+    register(cfg, "", inferred);
 }
 
-/// The class enrollment id in the path: Skillable's ids are int32.
+/// The id in the path: Skillable's ids are int32.
 fn path_id(req: &HttpRequest) -> Result<i64, OpError> {
     let raw = req.match_info().get("id").unwrap_or_default();
     match raw.trim().parse::<i32>() {
@@ -200,6 +221,7 @@ pub async fn search_class_enrollments(req: HttpRequest, state: State) -> HttpRes
             created_after: params.instant("createdAfter")?,
             created_before: params.instant("createdBefore")?,
             order: params.sort(CLASS_ENROLLMENT_SORTS)?,
+            ..Default::default()
         };
         let found = service.search_class_enrollments(tx, caller, &query, page)?;
         Ok(search(found.items.into_iter().map(ClassEnrollment::from).collect(), found.total, page))
@@ -275,7 +297,8 @@ pub async fn update_class_enrollment_custom_field_value(req: HttpRequest, state:
         if given.next().is_some() {
             return Err(OpError::wrong(ProblemKind::Occurs, "textValue", "give one of textValue, booleanValue and separatedListValues"));
         }
-        let (value, data_type) = service.set_class_enrollment_custom_field(tx, caller, enrollment, field, value.as_ref())?;
+        let value = service.set_class_enrollment_custom_field(tx, caller, enrollment, field, value.as_ref())?;
+        let data_type = value.data_type;
         let stored = (!value.text_value.is_empty()).then_some(value.text_value);
         let mut answer = CustomFieldAnswer {
             status: SUCCESS,
@@ -324,6 +347,7 @@ pub async fn search_classes(req: HttpRequest, state: State) -> HttpResponse {
             starts_after: params.instant("startsAfter")?,
             starts_before: params.instant("startsBefore")?,
             order: params.sort(CLASS_SORTS)?,
+            ..Default::default()
         };
         let found = service.search_classes(tx, caller, &query, page)?;
         Ok(search(found.items.into_iter().map(|view| Class::new(view, caller.tenant_id)).collect(), found.total, page))
@@ -353,6 +377,48 @@ pub async fn get_user_by_email(req: HttpRequest, state: State) -> HttpResponse {
         let email = params.required("email", params.value("email", ExternalId::parse)?)?;
         let user = service.class_user_by_email(tx, caller, &email)?;
         Ok(to_value(UserAnswer { status: SUCCESS, error: None, user: Some(User::new(user, caller.tenant_id)) }))
+    })
+    .await
+}
+
+/// The class enrollments filed under the caller's external id (inferred route).
+#[utoipa::path(get, path = "/GetClassEnrollmentByExternalId", operation_id = "GetClassEnrollmentByExternalId",
+    params(("id" = String, Query, description = "The class enrollment's external id; every class enrollment carrying it is listed")),
+    responses((status = 200, description = "Always 200; the outcome is in Status", body = Results<ClassEnrollment>)),
+    security(("api_key" = [])))]
+pub async fn get_class_enrollment_by_external_id(req: HttpRequest, state: State) -> HttpResponse {
+    answer(&req, &state, catalog::GET_CLASS_ENROLLMENT_BY_EXTERNAL_ID, |service, tx, caller, params| {
+        let id = params.required("id", params.value("id", ExternalId::parse)?)?;
+        let views = service.class_enrollments_by_external_id(tx, caller, &id)?;
+        Ok(results(views.into_iter().map(ClassEnrollment::from).collect()))
+    })
+    .await
+}
+
+/// Deletes a class enrollment and the enrollment it is, for every face (inferred route).
+#[utoipa::path(get, path = "/DeleteClassEnrollment/{id}", operation_id = "DeleteClassEnrollment",
+    params(("id" = String, Path, description = "The class enrollment's id")),
+    responses((status = 200, description = "Always 200; the outcome is in status", body = Deleted)),
+    security(("api_key" = [])))]
+pub async fn delete_class_enrollment(req: HttpRequest, state: State) -> HttpResponse {
+    let id = path_id(&req);
+    answer(&req, &state, catalog::DELETE_CLASS_ENROLLMENT, move |service, tx, caller, _| {
+        service.delete_class_enrollment(tx, caller, id?)?;
+        Ok(to_value(Deleted { status: SUCCESS, error: None }))
+    })
+    .await
+}
+
+/// The class whose id the path names (inferred route).
+#[utoipa::path(get, path = "/GetClass/{id}", operation_id = "GetClass",
+    params(("id" = String, Path, description = "The class's id")),
+    responses((status = 200, description = "Always 200; the outcome is in Status", body = Results<Class>)),
+    security(("api_key" = [])))]
+pub async fn get_class(req: HttpRequest, state: State) -> HttpResponse {
+    let id = path_id(&req);
+    answer(&req, &state, catalog::GET_CLASS, move |service, tx, caller, _| {
+        let class = service.get_class(tx, caller, id?)?;
+        Ok(results(vec![Class::new(class, caller.tenant_id)]))
     })
     .await
 }

@@ -1,0 +1,1 @@
+DROP INDEX enrollment_offering_external;
