@@ -46,9 +46,10 @@ pub const DIRECTORY: &[Section] = &[
     },
     Section {
         title: "JSON API",
-        summary: "The same operations as JSON over HTTP, with Authorization: Bearer <token>.",
+        summary: "The same operations, and classes and class enrollments, as JSON over HTTP, with Authorization: Bearer <token>.",
         links: &[
             route("GET", "/api/v1/enrollments", "for example; every route is in the OpenAPI document"),
+            route("GET", "/api/v1/class-enrollments", "class enrollments: the Skillable face's records, in this API's words"),
             route("GET", "/api/v1/openapi.json", "OpenAPI 3.1 document"),
             page("/api/v1/docs/", "API reference: every operation, with a form to try it"),
         ],

@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Backend, spawn_app};
+use common::{Backend, spawn_app, spawn_app_with};
+use lmsbridge::service::admin::Face;
 
 /// The checks run on every response.
 const CHECKS: &str =
@@ -34,21 +35,31 @@ fn schemathesis_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemathesis")
 }
 
+/// The mirror against its document, with the fixture's administrator (and a class of acme's, so
+/// that the class routes have ids to follow).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_api_conforms_to_its_openapi_document() {
     let app = spawn_app(Backend::Sqlite).await;
+    add_class(&app).await;
     let authorization = format!("Authorization: Bearer {}", app.fixture.admin_token);
     run(&app, "/api/v1/openapi.json", &authorization).await;
 }
 
-/// The Skillable face against its own document, with an integration key of the fixture's account
-/// (and a class to enroll in, so that the stateful phase has ids to follow).
+/// The Skillable face, inferred routes included, against its own document, with an integration key
+/// of the fixture's account (and a class to enroll in, so that the stateful phase has ids to follow).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn skillable_face_conforms_to_its_openapi_document() {
-    let app = spawn_app(Backend::Sqlite).await;
+    let app = spawn_app_with(Backend::Sqlite, |config| config.skillable_inferred_routes = true).await;
+    add_class(&app).await;
     let service = app.service.clone();
-    let key = tokio::task::spawn_blocking(move || {
-        let (_, key) = service.create_integration_key("acme", lmsbridge::service::admin::Face::Skillable).unwrap();
+    let key = tokio::task::spawn_blocking(move || service.create_integration_key("acme", Face::Skillable).unwrap().1).await.unwrap();
+    run(&app, "/skillable/openapi.json", &format!("api_key: {key}")).await;
+}
+
+/// A class of acme's on course-3.
+async fn add_class(app: &common::TestApp) {
+    let service = app.service.clone();
+    tokio::task::spawn_blocking(move || {
         service
             .db()
             .write(|tx| -> Result<(), lmsbridge::service::OpError> {
@@ -73,14 +84,13 @@ async fn skillable_face_conforms_to_its_openapi_document() {
                     updated_at: now,
                 };
                 lmsbridge::store::offerings::insert_offering(tx, &offering)?;
+                lmsbridge::store::offerings::insert_custom_field(tx, tenant, "class_enrollment", "Badge name", 0, now)?;
                 Ok(())
             })
-            .unwrap();
-        key
+            .unwrap()
     })
     .await
     .unwrap();
-    run(&app, "/skillable/openapi.json", &format!("api_key: {key}")).await;
 }
 
 /// Runs Schemathesis against the document at `schema_path` of `app`, sending `header` with every

@@ -11,9 +11,9 @@ use super::values::{Refused, Rule};
 /// snake case (`no_show`).
 macro_rules! coded {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal,)* }) => {
-        $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
+        $(#[$doc])*
         pub enum $name {
             $($variant = $code,)*
         }
@@ -37,11 +37,13 @@ macro_rules! coded {
 
 coded! {
     /// Skillable's `EnrollmentStatusId`.
+    #[schema(as = ClassEnrollmentStatus)]
     EnrollmentStatus { Request = 0, Cancel = 10, Waitlist = 20, Approve = 30, Deny = 40, Audit = 50, Enroll = 60, }
 }
 
 coded! {
     /// Skillable's `CompletionStatusId`.
+    #[schema(as = ClassCompletionStatus)]
     CompletionStatus { Unknown = 0, Attending = 10, Complete = 20, Incomplete = 30, NoShow = 40, Failed = 50, }
 }
 

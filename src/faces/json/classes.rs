@@ -110,7 +110,7 @@ pub struct CustomFieldEntry {
     pub custom_field_id: i64,
     pub name: String,
     pub data_type: CustomFieldType,
-    #[schema(value_type = Object, nullable)]
+    #[schema(schema_with = field_value)]
     pub value: Value,
 }
 
@@ -126,6 +126,22 @@ impl From<CustomFieldValue> for CustomFieldEntry {
         };
         CustomFieldEntry { custom_field_id: field.custom_field_id, name: field.name, data_type: field.data_type, value }
     }
+}
+
+/// The schema of a custom field's value: a string, a whole number, a boolean, an array of strings,
+/// or null.
+fn field_value() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+    let of = |kind: Type| ObjectBuilder::new().schema_type(kind);
+    OneOfBuilder::new()
+        .item(of(Type::String))
+        .item(of(Type::Integer))
+        .item(of(Type::Boolean))
+        .item(ArrayBuilder::new().items(of(Type::String)))
+        .item(of(Type::Null))
+        .description(Some("A string, a whole number, a boolean (checkbox), an array of strings (checkbox list), or null (no value)"))
+        .build()
+        .into()
 }
 
 /// A class enrollment: the enrollment of a learner in a class's course, with the class's statuses.
@@ -270,7 +286,7 @@ pub struct CustomFieldValueBody {
     /// A string for textbox, dropdown list and user selector fields; a whole number (or its digits)
     /// for number fields; a boolean for checkboxes; an array of strings for checkbox lists; `null`
     /// clears the value.
-    #[schema(value_type = Object, nullable)]
+    #[schema(schema_with = field_value)]
     pub value: Value,
 }
 
@@ -710,6 +726,32 @@ mod tests {
         for bad in [serde_json::json!(["a\tb"]), serde_json::json!([1]), serde_json::json!({"a": 1}), serde_json::json!(1.5)] {
             assert!(custom_field_input(&bad).is_err(), "{bad}");
         }
+    }
+
+    /// The document says what a value may be: each JSON type the answers write.
+    #[test]
+    fn the_documented_value_is_every_type_a_value_takes() {
+        let schema = serde_json::to_value(field_value()).unwrap();
+        let types: Vec<&str> = schema["oneOf"].as_array().unwrap().iter().map(|s| s["type"].as_str().unwrap()).collect();
+        assert_eq!(types, ["string", "integer", "boolean", "array", "null"]);
+        let kinds = [CustomFieldType::Textbox, CustomFieldType::Number, CustomFieldType::Checkbox, CustomFieldType::CheckboxList];
+        let written: Vec<&str> = kinds
+            .into_iter()
+            .zip(["text", "7", "true", "a\tb"])
+            .map(|(data_type, text)| {
+                let value =
+                    CustomFieldEntry::from(CustomFieldValue { custom_field_id: 1, name: "F".into(), data_type, text_value: text.into() })
+                        .value;
+                match value {
+                    Value::String(_) => "string",
+                    Value::Number(_) => "integer",
+                    Value::Bool(_) => "boolean",
+                    Value::Array(_) => "array",
+                    _ => "other",
+                }
+            })
+            .collect();
+        assert_eq!(written, types[..4]);
     }
 
     #[test]
