@@ -85,6 +85,24 @@ pub struct Config {
     #[arg(long, env = "LMSBRIDGE_SKILLABLE_INFERRED_ROUTES")]
     pub skillable_inferred_routes: bool,
 
+    /// Where the Rhythm face is mounted besides the root (Rhythm's paths start at
+    /// `/courseRegistrations`); `/` mounts it at the root only.
+    #[arg(long, env = "LMSBRIDGE_RHYTHM_PREFIX", default_value = "/rhythm")]
+    pub rhythm_prefix: String,
+
+    /// Records in one page of a Rhythm scan, lookup or search.
+    #[arg(long, env = "LMSBRIDGE_RHYTHM_PAGE_SIZE", default_value_t = 100, value_parser = clap::value_parser!(i32).range(1..=10000))]
+    pub rhythm_page_size: i32,
+
+    /// The SMTP relay that delivers mail (`smtp://host:port`, optionally with `user:password@`);
+    /// without one, routes that send mail say so.
+    #[arg(long, env = "LMSBRIDGE_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// The sender of the mail this server sends.
+    #[arg(long, env = "LMSBRIDGE_MAIL_FROM", default_value = "lmsbridge <no-reply@lmsbridge.invalid>")]
+    pub mail_from: String,
+
     /// Time allowed to receive a request's headers, in milliseconds.
     #[arg(long, env = "LMSBRIDGE_READ_TIMEOUT_MS", default_value_t = 10_000)]
     pub read_timeout_ms: u64,

@@ -37,6 +37,7 @@ pub struct Summary {
     pub enrollments: usize,
     pub certificates: usize,
     pub class_enrollments: usize,
+    pub registrations: usize,
     /// Secrets of the demo API clients, `(client_id, secret)`; shown once.
     pub client_secrets: Vec<(String, String)>,
 }
@@ -103,6 +104,67 @@ pub struct Access {
     /// What the Skillable face's clients need.
     #[serde(skip)]
     pub skillable: Option<SkillableAccess>,
+    /// What the Rhythm face's clients need.
+    #[serde(skip)]
+    pub rhythm: Option<RhythmAccess>,
+}
+
+/// The demo tenant's id in Rhythm's paths.
+pub const RHYTHM_TENANT: &str = "demo.lmsbridge.org";
+
+/// The demo's registration process.
+const RHYTHM_PROCESS: &str = "DEMO-REG-PROCESS";
+
+/// The demo's Rhythm integration key (a new one at every start; the previous ones are revoked) and
+/// the ids of a sample registration. Field names are those of the credentials file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RhythmAccess {
+    pub tenant_id: String,
+    pub api_key: String,
+    pub registration_id: String,
+    pub student_id: String,
+    pub course_id: String,
+    pub course_offering_id: String,
+    pub process_id: String,
+}
+
+/// Revokes the demo's earlier keys of `face` and makes a new one.
+fn new_key(service: &Service, face: crate::service::admin::Face) -> Result<String, OpError> {
+    for key in service.integration_keys(TENANT)? {
+        if key.face == face.as_str() && key.revoked_at.is_none() {
+            service.revoke_integration_key(TENANT, key.id)?;
+        }
+    }
+    Ok(service.create_integration_key(TENANT, face)?.1)
+}
+
+/// A new Rhythm key and the sample registration: the demo's first one that may be changed and
+/// deleted (registered, with no order). `None` for a demo database made before the account had
+/// registrations.
+fn rhythm_access(service: &Service) -> Result<Option<RhythmAccess>, OpError> {
+    use crate::service::registrations::RegistrationLookup;
+    let api_key = new_key(service, crate::service::admin::Face::Rhythm)?;
+    let credentials = crate::service::Credentials::IntegrationKey { face: "rhythm", key: api_key.clone() };
+    service.db().read(|tx| {
+        let principal = service.authenticate(tx, &credentials)?;
+        let page = crate::service::PageRequest {
+            size: Some(crate::domain::values::PageSize::parse(1000).map_err(|r| OpError::Internal(r.reason))?),
+            token: None,
+        };
+        let all = service.registrations(tx, &principal, &RegistrationLookup::All, &page, "exclusiveStartKey")?;
+        let sample = all.items.into_iter().find(|view| {
+            view.registration.status == crate::domain::registration::RegistrationStatus::Registered && view.registration.order_id.is_none()
+        });
+        Ok(sample.map(|view| RhythmAccess {
+            tenant_id: RHYTHM_TENANT.into(),
+            api_key: api_key.clone(),
+            registration_id: view.id,
+            student_id: view.registration.student_id.to_string(),
+            course_id: view.registration.course_id.to_string(),
+            course_offering_id: view.registration.course_offering_id.to_string(),
+            process_id: RHYTHM_PROCESS.into(),
+        }))
+    })
 }
 
 /// The demo's Skillable integration key (a new one at every start; the previous ones are revoked)
@@ -122,13 +184,7 @@ pub struct SkillableAccess {
 /// key cannot be shown again); finds the first class enrollment. `None` for a demo database made
 /// before the account had classes.
 fn skillable_access(service: &Service) -> Result<Option<SkillableAccess>, OpError> {
-    use crate::service::admin::Face;
-    for key in service.integration_keys(TENANT)? {
-        if key.face == Face::Skillable.as_str() && key.revoked_at.is_none() {
-            service.revoke_integration_key(TENANT, key.id)?;
-        }
-    }
-    let (_, api_key) = service.create_integration_key(TENANT, Face::Skillable)?;
+    let api_key = new_key(service, crate::service::admin::Face::Skillable)?;
     let credentials = crate::service::Credentials::IntegrationKey { face: "skillable", key: api_key.clone() };
     service.db().read(|tx| {
         let principal = service.authenticate(tx, &credentials)?;
@@ -185,9 +241,10 @@ pub fn access(service: &Service) -> Result<Access, OpError> {
                 enrollment_id,
                 department_id,
                 skillable: None,
+                rhythm: None,
             })
         })
-        .and_then(|access| Ok(Access { skillable: skillable_access(service)?, ..access }))
+        .and_then(|access| Ok(Access { skillable: skillable_access(service)?, rhythm: rhythm_access(service)?, ..access }))
 }
 
 /// Loads the demo account unless the database already holds any account. Returns what it made.
@@ -353,7 +410,9 @@ fn load(service: &Service, tx: &mut Tx<'_>) -> Result<Summary, OpError> {
         }
     }
 
-    summary.class_enrollments = load_classes(service, tx, tenant_id, &courses, &learners, created)?;
+    let (class_enrollments, classes) = load_classes(service, tx, tenant_id, &courses, &learners, created)?;
+    summary.class_enrollments = class_enrollments;
+    summary.registrations = load_registrations(service, tx, tenant_id, &classes, &learners, created)?;
 
     for (client_id, role, manages) in [
         (ADMIN_CLIENT, Role::AccountAdministrator, vec![]),
@@ -370,6 +429,7 @@ fn load(service: &Service, tx: &mut Tx<'_>) -> Result<Summary, OpError> {
 /// The classes of the demo (offerings of three courses, in two classrooms), its custom fields, and
 /// class enrollments covering every Skillable enrollment and completion status. The enrollments
 /// are made through the service, under its rules: those in force are enrollments of the course.
+/// Returns how many it made, and the classes.
 fn load_classes(
     service: &Service,
     tx: &mut Tx<'_>,
@@ -377,7 +437,7 @@ fn load_classes(
     courses: &[i64],
     learners: &[i64],
     created: NaiveDateTime,
-) -> Result<usize, OpError> {
+) -> Result<(usize, Vec<i64>), OpError> {
     use crate::domain::offering::{
         CompletionStatus as Completion, CustomFieldInput, CustomFieldType as Field, EnrollmentStatus as Status, LocationType,
     };
@@ -490,6 +550,109 @@ fn load_classes(
                 Err(OpError::Conflict { .. }) => continue,
                 Err(other) => return Err(other),
             }
+        }
+        made += 1;
+    }
+    Ok((made, class_ids))
+}
+
+/// Rhythm's side of the demo: the tenant's Rhythm id, fees on the classes (Rhythm's course
+/// offerings), a registration process for their courses, an application, an event registration,
+/// and registrations in every status, made through the service; the completed one has an order.
+fn load_registrations(
+    service: &Service,
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    classes: &[i64],
+    learners: &[i64],
+    created: NaiveDateTime,
+) -> Result<usize, OpError> {
+    use crate::domain::registration::{RegistrationDetails, RegistrationStatus as Status};
+    use crate::service::registrations::Registration;
+    use crate::store::registrations::{self as rhythm, NewProcess};
+
+    tenants::set_rhythm_id(tx, tenant_id, Some(RHYTHM_TENANT))?;
+    let principal = Principal { tenant_id, role: Role::AccountAdministrator, managed_departments: Vec::new(), subject: "demo".into() };
+    let internal = |why: crate::domain::values::Refused| OpError::Internal(why.reason);
+    let mut offerings = Vec::new();
+    for (i, class) in classes.iter().enumerate() {
+        crate::store::offerings::set_fee(tx, *class, Some(250.0 + 100.0 * i as f64), Some("USD"))?;
+        let course = crate::store::offerings::course_of_offering(tx, tenant_id, *class)?
+            .ok_or_else(|| OpError::Internal(format!("class {class} has no course")))?;
+        let offering = rhythm::first_offering_of(tx, tenant_id, course)?
+            .ok_or_else(|| OpError::Internal(format!("course {course} has no offering")))?;
+        offerings.push((course, offering));
+    }
+    let courses: Vec<i64> = offerings.iter().map(|(course, _)| *course).collect();
+    rhythm::insert_process(
+        tx,
+        &NewProcess { tenant_id, external_id: RHYTHM_PROCESS, name: "Demo course registration", is_active: true, created_at: created },
+        &courses,
+    )?;
+    let statuses =
+        [Status::Registered, Status::Completed, Status::Attended, Status::InProgress, Status::Draft, Status::NoShow, Status::Cancelled];
+    let mut made = 0;
+    let mut next = learners.len();
+    for (i, status) in statuses.into_iter().enumerate() {
+        let (_, offering) = &offerings[i % offerings.len()];
+        // The next learner (from the last) who may take this course: one in force needs a learner not holding it.
+        let view = loop {
+            next = next.checked_sub(1).ok_or_else(|| OpError::Internal("the demo ran out of learners for its registrations".into()))?;
+            let learner = learners[next];
+            let (first, last, _, email) = crate::store::users::profile_names(tx, learner)?;
+            let student = crate::store::users::external_id_of(tx, learner)?;
+            let registration = Registration {
+                student_id: ExternalId::parse(&student).map_err(internal)?,
+                course_id: ExternalId::parse(&offering.course_external_id).map_err(internal)?,
+                course_offering_id: ExternalId::parse(&offering.external_id).map_err(internal)?,
+                status,
+                process_id: Some(ExternalId::parse(RHYTHM_PROCESS).map_err(internal)?),
+                order_id: None,
+                application_id: None,
+                event_registration_id: None,
+                name: [first.as_deref(), last.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" "),
+                email_address: email,
+                job_title: Some("Safety officer".into()),
+                city: Some(["Berlin", "Lisbon", "Boston"][i % 3].into()),
+                state: None,
+                order_number: None,
+                order_balance_due: None,
+                order_amount_paid: None,
+                order_status: None,
+                order_total: None,
+                training_provider_id: None,
+                training_location_id: None,
+                arrival_date: None,
+                departure_date: None,
+                date: Some(created + Duration::days(i as i64)),
+                sys_locked: false,
+                details: RegistrationDetails {
+                    first_name: first,
+                    last_name: last,
+                    completion_percentage: match status {
+                        Status::Completed => Some(100.0),
+                        Status::InProgress => Some(40.0),
+                        _ => None,
+                    },
+                    ..Default::default()
+                },
+            };
+            match service.create_registration(tx, &principal, &registration) {
+                Ok(view) => break view,
+                Err(OpError::Conflict { .. }) => continue,
+                Err(other) => return Err(other),
+            }
+        };
+        if status == Status::Completed {
+            // Paid for by an order, tied to an application and an event registration.
+            let learner = crate::store::users::users_by_external_ids(tx, tenant_id, &[view.registration.student_id.as_str()])?[0].id;
+            rhythm::insert_application(tx, tenant_id, "DEMO-APPLICATION", learner, created)?;
+            rhythm::insert_event_registration(tx, tenant_id, "DEMO-EVENT-REGISTRATION", learner, created)?;
+            let mut linked = view.registration.clone();
+            linked.application_id = Some(ExternalId::parse("DEMO-APPLICATION").map_err(internal)?);
+            linked.event_registration_id = Some(ExternalId::parse("DEMO-EVENT-REGISTRATION").map_err(internal)?);
+            service.replace_registration(tx, &principal, &view.id, &linked, None)?;
+            service.generate_order(tx, &principal, &view.id)?;
         }
         made += 1;
     }

@@ -200,6 +200,8 @@ fn mount(cfg: &mut web::ServiceConfig, config: &Config) {
     soap::routes(cfg);
     json::routes(cfg);
     faces::skillable::routes(cfg, &config.skillable_prefix, config.skillable_inferred_routes);
+    let page_size = crate::domain::values::PageSize::parse(config.rhythm_page_size).expect("the page size is checked when parsed");
+    faces::rhythm::routes(cfg, &config.rhythm_prefix, faces::rhythm::routes::Settings { page_size });
     cfg.route("/api/v3/token", web::post().to(faces::token::token))
         .route("/healthz", get_or_head().to(healthz))
         .route("/readyz", get_or_head().to(readyz))
@@ -208,7 +210,12 @@ fn mount(cfg: &mut web::ServiceConfig, config: &Config) {
 
 /// Builds the HTTP server on an already bound listener (port 0 in tests).
 pub fn serve(listener: TcpListener, service: Service, config: &Config) -> std::io::Result<Server> {
+    let relay = config.smtp_url.as_deref().map(crate::mail::Relay::parse).transpose().map_err(std::io::Error::other)?;
+    let from = config.mail_from.parse().map_err(|e| std::io::Error::other(format!("--mail-from '{}': {e}", config.mail_from)))?;
+    let service = service.with_mail_relay(relay.is_some());
+    let mail = relay.map(|relay| crate::mail::start(service.db().clone(), &relay, from));
     let state = web::Data::new(AppState {
+        mail,
         workers: Workers::start(service.db())?,
         service,
         xml_limits: config.xml_limits(),

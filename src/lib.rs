@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod faces;
 pub mod http;
+pub mod mail;
 pub mod metrics;
 pub mod pages;
 pub mod service;

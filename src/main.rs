@@ -34,7 +34,7 @@ enum Command {
     /// Run the server (creates and migrates the database on first start).
     Serve {
         #[command(flatten)]
-        config: Config,
+        config: Box<Config>,
         /// Load a demo account if the database is empty, and print a ready token, sample ids and
         /// a curl call.
         #[arg(long)]
@@ -71,6 +71,9 @@ enum TenantAction {
         /// Account URL for legacy accountUrl/email/password credentials.
         #[arg(long)]
         account_url: Option<String>,
+        /// The tenant's id in Rhythm's paths (`/courseRegistrations/{tenantId}`), such as `incose.org`.
+        #[arg(long)]
+        rhythm_id: Option<String>,
     },
 }
 
@@ -149,16 +152,16 @@ fn describe(error: OpError) -> String {
 fn run(cli: Cli) -> Result<(), String> {
     let url = cli.database.database_url;
     match cli.command {
-        Command::Serve { config, demo, credentials_file } => serve(&url, config, demo.then_some(credentials_file)),
+        Command::Serve { config, demo, credentials_file } => serve(&url, *config, demo.then_some(credentials_file)),
         Command::Migrate => {
             let db = Db::connect(&url, &Config::default().pool(&url)).map_err(|e| e.to_string())?;
             let applied = db.migrate().map_err(|e| e.to_string())?;
             println!("{} migration(s) applied to {} database {url}", applied.len(), db.backend());
             Ok(())
         }
-        Command::Tenant { action: TenantAction::Create { name, account_url } } => {
+        Command::Tenant { action: TenantAction::Create { name, account_url, rhythm_id } } => {
             let service = open(&url, &Config::default())?;
-            service.create_tenant(&name, account_url.as_deref()).map_err(describe)?;
+            service.create_tenant(&name, account_url.as_deref(), rhythm_id.as_deref()).map_err(describe)?;
             println!("tenant '{name}' created");
             Ok(())
         }
@@ -235,7 +238,7 @@ fn serve(url: &str, config: Config, demo: Option<Option<std::path::PathBuf>>) ->
     })
 }
 
-/// Writes the demo's credentials file: `{"ispring": {...}, "skillable": {...}}`, one key a face, readable by the owner
+/// Writes the demo's credentials file: `{"ispring": {...}, "skillable": {...}, "rhythm": {...}}`, one key a face, readable by the owner
 /// only, replaced whole (never seen half-written).
 fn write_credentials(path: &std::path::Path, access: &demo::Access, base: &str) -> Result<(), String> {
     let mut ispring = serde_json::to_value(access).map_err(|e| e.to_string())?;
@@ -246,6 +249,11 @@ fn write_credentials(path: &std::path::Path, access: &demo::Access, base: &str) 
         let mut skillable = serde_json::to_value(skillable).map_err(|e| e.to_string())?;
         skillable["baseUrl"] = base.into();
         document["skillable"] = skillable;
+    }
+    if let Some(rhythm) = &access.rhythm {
+        let mut rhythm = serde_json::to_value(rhythm).map_err(|e| e.to_string())?;
+        rhythm["baseUrl"] = base.into();
+        document["rhythm"] = rhythm;
     }
     let document = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
     let partial = path.with_extension("partial");
@@ -267,13 +275,15 @@ fn write_credentials(path: &std::path::Path, access: &demo::Access, base: &str) 
 fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path::Path>) -> Result<(), String> {
     match demo::load_if_empty(service).map_err(describe)? {
         Some(s) => say!(
-            "  demo account '{}' loaded: {} departments, {} users, {} courses, {} enrollments, {} certificates",
+            "  demo account '{}' loaded: {} departments, {} users, {} courses, {} enrollments, {} certificates, {} class enrollments, {} course registrations",
             demo::TENANT,
             s.departments,
             s.users,
             s.courses,
             s.enrollments,
-            s.certificates
+            s.certificates,
+            s.class_enrollments,
+            s.registrations
         ),
         None => say!("  database already holds data; demo account not reloaded"),
     }
@@ -317,10 +327,27 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
             s.user_id
         );
     }
+    let rhythm = access.rhythm.as_ref().map_or(String::new(), |r| {
+        format!(
+            " RHYTHM_TENANT={} RHYTHM_API_KEY={} REGISTRATION_ID={} STUDENT_ID={} OFFERING_ID={} PROCESS_ID={}",
+            r.tenant_id, r.api_key, r.registration_id, r.student_id, r.course_offering_id, r.process_id
+        )
+    });
+    if let Some(r) = &access.rhythm {
+        say!(
+            "  Rhythm tenant {} key: {} (a new one at every start); registration {}, student {}, offering {}, process {}",
+            r.tenant_id,
+            r.api_key,
+            r.registration_id,
+            r.student_id,
+            r.course_offering_id,
+            r.process_id
+        );
+    }
     say!();
     say!("Paste this line into a shell; then the README's examples run as written:");
     say!(
-        "export BASE_URL={base} TOKEN={} CLIENT_ID={} CLIENT_SECRET={} LEARNER_ID={} COURSE_ID={} ENROLLMENT_ID={} DEPARTMENT_ID={}{skillable}",
+        "export BASE_URL={base} TOKEN={} CLIENT_ID={} CLIENT_SECRET={} LEARNER_ID={} COURSE_ID={} ENROLLMENT_ID={} DEPARTMENT_ID={}{skillable}{rhythm}",
         access.token,
         access.client_id,
         access.client_secret,
@@ -340,6 +367,9 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
     say!("  curl -s '{base}/api/v1/enrollments?learnerId={}' -H 'Authorization: Bearer {}'", access.learner_id, access.token);
     if let Some(s) = &access.skillable {
         say!("  curl -s {base}/GetClassEnrollment/{} -H 'api_key: {}'", s.class_enrollment_id, s.api_key);
+    }
+    if let Some(r) = &access.rhythm {
+        say!("  curl -s {base}/courseRegistrations/{}/{} -H 'Authorization: {}'", r.tenant_id, r.registration_id, r.api_key);
     }
     say!(
         "  new token: curl -s {base}/api/v3/token -d client_id={} -d client_secret={} -d grant_type=client_credentials",

@@ -20,6 +20,8 @@ pub struct AppState {
     pub max_header_bytes: usize,
     /// The threads that run requests' database work.
     pub workers: Workers,
+    /// The outbox's mail sender, when a relay is configured (it stops when the state is dropped).
+    pub mail: Option<crate::mail::Sender>,
 }
 
 /// The id of one request: echoed in `X-Request-Id`, in fault details and in every log line.

@@ -280,7 +280,7 @@ fn the_demo_writes_its_credentials_file_for_scripts() {
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "readable by the owner only");
     let credentials: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     let faces: Vec<&String> = credentials.as_object().unwrap().keys().collect();
-    assert_eq!(faces, ["ispring", "skillable"], "one key a face");
+    assert_eq!(faces, ["ispring", "skillable", "rhythm"], "one key a face");
     let ispring = &credentials["ispring"];
     for key in ["token", "client_id", "client_secret", "learnerId", "courseId", "enrollmentId", "departmentId", "soapEndpoint", "jsonApi"] {
         assert!(ispring[key].as_str().is_some_and(|v| !v.is_empty()), "{key} in {ispring}");
@@ -328,6 +328,21 @@ fn the_demo_writes_its_credentials_file_for_scripts() {
     assert_eq!(found["Status"], 0, "{found}");
     assert_eq!((&found["Results"][0]["ClassId"], &found["Results"][0]["UserId"]), (&skillable["classId"], &skillable["userId"]));
     assert!(server.line_with("Skillable integration key").contains(key));
+
+    // The Rhythm key works on the demo tenant, and the sample registration is the sample
+    // student's, in the sample offering and process.
+    let rhythm = &credentials["rhythm"];
+    let text = |key: &str| rhythm[key].as_str().unwrap_or_else(|| panic!("{key} in {rhythm}")).to_string();
+    let found = curl(&[
+        "-H",
+        &format!("Authorization: {}", text("api_key")),
+        &format!("{}/courseRegistrations/{}/{}", text("baseUrl"), text("tenant_id"), text("registration_id")),
+    ]);
+    let found: serde_json::Value = serde_json::from_str(&found).unwrap();
+    for key in ["student_id", "course_id", "course_offering_id", "process_id"] {
+        assert_eq!(found[key].as_str(), Some(text(key).as_str()), "{key}: {found}");
+    }
+    assert!(server.line_with("Rhythm tenant").contains(&text("api_key")));
 }
 
 #[test]

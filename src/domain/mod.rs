@@ -4,6 +4,7 @@ pub mod departments;
 pub mod enrollment;
 pub mod offering;
 pub mod people;
+pub mod registration;
 pub mod role;
 pub mod values;
 

@@ -20,13 +20,20 @@ pub fn fault_string(error: &OpError) -> &'static str {
             // Classes are offerings of iSpring's content items; their enrollments are enrollments.
             Entity::Class => "Unknown content item",
             Entity::ClassEnrollment => "Unknown Enrollment",
-            Entity::Classroom | Entity::CustomField => "Wrong parameters",
+            Entity::Offering => "Unknown content item",
+            Entity::Registration => "Unknown Enrollment",
+            Entity::Classroom
+            | Entity::CustomField
+            | Entity::Order
+            | Entity::Application
+            | Entity::EventRegistration
+            | Entity::RegistrationProcess => "Wrong parameters",
         },
         OpError::Conflict { what, .. } => match what {
             Clash::LoginTaken => "User with the same login is already registered.",
             Clash::EmailTaken => "User with the same email is already registered.",
             Clash::DepartmentNotEmpty => "Department is not empty",
-            Clash::ClassEnrollmentExists | Clash::AlreadyEnrolled => "Wrong parameters",
+            Clash::ClassEnrollmentExists | Clash::AlreadyEnrolled | Clash::StaleVersion | Clash::HasDependents => "Wrong parameters",
         },
         OpError::Unavailable(_) => "Service unavailable",
         OpError::Internal(_) => "Internal error",
@@ -61,9 +68,17 @@ mod tests {
                 "Unknown Enrollment",
                 "Wrong parameters",
                 "Wrong parameters",
+                "Unknown content item",
+                "Unknown Enrollment",
+                "Wrong parameters",
+                "Wrong parameters",
+                "Wrong parameters",
+                "Wrong parameters",
                 "User with the same login is already registered.",
                 "User with the same email is already registered.",
                 "Department is not empty",
+                "Wrong parameters",
+                "Wrong parameters",
                 "Wrong parameters",
                 "Wrong parameters",
             ]

@@ -7,6 +7,7 @@
 //! - [`json`]: the JSON mirror of the same operations under `/api/v1`, with its OpenAPI document;
 //! - [`token`]: iSpring Learn's OAuth2 token endpoint;
 //! - [`skillable`]: Skillable TMS's class-enrollment API (`GET /GetClassEnrollment/{id}` and friends);
+//! - [`rhythm`]: Rhythm Software's course-registration API (`/courseRegistrations/{tenantId}`);
 //! - [`ispring`]: the words the two iSpring faces share (fault strings, enumerations' spellings);
 //! - [`kit`]: what every HTTP face needs (body reading, bearer tokens, query strings, the streaming
 //!   JSON writer, running an operation on the database threads, panics answered in the face's words).
@@ -14,6 +15,7 @@
 pub mod ispring;
 pub mod json;
 pub mod kit;
+pub mod rhythm;
 pub mod skillable;
 pub mod soap;
 pub mod token;
@@ -45,7 +47,7 @@ mod tests {
     #[test]
     fn no_face_imports_another_face_or_the_assembler() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/faces");
-        let faces = ["soap", "json", "token", "skillable"];
+        let faces = ["soap", "json", "token", "skillable", "rhythm"];
         let mut checked = 0;
         for entry in std::fs::read_dir(&root).unwrap() {
             let path = entry.unwrap().path();

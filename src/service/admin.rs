@@ -14,16 +14,32 @@ pub struct NewClient {
 
 impl Service {
     /// Creates a tenant (account); `account_url` enables iSpring's legacy credentials for it.
-    pub fn create_tenant(&self, name: &str, account_url: Option<&str>) -> Result<i64, OpError> {
+    pub fn create_tenant(&self, name: &str, account_url: Option<&str>, rhythm_id: Option<&str>) -> Result<i64, OpError> {
         if name.trim().is_empty() {
             return Err(OpError::wrong(ProblemKind::Value, "tenant", "the tenant name must not be empty"));
+        }
+        if let Some(id) = rhythm_id
+            && (id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)))
+        {
+            return Err(OpError::wrong(
+                ProblemKind::Value,
+                "rhythm-id",
+                format!("a Rhythm tenant id is letters, digits, '.', '_' and '-' (incose.org); got '{id}'"),
+            ));
         }
         let account_url = account_url.map(super::auth::normalize_account_url);
         self.db.write(|tx| {
             if tenants::tenant_id_by_name(tx, name)?.is_some() {
                 return Err(OpError::wrong(ProblemKind::Value, "tenant", format!("a tenant named '{name}' exists already")));
             }
-            Ok(tenants::insert_tenant(tx, name, account_url.as_deref(), now())?)
+            if let Some(id) = rhythm_id
+                && tenants::tenant_id_by_rhythm_id(tx, id)?.is_some()
+            {
+                return Err(OpError::wrong(ProblemKind::Value, "rhythm-id", format!("another tenant has the Rhythm id '{id}'")));
+            }
+            let tenant_id = tenants::insert_tenant(tx, name, account_url.as_deref(), now())?;
+            tenants::set_rhythm_id(tx, tenant_id, rhythm_id)?;
+            Ok(tenant_id)
         })
     }
 
@@ -107,6 +123,7 @@ impl Service {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Face {
     Skillable,
+    Rhythm,
 }
 
 impl std::str::FromStr for Face {
@@ -114,7 +131,8 @@ impl std::str::FromStr for Face {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "skillable" => Ok(Face::Skillable),
-            other => Err(format!("no face '{other}' uses integration keys; expected: skillable")),
+            "rhythm" => Ok(Face::Rhythm),
+            other => Err(format!("no face '{other}' uses integration keys; expected: skillable, rhythm")),
         }
     }
 }
@@ -123,6 +141,7 @@ impl Face {
     pub fn as_str(self) -> &'static str {
         match self {
             Face::Skillable => "skillable",
+            Face::Rhythm => "rhythm",
         }
     }
 }

@@ -76,3 +76,26 @@ catalog! {
     GET_CLASS = "GetClass", Read;
     LIST_CLASS_ENROLLMENT_CUSTOM_FIELDS = "ListClassEnrollmentCustomFields", Read;
 }}
+
+catalog! {
+    /// Course registrations: the Rhythm face serves them.
+    REGISTRATIONS {
+    CREATE_COURSE_REGISTRATION = "CreateCourseRegistration", Write;
+    LIST_COURSE_REGISTRATIONS = "ListCourseRegistrations", Read;
+    GET_COURSE_REGISTRATION = "GetCourseRegistration", Read;
+    REPLACE_COURSE_REGISTRATION = "ReplaceCourseRegistration", Write;
+    PATCH_COURSE_REGISTRATION = "PatchCourseRegistration", Write;
+    DELETE_COURSE_REGISTRATION = "DeleteCourseRegistration", Write;
+    COURSE_REGISTRATIONS_BY_STUDENT = "GetCourseRegistrationsByStudent", Read;
+    COURSE_REGISTRATIONS_BY_COURSE = "GetCourseRegistrationsByCourse", Read;
+    COURSE_REGISTRATIONS_BY_COURSE_OFFERING = "GetCourseRegistrationsByCourseOffering", Read;
+    GENERATE_ORDER = "GenerateOrder", Write;
+    GENERATE_REGISTRATION = "GenerateRegistration", Write;
+    COURSE_REGISTRATIONS_BY_STUDENT_COURSE = "GetCourseRegistrationsByStudentCourse", Read;
+    COURSE_REGISTRATIONS_BY_APPLICATION = "GetCourseRegistrationsByApplication", Read;
+    COURSE_REGISTRATIONS_BY_EVENT_REGISTRATION = "GetCourseRegistrationsByEventRegistration", Read;
+    SEARCH_COURSE_REGISTRATIONS = "SearchCourseRegistrations", Read;
+    COURSE_REGISTRATIONS_BY_ORDER = "GetCourseRegistrationsByOrder", Read;
+    PREVIEW_REGISTRATION_EMAIL = "PreviewEmail", Write;
+    BATCH_COURSE_REGISTRATIONS = "BatchCourseRegistrations", Write;
+}}

@@ -44,6 +44,14 @@ pub enum Entity {
     ClassEnrollment,
     Classroom,
     CustomField,
+    /// A scheduled offering of a course, as Rhythm names it.
+    Offering,
+    /// A course registration (Rhythm's).
+    Registration,
+    Order,
+    Application,
+    EventRegistration,
+    RegistrationProcess,
 }
 
 impl Entity {
@@ -60,6 +68,12 @@ impl Entity {
             Entity::ClassEnrollment => "class enrollment",
             Entity::Classroom => "classroom",
             Entity::CustomField => "custom field",
+            Entity::Offering => "course offering",
+            Entity::Registration => "course registration",
+            Entity::Order => "order",
+            Entity::Application => "application",
+            Entity::EventRegistration => "event registration",
+            Entity::RegistrationProcess => "registration process",
         }
     }
 }
@@ -77,6 +91,10 @@ pub enum Clash {
     ClassEnrollmentExists,
     /// The user holds an enrollment in force in the course already.
     AlreadyEnrolled,
+    /// The record changed since the caller read it.
+    StaleVersion,
+    /// Other records depend on the record.
+    HasDependents,
 }
 
 impl From<crate::workers::Unrun> for OpError {
@@ -161,10 +179,23 @@ impl OpError {
             Entity::ClassEnrollment,
             Entity::Classroom,
             Entity::CustomField,
+            Entity::Offering,
+            Entity::Registration,
+            Entity::Order,
+            Entity::Application,
+            Entity::EventRegistration,
+            Entity::RegistrationProcess,
         ];
         all.extend(entities.map(|entity| OpError::NotFound { entity, id: "x".into() }));
-        let clashes =
-            [Clash::LoginTaken, Clash::EmailTaken, Clash::DepartmentNotEmpty, Clash::ClassEnrollmentExists, Clash::AlreadyEnrolled];
+        let clashes = [
+            Clash::LoginTaken,
+            Clash::EmailTaken,
+            Clash::DepartmentNotEmpty,
+            Clash::ClassEnrollmentExists,
+            Clash::AlreadyEnrolled,
+            Clash::StaleVersion,
+            Clash::HasDependents,
+        ];
         all.extend(clashes.map(|what| OpError::Conflict { what, detail: "taken".into() }));
         for error in &all {
             match error {

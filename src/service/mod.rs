@@ -13,6 +13,7 @@ pub mod enrollments;
 mod error;
 pub mod groups;
 pub mod paging;
+pub mod registrations;
 mod scope;
 pub mod users;
 
@@ -35,11 +36,19 @@ pub struct Service {
     db: Db,
     token_ttl_secs: i64,
     tokens: std::sync::Arc<auth::TokenCache>,
+    /// Whether an SMTP relay delivers the outbox's mail (without one, nothing may queue mail).
+    mail_relay: bool,
 }
 
 impl Service {
     pub fn new(db: Db, token_ttl_secs: i64) -> Self {
-        Service { db, token_ttl_secs, tokens: Default::default() }
+        Service { db, token_ttl_secs, tokens: Default::default(), mail_relay: false }
+    }
+
+    /// The same service, knowing that a relay delivers mail.
+    pub fn with_mail_relay(mut self, configured: bool) -> Self {
+        self.mail_relay = configured;
+        self
     }
 
     pub fn db(&self) -> &Db {

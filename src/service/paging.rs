@@ -26,11 +26,17 @@ pub struct Page<T> {
 impl PageRequest {
     /// `(after, size)`: the key to continue after and the page size.
     pub(crate) fn resolve(&self) -> Result<(i64, i64), OpError> {
+        self.resolve_named("pageToken", "nextPageToken")
+    }
+
+    /// The same, the token travelling under the face's `name` for it, as the previous page's
+    /// `returned_as`.
+    pub(crate) fn resolve_named(&self, name: &str, returned_as: &str) -> Result<(i64, i64), OpError> {
         let size = self.size.map_or(DEFAULT_PAGE_SIZE, PageSize::get);
         let after = match &self.token {
             None => 0,
             Some(token) => decode(token).ok_or_else(|| {
-                OpError::invalid("pageToken", "pageToken is not a token this server issued; pass back nextPageToken as received")
+                OpError::invalid(name, format!("{name} is not a token this server issued; pass back {returned_as} as received"))
             })?,
         };
         Ok((after, size as i64))

@@ -398,3 +398,11 @@ pub fn ids_by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[impl
         .select(enrollment::id)
         .load(c))
 }
+
+/// Moves an enrollment to `to`, whatever its lifecycle now.
+pub fn set_lifecycle(tx: &mut Tx<'_>, id: i64, to: Lifecycle, now: NaiveDateTime) -> QueryResult<()> {
+    on_conn!(tx, |c| diesel::update(enrollment::table.find(id))
+        .set((enrollment::lifecycle.eq(to.as_str()), enrollment::updated_at.eq(now)))
+        .execute(c))
+    .map(|_| ())
+}

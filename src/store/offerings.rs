@@ -133,7 +133,7 @@ fn escape_like(text: &str) -> String {
 
 /// The LIKE pattern of names containing `text`, compared in lower case (SQLite's LIKE ignores ASCII
 /// case and PostgreSQL's does not: both compare lowered names with a lowered pattern).
-fn contains(text: &str) -> String {
+pub(crate) fn contains(text: &str) -> String {
     format!("%{}%", escape_like(&text.to_lowercase()))
 }
 
@@ -599,4 +599,12 @@ pub fn set_enrollment_state(tx: &mut Tx<'_>, enrollment_id: i64, state: &Enrollm
 /// The completion date an enrollment has now, to keep it when the state is rewritten.
 pub fn completed_at(tx: &mut Tx<'_>, enrollment_id: i64) -> QueryResult<Option<NaiveDateTime>> {
     on_conn!(tx, |c| enrollment::table.find(enrollment_id).select(enrollment::completed_at).first(c))
+}
+
+/// Sets an offering's fee.
+pub fn set_fee(tx: &mut Tx<'_>, id: i64, amount: Option<f64>, currency: Option<&str>) -> QueryResult<()> {
+    on_conn!(tx, |c| diesel::update(offering::table.find(id))
+        .set((offering::fee_amount.eq(amount), offering::fee_currency.eq(currency)))
+        .execute(c))
+    .map(|_| ())
 }

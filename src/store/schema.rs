@@ -6,6 +6,7 @@ diesel::table! {
         name -> Text,
         account_url -> Nullable<Text>,
         created_at -> Timestamp,
+        rhythm_id -> Nullable<Text>,
     }
 }
 
@@ -168,6 +169,8 @@ diesel::table! {
         delivery_type -> SmallInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        fee_amount -> Nullable<Double>,
+        fee_currency -> Nullable<Text>,
     }
 }
 
@@ -223,6 +226,118 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    registration_process (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        external_id -> Text,
+        name -> Text,
+        is_active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    registration_process_course (process_id, course_id) {
+        process_id -> BigInt,
+        course_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    sales_order (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        external_id -> Text,
+        number -> BigInt,
+        status -> Text,
+        bill_to_id -> Nullable<BigInt>,
+        currency_code -> Text,
+        currency_symbol -> Text,
+        total -> Double,
+        amount_paid -> Double,
+        balance_due -> Double,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    certification_application (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        external_id -> Text,
+        learner_id -> BigInt,
+        #[sql_name = "type"]
+        kind -> Text,
+        review_status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_registration (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        external_id -> Text,
+        learner_id -> BigInt,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enrollment_rhythm (enrollment_id) {
+        enrollment_id -> BigInt,
+        tenant_id -> BigInt,
+        learner_id -> BigInt,
+        course_id -> BigInt,
+        offering_id -> BigInt,
+        status -> Text,
+        order_id -> Nullable<BigInt>,
+        application_id -> Nullable<BigInt>,
+        event_registration_id -> Nullable<BigInt>,
+        process_id -> Nullable<BigInt>,
+        name -> Text,
+        email_address -> Nullable<Text>,
+        job_title -> Nullable<Text>,
+        city -> Nullable<Text>,
+        state -> Nullable<Text>,
+        order_number -> Nullable<Double>,
+        order_balance_due -> Nullable<Double>,
+        order_amount_paid -> Nullable<Double>,
+        order_status -> Nullable<Text>,
+        order_total -> Nullable<Double>,
+        training_provider_id -> Nullable<Text>,
+        training_location_id -> Nullable<Text>,
+        arrival_date -> Nullable<Timestamp>,
+        departure_date -> Nullable<Timestamp>,
+        registered_at -> Nullable<Timestamp>,
+        sys_version -> BigInt,
+        sys_locked -> Bool,
+        sys_created_at -> Timestamp,
+        sys_last_modified_at -> Timestamp,
+        sys_created_by_id -> Text,
+        sys_last_modified_by_id -> Text,
+        details -> Text,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        kind -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(department -> tenant (tenant_id));
 diesel::joinable!(app_user -> department (department_id));
 diesel::joinable!(enrollment -> app_user (learner_id));
@@ -236,6 +351,14 @@ diesel::joinable!(offering -> course (course_id));
 diesel::joinable!(enrollment_offering -> enrollment (enrollment_id));
 diesel::joinable!(enrollment_offering -> offering (offering_id));
 diesel::joinable!(enrollment_custom_value -> custom_field (custom_field_id));
+diesel::joinable!(enrollment_rhythm -> enrollment (enrollment_id));
+diesel::joinable!(enrollment_rhythm -> offering (offering_id));
+diesel::joinable!(enrollment_rhythm -> course (course_id));
+diesel::joinable!(enrollment_rhythm -> sales_order (order_id));
+diesel::joinable!(enrollment_rhythm -> certification_application (application_id));
+diesel::joinable!(enrollment_rhythm -> event_registration (event_registration_id));
+diesel::joinable!(enrollment_rhythm -> registration_process (process_id));
+diesel::joinable!(registration_process_course -> registration_process (process_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     tenant,
@@ -256,4 +379,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     custom_field,
     enrollment_custom_value,
     integration_key,
+    registration_process,
+    registration_process_course,
+    sales_order,
+    certification_application,
+    event_registration,
+    enrollment_rhythm,
+    outbox,
 );

@@ -264,3 +264,19 @@ pub fn user_id_by_email(tx: &mut Tx<'_>, tenant_id: i64, email: &str) -> QueryRe
         .first(c)
         .optional())
 }
+
+/// A user's first name, last name, login and e-mail.
+pub type Names = (Option<String>, Option<String>, String, Option<String>);
+
+/// The names of user `id`.
+pub fn profile_names(tx: &mut Tx<'_>, id: i64) -> QueryResult<Names> {
+    on_conn!(tx, |c| app_user::table
+        .find(id)
+        .select((app_user::first_name, app_user::last_name, app_user::login, app_user::email))
+        .first(c))
+}
+
+/// A user's external id.
+pub fn external_id_of(tx: &mut Tx<'_>, id: i64) -> QueryResult<String> {
+    on_conn!(tx, |c| app_user::table.find(id).select(app_user::external_id).first(c))
+}

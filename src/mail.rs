@@ -1,0 +1,150 @@
+//! Delivers the outbox's mail through an SMTP relay. A thread polls for due messages, sends each,
+//! and records its delivery, or its failure with the next attempt backed off. A message is written
+//! in the transaction of the change that makes it, so a restart loses none; one delivered just
+//! before a crash may be delivered again, under the same `Message-ID`, so receivers can tell.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use chrono::{NaiveDate, Utc};
+use lettre::message::{Mailbox, Message, header::ContentType};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{SmtpTransport, Transport};
+
+use crate::store::{Db, outbox};
+
+/// How often the sender looks for due messages when it found none.
+const POLL: Duration = Duration::from_millis(200);
+
+/// Messages fetched per round.
+const BATCH: i64 = 20;
+
+/// Attempts before a message is given up (backing off from 2 seconds to an hour between them).
+const ATTEMPTS: i32 = 12;
+
+/// Where mail goes: `smtp://[user:password@]host[:port]` (port 25 by default). The connection is
+/// plain SMTP, for a relay on the same host or network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relay {
+    pub host: String,
+    pub port: u16,
+    pub credentials: Option<(String, String)>,
+}
+
+impl Relay {
+    pub fn parse(url: &str) -> Result<Relay, String> {
+        let rest = url.strip_prefix("smtp://").ok_or_else(|| format!("the SMTP relay must be an smtp:// URL; got '{url}'"))?;
+        let rest = rest.trim_end_matches('/');
+        let (credentials, address) = match rest.rsplit_once('@') {
+            Some((user, address)) => {
+                let (name, password) = user.split_once(':').unwrap_or((user, ""));
+                (Some((name.to_string(), password.to_string())), address)
+            }
+            None => (None, rest),
+        };
+        let (host, port) = match address.rsplit_once(':') {
+            Some((host, port)) => (host, port.parse::<u16>().map_err(|_| format!("the SMTP relay's port must be a number; got '{port}'"))?),
+            None => (address, 25),
+        };
+        if host.is_empty() {
+            return Err(format!("the SMTP relay URL names no host: '{url}'"));
+        }
+        Ok(Relay { host: host.to_string(), port, credentials })
+    }
+}
+
+/// The running sender; dropping it stops the thread after its current round.
+pub struct Sender {
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Sender {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Starts delivering `db`'s outbox through `relay`, from `from`.
+pub fn start(db: Db, relay: &Relay, from: Mailbox) -> Sender {
+    let mut transport = SmtpTransport::builder_dangerous(relay.host.as_str()).port(relay.port).timeout(Some(Duration::from_secs(20)));
+    if let Some((name, password)) = &relay.credentials {
+        transport = transport.credentials(Credentials::new(name.clone(), password.clone()));
+    }
+    let transport = transport.build();
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = stop.clone();
+    std::thread::Builder::new()
+        .name("lmsbridge-mail".into())
+        .spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                match deliver_due(&db, &transport, &from) {
+                    Ok(0) => std::thread::sleep(POLL),
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the mail sender could not read the outbox");
+                        std::thread::sleep(POLL * 5);
+                    }
+                }
+            }
+        })
+        .expect("the mail thread starts");
+    Sender { stop }
+}
+
+/// Delivers the messages due now; returns how many it tried.
+fn deliver_due(db: &Db, transport: &SmtpTransport, from: &Mailbox) -> Result<usize, crate::service::OpError> {
+    let now = Utc::now().naive_utc();
+    let due = db.read(|tx| outbox::due(tx, now, BATCH).map_err(crate::service::OpError::from))?;
+    for message in &due {
+        let outcome = build(message, from).and_then(|email| transport.send(&email).map(|_| ()).map_err(|e| e.to_string()));
+        let now = Utc::now().naive_utc();
+        db.write(|tx| match &outcome {
+            Ok(()) => outbox::mark_sent(tx, message.id, now).map_err(crate::service::OpError::from),
+            Err(error) => {
+                let attempts = message.attempts + 1;
+                let retry_at = if attempts >= ATTEMPTS {
+                    NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date").and_time(chrono::NaiveTime::MIN)
+                } else {
+                    now + chrono::Duration::seconds((2i64 << attempts.min(11)).min(3600))
+                };
+                outbox::mark_failed(tx, message.id, error, retry_at).map_err(crate::service::OpError::from)
+            }
+        })?;
+        match &outcome {
+            Ok(()) => tracing::info!(message = message.id, "mail delivered"),
+            Err(error) => tracing::warn!(message = message.id, attempt = message.attempts + 1, %error, "mail not delivered; will retry"),
+        }
+    }
+    Ok(due.len())
+}
+
+fn build(message: &outbox::Message, from: &Mailbox) -> Result<Message, String> {
+    let to: Mailbox = message.recipient.parse().map_err(|e| format!("the recipient '{}' is not an address: {e}", message.recipient))?;
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(message.subject.clone())
+        .message_id(Some(format!("<outbox-{}@lmsbridge>", message.id)))
+        .header(ContentType::TEXT_PLAIN)
+        .body(message.body.clone())
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relay_urls_parse_with_and_without_credentials() {
+        assert_eq!(Relay::parse("smtp://127.0.0.1:2525").unwrap(), Relay { host: "127.0.0.1".into(), port: 2525, credentials: None });
+        assert_eq!(
+            Relay::parse("smtp://me:secret@mail.example:587/").unwrap(),
+            Relay { host: "mail.example".into(), port: 587, credentials: Some(("me".into(), "secret".into())) }
+        );
+        assert_eq!(Relay::parse("smtp://relay").unwrap().port, 25);
+        for bad in ["http://relay", "smtp://", "smtp://relay:port"] {
+            assert!(Relay::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! A real SMTP server as the tests' mail sink: aiosmtpd (pinned in tests/mail/.venv by
+//! tests/mail/install.sh), writing what it receives into a maildir the test reads.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Sink {
+    child: Child,
+    port: u16,
+    maildir: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Sink {
+    /// Starts aiosmtpd on a free port; returns once it accepts connections.
+    pub fn start() -> Sink {
+        let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mail/.venv/bin/python");
+        assert!(python.exists(), "aiosmtpd is not installed: run tests/mail/install.sh (scripts/test does)");
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = tempfile::tempdir().unwrap();
+        let maildir = dir.path().join("box");
+        let child = Command::new(python)
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start aiosmtpd");
+        let sink = Sink { child, port, maildir, _dir: dir };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "aiosmtpd did not start listening");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        sink
+    }
+
+    /// The relay URL of this sink.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// The messages received so far, as text.
+    pub fn received(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else { return Vec::new() };
+        entries.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect()
+    }
+
+    /// Waits until exactly one message has arrived; returns it.
+    pub fn wait_for_one(&self, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let mut received = self.received();
+            if !received.is_empty() {
+                assert_eq!(received.len(), 1, "one message, delivered once");
+                return received.pop().unwrap();
+            }
+            assert!(Instant::now() < deadline, "no message arrived within {timeout:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
