@@ -444,7 +444,7 @@ async fn keys_tenants_and_the_other_faces(backend: Backend) {
             body["enrollments"].as_array().unwrap().iter().map(|e| e["enrollmentId"].as_str().unwrap().to_string()).collect::<Vec<_>>()
         }
     };
-    assert_eq!(listed().await, [id.clone()], "the registration is the enrollment, under the same id");
+    assert_eq!(listed().await, vec![id.clone()], "the registration is the enrollment, under the same id");
     let replace = |status: &str| json!([{"op": "replace", "path": "/status", "value": status}]);
     assert_eq!(call(&app, &s.key, "PATCH", &format!("/{id}"), Some(replace("cancelled"))).await.0, 200);
     assert!(listed().await.is_empty());
