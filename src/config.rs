@@ -94,6 +94,15 @@ pub struct Config {
     #[arg(long, env = "LMSBRIDGE_RHYTHM_PAGE_SIZE", default_value_t = 100, value_parser = clap::value_parser!(i32).range(1..=10000))]
     pub rhythm_page_size: i32,
 
+    /// Requests per second a tenant may send to the Rhythm face, on average (0: no limit); over it,
+    /// 429 with Retry-After.
+    #[arg(long, env = "LMSBRIDGE_RHYTHM_RATE_LIMIT", default_value_t = 50.0)]
+    pub rhythm_rate_limit: f64,
+
+    /// Requests a tenant may send to the Rhythm face at once, beyond its rate.
+    #[arg(long, env = "LMSBRIDGE_RHYTHM_BURST", default_value_t = 100.0)]
+    pub rhythm_burst: f64,
+
     /// The SMTP relay that delivers mail (`smtp://host:port`, optionally with `user:password@`);
     /// without one, routes that send mail say so.
     #[arg(long, env = "LMSBRIDGE_SMTP_URL")]

@@ -212,7 +212,9 @@ fn mount(cfg: &mut web::ServiceConfig, config: &Config) {
 pub fn serve(listener: TcpListener, service: Service, config: &Config) -> std::io::Result<Server> {
     let relay = config.smtp_url.as_deref().map(crate::mail::Relay::parse).transpose().map_err(std::io::Error::other)?;
     let from = config.mail_from.parse().map_err(|e| std::io::Error::other(format!("--mail-from '{}': {e}", config.mail_from)))?;
-    let service = service.with_mail_relay(relay.is_some());
+    let limit = (config.rhythm_rate_limit > 0.0)
+        .then(|| crate::service::limits::RateLimit { per_second: config.rhythm_rate_limit, burst: config.rhythm_burst.max(1.0) });
+    let service = service.with_mail_relay(relay.is_some()).with_rate_limit(limit);
     let mail = relay.map(|relay| crate::mail::start(service.db().clone(), &relay, from));
     let state = web::Data::new(AppState {
         mail,

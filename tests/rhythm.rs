@@ -566,6 +566,57 @@ async fn batch_orders_processes_and_mail(backend: Backend) {
     }
 }
 
+/// Writers race: of eight replacements of the same version, one wins and seven learn of it.
+async fn racing_writers_cannot_overwrite_each_other(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = setup(&app).await;
+    let id = create(&app, &s.key, body(ENG_LEARNER, OFFERING, COURSE_3, "draft")).await["id"].as_str().unwrap().to_string();
+    let writers = (0..8).map(|i| {
+        let mut sent = body(ENG_LEARNER, OFFERING, COURSE_3, "draft");
+        sent["sys_version"] = json!(1);
+        sent["name"] = json!(format!("writer {i}"));
+        let (app, key, path) = (&app, s.key.clone(), format!("/{id}"));
+        async move { (call(app, &key, "PUT", &path, Some(sent)).await, i) }
+    });
+    let outcomes = futures_util::future::join_all(writers).await;
+    let winners: Vec<usize> = outcomes.iter().filter(|((status, _), _)| *status == 200).map(|(_, i)| *i).collect();
+    assert_eq!(winners.len(), 1, "{outcomes:?}");
+    assert!(outcomes.iter().all(|((status, _), _)| *status == 200 || *status == 409), "{outcomes:?}");
+    let (_, record) = call(&app, &s.key, "GET", &format!("/{id}"), None).await;
+    assert_eq!((record["name"].as_str(), record["sys_version"].as_i64()), (Some(format!("writer {}", winners[0]).as_str()), Some(2)));
+}
+
+/// Over its rate, a tenant's request is refused with 429 and Retry-After, and changes nothing.
+async fn a_tenant_over_its_rate_is_refused(backend: Backend) {
+    let app = spawn_app_with(backend, |config| {
+        config.rhythm_rate_limit = 0.5;
+        config.rhythm_burst = 3.0;
+    })
+    .await;
+    let s = setup(&app).await;
+    let id = create(&app, &s.key, body(ENG_LEARNER, OFFERING, COURSE_3, "draft")).await["id"].as_str().unwrap().to_string();
+    assert_eq!(call(&app, &s.key, "GET", &format!("/{id}"), None).await.0, 200);
+    assert_eq!(call(&app, &s.key, "GET", &format!("/{id}"), None).await.0, 200);
+    let url = format!("{}/courseRegistrations/{TENANT}/{id}", app.base_url);
+    let refused = app
+        .client
+        .patch(&url)
+        .header("Authorization", &s.key)
+        .json(&json!([{"op": "replace", "path": "/name", "value": "late"}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 429);
+    assert_eq!(refused.headers()["retry-after"], "2", "one request every two seconds");
+    let refused: Value = refused.json().await.unwrap();
+    assert_eq!(refused["message"], "Limit exceeded... unable to retrieve course registration based on tenant limits.");
+    // Another tenant has its own budget; after the wait, this one is served again, unchanged.
+    assert_eq!(call(&app, &s.other_key, "GET", "/courseRegistrations/other.org", None).await.0, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let (status, record) = call(&app, &s.key, "GET", &format!("/{id}"), None).await;
+    assert_eq!((status, record["name"].as_str(), record["sys_version"].as_i64()), (200, Some("Eng Learner"), Some(1)));
+}
+
 /// Without a relay the route says so, and queues nothing.
 async fn mail_without_a_relay_is_refused(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -582,5 +633,7 @@ on_both_backends!(
     lookups_paging_and_search,
     keys_tenants_and_the_other_faces,
     batch_orders_processes_and_mail,
+    racing_writers_cannot_overwrite_each_other,
+    a_tenant_over_its_rate_is_refused,
     mail_without_a_relay_is_refused
 );

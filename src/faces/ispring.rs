@@ -35,7 +35,7 @@ pub fn fault_string(error: &OpError) -> &'static str {
             Clash::DepartmentNotEmpty => "Department is not empty",
             Clash::ClassEnrollmentExists | Clash::AlreadyEnrolled | Clash::StaleVersion | Clash::HasDependents => "Wrong parameters",
         },
-        OpError::Unavailable(_) => "Service unavailable",
+        OpError::Unavailable(_) | OpError::Throttled { .. } => "Service unavailable",
         OpError::Internal(_) => "Internal error",
     }
 }
@@ -58,6 +58,7 @@ mod tests {
                 "Wrong parameters",
                 "Service unavailable",
                 "Internal error",
+                "Service unavailable",
                 "Unknown Enrollment",
                 "Unknown content item",
                 "Unknown content item",

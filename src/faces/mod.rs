@@ -125,6 +125,50 @@ mod tests {
         assert_eq!(super::skillable::routes::ROUTES.iter().filter(|route| route.inferred).count(), 3);
     }
 
+    /// Every registration operation is served by the Rhythm face, once, and its OpenAPI document is
+    /// its registration list: the same methods and paths, each with the operation's name.
+    #[test]
+    fn the_rhythm_registration_list_is_the_catalog_and_the_openapi_document() {
+        use super::rhythm::routes::{COLLECTION, ROUTES, document};
+        for operation in catalog::REGISTRATIONS {
+            assert_eq!(ROUTES.iter().filter(|r| r.route.operation == *operation).count(), 1, "{}", operation.name);
+        }
+        assert_eq!(ROUTES.len(), catalog::REGISTRATIONS.len());
+        let document: serde_json::Value = serde_json::from_str(document()).unwrap();
+        let mut documented: Vec<(String, String, String)> = Vec::new();
+        for (path, item) in document["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                documented.push((method.to_uppercase(), path.clone(), operation["operationId"].as_str().unwrap().to_string()));
+            }
+        }
+        let mut registered: Vec<(String, String, String)> =
+            ROUTES.iter().map(|r| (r.method.to_string(), format!("{COLLECTION}{}", r.path), r.route.operation.name.to_string())).collect();
+        documented.sort();
+        registered.sort();
+        assert_eq!(documented, registered);
+    }
+
+    /// The keys bodies may carry and projections may name are the documented record's.
+    #[test]
+    fn the_rhythm_field_list_is_the_documented_record() {
+        let document: serde_json::Value = serde_json::from_str(super::rhythm::routes::document()).unwrap();
+        let schemas = &document["components"]["schemas"];
+        let mut properties: Vec<String> = Vec::new();
+        let record = &schemas["CourseRegistration"];
+        let parts = record["allOf"].as_array().cloned().unwrap_or_else(|| vec![record.clone()]);
+        for part in parts {
+            let part = match part["$ref"].as_str() {
+                Some(reference) => schemas[reference.trim_start_matches("#/components/schemas/")].clone(),
+                None => part,
+            };
+            properties.extend(part["properties"].as_object().unwrap().keys().cloned());
+        }
+        let mut fields: Vec<String> = super::rhythm::model::FIELDS.iter().map(|f| f.to_string()).collect();
+        properties.sort();
+        fields.sort();
+        assert_eq!(properties, fields);
+    }
+
     #[test]
     fn a_json_route_reaches_operations_of_one_access() {
         for route in super::json::routes::ROUTES {

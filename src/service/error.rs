@@ -20,6 +20,8 @@ pub enum OpError {
     NotFound { entity: Entity, id: String },
     /// The request clashes with what exists.
     Conflict { what: Clash, detail: String },
+    /// The caller's tenant is over its request rate; retrying after this many seconds may succeed.
+    Throttled { retry_after_secs: u64 },
     /// The database cannot be reached or is overloaded; retrying later may succeed.
     Unavailable(String),
     /// A bug or an unexpected database error; the detail is logged, not shown.
@@ -116,6 +118,7 @@ impl OpError {
             OpError::Forbidden(_) => "PERMISSION_DENIED",
             OpError::NotFound { .. } => "NOT_FOUND",
             OpError::Conflict { .. } => "CONFLICT",
+            OpError::Throttled { .. } => "RATE_LIMITED",
             OpError::Unavailable(_) => "UNAVAILABLE",
             OpError::Internal(_) => "INTERNAL",
         }
@@ -133,6 +136,9 @@ impl OpError {
             OpError::NotFound { entity, id } => format!("no {} '{id}' in this account", entity.noun()),
             OpError::Conflict { detail, .. } => detail.clone(),
             OpError::Invalid(p) => p.message.clone(),
+            OpError::Throttled { retry_after_secs } => {
+                format!("this tenant is over its request rate; retry in {retry_after_secs} s (nothing was done)")
+            }
             OpError::Internal(_) => "the server failed to process the request; the request id locates it in the server log".into(),
         }
     }
@@ -167,6 +173,7 @@ impl OpError {
             OpError::Invalid(Problem::new(ProblemKind::Value, "not allowed").at_path("dueDate")),
             OpError::Unavailable("busy".into()),
             OpError::Internal("a bug".into()),
+            OpError::Throttled { retry_after_secs: 1 },
         ];
         let entities = [
             Entity::Enrollment,
@@ -204,6 +211,7 @@ impl OpError {
                 | OpError::Invalid(_)
                 | OpError::NotFound { .. }
                 | OpError::Conflict { .. }
+                | OpError::Throttled { .. }
                 | OpError::Unavailable(_)
                 | OpError::Internal(_) => {}
             }

@@ -12,6 +12,7 @@ pub mod departments;
 pub mod enrollments;
 mod error;
 pub mod groups;
+pub mod limits;
 pub mod paging;
 pub mod registrations;
 mod scope;
@@ -38,11 +39,19 @@ pub struct Service {
     tokens: std::sync::Arc<auth::TokenCache>,
     /// Whether an SMTP relay delivers the outbox's mail (without one, nothing may queue mail).
     mail_relay: bool,
+    /// Request rates per tenant, where the deployment limits them.
+    limiter: Option<std::sync::Arc<limits::Limiter>>,
 }
 
 impl Service {
     pub fn new(db: Db, token_ttl_secs: i64) -> Self {
-        Service { db, token_ttl_secs, tokens: Default::default(), mail_relay: false }
+        Service { db, token_ttl_secs, tokens: Default::default(), mail_relay: false, limiter: None }
+    }
+
+    /// The same service, limiting each tenant's request rate (see [`Service::admit`]).
+    pub fn with_rate_limit(mut self, limit: Option<limits::RateLimit>) -> Self {
+        self.limiter = limit.map(|limit| std::sync::Arc::new(limits::Limiter::new(limit)));
+        self
     }
 
     /// The same service, knowing that a relay delivers mail.

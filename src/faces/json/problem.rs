@@ -23,6 +23,15 @@ const PROBLEM_JSON: &str = "application/problem+json";
 pub struct Rejection {
     status: StatusCode,
     problem: Box<Problem>,
+    /// Seconds to wait before retrying, for a throttled request.
+    retry_after: Option<u64>,
+}
+
+fn retry_after(error: &OpError) -> Option<u64> {
+    match error {
+        OpError::Throttled { retry_after_secs } => Some(*retry_after_secs),
+        _ => None,
+    }
 }
 
 impl fmt::Display for Rejection {
@@ -41,6 +50,9 @@ impl ResponseError for Rejection {
         if self.status == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, r#"Bearer realm="lmsbridge""#));
         }
+        if let Some(seconds) = self.retry_after {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
         response.content_type(PROBLEM_JSON).body(serde_json::to_string(&self.problem).expect("problems serialize"))
     }
 }
@@ -54,6 +66,7 @@ fn status_of(error: &OpError) -> StatusCode {
         OpError::Forbidden(_) => StatusCode::FORBIDDEN,
         OpError::NotFound { .. } => StatusCode::NOT_FOUND,
         OpError::Conflict { .. } => StatusCode::CONFLICT,
+        OpError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         OpError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         OpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -81,7 +94,7 @@ pub fn reject(req: &HttpRequest, error: OpError) -> Rejection {
     }
     let operation = super::operation_of(req);
     observe(req, FACE, operation, kit::outcome_of(&error), Some(error.code()));
-    Rejection { status: status_of(&error), problem: rendered(&error, request_id) }
+    Rejection { status: status_of(&error), problem: rendered(&error, request_id), retry_after: retry_after(&error) }
 }
 
 fn rendered(error: &OpError, request_id: String) -> Box<Problem> {
@@ -97,13 +110,17 @@ pub fn refuse_body(req: &HttpRequest, refusal: BodyRefusal) -> Rejection {
     let code = refusal.code();
     observe(req, FACE, super::operation_of(req), Outcome::Refused, Some(code));
     let title = fault_string(&OpError::Invalid(crate::service::Problem::new(ProblemKind::Limit, "")));
-    Rejection { status: refusal.status, problem: problem(refusal.status, title, refusal.message, code, None, RequestId::of(req)) }
+    Rejection {
+        status: refusal.status,
+        problem: problem(refusal.status, title, refusal.message, code, None, RequestId::of(req)),
+        retry_after: None,
+    }
 }
 
 /// The answer to a panic in a handler of this face.
 pub fn panicked(request_id: &str) -> HttpResponse {
     let error = OpError::Internal("a handler panicked".into());
-    Rejection { status: status_of(&error), problem: rendered(&error, request_id.to_string()) }.error_response()
+    Rejection { status: status_of(&error), problem: rendered(&error, request_id.to_string()), retry_after: None }.error_response()
 }
 
 #[cfg(test)]
@@ -120,6 +137,7 @@ mod tests {
             (422, "Wrong parameters", "VALUE"),
             (503, "Service unavailable", "UNAVAILABLE"),
             (500, "Internal error", "INTERNAL"),
+            (429, "Service unavailable", "RATE_LIMITED"),
             (404, "Unknown Enrollment", "NOT_FOUND"),
             (404, "Unknown content item", "NOT_FOUND"),
             (404, "Unknown content item", "NOT_FOUND"),

@@ -113,6 +113,7 @@ pub fn status_of(error: &OpError, subjects: &[Entity], wording: &Wording) -> (St
         OpError::Conflict { .. } => {
             (StatusCode::CONFLICT, wording.conflict.unwrap_or("The request conflicts with the record as it is now."))
         }
+        OpError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, wording.limited),
         OpError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, wording.failed),
         OpError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, wording.failed),
     }
@@ -133,8 +134,14 @@ pub fn body(error: &OpError, message: &'static str, request_id: &str) -> ErrorBo
 pub fn render(error: &OpError, subjects: &[Entity], wording: &Wording, request_id: &str) -> HttpResponse {
     let (status, message) = status_of(error, subjects, wording);
     let mut response = HttpResponse::build(status);
-    if status == StatusCode::SERVICE_UNAVAILABLE {
-        response.insert_header(("Retry-After", "1"));
+    match error {
+        OpError::Throttled { retry_after_secs } => {
+            response.insert_header(("Retry-After", retry_after_secs.to_string()));
+        }
+        OpError::Unavailable(_) => {
+            response.insert_header(("Retry-After", "1"));
+        }
+        _ => {}
     }
     response.json(body(error, message, request_id))
 }
@@ -159,6 +166,7 @@ mod tests {
                 OpError::Invalid(_) => 400,
                 OpError::NotFound { entity: Entity::Registration, .. } => 404,
                 OpError::NotFound { .. } | OpError::Conflict { .. } => 409,
+                OpError::Throttled { .. } => 429,
                 OpError::Unavailable(_) => 503,
                 OpError::Internal(_) => 500,
             };

@@ -80,6 +80,7 @@ where
     let request_id = RequestId::of(req);
     let outcome = kit::run(state, &request_id, route.operation.access, credentials, move |service, tx, caller, sink| {
         service.enter_rhythm_tenant(tx, caller, &tenant)?;
+        service.admit(caller)?;
         let value = work(service, tx, caller)?;
         JsonOut::new(sink).value(&value)
     })

@@ -70,6 +70,7 @@ macro_rules! registered {
         #[openapi(
             info(title = "lmsbridge: Rhythm Certifications API (course registrations)", description = "Rhythm Software's course-registration routes. Errors are {\"message\"} bodies in the vendor's words, with detail and field saying exactly what was wrong."),
             paths($($handler),*),
+            components(schemas(super::model::ErrorBody)),
             modifiers(&ApiKey),
         )]
         pub struct Document;
@@ -100,6 +101,36 @@ registered! {
     GET "/application/{application_id}" => by_application, COURSE_REGISTRATIONS_BY_APPLICATION, [], LOOKUP;
     GET "/eventRegistration/{event_registration_id}" => by_event_registration, COURSE_REGISTRATIONS_BY_EVENT_REGISTRATION, [], LOOKUP;
     GET "/order/{order_id}" => by_order, COURSE_REGISTRATIONS_BY_ORDER, [], LOOKUP;
+}
+
+/// The failures every route may answer, each an [`super::model::ErrorBody`] in the seed's words.
+pub struct Refusals;
+
+impl utoipa::IntoResponses for Refusals {
+    fn responses() -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+        [
+            ("400", "The request, its body or a directive is not valid (field names the field)"),
+            ("401", "Unauthorized: no key, or not a valid one"),
+            ("403", "Forbidden: the key is not one of the path's tenant"),
+            ("404", "The record the path names could not be found"),
+            ("409", "A reference names nothing, the record changed since it was read, or others depend on it"),
+            ("413", "The body is larger than the limit"),
+            ("415", "The body is not application/json"),
+            ("429", "Limit exceeded based on tenant limits (Retry-After says when to retry)"),
+            ("500", "General server error"),
+            ("503", "The database is unavailable; retry"),
+        ]
+        .into_iter()
+        .map(|(status, description)| {
+            (
+                status.to_string(),
+                ResponseBuilder::new().description(description).content("application/json", content.clone()).build().into(),
+            )
+        })
+        .collect()
+    }
 }
 
 /// The key in `Authorization`.
@@ -225,9 +256,7 @@ fn items(page: Page<RegistrationView>, fields: Option<&[String]>) -> (Vec<Value>
 #[utoipa::path(post, path = "/courseRegistrations/{tenantId}", operation_id = "CreateCourseRegistration",
     params(("tenantId" = String, Path, description = "The id of the tenant being accessed.")),
     request_body = CourseRegistration,
-    responses((status = 200, description = "The course registration was saved successfully.", body = CourseRegistration),
-        (status = 400, description = "The course registration you supplied was invalid.", body = super::model::ErrorBody),
-        (status = 409, description = "The course registration could not be saved because it refers to/depends on a non-existent object.", body = super::model::ErrorBody)),
+    responses((status = 200, description = "The course registration was saved successfully.", body = CourseRegistration), Refusals),
     security(("api_key" = [])))]
 pub async fn create(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
     let route = route_of(catalog::CREATE_COURSE_REGISTRATION);
@@ -253,7 +282,7 @@ pub async fn create(req: HttpRequest, state: State, payload: web::Payload) -> Ht
 #[utoipa::path(get, path = "/courseRegistrations/{tenantId}", operation_id = "ListCourseRegistrations",
     params(("tenantId" = String, Path), ("fields" = Option<String>, Query, description = "Comma-separated fields to return; all when omitted"),
         ("exclusiveStartKey" = Option<String>, Query, description = "The start key, if you're making a subsequent request")),
-    responses((status = 200, description = "The course registrations were retrieved successfully.", body = Vec<CourseRegistration>)),
+    responses((status = 200, description = "The course registrations were retrieved successfully.", body = Vec<CourseRegistration>), Refusals),
     security(("api_key" = [])))]
 pub async fn scan(req: HttpRequest, state: State, settings: Setup) -> HttpResponse {
     lookup(req, state, settings, catalog::LIST_COURSE_REGISTRATIONS, |_| Ok(RegistrationLookup::All), true).await
@@ -262,8 +291,7 @@ pub async fn scan(req: HttpRequest, state: State, settings: Setup) -> HttpRespon
 #[utoipa::path(get, path = "/courseRegistrations/{tenantId}/{id}", operation_id = "GetCourseRegistration",
     params(("tenantId" = String, Path), ("id" = String, Path), ("fields" = Option<String>, Query),
         ("consistentRead" = Option<String>, Query, description = "true or false; reads are always consistent here")),
-    responses((status = 200, description = "The course registration was retrieved successfully.", body = CourseRegistration),
-        (status = 404, description = "The course registration could not be found.", body = super::model::ErrorBody)),
+    responses((status = 200, description = "The course registration was retrieved successfully.", body = CourseRegistration), Refusals),
     security(("api_key" = [])))]
 pub async fn get(req: HttpRequest, state: State) -> HttpResponse {
     let query = Query::of(&req);
@@ -280,8 +308,7 @@ pub async fn get(req: HttpRequest, state: State) -> HttpResponse {
 #[utoipa::path(put, path = "/courseRegistrations/{tenantId}/{id}", operation_id = "ReplaceCourseRegistration",
     params(("tenantId" = String, Path), ("id" = String, Path)),
     request_body = CourseRegistration,
-    responses((status = 200, description = "The course registration was saved successfully.", body = CourseRegistration),
-        (status = 409, description = "A reference names nothing, or sys_version is stale.", body = super::model::ErrorBody)),
+    responses((status = 200, description = "The course registration was saved successfully.", body = CourseRegistration), Refusals),
     security(("api_key" = [])))]
 pub async fn replace(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
     let route = route_of(catalog::REPLACE_COURSE_REGISTRATION);
@@ -353,8 +380,7 @@ fn patched(current: RegistrationView, directives: &Value) -> Result<(ExternalId,
 #[utoipa::path(patch, path = "/courseRegistrations/{tenantId}/{id}", operation_id = "PatchCourseRegistration",
     params(("tenantId" = String, Path), ("id" = String, Path)),
     request_body = Vec<super::model::PatchDirective>,
-    responses((status = 200, description = "The course registration was saved successfully.", body = CourseRegistration),
-        (status = 400, description = "The JSON patch directive you supplied was not valid.", body = super::model::ErrorBody)),
+    responses((status = 200, description = "The course registration was saved successfully.", body = CourseRegistration), Refusals),
     security(("api_key" = [])))]
 pub async fn patch(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
     let route = route_of(catalog::PATCH_COURSE_REGISTRATION);
@@ -386,8 +412,7 @@ fn apply_patch(
 
 #[utoipa::path(delete, path = "/courseRegistrations/{tenantId}/{id}", operation_id = "DeleteCourseRegistration",
     params(("tenantId" = String, Path), ("id" = String, Path)),
-    responses((status = 200, description = "The course registration was deleted: the answer is its id, as a JSON string.", body = String),
-        (status = 409, description = "The course registration could not be deleted because other objects refers to/depends on this one.", body = super::model::ErrorBody)),
+    responses((status = 200, description = "The course registration was deleted: the answer is its id, as a JSON string.", body = String), Refusals),
     security(("api_key" = [])))]
 pub async fn delete(req: HttpRequest, state: State) -> HttpResponse {
     let id = path_id(&req, "id");
@@ -430,7 +455,7 @@ macro_rules! lookup_route {
         #[utoipa::path(get, path = concat!("/courseRegistrations/{tenantId}", $path), operation_id = $operation_id,
             params(("tenantId" = String, Path), $(($param = String, Path),)+ ("fields" = Option<String>, Query),
                 ("exclusiveStartKey" = Option<String>, Query, description = "LastEvaluatedKey of the previous page")),
-            responses((status = 200, description = "The records were retrieved successfully", body = IndexPage)),
+            responses((status = 200, description = "The records were retrieved successfully", body = IndexPage), Refusals),
             security(("api_key" = [])))]
         pub async fn $handler(req: HttpRequest, state: State, settings: Setup) -> HttpResponse {
             lookup(req, state, settings, catalog::$op, $lookup, false).await
@@ -483,7 +508,7 @@ lookup_route!(by_order, COURSE_REGISTRATIONS_BY_ORDER, "/order/{order_id}", "Get
     params(("tenantId" = String, Path), ("course_offering_id" = String, Path),
         ("includeActiveOnly" = Option<bool>, Query, description = "If true, only active/attended registrations"),
         ("fields" = Option<String>, Query), ("exclusiveStartKey" = Option<String>, Query)),
-    responses((status = 200, description = "The records were retrieved successfully", body = IndexPage)),
+    responses((status = 200, description = "The records were retrieved successfully", body = IndexPage), Refusals),
     security(("api_key" = [])))]
 pub async fn by_course_offering(req: HttpRequest, state: State, settings: Setup) -> HttpResponse {
     let which = |req: &HttpRequest| {
@@ -499,7 +524,7 @@ pub async fn by_course_offering(req: HttpRequest, state: State, settings: Setup)
     params(("tenantId" = String, Path), ("exclusiveStartKey" = Option<String>, Query),
         ("fieldsToReturn" = Option<String>, Query, description = "Comma-separated fields to return; all when omitted")),
     request_body = SearchBody,
-    responses((status = 200, description = "The course registration search was saved successfully.", body = SearchPage)),
+    responses((status = 200, description = "The course registration search was saved successfully.", body = SearchPage), Refusals),
     security(("api_key" = [])))]
 pub async fn search(req: HttpRequest, state: State, settings: Setup, payload: web::Payload) -> HttpResponse {
     let route = route_of(catalog::SEARCH_COURSE_REGISTRATIONS);
@@ -531,7 +556,7 @@ pub async fn search(req: HttpRequest, state: State, settings: Setup, payload: we
 #[utoipa::path(post, path = "/courseRegistrations/{tenantId}/generateOrder", operation_id = "GenerateOrder",
     params(("tenantId" = String, Path)),
     request_body = CourseRegistration,
-    responses((status = 200, description = "The order was generated: its id and number.", body = Object)),
+    responses((status = 200, description = "The order was generated: its id and number.", body = Object), Refusals),
     security(("api_key" = [])))]
 pub async fn generate_order(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
     let route = route_of(catalog::GENERATE_ORDER);
@@ -569,7 +594,7 @@ fn registration_named(body: &Value) -> Result<ExternalId, OpError> {
 /// Generates a draft registration for a contact through a registration process.
 #[utoipa::path(post, path = "/courseRegistrations/{tenantId}/generateRegistration/{processId}/{contactId}", operation_id = "GenerateRegistration",
     params(("tenantId" = String, Path), ("processId" = String, Path), ("contactId" = String, Path)),
-    responses((status = 200, description = "The course registration was generated.", body = CourseRegistration)),
+    responses((status = 200, description = "The course registration was generated.", body = CourseRegistration), Refusals),
     security(("api_key" = [])))]
 pub async fn generate_registration(req: HttpRequest, state: State) -> HttpResponse {
     let input = path_id(&req, "processId").and_then(|process| Ok((process, path_id(&req, "contactId")?)));
@@ -584,7 +609,7 @@ pub async fn generate_registration(req: HttpRequest, state: State) -> HttpRespon
 #[utoipa::path(post, path = "/courseRegistrations/{tenantId}/previewEmail", operation_id = "PreviewEmail",
     params(("tenantId" = String, Path)),
     request_body = PreviewEmailBody,
-    responses((status = 200, description = "The e-mail was queued for sending.", body = Object)),
+    responses((status = 200, description = "The e-mail was queued for sending.", body = Object), Refusals),
     security(("api_key" = [])))]
 pub async fn preview_email(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
     let route = route_of(catalog::PREVIEW_REGISTRATION_EMAIL);
@@ -614,7 +639,7 @@ pub async fn preview_email(req: HttpRequest, state: State, payload: web::Payload
 #[utoipa::path(post, path = "/courseRegistrations/{tenantId}/batch", operation_id = "BatchCourseRegistrations",
     params(("tenantId" = String, Path)),
     request_body = BatchBody,
-    responses((status = 200, description = "Request completed successfully.", body = BatchAnswer)),
+    responses((status = 200, description = "Request completed successfully.", body = BatchAnswer), Refusals),
     security(("api_key" = [])))]
 pub async fn batch(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
     let route = route_of(catalog::BATCH_COURSE_REGISTRATIONS);
@@ -649,7 +674,8 @@ pub async fn batch(req: HttpRequest, state: State, payload: web::Payload) -> Htt
     let credentials = Credentials::IntegrationKey { face: FACE, key: key.clone() };
     let check = tenant.clone();
     let entered = kit::run(&state, &request_id, route.operation.access, credentials, move |service, tx, caller, _| {
-        service.enter_rhythm_tenant(tx, caller, &check)
+        service.enter_rhythm_tenant(tx, caller, &check)?;
+        service.admit(caller)
     })
     .await;
     if let Answer::Failed(error) = entered {

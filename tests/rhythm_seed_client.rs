@@ -1,0 +1,4 @@
+//! stub
+mod common;
+#[test]
+fn stub() {}
