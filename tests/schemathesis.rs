@@ -56,6 +56,39 @@ async fn skillable_face_conforms_to_its_openapi_document() {
     run(&app, "/skillable/openapi.json", &format!("api_key: {key}")).await;
 }
 
+/// The Rhythm face against its own document, with a key of acme's (whose Rhythm id every request's
+/// path names), an offering and a registration process to refer to, and no rate limit (so every
+/// generated request reaches the routes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rhythm_face_conforms_to_its_openapi_document() {
+    let app = spawn_app_with(Backend::Sqlite, |config| config.rhythm_rate_limit = 0.0).await;
+    add_class(&app).await;
+    let service = app.service.clone();
+    let key = tokio::task::spawn_blocking(move || {
+        service
+            .db()
+            .write(|tx| -> Result<(), lmsbridge::service::OpError> {
+                let tenant = lmsbridge::store::tenants::tenant_id_by_name(tx, "acme")?.unwrap();
+                lmsbridge::store::tenants::set_rhythm_id(tx, tenant, Some("acme.org"))?;
+                let course = lmsbridge::store::courses::courses_by_external_ids(tx, tenant, &[common::fixture::COURSE_3])?[0].id;
+                let process = lmsbridge::store::registrations::NewProcess {
+                    tenant_id: tenant,
+                    external_id: "PROC-1",
+                    name: "Register",
+                    is_active: true,
+                    created_at: chrono::Utc::now().naive_utc(),
+                };
+                lmsbridge::store::registrations::insert_process(tx, &process, &[course])?;
+                Ok(())
+            })
+            .unwrap();
+        service.create_integration_key("acme", Face::Rhythm).unwrap().1
+    })
+    .await
+    .unwrap();
+    run_with(&app, "/rhythm/openapi.json", &format!("Authorization: {key}"), r#"parameters = { "path.tenantId" = "acme.org" }"#).await;
+}
+
 /// A class of acme's on course-3.
 async fn add_class(app: &common::TestApp) {
     let service = app.service.clone();
@@ -96,6 +129,11 @@ async fn add_class(app: &common::TestApp) {
 /// Runs Schemathesis against the document at `schema_path` of `app`, sending `header` with every
 /// request, and fails with its report when a response breaks the document.
 async fn run(app: &common::TestApp, schema_path: &str, header: &str) {
+    run_with(app, schema_path, header, "").await
+}
+
+/// The same, with `settings` (top-level keys of schemathesis.toml) in the configuration.
+async fn run_with(app: &common::TestApp, schema_path: &str, header: &str, settings: &str) {
     let program = schemathesis_dir().join(".venv/bin/schemathesis");
     assert!(
         program.exists(),
@@ -108,7 +146,7 @@ async fn run(app: &common::TestApp, schema_path: &str, header: &str) {
     // earlier run's state changes what this one does.
     let work = tempfile::tempdir().expect("temporary directory");
     let config = work.path().join("schemathesis.toml");
-    std::fs::write(&config, "[cache]\nenabled = false\n").expect("write the Schemathesis configuration");
+    std::fs::write(&config, format!("{settings}\n[cache]\nenabled = false\n")).expect("write the Schemathesis configuration");
     let cwd = work.path().join("run");
     std::fs::create_dir(&cwd).expect("working directory");
     let output_path = work.path().join("output.txt");

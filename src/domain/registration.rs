@@ -8,14 +8,25 @@ use super::Lifecycle;
 use super::values::{Refused, Rule};
 
 /// An enumeration of lower-case words, as Rhythm writes them (`"no show"`): `ALL`, `as_str`,
-/// `parse` (refusing other words, listing the accepted ones) and serde with the same spellings.
+/// `parse` (refusing other words, listing the accepted ones), serde and the OpenAPI schema with the
+/// same spellings.
 macro_rules! worded {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $word:literal,)* }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-        $(#[$doc])*
+    ($(#[doc = $doc:literal])* $name:ident { $($variant:ident = $word:literal,)* }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        $(#[doc = $doc])*
         pub enum $name {
             $(#[serde(rename = $word)] $variant,)*
         }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                use utoipa::openapi::schema::{ObjectBuilder, Type};
+                let description = [$($doc.trim()),*].join(" ");
+                ObjectBuilder::new().schema_type(Type::String).enum_values(Some([$($word),*])).description(Some(description)).into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             pub const ALL: [$name; [$($word),*].len()] = [$($name::$variant),*];
@@ -38,7 +49,6 @@ macro_rules! worded {
 
 worded! {
     /// A registration's `status`.
-    #[schema(as = RegistrationStatus)]
     RegistrationStatus {
         Draft = "draft",
         Registered = "registered",
@@ -52,7 +62,6 @@ worded! {
 
 worded! {
     /// The status of the order that pays for a registration (`order_status`).
-    #[schema(as = OrderStatus)]
     OrderStatus {
         AwaitingPayment = "awaiting payment",
         AwaitingShipping = "awaiting shipping",
@@ -70,7 +79,6 @@ worded! {
 
 worded! {
     /// Whether a training provider is billed for a registration (`training_provider_billing_status`).
-    #[schema(as = TrainingProviderBillingStatus)]
     BillingStatus {
         ExemptFromBilling = "exempt from billing",
         NotYetBilled = "not yet billed",

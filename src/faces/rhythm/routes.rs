@@ -412,7 +412,7 @@ fn apply_patch(
 
 #[utoipa::path(delete, path = "/courseRegistrations/{tenantId}/{id}", operation_id = "DeleteCourseRegistration",
     params(("tenantId" = String, Path), ("id" = String, Path)),
-    responses((status = 200, description = "The course registration was deleted: the answer is its id, as a JSON string.", body = String), Refusals),
+    responses((status = 200, description = "The course registration was deleted: the answer is its id, as a JSON string.", body = String, content_type = "application/json"), Refusals),
     security(("api_key" = [])))]
 pub async fn delete(req: HttpRequest, state: State) -> HttpResponse {
     let id = path_id(&req, "id");
