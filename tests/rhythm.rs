@@ -418,6 +418,12 @@ async fn keys_tenants_and_the_other_faces(backend: Backend) {
     }
     let (status, error) = call(&app, &s.other_key, "GET", &format!("/{id}"), None).await;
     assert_eq!((status, error["message"].as_str()), (403, Some("Forbidden.")));
+    // The key is checked before the body: a bad body without a key is still a 401.
+    for path in ["", "/search", "/batch", "/generateOrder"] {
+        let url = format!("{}/courseRegistrations/{TENANT}{path}", app.base_url);
+        let response = app.client.post(url).header("Content-Type", "application/json").body("{not json").send().await.unwrap();
+        assert_eq!(response.status(), 401, "{path}");
+    }
     let (status, _) = call(&app, &s.key, "GET", &format!("/courseRegistrations/other.org/{id}"), None).await;
     assert_eq!(status, 403);
     let (status, _) = call(&app, &s.other_key, "GET", "/courseRegistrations/other.org", None).await;

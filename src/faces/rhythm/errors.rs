@@ -6,7 +6,7 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 
 use super::model::ErrorBody;
-use crate::service::{Clash, Entity, OpError};
+use crate::service::{Entity, OpError};
 
 /// The seed's wording of each status on one route (its 401, 403 and 500 differ by a period).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,12 +104,7 @@ pub fn status_of(error: &OpError, subjects: &[Entity], wording: &Wording) -> (St
         OpError::Invalid(_) => (StatusCode::BAD_REQUEST, wording.invalid),
         OpError::NotFound { entity, .. } if subjects.contains(entity) => (StatusCode::NOT_FOUND, wording.not_found),
         OpError::NotFound { .. } => (StatusCode::CONFLICT, wording.conflict.unwrap_or(SAVE_CONFLICT)),
-        OpError::Conflict { what: Clash::StaleVersion, .. } => {
-            (StatusCode::CONFLICT, "The course registration could not be saved because it changed since it was read.")
-        }
-        OpError::Conflict { what: Clash::AlreadyEnrolled, .. } => {
-            (StatusCode::CONFLICT, "The course registration could not be saved because the student holds the course already.")
-        }
+        // The seed words every 409 of a route one way; what exactly clashed is in `detail`.
         OpError::Conflict { .. } => {
             (StatusCode::CONFLICT, wording.conflict.unwrap_or("The request conflicts with the record as it is now."))
         }

@@ -221,27 +221,23 @@ impl Query {
     }
 }
 
-/// The JSON body of a request, within the ordinary limit.
-async fn json_body(req: &HttpRequest, state: &AppState, payload: web::Payload) -> Result<Value, (OpError, Option<HttpResponse>)> {
-    kit_json::read::<Value>(req, state, payload, Allowance::Ordinary).await.map_err(|unread| match unread {
-        Unread::Invalid(error) => (error, None),
-        Unread::Refused(refusal) => {
+/// The JSON body of a request, within the ordinary limit. A body over the limit or of another
+/// type is answered at once (413, 415: before a byte more is read); one that is not JSON is the
+/// inner error, answered once the key is checked, as every other fault of the request is.
+async fn json_body(
+    req: &HttpRequest,
+    state: &AppState,
+    payload: web::Payload,
+    route: &Route,
+) -> Result<Result<Value, OpError>, HttpResponse> {
+    match kit_json::read::<Value>(req, state, payload, Allowance::Ordinary).await {
+        Ok(body) => Ok(Ok(body)),
+        Err(Unread::Invalid(error)) => Ok(Err(error)),
+        Err(Unread::Refused(refusal)) => {
             let error = OpError::wrong(ProblemKind::Limit, "body", refusal.message.clone());
-            let response =
-                HttpResponse::build(refusal.status).json(json!({ "message": refusal.message, "request_id": RequestId::of(req) }));
-            (error, Some(response))
-        }
-    })
-}
-
-/// Answers a body that could not be read: refused by a limit (413, 415) or not JSON (400).
-fn unreadable(req: &HttpRequest, route: &Route, (error, response): (OpError, Option<HttpResponse>)) -> HttpResponse {
-    match response {
-        Some(response) => {
             kit::observe(req, FACE, route.operation.name, Outcome::ClientFault, Some(error.code()));
-            response
+            Err(HttpResponse::build(refusal.status).json(json!({ "message": refusal.message, "request_id": RequestId::of(req) })))
         }
-        None => failed(req, route, error),
     }
 }
 
@@ -260,11 +256,11 @@ fn items(page: Page<RegistrationView>, fields: Option<&[String]>) -> (Vec<Value>
     security(("api_key" = [])))]
 pub async fn create(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
     let route = route_of(catalog::CREATE_COURSE_REGISTRATION);
-    let body = match json_body(&req, &state, payload).await {
+    let body = match json_body(&req, &state, payload, route).await {
         Ok(body) => body,
-        Err(unread) => return unreadable(&req, route, unread),
+        Err(refused) => return refused,
     };
-    let body = RegistrationBody::read(body).and_then(|body| match body.id {
+    let body = body.and_then(RegistrationBody::read).and_then(|body| match body.id {
         Some(_) => {
             Err(OpError::wrong(ProblemKind::Prohibited, "id", "id is made by the server: leave it out of a new course registration"))
         }
@@ -312,12 +308,12 @@ pub async fn get(req: HttpRequest, state: State) -> HttpResponse {
     security(("api_key" = [])))]
 pub async fn replace(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
     let route = route_of(catalog::REPLACE_COURSE_REGISTRATION);
-    let body = match json_body(&req, &state, payload).await {
+    let body = match json_body(&req, &state, payload, route).await {
         Ok(body) => body,
-        Err(unread) => return unreadable(&req, route, unread),
+        Err(refused) => return refused,
     };
     let input = path_id(&req, "id").and_then(|id| {
-        let body = RegistrationBody::read(body)?;
+        let body = RegistrationBody::read(body?)?;
         same_id(&id, body.id.as_deref())?;
         Ok((id, body))
     });
@@ -384,13 +380,13 @@ fn patched(current: RegistrationView, directives: &Value) -> Result<(ExternalId,
     security(("api_key" = [])))]
 pub async fn patch(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
     let route = route_of(catalog::PATCH_COURSE_REGISTRATION);
-    let body = match json_body(&req, &state, payload).await {
+    let body = match json_body(&req, &state, payload, route).await {
         Ok(body) => body,
-        Err(unread) => return unreadable(&req, route, unread),
+        Err(refused) => return refused,
     };
     let id = path_id(&req, "id");
     answer(&req, &state, route, move |service, tx, caller| {
-        let view = apply_patch(service, tx, caller, &id?, &body)?;
+        let view = apply_patch(service, tx, caller, &id?, &body?)?;
         Ok(projected(view, None))
     })
     .await
@@ -528,14 +524,14 @@ pub async fn by_course_offering(req: HttpRequest, state: State, settings: Setup)
     security(("api_key" = [])))]
 pub async fn search(req: HttpRequest, state: State, settings: Setup, payload: web::Payload) -> HttpResponse {
     let route = route_of(catalog::SEARCH_COURSE_REGISTRATIONS);
-    let body = match json_body(&req, &state, payload).await {
+    let body = match json_body(&req, &state, payload, route).await {
         Ok(body) => body,
-        Err(unread) => return unreadable(&req, route, unread),
+        Err(refused) => return refused,
     };
     let query = Query::of(&req);
     let page = query.page(&settings);
     let input = (|| {
-        let body: SearchBody = serde_path_to_error::deserialize(&body).map_err(|e| {
+        let body: SearchBody = serde_path_to_error::deserialize(&body?).map_err(|e| {
             let field = e.path().to_string();
             OpError::wrong(ProblemKind::Type, field.clone(), format!("{field}: {}", e.into_inner()))
         })?;
@@ -560,11 +556,11 @@ pub async fn search(req: HttpRequest, state: State, settings: Setup, payload: we
     security(("api_key" = [])))]
 pub async fn generate_order(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
     let route = route_of(catalog::GENERATE_ORDER);
-    let body = match json_body(&req, &state, payload).await {
+    let body = match json_body(&req, &state, payload, route).await {
         Ok(body) => body,
-        Err(unread) => return unreadable(&req, route, unread),
+        Err(refused) => return refused,
     };
-    let id = registration_named(&body);
+    let id = body.and_then(|body| registration_named(&body));
     answer(&req, &state, route, move |service, tx, caller| {
         let (order_id, number) = service.generate_order(tx, caller, &id?)?;
         Ok(json!({ "order_id": order_id, "order_number": number }))
@@ -613,13 +609,15 @@ pub async fn generate_registration(req: HttpRequest, state: State) -> HttpRespon
     security(("api_key" = [])))]
 pub async fn preview_email(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
     let route = route_of(catalog::PREVIEW_REGISTRATION_EMAIL);
-    let body = match json_body(&req, &state, payload).await {
+    let body = match json_body(&req, &state, payload, route).await {
         Ok(body) => body,
-        Err(unread) => return unreadable(&req, route, unread),
+        Err(refused) => return refused,
     };
-    let input = serde_path_to_error::deserialize::<_, PreviewEmailBody>(&body).map_err(|e| {
-        let field = e.path().to_string();
-        OpError::wrong(ProblemKind::Type, field.clone(), format!("{field}: {}", e.into_inner()))
+    let input = body.and_then(|body| {
+        serde_path_to_error::deserialize::<_, PreviewEmailBody>(&body).map_err(|e| {
+            let field = e.path().to_string();
+            OpError::wrong(ProblemKind::Type, field.clone(), format!("{field}: {}", e.into_inner()))
+        })
     });
     answer(&req, &state, route, move |service, tx, caller| {
         let body = input?;
@@ -643,27 +641,9 @@ pub async fn preview_email(req: HttpRequest, state: State, payload: web::Payload
     security(("api_key" = [])))]
 pub async fn batch(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
     let route = route_of(catalog::BATCH_COURSE_REGISTRATIONS);
-    let body = match json_body(&req, &state, payload).await {
+    let body = match json_body(&req, &state, payload, route).await {
         Ok(body) => body,
-        Err(unread) => return unreadable(&req, route, unread),
-    };
-    let operations = match serde_json::from_value::<BatchBody>(body) {
-        Ok(batch) if batch.operations.len() > 100 => {
-            let count = batch.operations.len();
-            return failed(
-                &req,
-                route,
-                OpError::wrong(ProblemKind::Limit, "operations", format!("a batch holds at most 100 operations; got {count}")),
-            );
-        }
-        Ok(batch) => batch.operations,
-        Err(e) => {
-            return failed(
-                &req,
-                route,
-                OpError::wrong(ProblemKind::Type, "operations", format!("the body must be {{\"operations\": [...]}}: {e}")),
-            );
-        }
+        Err(refused) => return refused,
     };
     let Some(key) = super::key_of(&req) else {
         return failed(&req, route, OpError::Unauthenticated("send the integration key in the Authorization header".into()));
@@ -681,6 +661,18 @@ pub async fn batch(req: HttpRequest, state: State, payload: web::Payload) -> Htt
     if let Answer::Failed(error) = entered {
         return failed(&req, route, error);
     }
+    let operations = match body.and_then(|body| {
+        serde_json::from_value::<BatchBody>(body)
+            .map_err(|e| OpError::wrong(ProblemKind::Type, "operations", format!("the body must be {{\"operations\": [...]}}: {e}")))
+    }) {
+        Ok(batch) if batch.operations.len() > 100 => {
+            let count = batch.operations.len();
+            let error = OpError::wrong(ProblemKind::Limit, "operations", format!("a batch holds at most 100 operations; got {count}"));
+            return failed(&req, route, error);
+        }
+        Ok(batch) => batch.operations,
+        Err(error) => return failed(&req, route, error),
+    };
     let mut results = Vec::with_capacity(operations.len());
     for (index, operation) in operations.into_iter().enumerate() {
         results.push(batch_item(&state, &request_id, &key, index, operation).await);
