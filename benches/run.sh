@@ -9,6 +9,9 @@
 #   W4  ListEnrollments through every row, pageSize 1000;
 #   W5  Skillable's GetClassEnrollment by id, 64 keep-alive connections, against lmsbridge on SQLite and
 #       the ceiling answering the same bytes, in the W1 rounds;
+#   W6  Rhythm's course registration by id, and W7 a student's registrations (an index lookup), the
+#       same way, each against its own ceiling;
+#   W8  Rhythm's batch: 100 patches a request, each its own transaction (operations/s);
 #   and the criterion benchmarks of request decoding and response encoding.
 # W1 on SQLite, the ceiling and the peer are measured in interleaved rounds (lmsbridge, ceiling, peer,
 # then again), and each reports its median round: on a shared machine the speed drifts over minutes,
@@ -28,7 +31,7 @@ PG_ADMIN=${LMSBRIDGE_BENCH_PG:-postgres://postgres@127.0.0.1/postgres}
 OUT=$ROOT/target/bench
 mkdir -p "$OUT"
 RESULTS=$OUT/results.md
-rm -f "$OUT/w1-rounds.txt" "$OUT/w5-rounds.txt"
+rm -f "$OUT/w1-rounds.txt" "$OUT/w5-rounds.txt" "$OUT/w6-rounds.txt" "$OUT/w7-rounds.txt"
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -45,8 +48,8 @@ soap() { # soap PORT BODY-FILE -> curl timing line: first_byte total bytes
     -H 'Content-Type: text/xml; charset=utf-8' --data-binary @"$2" "http://127.0.0.1:$1/api/v2/soap/2.0"
 }
 wait_for() { for _ in $(seq 1 100); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
-serve() { # serve URL PORT -> pid
-  LMSBRIDGE_LOG=warn "$BIN" --database-url "$1" serve --bind "127.0.0.1:$2" >"$OUT/serve-$2.log" 2>&1 &
+serve() { # serve URL PORT -> pid (no request rate limit: the load is the point)
+  LMSBRIDGE_LOG=warn LMSBRIDGE_RHYTHM_RATE_LIMIT=0 "$BIN" --database-url "$1" serve --bind "127.0.0.1:$2" >"$OUT/serve-$2.log" 2>&1 &
   PIDS+=($!)
   wait_for "http://127.0.0.1:$2/readyz"
   SERVER=$!
@@ -54,6 +57,9 @@ serve() { # serve URL PORT -> pid
 peak_rss_mib() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 w1() { TOKEN=$TOKEN LEARNERS=$OUT/learners.txt wrk -t2 -c64 -d"${DURATION}s" -s benches/w1.lua "http://127.0.0.1:$1/api/v2/soap/2.0" | grep '^W1'; }
 w5() { API_KEY=$(cat "$OUT/sqlite.skillable-key") IDS=$OUT/sqlite-class-enrollments.txt wrk -t2 -c64 -d"${DURATION}s" -s benches/w5.lua "http://127.0.0.1:$1" | grep '^W5'; }
+rhythm() { # rhythm LABEL PATHS PORT
+  LABEL=$1 PATHS=$2 AUTH_NAME=Authorization AUTH_VALUE=$(cat "$OUT/sqlite.rhythm-key") wrk -t2 -c64 -d"${DURATION}s" -s benches/paths.lua "http://127.0.0.1:$3" | grep "^$1 "
+}
 envelope() { printf '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://ispringlearn.com/go/services/api/soap"><soap:Body>%s</soap:Body></soap:Envelope>' "$1"; }
 database() { # database NAME BACKEND -> URL (fresh)
   if [ "$2" = sqlite ]; then rm -f "$OUT/$1.db" "$OUT/$1.db-wal" "$OUT/$1.db-shm"; echo "$OUT/$1.db"
@@ -86,6 +92,12 @@ open(f"{out}/learners.txt", "w").write("\n".join(summary["learners"]) + "\n")
 open(f"{out}/{backend}.token", "w").write(summary["token"])
 open(f"{out}/{backend}.skillable-key", "w").write(summary["skillable_key"])
 open(f"{out}/{backend}-class-enrollments.txt", "w").write("\n".join(str(i) for i in summary["class_enrollments"]) + "\n")
+open(f"{out}/{backend}.rhythm-key", "w").write(summary["rhythm_key"])
+collection = "/courseRegistrations/bench.org"
+open(f"{out}/{backend}-w6.txt", "w").write("".join(f"{collection}/{r}\n" for r in summary["registrations"]))
+open(f"{out}/{backend}-w7.txt", "w").write("".join(f"{collection}/student/{s}\n" for s in summary["registration_students"]))
+open(f"{out}/{backend}-w8.json", "w").write(json.dumps({"operations": [
+    {"op": "patch", "id": r, "patch": [{"op": "replace", "path": "/city", "value": "Lisbon"}]} for r in summary["registrations"][:100]]}))
 learners = "".join(f"<id>{l}</id>" for l in summary["w3_learners"])
 courses = "".join(f"<id>{c}</id>" for c in summary["w3_courses"])
 open(f"{out}/w3.inner", "w").write(f"<courseIds>{courses}</courseIds><learnerIds>{learners}</learnerIds><dueDateType>due_period</dueDateType><duePeriod>720</duePeriod>")
@@ -115,6 +127,13 @@ PY
   read -r _ total _ < <(soap "$PORT" "$OUT/w3.xml")
   echo "| W3 1,000 learners x 10 courses | $BACKEND | 10,000 enrollments in $(awk -v t="$total" 'BEGIN{printf "%.2f", t}') s | $(awk -v t="$total" 'BEGIN{printf "%.0f enrollments/s", 10000/t}'), one transaction |" >> "$RESULTS"
 
+  echo "== $BACKEND: W8 Rhythm batch"
+  for _ in 1 2 3 4 5; do
+    curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: $(cat "$OUT/$BACKEND.rhythm-key")" -H 'Content-Type: application/json' \
+      --data-binary @"$OUT/$BACKEND-w8.json" "http://127.0.0.1:$PORT/courseRegistrations/bench.org/batch"
+  done | sort -n | sed -n 3p > "$OUT/w8-seconds.txt"
+  echo "| W8 Rhythm batch, 100 patches | $BACKEND | $(awk '{printf "%.3f s a batch, %.0f operations/s", $1, 100/$1}' "$OUT/w8-seconds.txt") (median of 5) | each operation its own transaction |" >> "$RESULTS"
+
   if [ "$BACKEND" = sqlite ]; then
     # The ceiling and the peer answer the same request with the same bytes, from the same rows.
     envelope "<GetEnrollmentsRequest><credentials><token>$TOKEN</token></credentials><learnerIds><id>$(head -1 "$OUT/learners.txt")</id></learnerIds></GetEnrollmentsRequest>" > "$OUT/w1.xml"
@@ -122,6 +141,8 @@ PY
     curl -s "http://127.0.0.1:$PORT/api/v2/soap/2.0?wsdl" > "$OUT/peer.wsdl"
     curl -s "http://127.0.0.1:$PORT/GetClassEnrollment/$(head -1 "$OUT/sqlite-class-enrollments.txt")" \
       -H "api_key: $(cat "$OUT/sqlite.skillable-key")" > "$OUT/w5-response.json"
+    curl -s "http://127.0.0.1:$PORT$(head -1 "$OUT/sqlite-w6.txt")" -H "Authorization: $(cat "$OUT/sqlite.rhythm-key")" > "$OUT/w6-response.json"
+    curl -s "http://127.0.0.1:$PORT$(head -1 "$OUT/sqlite-w7.txt")" -H "Authorization: $(cat "$OUT/sqlite.rhythm-key")" > "$OUT/w7-response.json"
     echo "== exporting the rows for the peer"
     curl -s "http://127.0.0.1:$PORT/api/v1/enrollments" -H "Authorization: Bearer $TOKEN" > "$OUT/peer-data.json"
   fi
@@ -141,6 +162,10 @@ MAIN=$SERVER
 PIDS+=($!); CEILING_PID=$!
 "$CEILING" --bind 127.0.0.1:18703 --body "$OUT/w5-response.json" >"$OUT/ceiling-w5.log" 2>&1 &
 PIDS+=($!); CEILING_W5_PID=$!
+"$CEILING" --bind 127.0.0.1:18704 --body "$OUT/w6-response.json" >"$OUT/ceiling-w6.log" 2>&1 &
+PIDS+=($!); CEILING_W6_PID=$!
+"$CEILING" --bind 127.0.0.1:18705 --body "$OUT/w7-response.json" >"$OUT/ceiling-w7.log" 2>&1 &
+PIDS+=($!); CEILING_W7_PID=$!
 node benches/peer/server.js --port 18701 --wsdl "$OUT/peer.wsdl" --data "$OUT/peer-data.json" --token "$TOKEN" >"$OUT/peer.log" 2>"$OUT/peer.err" &
 PIDS+=($!); PEER_PID=$!
 for _ in $(seq 1 600); do grep -q "peer listening" "$OUT/peer.log" 2>/dev/null && break; sleep 0.2; done
@@ -159,6 +184,14 @@ for round in $(seq 1 "$ROUNDS"); do
   for target in lmsbridge:18699 ceiling:18703; do
     echo "   round $round: W5 ${target%:*}"
     w5 "${target#*:}" | sed "s/^/${target%:*} /" >> "$OUT/w5-rounds.txt"
+  done
+  for target in lmsbridge:18699 ceiling:18704; do
+    echo "   round $round: W6 ${target%:*}"
+    rhythm W6 "$OUT/sqlite-w6.txt" "${target#*:}" | sed "s/^/${target%:*} /" >> "$OUT/w6-rounds.txt"
+  done
+  for target in lmsbridge:18699 ceiling:18705; do
+    echo "   round $round: W7 ${target%:*}"
+    rhythm W7 "$OUT/sqlite-w7.txt" "${target#*:}" | sed "s/^/${target%:*} /" >> "$OUT/w7-rounds.txt"
   done
 done
 # median NAME [FILE] -> NAME's median round (requests/s p50 p99 non-200), then every round's requests/s in order
@@ -183,12 +216,21 @@ read -r W5_sqlite p50 p99 errors rest < <(median lmsbridge "$OUT/w5-rounds.txt")
 echo "| W5 Skillable GetClassEnrollment by id | sqlite | $W5_sqlite requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $errors not Status 0 |" >> "$RESULTS"
 read -r W5_ceiling p50 p99 _ rest < <(median ceiling "$OUT/w5-rounds.txt")
 echo "| W5 ceiling (fixed answer, actix) | - | $W5_ceiling requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $(wc -c < "$OUT/w5-response.json") bytes a response |" >> "$RESULTS"
-kill "$MAIN" "$CEILING_PID" "$CEILING_W5_PID" "$PEER_PID"
+read -r W6_sqlite p50 p99 errors rest < <(median lmsbridge "$OUT/w6-rounds.txt")
+echo "| W6 Rhythm course registration by id | sqlite | $W6_sqlite requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $errors non-200 |" >> "$RESULTS"
+read -r W6_ceiling p50 p99 _ rest < <(median ceiling "$OUT/w6-rounds.txt")
+echo "| W6 ceiling (fixed answer, actix) | - | $W6_ceiling requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $(wc -c < "$OUT/w6-response.json") bytes a response |" >> "$RESULTS"
+read -r W7_sqlite p50 p99 errors rest < <(median lmsbridge "$OUT/w7-rounds.txt")
+echo "| W7 Rhythm registrations of a student | sqlite | $W7_sqlite requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $errors non-200 |" >> "$RESULTS"
+read -r W7_ceiling p50 p99 _ rest < <(median ceiling "$OUT/w7-rounds.txt")
+echo "| W7 ceiling (fixed answer, actix) | - | $W7_ceiling requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $(wc -c < "$OUT/w7-response.json") bytes a response |" >> "$RESULTS"
+kill "$MAIN" "$CEILING_PID" "$CEILING_W5_PID" "$CEILING_W6_PID" "$CEILING_W7_PID" "$PEER_PID"
 
 {
   echo
   echo "W1 on SQLite: $(awk -v a="$W1_sqlite" -v b="$ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of the ceiling, $(awk -v a="$W1_sqlite" -v b="$peer" 'BEGIN{printf "%.1f", a/b}') x the peer."
   echo "W5 on SQLite: $(awk -v a="$W5_sqlite" -v b="$W5_ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of its ceiling."
+  echo "W6 on SQLite: $(awk -v a="$W6_sqlite" -v b="$W6_ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of its ceiling; W7: $(awk -v a="$W7_sqlite" -v b="$W7_ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of its ceiling."
   [ -z "${BASELINE:-}" ] || echo "W1 on SQLite against the baseline: $(awk -v a="$W1_sqlite" -v b="$baseline" 'BEGIN{printf "%.1f %%", 100*a/b}') of its requests/s."
   echo "W1 on PostgreSQL: $(awk -v a="$W1_postgres" -v b="$ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of the ceiling, $(awk -v a="$W1_postgres" -v b="$peer" 'BEGIN{printf "%.1f", a/b}') x the peer."
   echo

@@ -65,6 +65,16 @@ pub const DIRECTORY: &[Section] = &[
         ],
     },
     Section {
+        title: "Rhythm Certifications API",
+        summary: "Course registrations as Rhythm Software serves them, with the key in Authorization; errors are {\"message\"} in Rhythm's words.",
+        links: &[
+            route("GET", "/courseRegistrations/{tenantId}/{id}", "one course registration (every route also under /rhythm)"),
+            route("GET", "/courseRegistrations/{tenantId}/student/{student_id}", "a student's registrations, in keyset pages"),
+            route("POST", "/courseRegistrations/{tenantId}/search", "registrations matching criteria and ranges"),
+            route("GET", "/rhythm/openapi.json", "OpenAPI 3.1 document of this face"),
+        ],
+    },
+    Section {
         title: "Access tokens",
         summary: "OAuth2 client credentials: client_id, client_secret, grant_type=client_credentials.",
         links: &[route("POST", "/api/v3/token", "issues a token for the SOAP and JSON APIs")],

@@ -314,7 +314,62 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(ids)
     })?;
 
+    // W6 and W7's course registrations, made through the service: a draft (never in force, so it
+    // clashes with no enrollment) of each of the first 2,000 W1 learners in one of the classes,
+    // which are Rhythm's course offerings too.
+    db.write(|tx| -> Result<(), OpError> { Ok(lmsbridge::store::tenants::set_rhythm_id(tx, tenant, Some("bench.org"))?) })?;
+    let (_, rhythm_key) = service.create_integration_key("bench", lmsbridge::service::admin::Face::Rhythm).map_err(|e| e.to_string())?;
+    let registrations = db.write(|tx| -> Result<Vec<(String, String)>, OpError> {
+        use lmsbridge::domain::registration::{RegistrationDetails, RegistrationStatus};
+        use lmsbridge::domain::values::ExternalId;
+        use lmsbridge::service::registrations::Registration;
+        let principal = lmsbridge::domain::Principal {
+            tenant_id: tenant,
+            role: Role::AccountAdministrator,
+            managed_departments: Vec::new(),
+            subject: "bench".into(),
+        };
+        let id = |text: &str| ExternalId::parse(text).map_err(|why| OpError::Internal(why.reason));
+        let mut made = Vec::new();
+        for u in 0..args.w1_learners.min(2000) {
+            let c = u % 20;
+            let student = format!("w1-learner-{u:05}");
+            let registration = Registration {
+                student_id: id(&student)?,
+                course_id: id(&format!("course-{c:04}"))?,
+                course_offering_id: id(&format!("bench-class-{c:02}"))?,
+                status: RegistrationStatus::Draft,
+                process_id: None,
+                order_id: None,
+                application_id: None,
+                event_registration_id: None,
+                name: format!("Learner {u:05}"),
+                email_address: Some(format!("w1-learner-{u:05}@bench.test")),
+                job_title: None,
+                city: Some("Berlin".into()),
+                state: None,
+                order_number: None,
+                order_balance_due: None,
+                order_amount_paid: None,
+                order_status: None,
+                order_total: None,
+                training_provider_id: None,
+                training_location_id: None,
+                arrival_date: None,
+                departure_date: None,
+                date: Some(now),
+                sys_locked: false,
+                details: RegistrationDetails { first_name: Some("Learner".into()), completion_percentage: Some(0.0), ..Default::default() },
+            };
+            made.push((service.create_registration(tx, &principal, &registration)?.id, student));
+        }
+        Ok(made)
+    })?;
+
     let summary = serde_json::json!({
+        "rhythm_key": rhythm_key,
+        "registrations": registrations.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+        "registration_students": registrations.iter().map(|(_, student)| student).collect::<Vec<_>>(),
         "skillable_key": skillable_key,
         "class_enrollments": class_enrollments,
         "token": token,
