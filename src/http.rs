@@ -199,9 +199,11 @@ fn mount(cfg: &mut web::ServiceConfig, config: &Config) {
     cfg.route("/", get_or_head().to(crate::pages::landing));
     soap::routes(cfg);
     json::routes(cfg);
-    faces::skillable::routes(cfg, &config.skillable_prefix, config.skillable_inferred_routes);
+    // Rhythm's routes sit in one scope under a prefix: before Skillable's root routes, they cost
+    // those one comparison, where Skillable's would cost every Rhythm request a pattern each.
     let page_size = crate::domain::values::PageSize::parse(config.rhythm_page_size).expect("the page size is checked when parsed");
     faces::rhythm::routes(cfg, &config.rhythm_prefix, faces::rhythm::routes::Settings { page_size });
+    faces::skillable::routes(cfg, &config.skillable_prefix, config.skillable_inferred_routes);
     cfg.route("/api/v3/token", web::post().to(faces::token::token))
         .route("/healthz", get_or_head().to(healthz))
         .route("/readyz", get_or_head().to(readyz))

@@ -355,7 +355,7 @@ fn operators_create_list_and_revoke_integration_keys() {
     };
     assert!(run(&["tenant", "create", "acme"]).0);
     let (ok, _, err) = run(&["client", "create", "--tenant", "acme", "--face", "moodle"]);
-    assert!(!ok && err.contains("expected: skillable"), "{err}");
+    assert!(!ok && err.contains("expected: skillable, rhythm"), "{err}");
     let (ok, _, err) = run(&["client", "create", "--tenant", "acme", "--face", "skillable", "--role", "learner"]);
     assert!(!ok && err.contains("cannot be used with"), "{err}");
     let (ok, out, err) = run(&["client", "create", "--tenant", "acme", "--face", "skillable"]);
@@ -371,4 +371,15 @@ fn operators_create_list_and_revoke_integration_keys() {
     assert!(!ok && err.contains("no unrevoked integration key"), "{err}");
     let (_, listing, _) = run(&["client", "keys", "--tenant", "acme"]);
     assert!(listing.contains("revoked"), "{listing}");
+
+    // A Rhythm tenant: its Rhythm id given at creation (unique, and shaped as Rhythm's), its key.
+    assert!(run(&["tenant", "create", "incose", "--rhythm-id", "incose.org"]).0);
+    let (ok, _, err) = run(&["tenant", "create", "copycat", "--rhythm-id", "incose.org"]);
+    assert!(!ok && err.contains("another tenant has the Rhythm id"), "{err}");
+    let (ok, _, err) = run(&["tenant", "create", "slashy", "--rhythm-id", "a/b"]);
+    assert!(!ok && err.contains("Rhythm tenant id"), "{err}");
+    let (ok, out, _) = run(&["client", "create", "--tenant", "incose", "--face", "rhythm"]);
+    assert!(ok && out.contains("api_key="), "{out}");
+    let (_, listing, _) = run(&["client", "keys", "--tenant", "incose"]);
+    assert!(listing.contains("rhythm") && listing.contains("active"), "{listing}");
 }

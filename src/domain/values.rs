@@ -165,6 +165,12 @@ impl ExternalId {
         Ok(ExternalId(value))
     }
 
+    /// An id the store holds: it was parsed when it was written, so reading it back does not parse
+    /// it again (the hot reads of the vendor faces read several per record).
+    pub(crate) fn from_store(value: String) -> Self {
+        ExternalId(value)
+    }
+
     /// Every id of a list, or the first one refused with its 0-based position.
     pub fn parse_all<S: AsRef<str>>(values: &[S]) -> Result<Vec<Self>, (usize, Refused)> {
         values.iter().enumerate().map(|(i, v)| Self::parse(v.as_ref()).map_err(|why| (i, why))).collect()

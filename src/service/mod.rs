@@ -41,11 +41,13 @@ pub struct Service {
     mail_relay: bool,
     /// Request rates per tenant, where the deployment limits them.
     limiter: Option<std::sync::Arc<limits::Limiter>>,
+    /// Tenants by their Rhythm id, as recently read (every Rhythm request names one).
+    rhythm_tenants: std::sync::Arc<registrations::TenantCache>,
 }
 
 impl Service {
     pub fn new(db: Db, token_ttl_secs: i64) -> Self {
-        Service { db, token_ttl_secs, tokens: Default::default(), mail_relay: false, limiter: None }
+        Service { db, token_ttl_secs, tokens: Default::default(), mail_relay: false, limiter: None, rhythm_tenants: Default::default() }
     }
 
     /// The same service, limiting each tenant's request rate (see [`Service::admit`]).

@@ -3,6 +3,8 @@
 //! canonical state through `domain::registration`, so every face reads the same state. The server
 //! owns the `sys_` bookkeeping: who created and last changed a record, when, and its version.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 
 use super::paging::{self, Page, PageRequest};
@@ -98,24 +100,24 @@ fn stored<T>(what: &str, id: &str, value: Result<T, impl std::fmt::Display>) -> 
     value.map_err(|e| OpError::Internal(format!("registration {id} holds a bad {what}: {e}")))
 }
 
-fn external(what: &str, id: &str, value: Option<String>) -> Result<Option<ExternalId>, OpError> {
-    value.map(|v| stored(what, id, ExternalId::parse(&v).map_err(|r| r.reason))).transpose()
+fn external(value: Option<String>) -> Option<ExternalId> {
+    value.map(ExternalId::from_store)
 }
 
 fn view(record: RegistrationRecord) -> Result<RegistrationView, OpError> {
     let id = record.id;
     let required = |what: &str, value: Option<String>| -> Result<ExternalId, OpError> {
-        external(what, &id, value)?.ok_or_else(|| OpError::Internal(format!("registration {id} has no {what}")))
+        external(value).ok_or_else(|| OpError::Internal(format!("registration {id} has no {what}")))
     };
     let registration = Registration {
         student_id: required("student_id", Some(record.student_id))?,
         course_id: required("course_id", Some(record.course_id))?,
         course_offering_id: required("course_offering_id", record.course_offering_id)?,
         status: stored("status", &id, RegistrationStatus::parse(&record.status).map_err(|r| r.reason))?,
-        process_id: external("process_id", &id, record.process_id)?,
-        order_id: external("order_id", &id, record.order_id)?,
-        application_id: external("application_id", &id, record.application_id)?,
-        event_registration_id: external("event_registration_id", &id, record.event_registration_id)?,
+        process_id: external(record.process_id),
+        order_id: external(record.order_id),
+        application_id: external(record.application_id),
+        event_registration_id: external(record.event_registration_id),
         name: record.name,
         email_address: record.email_address,
         job_title: record.job_title,
@@ -176,11 +178,39 @@ fn raced(student: &ExternalId) -> impl Fn(diesel::result::Error) -> OpError + '_
     }
 }
 
+/// Tenants by their Rhythm id, each as read at most a few seconds ago, as keys and tokens are.
+#[derive(Default)]
+pub struct TenantCache {
+    entries: std::sync::Mutex<HashMap<String, (Option<i64>, NaiveDateTime)>>,
+}
+
+impl TenantCache {
+    const FRESH: chrono::Duration = chrono::Duration::seconds(5);
+    const MAX_ENTRIES: usize = 10_000;
+
+    fn tenant(&self, tx: &mut Tx<'_>, rhythm_id: &str) -> Result<Option<i64>, OpError> {
+        let now = now();
+        let lock = || self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((tenant, until)) = lock().get(rhythm_id)
+            && *until > now
+        {
+            return Ok(*tenant);
+        }
+        let tenant = tenants::tenant_id_by_rhythm_id(tx, rhythm_id)?;
+        let mut entries = lock();
+        if entries.len() >= Self::MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(rhythm_id.to_string(), (tenant, now + Self::FRESH));
+        Ok(tenant)
+    }
+}
+
 impl Service {
     /// Refuses a caller whose key is not the path's tenant's (Rhythm names tenants in its paths).
     pub fn enter_rhythm_tenant(&self, tx: &mut Tx<'_>, principal: &Principal, rhythm_id: &str) -> Result<(), OpError> {
         require_administrator(principal)?;
-        match tenants::tenant_id_by_rhythm_id(tx, rhythm_id)? {
+        match self.rhythm_tenants.tenant(tx, rhythm_id)? {
             Some(tenant_id) if tenant_id == principal.tenant_id => Ok(()),
             _ => Err(OpError::Forbidden(format!("this key is not one of tenant '{rhythm_id}'"))),
         }
@@ -191,13 +221,9 @@ impl Service {
     /// course, is invalid.
     fn resolve(&self, tx: &mut Tx<'_>, principal: &Principal, registration: &Registration) -> Result<Resolved, OpError> {
         let tenant_id = principal.tenant_id;
-        let learner_id = users::users_by_external_ids(tx, tenant_id, &[registration.student_id.as_str()])?
-            .first()
-            .map(|user| user.id)
+        let learner_id = users::live_user_key(tx, tenant_id, &registration.student_id)?
             .ok_or_else(|| OpError::not_found(Entity::User, &registration.student_id))?;
-        let course_id = courses::courses_by_external_ids(tx, tenant_id, &[registration.course_id.as_str()])?
-            .first()
-            .map(|course| course.id)
+        let course_id = courses::course_key(tx, tenant_id, &registration.course_id)?
             .ok_or_else(|| OpError::not_found(Entity::Course, &registration.course_id))?;
         let (offering_id, offering_course) = store::offering_by_external_id(tx, tenant_id, &registration.course_offering_id)?
             .ok_or_else(|| OpError::not_found(Entity::Offering, &registration.course_offering_id))?;
@@ -419,12 +445,8 @@ impl Service {
         require_administrator(principal)?;
         let tenant_id = principal.tenant_id;
         let (after, size) = Self::start(tx, tenant_id, page, token_name)?;
-        let user = |tx: &mut Tx<'_>, id: &ExternalId| -> Result<Option<i64>, OpError> {
-            Ok(users::users_by_external_ids(tx, tenant_id, &[id.as_str()])?.first().map(|u| u.id))
-        };
-        let course = |tx: &mut Tx<'_>, id: &ExternalId| -> Result<Option<i64>, OpError> {
-            Ok(courses::courses_by_external_ids(tx, tenant_id, &[id.as_str()])?.first().map(|c| c.id))
-        };
+        let user = |tx: &mut Tx<'_>, id: &ExternalId| -> Result<Option<i64>, OpError> { Ok(users::live_user_key(tx, tenant_id, id)?) };
+        let course = |tx: &mut Tx<'_>, id: &ExternalId| -> Result<Option<i64>, OpError> { Ok(courses::course_key(tx, tenant_id, id)?) };
         let resolved = match lookup {
             RegistrationLookup::All => Some(Lookup::All),
             RegistrationLookup::Student(id) => user(tx, id)?.map(Lookup::Student),

@@ -66,3 +66,13 @@ pub fn by_external_ids(tx: &mut Tx<'_>, tenant_id: i64, external_ids: &[impl AsR
         .select(CourseRow::as_select())
         .load(c))
 }
+
+/// The key of the tenant's course with this external id: one fixed-shape statement, kept prepared.
+pub fn course_key(tx: &mut Tx<'_>, tenant_id: i64, external_id: &str) -> QueryResult<Option<i64>> {
+    on_conn!(tx, |c| course::table
+        .filter(course::tenant_id.eq(tenant_id))
+        .filter(course::external_id.eq(external_id))
+        .select(course::id)
+        .first(c)
+        .optional())
+}

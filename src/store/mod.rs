@@ -278,7 +278,7 @@ mod tests {
             let mut kept = String::new();
             let mut specific = false;
             for line in text.lines() {
-                match line {
+                match line.trim() {
                     "-- backend-specific: begin" => specific = true,
                     "-- backend-specific: end" => specific = false,
                     _ if !specific => {

@@ -9,6 +9,7 @@ use super::schema::{
     app_user, certificate, certification_application, course, enrollment, enrollment_rhythm, event_registration, offering,
     registration_process, registration_process_course, sales_order,
 };
+use super::time::DateTimeColumn;
 use super::{Tx, lower, on_conn};
 
 /// Rhythm's side of a registration, as written (every column; `details` is the JSON document).
@@ -182,11 +183,12 @@ type Fields = (
     Option<f64>,
     Option<String>,
     Option<String>,
-    Option<NaiveDateTime>,
-    Option<NaiveDateTime>,
-    Option<NaiveDateTime>,
+    Option<DateTimeColumn>,
+    Option<DateTimeColumn>,
+    Option<DateTimeColumn>,
 );
-type Sys = (i64, bool, NaiveDateTime, NaiveDateTime, String, String, String);
+// Times are read digit by digit (`DateTimeColumn`), not by diesel's format probing.
+type Sys = (i64, bool, DateTimeColumn, DateTimeColumn, String, String, String);
 type Loaded = (i64, String, String, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Fields, Sys);
 
 fn record(loaded: Loaded) -> RegistrationRecord {
@@ -215,13 +217,13 @@ fn record(loaded: Loaded) -> RegistrationRecord {
         order_total: f.10,
         training_provider_id: f.11,
         training_location_id: f.12,
-        arrival_date: f.13,
-        departure_date: f.14,
-        registered_at: f.15,
+        arrival_date: f.13.map(|t| t.0),
+        departure_date: f.14.map(|t| t.0),
+        registered_at: f.15.map(|t| t.0),
         sys_version: s.0,
         sys_locked: s.1,
-        sys_created_at: s.2,
-        sys_last_modified_at: s.3,
+        sys_created_at: s.2.0,
+        sys_last_modified_at: s.3.0,
         sys_created_by_id: s.4,
         sys_last_modified_by_id: s.5,
         details: s.6,
@@ -231,7 +233,12 @@ fn record(loaded: Loaded) -> RegistrationRecord {
 /// The tenant's (not deleted) registration with this id. One fixed-shape statement, kept prepared:
 /// the most frequent read of the face.
 pub fn by_id(tx: &mut Tx<'_>, tenant_id: i64, id: &str) -> QueryResult<Option<RegistrationRecord>> {
-    let loaded: Option<Loaded> = on_conn!(tx, |c| records!(tenant_id).filter(enrollment::external_id.eq(id)).first(c).optional())?;
+    // The enrollment's own tenant and id lead the lookup: its unique index finds the one row.
+    let loaded: Option<Loaded> = on_conn!(tx, |c| records!(tenant_id)
+        .filter(enrollment::tenant_id.eq(tenant_id))
+        .filter(enrollment::external_id.eq(id))
+        .first(c)
+        .optional())?;
     Ok(loaded.map(record))
 }
 

@@ -280,3 +280,15 @@ pub fn profile_names(tx: &mut Tx<'_>, id: i64) -> QueryResult<Names> {
 pub fn external_id_of(tx: &mut Tx<'_>, id: i64) -> QueryResult<String> {
     on_conn!(tx, |c| app_user::table.find(id).select(app_user::external_id).first(c))
 }
+
+/// The key of the tenant's (not deleted) user with this external id: one fixed-shape statement,
+/// kept prepared, for the lookups that name one user.
+pub fn live_user_key(tx: &mut Tx<'_>, tenant_id: i64, external_id: &str) -> QueryResult<Option<i64>> {
+    on_conn!(tx, |c| app_user::table
+        .filter(app_user::tenant_id.eq(tenant_id))
+        .filter(app_user::external_id.eq(external_id))
+        .filter(app_user::deleted_at.is_null())
+        .select(app_user::id)
+        .first(c)
+        .optional())
+}

@@ -77,7 +77,9 @@ CREATE TABLE event_registration (
 -- Rhythm's fields beside it, one to one. Searched and indexed fields are columns; the rest of the
 -- record, typed by the service, is the `details` JSON document.
 CREATE TABLE enrollment_rhythm (
+    -- backend-specific: begin
     enrollment_id           BIGINT PRIMARY KEY REFERENCES enrollment(id),
+    -- backend-specific: end
     tenant_id               BIGINT NOT NULL REFERENCES tenant(id),
     learner_id              BIGINT NOT NULL REFERENCES app_user(id),
     course_id               BIGINT NOT NULL REFERENCES course(id),

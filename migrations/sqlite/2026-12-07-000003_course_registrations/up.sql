@@ -89,7 +89,10 @@ CREATE TABLE event_registration (
 -- Rhythm's fields beside it, one to one. Searched and indexed fields are columns; the rest of the
 -- record, typed by the service, is the `details` JSON document.
 CREATE TABLE enrollment_rhythm (
-    enrollment_id           BIGINT PRIMARY KEY REFERENCES enrollment(id),
+    -- backend-specific: begin
+    -- SQLite: the enrollment's id is the row's own key (an INTEGER PRIMARY KEY), found in one step.
+    enrollment_id           INTEGER PRIMARY KEY REFERENCES enrollment(id),
+    -- backend-specific: end
     tenant_id               BIGINT NOT NULL REFERENCES tenant(id),
     learner_id              BIGINT NOT NULL REFERENCES app_user(id),
     course_id               BIGINT NOT NULL REFERENCES course(id),

@@ -13,7 +13,6 @@ pub mod model;
 pub mod routes;
 
 use actix_web::{HttpRequest, HttpResponse};
-use serde_json::Value;
 
 use self::errors::{Wording, render};
 use crate::domain::Principal;
@@ -68,9 +67,10 @@ pub fn tenant_of(req: &HttpRequest) -> String {
 /// Runs `route`'s operation for the request's key, in the path's tenant: authenticates the key,
 /// refuses another tenant's, then lets `work` build the answer, in one transaction. Answers 200
 /// with the JSON `work` gives, or the failure in the seed's words.
-pub async fn answer<W>(req: &HttpRequest, state: &AppState, route: &Route, work: W) -> HttpResponse
+pub async fn answer<W, T>(req: &HttpRequest, state: &AppState, route: &Route, work: W) -> HttpResponse
 where
-    W: FnOnce(&Service, &mut Tx<'_>, &Principal) -> Result<Value, OpError> + Send + 'static,
+    W: FnOnce(&Service, &mut Tx<'_>, &Principal) -> Result<T, OpError> + Send + 'static,
+    T: serde::Serialize,
 {
     let Some(key) = key_of(req) else {
         return failed(req, route, OpError::Unauthenticated("send the integration key in the Authorization header".into()));

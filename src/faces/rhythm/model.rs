@@ -15,8 +15,24 @@ use crate::service::{OpError, ProblemKind};
 use crate::store::registrations::Range;
 
 /// A time as Rhythm writes it: ISO 8601 in UTC with milliseconds, as JavaScript's `toISOString`.
+/// Written by hand: every record carries several (a test checks it against chrono's formatting).
 pub fn time(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    use chrono::{Datelike, Timelike};
+    fn push(out: &mut String, value: u32, width: u32) {
+        for place in (0..width).rev() {
+            out.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+        }
+    }
+    let mut out = String::with_capacity(24);
+    push(&mut out, t.year().clamp(0, 9999) as u32, 4);
+    for (separator, value) in [('-', t.month()), ('-', t.day()), ('T', t.hour()), (':', t.minute()), (':', t.second())] {
+        out.push(separator);
+        push(&mut out, value, 2);
+    }
+    out.push('.');
+    push(&mut out, t.nanosecond() / 1_000_000 % 1000, 3);
+    out.push('Z');
+    out
 }
 
 /// A time as clients send it: RFC 3339 with any offset (or none: UTC), or a date alone (midnight UTC).
@@ -224,6 +240,22 @@ impl From<RegistrationView> for CourseRegistration {
             sys_locked: r.sys_locked,
             details: r.details,
         }
+    }
+}
+
+/// A record as answered: whole (written straight from its type), or projected to some fields.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Answered {
+    Whole(Box<CourseRegistration>),
+    Projected(Value),
+}
+
+/// The record as answered, with only `fields` (and `id`) when a projection is asked for.
+pub fn answered(view: RegistrationView, fields: Option<&[String]>) -> Answered {
+    match fields {
+        None => Answered::Whole(Box::new(CourseRegistration::from(view))),
+        Some(_) => Answered::Projected(projected(view, fields)),
     }
 }
 
@@ -489,7 +521,7 @@ pub struct IndexPage {
     /// How many items this page holds.
     pub count: usize,
     #[schema(value_type = Vec<CourseRegistration>)]
-    pub items: Vec<Value>,
+    pub items: Vec<Answered>,
     /// Pass back as `exclusiveStartKey` for the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_evaluated_key: Option<String>,
@@ -500,7 +532,7 @@ pub struct IndexPage {
 #[serde(rename_all = "PascalCase")]
 pub struct SearchPage {
     #[schema(value_type = Vec<CourseRegistration>)]
-    pub items: Vec<Value>,
+    pub items: Vec<Answered>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_evaluated_key: Option<String>,
 }
@@ -592,4 +624,17 @@ pub struct ErrorBody {
     pub field: Option<String>,
     /// The request's id, for the server's log.
     pub request_id: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_written_as_javascript_writes_them() {
+        for text in ["2026-03-02T09:00:00Z", "0001-01-01T00:00:00.5Z", "9999-12-31T23:59:59.999Z", "2024-02-29T12:34:56.007+02:00"] {
+            let t = chrono::DateTime::parse_from_rfc3339(text).unwrap().naive_utc();
+            assert_eq!(time(t), t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(), "{text}");
+        }
+    }
 }

@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 
 use super::errors::{self, Wording};
 use super::model::{
-    BatchAnswer, BatchBody, BatchOp, BatchOperation, BatchResult, CourseRegistration, IndexPage, PreviewEmailBody, RegistrationBody,
-    SearchBody, SearchPage, field_list, projected,
+    Answered, BatchAnswer, BatchBody, BatchOp, BatchOperation, BatchResult, CourseRegistration, IndexPage, PreviewEmailBody,
+    RegistrationBody, SearchBody, SearchPage, answered, field_list, projected,
 };
 use super::{FACE, Route, answer, failed};
 use crate::domain::values::ExternalId;
@@ -47,7 +47,7 @@ pub struct Registered {
 
 macro_rules! registered {
     ($($method:ident $path:literal => $handler:ident, $op:ident, [$($subject:ident),*], $wording:ident;)*) => {
-        /// Every route of the face, in the seed's order.
+        /// Every route of the face, the most frequent first (the router tries them in this order).
         pub const ROUTES: &[Registered] = &[$(Registered {
             method: registered!(@method $method),
             path: $path,
@@ -55,14 +55,18 @@ macro_rules! registered {
         }),*];
 
         /// Registers every route under `prefix` (empty for the root), each with its method guard so
-        /// that `POST …/search` and `GET …/{id}` stand side by side.
+        /// that `POST …/search` and `GET …/{id}` stand side by side, in one scope: the router
+        /// matches the tenant's collection once, then the rest of the path, the most frequent
+        /// routes first.
         fn register(cfg: &mut web::ServiceConfig, prefix: &str) {
-            $(cfg.service(
-                web::resource(format!("{prefix}{COLLECTION}{}", $path))
-                    .guard(guard::Method(Method::$method))
-                    .wrap(from_fn(|req, next| answer_panics(errors::panicked, FACE, req, next)))
-                    .route(web::route().to($handler)),
-            );)*
+            let scope = web::scope(&format!("{prefix}{COLLECTION}"))
+                $(.service(
+                    web::resource($path)
+                        .guard(guard::Method(Method::$method))
+                        .wrap(from_fn(|req, next| answer_panics(errors::panicked, FACE, req, next)))
+                        .route(web::route().to($handler)),
+                ))*;
+            cfg.service(scope);
         }
 
         /// The documented paths, from the handlers' `utoipa::path` attributes.
@@ -83,13 +87,6 @@ macro_rules! registered {
 }
 
 registered! {
-    POST "" => create, CREATE_COURSE_REGISTRATION, [], CREATE;
-    GET "" => scan, LIST_COURSE_REGISTRATIONS, [], SCAN;
-    POST "/generateOrder" => generate_order, GENERATE_ORDER, [Registration], GENERATE;
-    POST "/generateRegistration/{processId}/{contactId}" => generate_registration, GENERATE_REGISTRATION, [RegistrationProcess, User], GENERATE;
-    POST "/search" => search, SEARCH_COURSE_REGISTRATIONS, [], SEARCH;
-    POST "/previewEmail" => preview_email, PREVIEW_REGISTRATION_EMAIL, [Registration], PREVIEW;
-    POST "/batch" => batch, BATCH_COURSE_REGISTRATIONS, [Registration], BATCH;
     GET "/{id}" => get, GET_COURSE_REGISTRATION, [Registration], GET;
     PUT "/{id}" => replace, REPLACE_COURSE_REGISTRATION, [Registration], PUT;
     PATCH "/{id}" => patch, PATCH_COURSE_REGISTRATION, [Registration], PATCH;
@@ -101,6 +98,13 @@ registered! {
     GET "/application/{application_id}" => by_application, COURSE_REGISTRATIONS_BY_APPLICATION, [], LOOKUP;
     GET "/eventRegistration/{event_registration_id}" => by_event_registration, COURSE_REGISTRATIONS_BY_EVENT_REGISTRATION, [], LOOKUP;
     GET "/order/{order_id}" => by_order, COURSE_REGISTRATIONS_BY_ORDER, [], LOOKUP;
+    POST "" => create, CREATE_COURSE_REGISTRATION, [], CREATE;
+    GET "" => scan, LIST_COURSE_REGISTRATIONS, [], SCAN;
+    POST "/search" => search, SEARCH_COURSE_REGISTRATIONS, [], SEARCH;
+    POST "/batch" => batch, BATCH_COURSE_REGISTRATIONS, [Registration], BATCH;
+    POST "/generateOrder" => generate_order, GENERATE_ORDER, [Registration], GENERATE;
+    POST "/generateRegistration/{processId}/{contactId}" => generate_registration, GENERATE_REGISTRATION, [RegistrationProcess, User], GENERATE;
+    POST "/previewEmail" => preview_email, PREVIEW_REGISTRATION_EMAIL, [Registration], PREVIEW;
 }
 
 /// The failures every route may answer, each an [`super::model::ErrorBody`] in the seed's words.
@@ -242,8 +246,8 @@ async fn json_body(
 }
 
 /// A page of records, projected.
-fn items(page: Page<RegistrationView>, fields: Option<&[String]>) -> (Vec<Value>, Option<String>) {
-    (page.items.into_iter().map(|view| projected(view, fields)).collect(), page.next_token)
+fn items(page: Page<RegistrationView>, fields: Option<&[String]>) -> (Vec<Answered>, Option<String>) {
+    (page.items.into_iter().map(|view| answered(view, fields)).collect(), page.next_token)
 }
 
 // Create, scan, get, replace, patch, delete
@@ -268,7 +272,7 @@ pub async fn create(req: HttpRequest, state: State, payload: web::Payload) -> Ht
     });
     answer(&req, &state, route, move |service, tx, caller| {
         let view = service.create_registration(tx, caller, &body?.registration)?;
-        Ok(projected(view, None))
+        Ok(answered(view, None))
     })
     .await
 }
@@ -294,7 +298,7 @@ pub async fn get(req: HttpRequest, state: State) -> HttpResponse {
     let input = path_id(&req, "id").and_then(|id| Ok((id, query.fields("fields", "fieldsToReturn")?, query.flag("consistentRead")?)));
     answer(&req, &state, route_of(catalog::GET_COURSE_REGISTRATION), move |service, tx, caller| {
         let (id, fields, _) = input?;
-        Ok(projected(service.registration(tx, caller, &id)?, fields.as_deref()))
+        Ok(answered(service.registration(tx, caller, &id)?, fields.as_deref()))
     })
     .await
 }
@@ -320,7 +324,7 @@ pub async fn replace(req: HttpRequest, state: State, payload: web::Payload) -> H
     answer(&req, &state, route, move |service, tx, caller| {
         let (id, body) = input?;
         let version = body.sys_version.map(|v| v as i64);
-        Ok(projected(service.replace_registration(tx, caller, &id, &body.registration, version)?, None))
+        Ok(answered(service.replace_registration(tx, caller, &id, &body.registration, version)?, None))
     })
     .await
 }
@@ -387,7 +391,7 @@ pub async fn patch(req: HttpRequest, state: State, payload: web::Payload) -> Htt
     let id = path_id(&req, "id");
     answer(&req, &state, route, move |service, tx, caller| {
         let view = apply_patch(service, tx, caller, &id?, &body?)?;
-        Ok(projected(view, None))
+        Ok(answered(view, None))
     })
     .await
 }
@@ -422,6 +426,14 @@ pub async fn delete(req: HttpRequest, state: State) -> HttpResponse {
 
 // Lookups
 
+/// A listing's answer: the scan's bare array, or a lookup's page.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Listing {
+    Bare(Vec<Answered>),
+    Index(IndexPage),
+}
+
 /// A lookup route: its records one page at a time, as `{Count, Items, LastEvaluatedKey}` (the scan:
 /// a bare array).
 async fn lookup(
@@ -438,10 +450,7 @@ async fn lookup(
     answer(&req, &state, route_of(operation), move |service, tx, caller| {
         let (lookup, fields) = input?;
         let (items, key) = items(service.registrations(tx, caller, &lookup, &page, "exclusiveStartKey")?, fields.as_deref());
-        if bare {
-            return Ok(Value::Array(items));
-        }
-        Ok(serde_json::to_value(IndexPage { count: items.len(), items, last_evaluated_key: key }).expect("pages serialize"))
+        Ok(if bare { Listing::Bare(items) } else { Listing::Index(IndexPage { count: items.len(), items, last_evaluated_key: key }) })
     })
     .await
 }
@@ -540,7 +549,7 @@ pub async fn search(req: HttpRequest, state: State, settings: Setup, payload: we
     answer(&req, &state, route, move |service, tx, caller| {
         let (criteria, fields) = input?;
         let (items, key) = items(service.search_registrations(tx, caller, &criteria, &page, "exclusiveStartKey")?, fields.as_deref());
-        Ok(serde_json::to_value(SearchPage { items, last_evaluated_key: key }).expect("pages serialize"))
+        Ok(SearchPage { items, last_evaluated_key: key })
     })
     .await
 }
@@ -596,7 +605,7 @@ pub async fn generate_registration(req: HttpRequest, state: State) -> HttpRespon
     let input = path_id(&req, "processId").and_then(|process| Ok((process, path_id(&req, "contactId")?)));
     answer(&req, &state, route_of(catalog::GENERATE_REGISTRATION), move |service, tx, caller| {
         let (process, contact) = input?;
-        Ok(projected(service.generate_registration(tx, caller, &process, &contact)?, None))
+        Ok(answered(service.generate_registration(tx, caller, &process, &contact)?, None))
     })
     .await
 }
