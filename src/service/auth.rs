@@ -115,7 +115,7 @@ impl Service {
         match credentials {
             Credentials::Token(token) => {
                 let now = now();
-                if let Some(principal) = self.tokens.get(token, now) {
+                if let Some(principal) = self.cached_principal(token, now) {
                     return Ok(principal);
                 }
                 let (client, expires_at) = auth::find_token(tx, &digest(token))?
@@ -133,7 +133,7 @@ impl Service {
                 // Cached like tokens: a revoked key stops working within the cache's few seconds.
                 let cache_key = format!("{face}\u{0}{key}");
                 let now = now();
-                if let Some(principal) = self.tokens.get(&cache_key, now) {
+                if let Some(principal) = self.cached_principal(&cache_key, now) {
                     return Ok(principal);
                 }
                 let row = auth::find_integration_key(tx, face, &digest(key))?
@@ -163,27 +163,31 @@ impl Service {
     }
 }
 
-/// Recently seen tokens, so a busy client costs no token lookup per request. An entry lives at most
-/// five seconds (`TokenCache::FRESH`), and never past its token's expiry: what changes in the database (a
-/// client's departments) is seen within that time. Only valid tokens are kept, keyed by the token
-/// itself: a hit costs a hash-map lookup, not a SHA-256 digest (the database keeps digests only).
-#[derive(Default)]
-pub struct TokenCache {
-    entries: std::sync::Mutex<std::collections::HashMap<String, (Principal, chrono::NaiveDateTime)>>,
+/// What the database said recently, so a busy client costs no lookup per request: valid tokens and
+/// integration keys (keyed by the token or key itself: a hit costs a hash-map lookup, not a
+/// SHA-256 digest, as the database keeps digests only), tenants by their Rhythm id. An entry lives
+/// at most five seconds (`FreshCache::FRESH`), and never past the expiry it is put with: what
+/// changes in the database (a client's departments, a revoked key) is seen within that time.
+pub struct FreshCache<V> {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (V, chrono::NaiveDateTime)>>,
 }
 
-impl TokenCache {
+impl<V> Default for FreshCache<V> {
+    fn default() -> Self {
+        FreshCache { entries: Default::default() }
+    }
+}
+
+impl<V: Clone> FreshCache<V> {
     const FRESH: Duration = Duration::seconds(5);
     const MAX_ENTRIES: usize = 10_000;
 
-    fn get(&self, token: &str, now: chrono::NaiveDateTime) -> Option<Principal> {
+    pub(crate) fn get(&self, key: &str, now: chrono::NaiveDateTime) -> Option<V> {
         let entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let found = entries.get(token).filter(|(_, until)| *until > now).map(|(principal, _)| principal.clone());
-        crate::metrics::METRICS.token_cache(found.is_some());
-        found
+        entries.get(key).filter(|(_, until)| *until > now).map(|(value, _)| value.clone())
     }
 
-    fn put(&self, token: String, principal: Principal, expires_at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) {
+    pub(crate) fn put(&self, key: String, value: V, expires_at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) {
         let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if entries.len() >= Self::MAX_ENTRIES {
             entries.retain(|_, (_, until)| *until > now);
@@ -191,7 +195,16 @@ impl TokenCache {
                 entries.clear();
             }
         }
-        entries.insert(token, (principal, expires_at.min(now + Self::FRESH)));
+        entries.insert(key, (value, expires_at.min(now + Self::FRESH)));
+    }
+}
+
+impl Service {
+    /// The principal cached under a token or key, counted in the metrics as a hit or a miss.
+    fn cached_principal(&self, key: &str, now: chrono::NaiveDateTime) -> Option<Principal> {
+        let found = self.tokens.get(key, now);
+        crate::metrics::METRICS.token_cache(found.is_some());
+        found
     }
 }
 

@@ -556,8 +556,7 @@ impl Service {
     /// users: the JSON mirror names a class enrollment's learner so.
     pub fn class_user_key(&self, tx: &mut Tx<'_>, principal: &Principal, external_id: &ExternalId) -> Result<i64, OpError> {
         require_administrator(principal)?;
-        let found = users::users_by_external_ids(tx, principal.tenant_id, &[external_id.as_str()])?;
-        found.first().map(|user| user.id).ok_or_else(|| OpError::not_found(Entity::User, external_id))
+        users::live_user_key(tx, principal.tenant_id, external_id)?.ok_or_else(|| OpError::not_found(Entity::User, external_id))
     }
 
     /// The caller's (not deleted) user with this e-mail.

@@ -36,13 +36,13 @@ use crate::store::Db;
 pub struct Service {
     db: Db,
     token_ttl_secs: i64,
-    tokens: std::sync::Arc<auth::TokenCache>,
+    tokens: std::sync::Arc<auth::FreshCache<crate::domain::Principal>>,
     /// Whether an SMTP relay delivers the outbox's mail (without one, nothing may queue mail).
     mail_relay: bool,
     /// Request rates per tenant, where the deployment limits them.
     limiter: Option<std::sync::Arc<limits::Limiter>>,
     /// Tenants by their Rhythm id, as recently read (every Rhythm request names one).
-    rhythm_tenants: std::sync::Arc<registrations::TenantCache>,
+    rhythm_tenants: std::sync::Arc<auth::FreshCache<Option<i64>>>,
 }
 
 impl Service {

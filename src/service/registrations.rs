@@ -3,8 +3,6 @@
 //! canonical state through `domain::registration`, so every face reads the same state. The server
 //! owns the `sys_` bookkeeping: who created and last changed a record, when, and its version.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDateTime;
 
 use super::paging::{self, Page, PageRequest};
@@ -178,39 +176,21 @@ fn raced(student: &ExternalId) -> impl Fn(diesel::result::Error) -> OpError + '_
     }
 }
 
-/// Tenants by their Rhythm id, each as read at most a few seconds ago, as keys and tokens are.
-#[derive(Default)]
-pub struct TenantCache {
-    entries: std::sync::Mutex<HashMap<String, (Option<i64>, NaiveDateTime)>>,
-}
-
-impl TenantCache {
-    const FRESH: chrono::Duration = chrono::Duration::seconds(5);
-    const MAX_ENTRIES: usize = 10_000;
-
-    fn tenant(&self, tx: &mut Tx<'_>, rhythm_id: &str) -> Result<Option<i64>, OpError> {
-        let now = now();
-        let lock = || self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((tenant, until)) = lock().get(rhythm_id)
-            && *until > now
-        {
-            return Ok(*tenant);
-        }
-        let tenant = tenants::tenant_id_by_rhythm_id(tx, rhythm_id)?;
-        let mut entries = lock();
-        if entries.len() >= Self::MAX_ENTRIES {
-            entries.clear();
-        }
-        entries.insert(rhythm_id.to_string(), (tenant, now + Self::FRESH));
-        Ok(tenant)
-    }
-}
-
 impl Service {
     /// Refuses a caller whose key is not the path's tenant's (Rhythm names tenants in its paths).
     pub fn enter_rhythm_tenant(&self, tx: &mut Tx<'_>, principal: &Principal, rhythm_id: &str) -> Result<(), OpError> {
         require_administrator(principal)?;
-        match self.rhythm_tenants.tenant(tx, rhythm_id)? {
+        let now = now();
+        let tenant = match self.rhythm_tenants.get(rhythm_id, now) {
+            Some(tenant) => tenant,
+            None => {
+                let tenant = tenants::tenant_id_by_rhythm_id(tx, rhythm_id)?;
+                // A tenant's Rhythm id does not expire: the entry lives as long as the cache keeps any.
+                self.rhythm_tenants.put(rhythm_id.to_string(), tenant, NaiveDateTime::MAX, now);
+                tenant
+            }
+        };
+        match tenant {
             Some(tenant_id) if tenant_id == principal.tenant_id => Ok(()),
             _ => Err(OpError::Forbidden(format!("this key is not one of tenant '{rhythm_id}'"))),
         }
@@ -612,15 +592,13 @@ impl Service {
         let tenant_id = principal.tenant_id;
         let process_key =
             store::process_key(tx, tenant_id, process)?.ok_or_else(|| OpError::not_found(Entity::RegistrationProcess, process))?;
-        let student = users::users_by_external_ids(tx, tenant_id, &[contact.as_str()])?
-            .pop()
-            .ok_or_else(|| OpError::not_found(Entity::User, contact))?;
+        let student = users::live_user_key(tx, tenant_id, contact)?.ok_or_else(|| OpError::not_found(Entity::User, contact))?;
         let offering = store::process_courses(tx, process_key)?
             .into_iter()
             .find_map(|course| store::first_offering_of(tx, tenant_id, course).transpose())
             .transpose()?
             .ok_or_else(|| OpError::invalid("processId", format!("registration process {process} names no course with an offering")))?;
-        let profile = users::profile_names(tx, student.id)?;
+        let profile = users::profile_names(tx, student)?;
         let name = [profile.0.as_deref(), profile.1.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
         let registration = Registration {
             student_id: contact.clone(),
