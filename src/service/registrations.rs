@@ -110,7 +110,7 @@ fn view(record: RegistrationRecord) -> Result<RegistrationView, OpError> {
     let registration = Registration {
         student_id: required("student_id", Some(record.student_id))?,
         course_id: required("course_id", Some(record.course_id))?,
-        course_offering_id: required("course_offering_id", record.course_offering_id)?,
+        course_offering_id: required("course_offering_id", Some(record.course_offering_id))?,
         status: stored("status", &id, RegistrationStatus::parse(&record.status).map_err(|r| r.reason))?,
         process_id: external(record.process_id),
         order_id: external(record.order_id),
@@ -285,6 +285,13 @@ impl Service {
             sys_last_modified_at: now,
             sys_last_modified_by_id: by,
             details,
+            student_external_id: &registration.student_id,
+            course_external_id: &registration.course_id,
+            offering_external_id: &registration.course_offering_id,
+            order_external_id: registration.order_id.as_deref(),
+            application_external_id: registration.application_id.as_deref(),
+            event_registration_external_id: registration.event_registration_id.as_deref(),
+            process_external_id: registration.process_id.as_deref(),
         }
     }
 
@@ -425,25 +432,17 @@ impl Service {
         require_administrator(principal)?;
         let tenant_id = principal.tenant_id;
         let (after, size) = Self::start(tx, tenant_id, page, token_name)?;
-        let user = |tx: &mut Tx<'_>, id: &ExternalId| -> Result<Option<i64>, OpError> { Ok(users::live_user_key(tx, tenant_id, id)?) };
-        let course = |tx: &mut Tx<'_>, id: &ExternalId| -> Result<Option<i64>, OpError> { Ok(courses::course_key(tx, tenant_id, id)?) };
-        let resolved = match lookup {
-            RegistrationLookup::All => Some(Lookup::All),
-            RegistrationLookup::Student(id) => user(tx, id)?.map(Lookup::Student),
-            RegistrationLookup::Course(id) => course(tx, id)?.map(Lookup::Course),
-            RegistrationLookup::Offering(id, active) => {
-                store::offering_by_external_id(tx, tenant_id, id)?.map(|(o, _)| Lookup::Offering(o, *active))
-            }
-            RegistrationLookup::StudentCourse(student, c) => match (user(tx, student)?, course(tx, c)?) {
-                (Some(s), Some(c)) => Some(Lookup::StudentCourse(s, c)),
-                _ => None,
-            },
-            RegistrationLookup::Application(id) => store::application_key(tx, tenant_id, id)?.map(Lookup::Application),
-            RegistrationLookup::EventRegistration(id) => store::event_registration_key(tx, tenant_id, id)?.map(Lookup::EventRegistration),
-            RegistrationLookup::Order(id) => store::order_key(tx, tenant_id, id)?.map(Lookup::Order),
+        let lookup = match lookup {
+            RegistrationLookup::All => Lookup::All,
+            RegistrationLookup::Student(id) => Lookup::Student(id),
+            RegistrationLookup::Course(id) => Lookup::Course(id),
+            RegistrationLookup::Offering(id, active) => Lookup::Offering(id, *active),
+            RegistrationLookup::StudentCourse(student, course) => Lookup::StudentCourse(student, course),
+            RegistrationLookup::Application(id) => Lookup::Application(id),
+            RegistrationLookup::EventRegistration(id) => Lookup::EventRegistration(id),
+            RegistrationLookup::Order(id) => Lookup::Order(id),
         };
-        let Some(resolved) = resolved else { return Ok(Page { items: Vec::new(), next_token: None }) };
-        let rows = store::page(tx, tenant_id, resolved, after, size + 1)?;
+        let rows = store::page(tx, tenant_id, lookup, after, size + 1)?;
         Self::registration_page(rows, size)
     }
 

@@ -44,6 +44,14 @@ pub struct RegistrationRow<'a> {
     pub sys_last_modified_at: NaiveDateTime,
     pub sys_last_modified_by_id: &'a str,
     pub details: &'a str,
+    // The external ids of what the keys name, as callers name them (they never change).
+    pub student_external_id: &'a str,
+    pub course_external_id: &'a str,
+    pub offering_external_id: &'a str,
+    pub order_external_id: Option<&'a str>,
+    pub application_external_id: Option<&'a str>,
+    pub event_registration_external_id: Option<&'a str>,
+    pub process_external_id: Option<&'a str>,
 }
 
 /// A new registration's row: the written fields and what only creation sets.
@@ -83,7 +91,7 @@ pub struct RegistrationRecord {
     pub id: String,
     pub student_id: String,
     pub course_id: String,
-    pub course_offering_id: Option<String>,
+    pub course_offering_id: String,
     pub order_id: Option<String>,
     pub application_id: Option<String>,
     pub event_registration_id: Option<String>,
@@ -113,31 +121,24 @@ pub struct RegistrationRecord {
     pub details: String,
 }
 
-/// The registrations of a tenant, with every table a record names joined: the one statement
-/// every read starts from.
+/// The registrations of a tenant, each one row with its enrollment (the row keeps the external
+/// ids of what it names): the one statement every read starts from.
 macro_rules! records {
     ($tenant_id:expr) => {
         enrollment_rhythm::table
             .inner_join(enrollment::table.on(enrollment::id.eq(enrollment_rhythm::enrollment_id)))
-            .inner_join(app_user::table.on(app_user::id.eq(enrollment_rhythm::learner_id)))
-            .inner_join(course::table.on(course::id.eq(enrollment_rhythm::course_id)))
-            .inner_join(offering::table.on(offering::id.eq(enrollment_rhythm::offering_id)))
-            .left_join(sales_order::table.on(sales_order::id.nullable().eq(enrollment_rhythm::order_id)))
-            .left_join(certification_application::table.on(certification_application::id.nullable().eq(enrollment_rhythm::application_id)))
-            .left_join(event_registration::table.on(event_registration::id.nullable().eq(enrollment_rhythm::event_registration_id)))
-            .left_join(registration_process::table.on(registration_process::id.nullable().eq(enrollment_rhythm::process_id)))
             .filter(enrollment_rhythm::tenant_id.eq($tenant_id))
             .filter(enrollment::lifecycle.ne("deleted"))
             .select((
                 enrollment_rhythm::enrollment_id,
                 enrollment::external_id,
-                app_user::external_id,
-                course::external_id,
-                offering::external_id,
-                sales_order::external_id.nullable(),
-                certification_application::external_id.nullable(),
-                event_registration::external_id.nullable(),
-                registration_process::external_id.nullable(),
+                enrollment_rhythm::student_external_id,
+                enrollment_rhythm::course_external_id,
+                enrollment_rhythm::offering_external_id,
+                enrollment_rhythm::order_external_id,
+                enrollment_rhythm::application_external_id,
+                enrollment_rhythm::event_registration_external_id,
+                enrollment_rhythm::process_external_id,
                 (
                     enrollment_rhythm::status,
                     enrollment_rhythm::name,
@@ -169,6 +170,21 @@ macro_rules! records {
     };
 }
 
+/// The key of the tenant's row of `table` with this external id, as a subquery: a lookup by
+/// external id is one statement, and still goes through the key's index.
+macro_rules! key_of {
+    ($table:ident, $tenant_id:expr, $external_id:expr) => {
+        $table::table.filter($table::tenant_id.eq($tenant_id)).filter($table::external_id.eq($external_id)).select($table::id).single_value()
+    };
+}
+
+/// The keys of the tenant's rows of `table` with any of these external ids, as a subquery.
+macro_rules! keys_of {
+    ($table:ident, $tenant_id:expr, $external_ids:expr) => {
+        $table::table.filter($table::tenant_id.eq($tenant_id)).filter($table::external_id.eq_any($external_ids)).select($table::id)
+    };
+}
+
 type Fields = (
     String,
     String,
@@ -189,7 +205,7 @@ type Fields = (
 );
 // Times are read digit by digit (`DateTimeColumn`), not by diesel's format probing.
 type Sys = (i64, bool, DateTimeColumn, DateTimeColumn, String, String, String);
-type Loaded = (i64, String, String, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Fields, Sys);
+type Loaded = (i64, String, String, String, String, Option<String>, Option<String>, Option<String>, Option<String>, Fields, Sys);
 
 fn record(loaded: Loaded) -> RegistrationRecord {
     let (enrollment_id, id, student_id, course_id, course_offering_id, order_id, application_id, event_registration_id, process_id, f, s) =
@@ -242,43 +258,63 @@ pub fn by_id(tx: &mut Tx<'_>, tenant_id: i64, id: &str) -> QueryResult<Option<Re
     Ok(loaded.map(record))
 }
 
-/// Which registrations a page lists: all of the tenant's, or those of one lookup route.
+/// Which registrations a page lists: all of the tenant's, or those of one lookup route, by the
+/// external ids the route names.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Lookup {
+pub enum Lookup<'a> {
     All,
-    Student(i64),
-    Course(i64),
+    /// A live student's.
+    Student(&'a str),
+    Course(&'a str),
     /// The offering's, only those in force when the flag says so.
-    Offering(i64, bool),
-    StudentCourse(i64, i64),
-    Application(i64),
-    EventRegistration(i64),
-    Order(i64),
+    Offering(&'a str, bool),
+    StudentCourse(&'a str, &'a str),
+    Application(&'a str),
+    EventRegistration(&'a str),
+    Order(&'a str),
 }
 
 /// Statuses that are in force (the domain's rule, as the store filters by it).
 pub const IN_FORCE: [&str; 4] = ["registered", "attended", "in progress", "completed"];
 
 /// Up to `limit` registrations of `lookup` after enrollment id `after`, in id order. Each lookup
-/// is one fixed-shape statement over its index.
-pub fn page(tx: &mut Tx<'_>, tenant_id: i64, lookup: Lookup, after: i64, limit: i64) -> QueryResult<Vec<RegistrationRecord>> {
+/// is one fixed-shape statement over its index; what it names that does not exist lists nothing.
+pub fn page(tx: &mut Tx<'_>, tenant_id: i64, lookup: Lookup<'_>, after: i64, limit: i64) -> QueryResult<Vec<RegistrationRecord>> {
+    macro_rules! student {
+        ($id:expr) => {
+            app_user::table
+                .filter(app_user::tenant_id.eq(tenant_id))
+                .filter(app_user::external_id.eq($id))
+                .filter(app_user::deleted_at.is_null())
+                .select(app_user::id)
+                .single_value()
+        };
+    }
     let loaded: Vec<Loaded> = on_conn!(tx, |c| {
         let base =
             records!(tenant_id).filter(enrollment_rhythm::enrollment_id.gt(after)).order(enrollment_rhythm::enrollment_id).limit(limit);
         match lookup {
             Lookup::All => base.load(c),
-            Lookup::Student(id) => base.filter(enrollment_rhythm::learner_id.eq(id)).load(c),
-            Lookup::Course(id) => base.filter(enrollment_rhythm::course_id.eq(id)).load(c),
-            Lookup::Offering(id, false) => base.filter(enrollment_rhythm::offering_id.eq(id)).load(c),
-            Lookup::Offering(id, true) => {
-                base.filter(enrollment_rhythm::offering_id.eq(id)).filter(enrollment_rhythm::status.eq_any(IN_FORCE)).load(c)
+            Lookup::Student(id) => base.filter(enrollment_rhythm::learner_id.nullable().eq(student!(id))).load(c),
+            Lookup::Course(id) => base.filter(enrollment_rhythm::course_id.nullable().eq(key_of!(course, tenant_id, id))).load(c),
+            Lookup::Offering(id, false) => {
+                base.filter(enrollment_rhythm::offering_id.nullable().eq(key_of!(offering, tenant_id, id))).load(c)
             }
-            Lookup::StudentCourse(student, course) => {
-                base.filter(enrollment_rhythm::learner_id.eq(student)).filter(enrollment_rhythm::course_id.eq(course)).load(c)
+            Lookup::Offering(id, true) => base
+                .filter(enrollment_rhythm::offering_id.nullable().eq(key_of!(offering, tenant_id, id)))
+                .filter(enrollment_rhythm::status.eq_any(IN_FORCE))
+                .load(c),
+            Lookup::StudentCourse(student_id, course_id) => base
+                .filter(enrollment_rhythm::learner_id.nullable().eq(student!(student_id)))
+                .filter(enrollment_rhythm::course_id.nullable().eq(key_of!(course, tenant_id, course_id)))
+                .load(c),
+            Lookup::Application(id) => {
+                base.filter(enrollment_rhythm::application_id.eq(key_of!(certification_application, tenant_id, id))).load(c)
             }
-            Lookup::Application(id) => base.filter(enrollment_rhythm::application_id.eq(id)).load(c),
-            Lookup::EventRegistration(id) => base.filter(enrollment_rhythm::event_registration_id.eq(id)).load(c),
-            Lookup::Order(id) => base.filter(enrollment_rhythm::order_id.eq(id)).load(c),
+            Lookup::EventRegistration(id) => {
+                base.filter(enrollment_rhythm::event_registration_id.eq(key_of!(event_registration, tenant_id, id))).load(c)
+            }
+            Lookup::Order(id) => base.filter(enrollment_rhythm::order_id.eq(key_of!(sales_order, tenant_id, id))).load(c),
         }
     })?;
     Ok(loaded.into_iter().map(record).collect())
@@ -350,14 +386,20 @@ pub fn search(tx: &mut Tx<'_>, tenant_id: i64, search: &Search, after: i64, limi
         if let Some(name) = &search.name {
             query = query.filter(lower(enrollment_rhythm::name).like(super::offerings::contains(name)).escape('\\'));
         }
-        any_of!(query, sales_order::external_id.nullable(), search.order_ids);
+        if let Some(ids) = &search.order_ids {
+            query = query.filter(enrollment_rhythm::order_id.assume_not_null().eq_any(keys_of!(sales_order, tenant_id, ids)));
+        }
         any_of!(query, enrollment_rhythm::order_number.assume_not_null(), search.order_numbers);
         within!(query, enrollment_rhythm::order_balance_due.assume_not_null(), search.order_balance_due);
         within!(query, enrollment_rhythm::order_amount_paid.assume_not_null(), search.order_amount_paid);
         any_of!(query, enrollment_rhythm::order_status.assume_not_null(), search.order_statuses);
         within!(query, enrollment_rhythm::order_total.assume_not_null(), search.order_total);
-        any_of!(query, course::external_id, search.course_ids);
-        any_of!(query, offering::external_id.assume_not_null(), search.course_offering_ids);
+        if let Some(ids) = &search.course_ids {
+            query = query.filter(enrollment_rhythm::course_id.eq_any(keys_of!(course, tenant_id, ids)));
+        }
+        if let Some(ids) = &search.course_offering_ids {
+            query = query.filter(enrollment_rhythm::offering_id.eq_any(keys_of!(offering, tenant_id, ids)));
+        }
         within!(query, enrollment_rhythm::arrival_date.assume_not_null(), search.arrival_date);
         within!(query, enrollment_rhythm::departure_date.assume_not_null(), search.departure_date);
         any_of!(query, enrollment_rhythm::training_provider_id.assume_not_null(), search.training_provider_ids);

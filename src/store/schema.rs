@@ -319,6 +319,13 @@ diesel::table! {
         sys_created_by_id -> Text,
         sys_last_modified_by_id -> Text,
         details -> Text,
+        student_external_id -> Text,
+        course_external_id -> Text,
+        offering_external_id -> Text,
+        order_external_id -> Nullable<Text>,
+        application_external_id -> Nullable<Text>,
+        event_registration_external_id -> Nullable<Text>,
+        process_external_id -> Nullable<Text>,
     }
 }
 
