@@ -1,6 +1,7 @@
 //! The SOAP envelope: versions, namespace spellings, and finding the operation element.
 
-use super::xml::Element;
+use super::decode::stray_text;
+use super::xml::{Element, TypeName, XSI_NS, is_blank, is_xml_space};
 use crate::service::{Problem, ProblemKind};
 
 /// The iSpring Learn target namespace, and the `https://` spelling some of its documents use.
@@ -73,6 +74,30 @@ fn envelope_problem(element: &Element, message: String) -> Problem {
     Problem::new(ProblemKind::Envelope, message).at_path(element.local.clone()).at_position(element.line, element.column)
 }
 
+/// `<Envelope>`, `<Header>` and `<Body>` hold elements only: XML whitespace may stand between them,
+/// nothing else. Their `xsi:` attributes follow XSD: `xsi:type` may name the element's own type in
+/// the SOAP envelope schema (`soap:Body` on `<Body>`), `xsi:nil` is refused (none is nillable), and
+/// the others (`xsi:schemaLocation`, …) are hints the schema's attribute wildcards let through.
+/// Other attributes are left alone: SOAP lets `encodingStyle` and extensions stand on them.
+fn check_envelope_element(element: &Element, envelope_ns: &str) -> Result<(), Problem> {
+    if !is_blank(&element.text) {
+        return Err(envelope_problem(element, format!("<{}> holds elements, not text; {}", element.local, stray_text(&element.text))));
+    }
+    for attribute in element.attributes.iter().filter(|a| a.ns.as_deref() == Some(XSI_NS)) {
+        let refused = match (attribute.local.as_str(), &attribute.type_name) {
+            ("nil", _) => format!("attribute 'nil' is not allowed on <{}>: the element is not nillable", element.local),
+            ("type", Some(TypeName::Resolved { ns, local })) if ns.as_deref() == Some(envelope_ns) && *local == element.local => continue,
+            ("type", _) => format!(
+                "xsi:type '{}' on <{}> names a type other than its own, {{{envelope_ns}}}{}",
+                attribute.value, element.local, element.local
+            ),
+            _ => continue,
+        };
+        return Err(envelope_problem(element, refused));
+    }
+    Ok(())
+}
+
 /// Checks the envelope against the version the Content-Type announced and returns the one
 /// operation element in its Body, with the spelling to answer in.
 pub fn open(root: &Element, version: Version) -> Result<(&Element, Spelling), EnvelopeError> {
@@ -92,12 +117,11 @@ pub fn open(root: &Element, version: Version) -> Result<(&Element, Spelling), En
         }
         _ => return Err(envelope_problem(root, format!("the document element is <{}>; a SOAP <Envelope> is expected", root.local)).into()),
     };
-    if !root.text.trim().is_empty() {
-        return Err(envelope_problem(root, "text is not allowed directly inside <Envelope>".into()).into());
-    }
+    check_envelope_element(root, envelope_ns)?;
     let mut children = root.children.iter();
     let mut next = children.next();
     if let Some(header) = next.filter(|e| e.is(envelope_ns, "Header")) {
+        check_envelope_element(header, envelope_ns)?;
         check_headers(header, envelope_ns, version)?;
         next = children.next();
     }
@@ -113,9 +137,7 @@ pub fn open(root: &Element, version: Version) -> Result<(&Element, Spelling), En
     if let Some(extra) = children.next() {
         return Err(envelope_problem(extra, format!("unexpected <{}> after <Body>", extra.local)).into());
     }
-    if !body.text.trim().is_empty() {
-        return Err(envelope_problem(body, "text is not allowed directly inside <Body>".into()).into());
-    }
+    check_envelope_element(body, envelope_ns)?;
     let operation = match body.children.as_slice() {
         [operation] => operation,
         [] => {
@@ -140,7 +162,7 @@ pub fn open(root: &Element, version: Version) -> Result<(&Element, Spelling), En
 /// No header block is understood, so one that must be understood by us is a fault.
 fn check_headers(header: &Element, envelope_ns: &str, version: Version) -> Result<(), EnvelopeError> {
     for block in &header.children {
-        let must = block.attribute(envelope_ns, "mustUnderstand").map(str::trim);
+        let must = block.attribute(envelope_ns, "mustUnderstand").map(|value| value.trim_matches(is_xml_space));
         let demanded = match version {
             Version::Soap11 => must == Some("1"),
             Version::Soap12 => matches!(must, Some("1" | "true")),
@@ -161,4 +183,41 @@ fn check_headers(header: &Element, envelope_ns: &str, version: Version) -> Resul
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::faces::soap::xml::{Limits, parse};
+
+    fn opened(envelope_attributes: &str, body_attributes: &str, header: &str) -> Result<(), EnvelopeError> {
+        let xml = format!(
+            r#"<s:Envelope xmlns:s="{SOAP11_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" {envelope_attributes}>{header}<s:Body {body_attributes}><GetGroupsRequest xmlns="{API_NS}"/></s:Body></s:Envelope>"#
+        );
+        let root = parse(xml.as_bytes(), &Limits::default()).unwrap();
+        open(&root, Version::Soap11).map(|_| ())
+    }
+
+    fn refused(result: Result<(), EnvelopeError>) -> String {
+        match result {
+            Err(EnvelopeError::Bad(problem)) if problem.kind == ProblemKind::Envelope => problem.message,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn envelope_elements_hold_elements_and_xml_whitespace_only() {
+        assert!(opened("", "", "<s:Header> \t\r\n</s:Header>").is_ok());
+        assert!(refused(opened("", "", "<s:Header>\u{2028}</s:Header>")).contains("U+2028"));
+        assert!(refused(opened("", "", "<s:Header>words</s:Header>")).contains("'words'"));
+    }
+
+    #[test]
+    fn xsi_attributes_on_envelope_elements_follow_xml_schema() {
+        assert!(opened(r#"xsi:schemaLocation="a b""#, r#"xsi:noNamespaceSchemaLocation="c" s:encodingStyle="e""#, "").is_ok());
+        assert!(opened(r#"xsi:type="s:Envelope""#, r#"xsi:type="s:Body""#, "").is_ok(), "each element's own type");
+        assert!(refused(opened("", r#"xsi:type="s:Envelope""#, "")).contains("other than its own"));
+        assert!(refused(opened(r#"xsi:nil="false""#, "", "")).contains("not nillable"));
+        assert!(refused(opened("", "", r#"<s:Header xsi:type="q:Header"/>"#)).contains("xsi:type"));
+    }
 }

@@ -1,6 +1,6 @@
 //! Decoders of the request elements, one per operation, following the XSD's sequences exactly.
 
-use super::decode::{Field, Owned, Seq};
+use super::decode::{Declared, Field, Owned, Seq};
 use super::operations::{Decoded, Operation};
 use super::types;
 use crate::domain::values::{CompletionStatus, DuePeriod, ExternalId, Name, PageSize, Password, Text};
@@ -14,7 +14,7 @@ type Result<T> = std::result::Result<T, Problem>;
 
 /// Reads `credentials`, lets `body` read the operation's own elements, and checks nothing is left.
 fn call(op: &Field<'_>, body: impl FnOnce(&mut Seq<'_>) -> Result<Operation>) -> Result<Decoded> {
-    let mut seq = op.children()?;
+    let mut seq = op.children(Declared::Anonymous)?;
     let credentials = types::credentials(&seq.required("credentials")?)?;
     let operation = body(&mut seq)?;
     seq.finish()?;
@@ -41,15 +41,16 @@ fn optional_id_list(seq: &mut Seq<'_>, name: &'static str) -> Result<Option<Vec<
     types::optional_id_list(seq.optional(name))
 }
 
-/// A wrapper of repeated `item` elements, each read by `read`.
+/// A wrapper (of complex type `list`) of repeated `item` elements, each read by `read`.
 fn optional_list<T>(
     seq: &mut Seq<'_>,
     name: &'static str,
+    list: &'static str,
     item: &'static str,
     read: impl Fn(&Field<'_>) -> Result<T>,
 ) -> Result<Option<Vec<T>>> {
     let Some(wrapper) = seq.optional(name) else { return Ok(None) };
-    let mut inner = wrapper.field().children()?;
+    let mut inner = wrapper.field().children(Declared::Api(list))?;
     let items = inner.repeated(item, 0, usize::MAX)?.iter().map(|i| read(&i.field())).collect::<Result<Vec<_>>>()?;
     inner.finish()?;
     Ok(Some(items))
@@ -58,12 +59,12 @@ fn optional_list<T>(
 fn paging(seq: &mut Seq<'_>) -> Result<PageRequest> {
     Ok(PageRequest {
         size: seq.optional("pageSize").map(|f| f.field().int_value(PageSize::parse)).transpose()?,
-        token: seq.optional("pageToken").map(|f| f.field().token(1, 512)).transpose()?,
+        token: seq.optional("pageToken").map(|f| f.field().token(Declared::Api("PageToken"), 1, 512)).transpose()?,
     })
 }
 
 fn range(field: Owned<'_>) -> Result<Range> {
-    let mut seq = field.field().children()?;
+    let mut seq = field.field().children(Declared::Api("DateRange"))?;
     let start = seq.optional("startDate").map(|f| f.field().date_time()).transpose()?;
     let end = seq.optional("endDate").map(|f| f.field().date_time()).transpose()?;
     seq.finish()?;
@@ -170,8 +171,8 @@ pub fn list_users(op: &Field<'_>) -> Result<Decoded> {
     call(op, |seq| {
         let department_id = optional_id(seq, "departmentId")?;
         let group_id = optional_id(seq, "groupId")?;
-        let logins = optional_list(seq, "logins", "login", |f| f.id())?;
-        let emails = optional_list(seq, "emails", "email", |f| f.id())?;
+        let logins = optional_list(seq, "logins", "LoginList", "login", |f| f.id())?;
+        let emails = optional_list(seq, "emails", "EmailList", "email", |f| f.id())?;
         Ok(Operation::ListUsers(UserQuery { department_id, group_id, logins, emails }, paging(seq)?))
     })
 }
@@ -341,9 +342,10 @@ pub fn list_learners_results(op: &Field<'_>) -> Result<Decoded> {
         let access_date = seq.optional("accessDate").map(range).transpose()?;
         let due_date = seq.optional("dueDate").map(range).transpose()?;
         let completion_date = seq.optional("completionDate").map(range).transpose()?;
-        let completion_statuses = optional_list(seq, "completionStatuses", "status", |f| f.value(CompletionStatus::parse))?;
+        let completion_statuses =
+            optional_list(seq, "completionStatuses", "CompletionStatusList", "status", |f| f.value(CompletionStatus::parse))?;
         let department_ids = optional_id_list(seq, "departmentIds")?;
-        let user_statuses = optional_list(seq, "userStatuses", "status", |f| f.int_value(UserStatus::parse))?;
+        let user_statuses = optional_list(seq, "userStatuses", "UserStatusList", "status", |f| f.int_value(UserStatus::parse))?;
         let query = ResultsQuery {
             user_ids,
             course_ids,

@@ -390,6 +390,88 @@ mod tests {
         }
     }
 
+    /// Writes `decl` with every element the schema declares inside it (of a choice, the
+    /// `alternative`-th branch), each with the `xsi:type` that `xsi` gives for its fault path and its
+    /// declared type (`tns:Id`, `xsd:date`; `None` for an anonymous one).
+    fn full(model: &Model, decl: &Decl, path: &str, alternative: usize, xsi: &dyn Fn(&str, Option<&str>) -> Option<String>) -> String {
+        let declared = match &decl.ty {
+            Type::Named(name) => Some(name.as_str()),
+            _ => None,
+        };
+        let attribute = xsi(path, declared).map(|ty| format!(" xsi:type=\"{ty}\"")).unwrap_or_default();
+        let content = match model.resolve(&decl.ty) {
+            Resolved::Simple(simple) => placeholder(&simple),
+            Resolved::Complex(group) => particles(model, group, path, alternative, xsi),
+        };
+        format!("<{0}{attribute}>{content}</{0}>", decl.name)
+    }
+
+    fn particles(
+        model: &Model,
+        group: &Group,
+        path: &str,
+        alternative: usize,
+        xsi: &dyn Fn(&str, Option<&str>) -> Option<String>,
+    ) -> String {
+        let chosen: Vec<&Particle> = if group.choice {
+            vec![&group.particles[alternative.min(group.particles.len() - 1)]]
+        } else {
+            group.particles.iter().collect()
+        };
+        chosen
+            .into_iter()
+            .map(|particle| match particle {
+                Particle::Group(inner) => particles(model, inner, path, alternative, xsi),
+                Particle::Element(decl) => {
+                    let index = if decl.max == Some(1) { "" } else { "[1]" };
+                    full(model, decl, &format!("{path}/{}{index}", decl.name), alternative, xsi)
+                }
+            })
+            .collect()
+    }
+
+    /// Every element of every request, through both alternatives of `credentials`: named with its
+    /// declared type by `xsi:type`, the request is decoded; named with another type, it is refused
+    /// with a TYPE fault at that element. This holds the decoders to the types the XSD declares.
+    #[test]
+    fn xsi_type_may_name_the_declared_type_of_every_element_and_no_other() {
+        let model = Model::read(SCHEMA);
+        let decode = |request: &str| {
+            let body = format!(
+                "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns=\"{API_NS}\" xmlns:tns=\"{API_NS}\" \
+                 xmlns:xsd=\"{XSD}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><soap:Body>{request}</soap:Body></soap:Envelope>"
+            );
+            crate::faces::soap::decode_request(body.as_bytes(), crate::faces::soap::envelope::Version::Soap11, &Limits::default())
+                .map(|_| ())
+                .map_err(|refused| {
+                    (refused.fault.detail_code, refused.fault.path.clone().unwrap_or_default(), refused.fault.message.clone())
+                })
+        };
+        let mut checked = 0;
+        for registered in crate::faces::soap::operations::OPERATIONS {
+            let decl = &model.elements[registered.request];
+            for alternative in 0..2 {
+                let declared = full(&model, decl, registered.request, alternative, &|_, declared| declared.map(str::to_string));
+                assert_eq!(decode(&declared), Ok(()), "{declared}");
+
+                let paths = std::cell::RefCell::new(Vec::new());
+                full(&model, decl, registered.request, alternative, &|path, _| {
+                    paths.borrow_mut().push(path.to_string());
+                    None
+                });
+                for target in paths.into_inner() {
+                    let other = full(&model, decl, registered.request, alternative, &|path, declared| {
+                        (path == target).then(|| if declared == Some("tns:Name") { "tns:Id" } else { "tns:Name" }.to_string())
+                    });
+                    let refused = decode(&other).expect_err(&other);
+                    assert_eq!((refused.0, refused.1.as_str()), ("TYPE", target.as_str()), "{}\n{other}", refused.2);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 300, "{checked} elements checked");
+    }
+
     #[test]
     fn samples_show_every_element_in_order_and_comment_out_optional_ones() {
         let docs = docs();

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::decode::Owned;
+use super::decode::{Declared, Owned};
 use super::encode::Encoder;
 use crate::domain::{ContentItemView, DepartmentView, EnrollmentView, FinalStatusView, GroupView, LearnerResultView, UserProfileView};
 use crate::service::{Credentials, Problem};
@@ -12,13 +12,13 @@ use crate::domain::values::{date_text, instant_text, utc_text};
 
 /// `Credentials`: a choice of `token`, or `accountUrl` + `email` + `password`.
 pub fn credentials(field: &Owned<'_>) -> Result<Credentials, Problem> {
-    let mut seq = field.field().children()?;
+    let mut seq = field.field().children(Declared::Api("Credentials"))?;
     let credentials = match seq.choice(&["token", "accountUrl"])? {
-        "token" => Credentials::Token(seq.required("token")?.field().token(1, 4096)?),
+        "token" => Credentials::Token(seq.required("token")?.field().token(Declared::Anonymous, 1, 4096)?),
         _ => Credentials::Password {
-            account_url: seq.required("accountUrl")?.field().token(1, 2048)?,
-            login: seq.required("email")?.field().token(1, 255)?,
-            password: seq.required("password")?.field().string()?.to_string(),
+            account_url: seq.required("accountUrl")?.field().token(Declared::Anonymous, 1, 2048)?,
+            login: seq.required("email")?.field().token(Declared::Api("Id"), 1, 255)?,
+            password: seq.required("password")?.field().string(Declared::Builtin("string"))?.to_string(),
         },
     };
     seq.finish()?;
@@ -27,7 +27,7 @@ pub fn credentials(field: &Owned<'_>) -> Result<Credentials, Problem> {
 
 /// `IdList`: a wrapper of repeated `<id>` elements.
 pub fn id_list(field: &Owned<'_>) -> Result<Vec<ExternalId>, Problem> {
-    let mut seq = field.field().children()?;
+    let mut seq = field.field().children(Declared::Api("IdList"))?;
     let ids = seq.repeated("id", 0, usize::MAX)?.iter().map(|id| id.field().id()).collect::<Result<Vec<_>, _>>()?;
     seq.finish()?;
     Ok(ids)

@@ -20,6 +20,25 @@ pub struct Attribute {
     pub ns: Option<Rc<str>>,
     pub local: String,
     pub value: String,
+    /// For `xsi:type`, whose value is a QName: the type it names, resolved where the attribute
+    /// stands (`None` for every other attribute).
+    pub type_name: Option<TypeName>,
+}
+
+/// The QName of an `xsi:type`, resolved against the namespace declarations in scope on its element
+/// as an element name is: an unprefixed name takes the default namespace.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeName {
+    Resolved {
+        ns: Option<Rc<str>>,
+        local: String,
+    },
+    /// The prefix is bound by no namespace declaration in scope.
+    Unbound {
+        prefix: String,
+    },
+    /// Not a QName.
+    Invalid,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -137,6 +156,50 @@ struct Binding {
 
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+/// The namespace of `xsi:type`, `xsi:nil` and `xsi:schemaLocation`.
+pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// Whether `c` is XML whitespace: space, tab, CR or LF, and nothing else (not U+00A0, U+2028, …).
+pub fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
+/// Whether `text` is only XML whitespace, as text between elements must be.
+pub fn is_blank(text: &str) -> bool {
+    text.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// XML 1.0's NameStartChar, without the colon.
+fn is_name_start(c: char) -> bool {
+    matches!(c, 'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}'
+        | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}'
+        | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}' | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// A name without a colon (Namespaces in XML's NCName).
+fn is_ncname(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(is_name_start)
+        && chars
+            .all(|c| is_name_start(c) || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}'))
+}
+
+/// The type an `xsi:type` value names. The value is an `xsd:QName`, whose whitespace collapses, so
+/// surrounding XML whitespace is ignored.
+fn type_name(scopes: &[Binding], value: &str, at: (u32, u32)) -> TypeName {
+    let value = value.trim_matches(is_xml_space);
+    let (prefix, local) = match value.split_once(':') {
+        Some((prefix, local)) => (Some(prefix), local),
+        None => (None, value),
+    };
+    if !prefix.is_none_or(is_ncname) || !is_ncname(local) {
+        return TypeName::Invalid;
+    }
+    match resolve(scopes, prefix.map(str::as_bytes), at) {
+        Ok(ns) => TypeName::Resolved { ns, local: local.to_string() },
+        Err(_) => TypeName::Unbound { prefix: prefix.unwrap_or_default().to_string() },
+    }
+}
 
 /// `prefix:local` into its parts; a name without a colon has no prefix.
 fn split_name(name: QName<'_>) -> (Option<&[u8]>, &[u8]) {
@@ -219,7 +282,9 @@ fn read_attributes(
             let (prefix, local) = split_name(key);
             // An attribute without a prefix is in no namespace, whatever the default.
             let ns = if prefix.is_some() { resolve(scopes, prefix, at)? } else { None };
-            Ok(Attribute { ns, local: utf8(local, at)?.to_string(), value })
+            let local = utf8(local, at)?.to_string();
+            let type_name = (local == "type" && ns.as_deref() == Some(XSI_NS)).then(|| type_name(scopes, &value, at));
+            Ok(Attribute { ns, local, value, type_name })
         })
         .collect()
 }
@@ -321,12 +386,14 @@ pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, Problem> {
             }
             Event::Text(text) => {
                 let at = pos.at(start);
-                let text = text.xml_content().map_err(|e| malformed(e, at))?;
+                // XML 1.0's line ends: CR LF and a lone CR become LF; U+0085 and U+2028 stay as
+                // they are (only XML 1.1 reads them as line ends).
+                let text = text.xml10_content().map_err(|e| malformed(e, at))?;
                 append_text(&mut stack, &text, limits, at)?;
             }
             Event::CData(data) => {
                 let at = pos.at(start);
-                let text = utf8(&data, at)?.replace("\r\n", "\n");
+                let text = data.xml10_content().map_err(|e| malformed(e, at))?;
                 append_text(&mut stack, &text, limits, at)?;
             }
             Event::GeneralRef(reference) => {
@@ -379,7 +446,7 @@ fn append_text(stack: &mut [Open], text: &str, limits: &Limits, at: (u32, u32)) 
             element.text.push_str(text);
             Ok(())
         }
-        None if text.chars().all(char::is_whitespace) => Ok(()),
+        None if is_blank(text) => Ok(()),
         None => Err(malformed("text outside the document element", at)),
     }
 }
@@ -415,6 +482,42 @@ mod tests {
         // A prefix declared on a sibling is out of scope.
         assert!(parse_str(r#"<a><p:b xmlns:p="urn:p"/><p:c/></a>"#).is_err());
         assert!(parse_str(r#"<a xml:lang="en"/>"#).unwrap().attribute(XML_NS, "lang").is_some());
+    }
+
+    #[test]
+    fn xsi_type_names_resolve_where_they_stand() {
+        let doc = parse_str(
+            r#"<a xmlns="urn:d" xmlns:p="urn:p" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><b xsi:type="p:T"/><c xsi:type="T"/><d xsi:type="q:T"/><e xsi:type=" p:T&#10;"/><f xmlns="" xsi:type="T"/><g xsi:type="p:"/><h xsi:type="1T"/><i xsi:type="p:T q"/><j xmlns:q="urn:q" xsi:type="q:T" p:type="x:y"/></a>"#,
+        )
+        .unwrap();
+        let resolved = |ns: Option<&str>, local: &str| Some(TypeName::Resolved { ns: ns.map(Rc::from), local: local.into() });
+        let names: Vec<_> = doc.children.iter().map(|c| c.attributes[0].type_name.clone()).collect();
+        assert_eq!(names[0], resolved(Some("urn:p"), "T"));
+        assert_eq!(names[1], resolved(Some("urn:d"), "T"), "an unprefixed name takes the default namespace");
+        assert_eq!(names[2], Some(TypeName::Unbound { prefix: "q".into() }));
+        assert_eq!(names[3], resolved(Some("urn:p"), "T"), "a QName's surrounding whitespace collapses away");
+        assert_eq!(names[4], resolved(None, "T"));
+        assert_eq!(names[5..8], [Some(TypeName::Invalid), Some(TypeName::Invalid), Some(TypeName::Invalid)]);
+        assert_eq!(names[8], resolved(Some("urn:q"), "T"), "declared on the element itself");
+        assert_eq!(doc.children[8].attributes[1].type_name, None, "only xsi:type holds a type name");
+    }
+
+    #[test]
+    fn only_xml_whitespace_may_surround_the_document_element() {
+        assert!(parse_str(" \t\r\n<a/>\n").is_ok());
+        for stray in ['\u{A0}', '\u{3000}', '\u{2028}', '\u{85}'] {
+            for doc in [format!("<a/>{stray}"), format!("{stray}<a/>")] {
+                assert_eq!(parse_str(&doc).unwrap_err().kind, ProblemKind::Malformed, "U+{:04X}", stray as u32);
+            }
+        }
+        assert!(is_blank(" \t\r\n") && !is_blank("\u{A0}") && !is_blank(" \u{2028} "));
+    }
+
+    #[test]
+    fn line_ends_are_xml_1_0s() {
+        let doc = parse_str("<a><b>1\r\n2\r3\u{85}4\u{2028}5</b><c><![CDATA[1\r\n2\r3\u{2028}]]></c></a>").unwrap();
+        assert_eq!(doc.children[0].text, "1\n2\n3\u{85}4\u{2028}5");
+        assert_eq!(doc.children[1].text, "1\n2\n3\u{2028}");
     }
 
     #[test]
