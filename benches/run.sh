@@ -201,6 +201,14 @@ median() {
   awk -v name="$1" '$1 == name { print $4, $6, $8, $10 }' "$file" | sort -n |
     awk -v rounds="$rounds" '{ line[NR] = $0 } END { print line[int((NR + 1) / 2)], rounds }'
 }
+# ratio NAME BASE [FILE] -> the median over rounds of NAME's requests/s over BASE's in the same round (each
+# round measures both back to back, so the machine's drift between rounds cancels), then each round's
+ratio() {
+  local rounds
+  rounds=$(awk -v a="$1" -v b="$2" '$1 == a { x[++n] = $4 } $1 == b { y[++m] = $4 } END { for (i = 1; i <= n; i++) print 100 * x[i] / y[i] }' "${3:-$OUT/w1-rounds.txt}")
+  printf '%s (rounds: %s)' "$(sort -n <<< "$rounds" | awk '{ r[NR] = $1 } END { printf "%.0f %%", r[int((NR + 1) / 2)] }')" \
+    "$(awk '{ printf "%s%.0f", sep, $1; sep = ", " }' <<< "$rounds")"
+}
 read -r W1_sqlite p50 p99 errors rest < <(median lmsbridge)
 echo "| W1 one learner | sqlite | $W1_sqlite requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $errors non-200 |" >> "$RESULTS"
 if [ -n "${BASELINE:-}" ]; then
@@ -228,9 +236,11 @@ kill "$MAIN" "$CEILING_PID" "$CEILING_W5_PID" "$CEILING_W6_PID" "$CEILING_W7_PID
 
 {
   echo
-  echo "W1 on SQLite: $(awk -v a="$W1_sqlite" -v b="$ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of the ceiling, $(awk -v a="$W1_sqlite" -v b="$peer" 'BEGIN{printf "%.1f", a/b}') x the peer."
-  echo "W5 on SQLite: $(awk -v a="$W5_sqlite" -v b="$W5_ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of its ceiling."
-  echo "W6 on SQLite: $(awk -v a="$W6_sqlite" -v b="$W6_ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of its ceiling; W7: $(awk -v a="$W7_sqlite" -v b="$W7_ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of its ceiling."
+  echo "Ratios are the median of each round's ratio (both measured back to back in the round)."
+  echo "W1 on SQLite: $(ratio lmsbridge ceiling) of the ceiling, $(awk -v a="$W1_sqlite" -v b="$peer" 'BEGIN{printf "%.1f", a/b}') x the peer."
+  echo "W5 on SQLite: $(ratio lmsbridge ceiling "$OUT/w5-rounds.txt") of its ceiling."
+  echo "W6 on SQLite: $(ratio lmsbridge ceiling "$OUT/w6-rounds.txt") of its ceiling."
+  echo "W7 on SQLite: $(ratio lmsbridge ceiling "$OUT/w7-rounds.txt") of its ceiling."
   [ -z "${BASELINE:-}" ] || echo "W1 on SQLite against the baseline: $(awk -v a="$W1_sqlite" -v b="$baseline" 'BEGIN{printf "%.1f %%", 100*a/b}') of its requests/s."
   echo "W1 on PostgreSQL: $(awk -v a="$W1_postgres" -v b="$ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of the ceiling, $(awk -v a="$W1_postgres" -v b="$peer" 'BEGIN{printf "%.1f", a/b}') x the peer."
   echo

@@ -495,7 +495,7 @@ fn load_classes(
         fields.push(offerings::insert_custom_field(tx, tenant_id, "class_enrollment", name, data_type as i16, created)?);
     }
 
-    let principal = Principal { tenant_id, role: Role::AccountAdministrator, managed_departments: Vec::new(), subject: "demo".into() };
+    let principal = Principal { tenant_id, role: Role::AccountAdministrator, managed_departments: Vec::new(), subject: "demo".into(), acting: None };
     let statuses = [
         (Status::Enroll, Completion::Complete),
         (Status::Enroll, Completion::Attending),
@@ -572,7 +572,7 @@ fn load_registrations(
     use crate::store::registrations::{self as rhythm, NewProcess};
 
     tenants::set_rhythm_id(tx, tenant_id, Some(RHYTHM_TENANT))?;
-    let principal = Principal { tenant_id, role: Role::AccountAdministrator, managed_departments: Vec::new(), subject: "demo".into() };
+    let principal = Principal { tenant_id, role: Role::AccountAdministrator, managed_departments: Vec::new(), subject: "demo".into(), acting: None };
     let internal = |why: crate::domain::values::Refused| OpError::Internal(why.reason);
     let mut offerings = Vec::new();
     for (i, class) in classes.iter().enumerate() {

@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 
 use lmsbridge::config::{Config, DatabaseArgs};
 use lmsbridge::domain::Role;
+use lmsbridge::domain::role::AomRole;
+use lmsbridge::service::admin::Face;
 use lmsbridge::service::{OpError, Service};
 use lmsbridge::store::Db;
 use lmsbridge::telemetry::{self, LogFormat};
@@ -83,12 +85,19 @@ enum ClientAction {
     Create {
         #[arg(long)]
         tenant: String,
-        /// account_owner, account_administrator, department_administrator, publisher, custom or learner.
-        #[arg(long, required_unless_present = "face", conflicts_with = "face")]
-        role: Option<Role>,
-        /// Create an integration key of this vendor face instead (printed once; it acts for the whole tenant).
+        /// An API client's role: account_owner, account_administrator, department_administrator,
+        /// publisher, custom or learner. With `--face aom`, the token's: owner, admin, staff,
+        /// portal_admin or learner.
+        #[arg(long, required_unless_present = "face")]
+        role: Option<String>,
+        /// Create an integration key of this vendor face instead (printed once): skillable and rhythm
+        /// keys act for the whole tenant; an aom token acts as one user (`--user`) in its `--role`.
         #[arg(long)]
         face: Option<lmsbridge::service::admin::Face>,
+        /// The user an aom token acts as: its number or external id (default: the account owner,
+        /// for the owner, admin and staff roles).
+        #[arg(long, requires = "face")]
+        user: Option<String>,
         /// External id of a department the client manages (department-scoped roles); repeatable.
         #[arg(long = "department")]
         departments: Vec<String>,
@@ -165,6 +174,19 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("tenant '{name}' created");
             Ok(())
         }
+        Command::Client { action: ClientAction::Create { tenant, role: Some(role), face: Some(Face::Aom), user, .. } } => {
+            let role = AomRole::parse(&role).map_err(|refused| format!("--role {}", refused.reason))?;
+            let service = open(&url, &Config::default())?;
+            let (id, token, user_id) = service.create_aom_token(&tenant, role, user.as_deref()).map_err(describe)?;
+            println!("key_id={id}");
+            println!("token={token}");
+            println!("user_id={user_id}");
+            eprintln!("The token is shown only now; store it safely. Send it as Authorization: Bearer <token>.");
+            Ok(())
+        }
+        Command::Client { action: ClientAction::Create { role: Some(_), face: Some(face), .. } } => {
+            Err(format!("a {} key acts for the whole tenant: leave out --role", face.as_str()))
+        }
         Command::Client { action: ClientAction::Create { tenant, role: None, face: Some(face), .. } } => {
             let service = open(&url, &Config::default())?;
             let (id, key) = service.create_integration_key(&tenant, face).map_err(describe)?;
@@ -177,7 +199,8 @@ fn run(cli: Cli) -> Result<(), String> {
             let service = open(&url, &Config::default())?;
             for key in service.integration_keys(&tenant).map_err(describe)? {
                 let revoked = key.revoked_at.map_or("active".to_string(), |at| format!("revoked {at}"));
-                println!("{}\t{}\t{}…\tcreated {}\t{revoked}", key.id, key.face, key.key_prefix, key.created_at);
+                let acting = key.role.as_ref().map_or(String::new(), |role| format!(" as user {} ({role})", key.user_id.unwrap_or_default()));
+                println!("{}\t{}{acting}\t{}…\tcreated {}\t{revoked}", key.id, key.face, key.key_prefix, key.created_at);
             }
             Ok(())
         }
@@ -189,7 +212,7 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Client { action: ClientAction::Create { tenant, role, departments, .. } } => {
             let service = open(&url, &Config::default())?;
-            let role = role.ok_or("give --role for an API client, or --face for an integration key")?;
+            let role = role.ok_or("give --role for an API client, or --face for an integration key")?.parse::<Role>()?;
             let client = service.create_client(&tenant, role, &departments).map_err(describe)?;
             println!("client_id={}", client.client_id);
             println!("client_secret={}", client.client_secret);

@@ -570,6 +570,37 @@ async fn batch_orders_processes_and_mail(backend: Backend) {
     ] {
         assert_eq!(call(&app, &s.key, "POST", "/previewEmail", Some(sent.clone())).await.0, status, "{sent}");
     }
+
+    // The migration that gave registrations their copies of external ids fills them from the keys:
+    // emptied and filled again by its statement, every record reads as before.
+    let before = call(&app, &s.key, "GET", "", None).await.1;
+    assert!(before.as_array().unwrap().iter().any(|r| r["order_id"].is_string() && r["process_id"].is_null()), "{before}");
+    assert!(before.as_array().unwrap().iter().any(|r| r["process_id"].is_string()), "{before}");
+    let migration = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/migrations/sqlite/2026-12-07-000004_registration_external_ids/up.sql"
+    ))
+    .unwrap();
+    let fill = &migration[migration.find("UPDATE enrollment_rhythm").expect("the migration fills the copies")..];
+    let service = app.service.clone();
+    let fill = fill.to_string();
+    tokio::task::spawn_blocking(move || {
+        service.db().write(|tx| -> Result<(), lmsbridge::service::OpError> {
+            use diesel::connection::SimpleConnection;
+            let empty = "UPDATE enrollment_rhythm SET student_external_id = '', course_external_id = '', offering_external_id = '', \
+                order_external_id = NULL, application_external_id = NULL, event_registration_external_id = NULL, process_external_id = NULL;";
+            let sql = format!("{empty}\n{fill}");
+            match tx {
+                Tx::Sqlite(c) => c.batch_execute(&sql)?,
+                Tx::Pg(c) => c.batch_execute(&sql)?,
+            }
+            Ok(())
+        })
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(call(&app, &s.key, "GET", "", None).await.1, before);
 }
 
 /// Writers race: of eight replacements of the same version, one wins and seven learn of it.

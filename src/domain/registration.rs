@@ -5,47 +5,6 @@
 use serde::{Deserialize, Serialize};
 
 use super::Lifecycle;
-use super::values::{Refused, Rule};
-
-/// An enumeration of lower-case words, as Rhythm writes them (`"no show"`): `ALL`, `as_str`,
-/// `parse` (refusing other words, listing the accepted ones), serde and the OpenAPI schema with the
-/// same spellings.
-macro_rules! worded {
-    ($(#[doc = $doc:literal])* $name:ident { $($variant:ident = $word:literal,)* }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        $(#[doc = $doc])*
-        pub enum $name {
-            $(#[serde(rename = $word)] $variant,)*
-        }
-
-        impl utoipa::PartialSchema for $name {
-            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                use utoipa::openapi::schema::{ObjectBuilder, Type};
-                let description = [$($doc.trim()),*].join(" ");
-                ObjectBuilder::new().schema_type(Type::String).enum_values(Some([$($word),*])).description(Some(description)).into()
-            }
-        }
-
-        impl utoipa::ToSchema for $name {}
-
-        impl $name {
-            pub const ALL: [$name; [$($word),*].len()] = [$($name::$variant),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $word,)*
-                }
-            }
-
-            pub fn parse(word: &str) -> Result<Self, Refused> {
-                Self::ALL.iter().copied().find(|value| value.as_str() == word).ok_or_else(|| {
-                    let words: Vec<String> = Self::ALL.iter().map(|value| format!("\"{}\"", value.as_str())).collect();
-                    Refused { rule: Rule::Enumeration, reason: format!("must be one of {}; got \"{word}\"", words.join(", ")) }
-                })
-            }
-        }
-    };
-}
 
 worded! {
     /// A registration's `status`.
@@ -125,6 +84,7 @@ impl RegistrationStatus {
 mod tests {
     use super::*;
     use crate::domain::values;
+    use crate::domain::values::Rule;
 
     /// The mapping, as a table: every status, whether it is in force, and the canonical state at
     /// no percentage and at 40 %.

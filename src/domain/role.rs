@@ -57,6 +57,29 @@ impl FromStr for Role {
     }
 }
 
+worded! {
+    /// The role an Academy Of Mine token acts in, as the user it names.
+    AomRole {
+        Owner = "owner",
+        Admin = "admin",
+        Staff = "staff",
+        PortalAdmin = "portal_admin",
+        Learner = "learner",
+    }
+}
+
+impl AomRole {
+    /// The store's role with the same reach: owners own the account; admins and staff administer
+    /// it; portal admins administer their portals only, and learners their own learning.
+    pub fn role(self) -> Role {
+        match self {
+            AomRole::Owner => Role::AccountOwner,
+            AomRole::Admin | AomRole::Staff | AomRole::PortalAdmin => Role::AccountAdministrator,
+            AomRole::Learner => Role::Learner,
+        }
+    }
+}
+
 /// Who is calling: resolved once per request from a token or legacy credentials.
 #[derive(Debug, Clone)]
 pub struct Principal {
@@ -67,6 +90,9 @@ pub struct Principal {
     pub managed_departments: Vec<i64>,
     /// The API client id or user login, for logs.
     pub subject: String,
+    /// The user the caller acts as, when its credentials name one, and the Academy Of Mine role
+    /// it acts in.
+    pub acting: Option<(i64, AomRole)>,
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 use super::auth::{digest, random_secret};
 use super::{Entity, OpError, ProblemKind, Service, now};
 use crate::domain::Role;
-use crate::store::{auth, departments, tenants};
+use crate::domain::role::AomRole;
+use crate::store::{auth, departments, tenants, users};
 
 /// A new API client; the secret is shown this once and stored only as a digest.
 #[derive(Debug, Clone)]
@@ -90,11 +91,40 @@ impl Service {
     /// Creates an integration key of a vendor face for a tenant; the key is shown this once and
     /// stored only as a digest. Returns the key's id and the key.
     pub fn create_integration_key(&self, tenant: &str, face: Face) -> Result<(i64, String), OpError> {
+        if face == Face::Aom {
+            return Err(OpError::wrong(ProblemKind::Required, "role", "an aom token acts in a role: give --role (owner, admin, staff, portal_admin or learner)"));
+        }
         let key = random_secret();
         self.db.write(|tx| {
             let tenant_id = tenant_id(tx, tenant)?;
-            let id = auth::insert_integration_key(tx, tenant_id, face.as_str(), &digest(&key), &key[..8], now())?;
+            let new = auth::NewKey { face: face.as_str(), key_hash: &digest(&key), key_prefix: &key[..8], acting: None };
+            let id = auth::insert_integration_key(tx, tenant_id, &new, now())?;
             Ok((id, key.clone()))
+        })
+    }
+
+    /// Creates an Academy Of Mine token of a tenant, acting as `user` (its number, or its external
+    /// id) in `role`; without a user, as the tenant's account owner. The token is shown this once
+    /// and stored only as a digest. Returns the token's id, the token and the user's number.
+    pub fn create_aom_token(&self, tenant: &str, role: AomRole, user: Option<&str>) -> Result<(i64, String, i64), OpError> {
+        let key = random_secret();
+        self.db.write(|tx| {
+            let tenant_id = tenant_id(tx, tenant)?;
+            let user_id = match user {
+                Some(user) => users::user_key_by_number_or_external_id(tx, tenant_id, user)?.ok_or_else(|| OpError::not_found(Entity::User, user))?,
+                None if matches!(role, AomRole::Owner | AomRole::Admin | AomRole::Staff) => users::first_user_with_role(tx, tenant_id, Role::AccountOwner.as_str())?
+                    .ok_or_else(|| OpError::wrong(ProblemKind::Required, "user", format!("tenant '{tenant}' has no account owner: name the user with --user")))?,
+                None => {
+                    return Err(OpError::wrong(
+                        ProblemKind::Required,
+                        "user",
+                        format!("a {} token acts as one user: name it with --user", role.as_str()),
+                    ));
+                }
+            };
+            let new = auth::NewKey { face: Face::Aom.as_str(), key_hash: &digest(&key), key_prefix: &key[..8], acting: Some((user_id, role.as_str())) };
+            let id = auth::insert_integration_key(tx, tenant_id, &new, now())?;
+            Ok((id, key.clone(), user_id))
         })
     }
 
@@ -124,6 +154,8 @@ impl Service {
 pub enum Face {
     Skillable,
     Rhythm,
+    /// Academy Of Mine: its tokens act as one user in one role.
+    Aom,
 }
 
 impl std::str::FromStr for Face {
@@ -132,7 +164,8 @@ impl std::str::FromStr for Face {
         match s {
             "skillable" => Ok(Face::Skillable),
             "rhythm" => Ok(Face::Rhythm),
-            other => Err(format!("no face '{other}' uses integration keys; expected: skillable, rhythm")),
+            "aom" => Ok(Face::Aom),
+            other => Err(format!("no face '{other}' uses integration keys; expected: skillable, rhythm, aom")),
         }
     }
 }
@@ -142,6 +175,7 @@ impl Face {
         match self {
             Face::Skillable => "skillable",
             Face::Rhythm => "rhythm",
+            Face::Aom => "aom",
         }
     }
 }

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::{OpError, Service, now};
+use crate::domain::role::AomRole;
 use crate::domain::{Principal, Role};
 use crate::store::{Tx, auth, tenants, users};
 
@@ -125,7 +126,7 @@ impl Service {
                 }
                 let role = client.role.parse::<Role>().map_err(OpError::Internal)?;
                 let managed_departments = if role.is_department_scoped() { auth::client_departments(tx, client.id)? } else { Vec::new() };
-                let principal = Principal { tenant_id: client.tenant_id, role, managed_departments, subject: client.client_id };
+                let principal = Principal { tenant_id: client.tenant_id, role, managed_departments, subject: client.client_id, acting: None };
                 self.tokens.put(token.clone(), principal.clone(), expires_at, now);
                 Ok(principal)
             }
@@ -141,10 +142,26 @@ impl Service {
                 if row.revoked_at.is_some() {
                     return Err(OpError::Unauthenticated(format!("the {face} integration key {}… was revoked", row.key_prefix)));
                 }
-                // A key acts for its whole organization, as Skillable's organization keys do.
                 let subject = format!("{face} key {}", row.key_prefix);
-                let principal =
-                    Principal { tenant_id: row.tenant_id, role: Role::AccountAdministrator, managed_departments: Vec::new(), subject };
+                let principal = match (row.user_id, row.role.as_deref()) {
+                    // A token acting as a user (Academy Of Mine's) acts while the user lives, in its role.
+                    (Some(user_id), Some(role)) => {
+                        let role = AomRole::parse(role).map_err(|refused| OpError::Internal(refused.reason))?;
+                        if !users::is_live(tx, row.tenant_id, user_id)? {
+                            return Err(OpError::Unauthenticated(format!("the user of {face} token {}… is deleted", row.key_prefix)));
+                        }
+                        let acting = Some((user_id, role));
+                        Principal { tenant_id: row.tenant_id, role: role.role(), managed_departments: Vec::new(), subject, acting }
+                    }
+                    // A key acts for its whole organization, as Skillable's organization keys do.
+                    _ => Principal {
+                        tenant_id: row.tenant_id,
+                        role: Role::AccountAdministrator,
+                        managed_departments: Vec::new(),
+                        subject,
+                        acting: None,
+                    },
+                };
                 self.tokens.put(cache_key, principal.clone(), now + Duration::days(1), now);
                 Ok(principal)
             }
@@ -157,7 +174,7 @@ impl Service {
                 let role = user.role.parse::<Role>().map_err(OpError::Internal)?;
                 let managed_departments =
                     if role.is_department_scoped() { users::user_managed_departments(tx, user.id)? } else { Vec::new() };
-                Ok(Principal { tenant_id, role, managed_departments, subject: user.login })
+                Ok(Principal { tenant_id, role, managed_departments, subject: user.login, acting: None })
             }
         }
     }

@@ -106,23 +106,29 @@ pub struct IntegrationKeyRow {
     pub key_prefix: String,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+    /// The user the key acts as, and in which role (Academy Of Mine's tokens).
+    pub user_id: Option<i64>,
+    pub role: Option<String>,
 }
 
-pub fn insert_integration_key(
-    tx: &mut Tx<'_>,
-    tenant_id: i64,
-    face: &str,
-    key_hash: &str,
-    key_prefix: &str,
-    now: NaiveDateTime,
-) -> QueryResult<i64> {
+/// A new key: its face, digest and prefix, and the user and role it acts as, if any.
+pub struct NewKey<'a> {
+    pub face: &'a str,
+    pub key_hash: &'a str,
+    pub key_prefix: &'a str,
+    pub acting: Option<(i64, &'a str)>,
+}
+
+pub fn insert_integration_key(tx: &mut Tx<'_>, tenant_id: i64, key: &NewKey<'_>, now: NaiveDateTime) -> QueryResult<i64> {
     on_conn!(tx, |c| diesel::insert_into(integration_key::table)
         .values((
             integration_key::tenant_id.eq(tenant_id),
-            integration_key::face.eq(face),
-            integration_key::key_hash.eq(key_hash),
-            integration_key::key_prefix.eq(key_prefix),
+            integration_key::face.eq(key.face),
+            integration_key::key_hash.eq(key.key_hash),
+            integration_key::key_prefix.eq(key.key_prefix),
             integration_key::created_at.eq(now),
+            integration_key::user_id.eq(key.acting.map(|(user, _)| user)),
+            integration_key::role.eq(key.acting.map(|(_, role)| role)),
         ))
         .returning(integration_key::id)
         .get_result(c))
@@ -135,6 +141,8 @@ const INTEGRATION_KEY_COLUMNS: (
     integration_key::key_prefix,
     integration_key::created_at,
     integration_key::revoked_at,
+    integration_key::user_id,
+    integration_key::role,
 ) = (
     integration_key::id,
     integration_key::tenant_id,
@@ -142,6 +150,8 @@ const INTEGRATION_KEY_COLUMNS: (
     integration_key::key_prefix,
     integration_key::created_at,
     integration_key::revoked_at,
+    integration_key::user_id,
+    integration_key::role,
 );
 
 /// The key of `face` with this digest, revoked or not.

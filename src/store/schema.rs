@@ -38,6 +38,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        current_portal_id -> Nullable<BigInt>,
     }
 }
 
@@ -59,6 +60,12 @@ diesel::table! {
         content_type -> Text,
         default_due_period_hours -> Nullable<Integer>,
         created_at -> Timestamp,
+        slug -> Nullable<Text>,
+        instructions -> Nullable<Text>,
+        featured_image_url -> Nullable<Text>,
+        estimated_minutes -> Nullable<Integer>,
+        certificate_template_id -> Nullable<BigInt>,
+        certificate_valid_days -> Nullable<Integer>,
     }
 }
 
@@ -97,6 +104,10 @@ diesel::table! {
         completed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        access_revoked_at -> Nullable<Timestamp>,
+        started_at -> Nullable<Timestamp>,
+        last_accessed_at -> Nullable<Timestamp>,
+        time_spent_seconds -> BigInt,
     }
 }
 
@@ -223,6 +234,8 @@ diesel::table! {
         key_prefix -> Text,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        user_id -> Nullable<BigInt>,
+        role -> Nullable<Text>,
     }
 }
 
@@ -345,6 +358,198 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    certificate_template (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    course_module (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        course_id -> BigInt,
+        position -> Integer,
+        name -> Text,
+        slug -> Text,
+        kind -> Text,
+        total_marks -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    module_progress (id) {
+        id -> BigInt,
+        enrollment_id -> BigInt,
+        module_id -> BigInt,
+        status -> Text,
+        started_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
+        last_accessed_at -> Nullable<Timestamp>,
+        time_spent_seconds -> BigInt,
+        times_accessed -> Integer,
+        obtained_marks -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    portal (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        path -> Text,
+        name -> Text,
+        slug -> Text,
+        referral_code -> Nullable<Text>,
+        total_seats -> Nullable<Integer>,
+        seat_access -> Nullable<Text>,
+        access_permission -> Nullable<Text>,
+        expires_at -> Nullable<Timestamp>,
+        is_active -> Bool,
+        brand_color -> Nullable<Text>,
+        body_background_color -> Nullable<Text>,
+        body_text_color -> Nullable<Text>,
+        primary_language -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    portal_user (portal_id, kind, user_id) {
+        portal_id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        is_active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    portal_course (portal_id, course_id) {
+        portal_id -> BigInt,
+        course_id -> BigInt,
+        is_public -> Bool,
+    }
+}
+
+diesel::table! {
+    portal_blocked_domain (portal_id, domain) {
+        portal_id -> BigInt,
+        domain -> Text,
+    }
+}
+
+diesel::table! {
+    learning_path (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        name -> Text,
+        slug -> Text,
+        status -> Text,
+        instructions -> Nullable<Text>,
+        credits -> Nullable<Integer>,
+        certificate_template_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    learning_path_course (learning_path_id, course_id) {
+        learning_path_id -> BigInt,
+        course_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    portal_learning_path (portal_id, learning_path_id) {
+        portal_id -> BigInt,
+        learning_path_id -> BigInt,
+        is_public -> Bool,
+    }
+}
+
+diesel::table! {
+    learning_path_enrollment (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        learning_path_id -> BigInt,
+        learner_id -> BigInt,
+        lifecycle -> Text,
+        registered_at -> Timestamp,
+        last_accessed_at -> Nullable<Timestamp>,
+        certificate_issued_at -> Nullable<Timestamp>,
+        certificate_expires_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activity (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        verb -> Text,
+        learner_id -> BigInt,
+        course_id -> Nullable<BigInt>,
+        learning_path_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webinar (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        course_id -> BigInt,
+        name -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        location -> Nullable<Text>,
+        instructor -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webinar_registration (webinar_id, enrollment_id) {
+        webinar_id -> BigInt,
+        enrollment_id -> BigInt,
+        status -> Text,
+        notes -> Nullable<Text>,
+        attendance -> Nullable<Text>,
+        recording_type -> Nullable<Text>,
+        recorded_at -> Nullable<Timestamp>,
+        registered_at -> Timestamp,
+        last_accessed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    membership (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_membership (user_id) {
+        user_id -> BigInt,
+        membership_id -> BigInt,
+        expired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    course_auto_enroll (tenant_id, course_id) {
+        tenant_id -> BigInt,
+        course_id -> BigInt,
+    }
+}
+
 diesel::joinable!(department -> tenant (tenant_id));
 diesel::joinable!(app_user -> department (department_id));
 diesel::joinable!(enrollment -> app_user (learner_id));
@@ -366,6 +571,15 @@ diesel::joinable!(enrollment_rhythm -> certification_application (application_id
 diesel::joinable!(enrollment_rhythm -> event_registration (event_registration_id));
 diesel::joinable!(enrollment_rhythm -> registration_process (process_id));
 diesel::joinable!(registration_process_course -> registration_process (process_id));
+diesel::joinable!(course_module -> course (course_id));
+diesel::joinable!(module_progress -> course_module (module_id));
+diesel::joinable!(module_progress -> enrollment (enrollment_id));
+diesel::joinable!(portal_user -> portal (portal_id));
+diesel::joinable!(portal_user -> app_user (user_id));
+diesel::joinable!(portal_course -> portal (portal_id));
+diesel::joinable!(learning_path_course -> learning_path (learning_path_id));
+diesel::joinable!(learning_path_enrollment -> learning_path (learning_path_id));
+diesel::joinable!(webinar_registration -> webinar (webinar_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     tenant,
@@ -393,4 +607,21 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_registration,
     enrollment_rhythm,
     outbox,
+    certificate_template,
+    course_module,
+    module_progress,
+    portal,
+    portal_user,
+    portal_course,
+    portal_blocked_domain,
+    learning_path,
+    learning_path_course,
+    portal_learning_path,
+    learning_path_enrollment,
+    activity,
+    webinar,
+    webinar_registration,
+    membership,
+    user_membership,
+    course_auto_enroll,
 );

@@ -292,3 +292,41 @@ pub fn live_user_key(tx: &mut Tx<'_>, tenant_id: i64, external_id: &str) -> Quer
         .first(c)
         .optional())
 }
+
+/// The tenant's live user numbered `user` (the store's key, as Academy Of Mine numbers users) or,
+/// failing that, with `user` as external id.
+pub fn user_key_by_number_or_external_id(tx: &mut Tx<'_>, tenant_id: i64, user: &str) -> QueryResult<Option<i64>> {
+    if let Ok(number) = user.parse::<i64>() {
+        let found: Option<i64> = on_conn!(tx, |c| app_user::table
+            .filter(app_user::tenant_id.eq(tenant_id))
+            .filter(app_user::id.eq(number))
+            .filter(app_user::deleted_at.is_null())
+            .select(app_user::id)
+            .first(c)
+            .optional())?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    live_user_key(tx, tenant_id, user)
+}
+
+/// The tenant's oldest live user with this role.
+pub fn first_user_with_role(tx: &mut Tx<'_>, tenant_id: i64, role: &str) -> QueryResult<Option<i64>> {
+    on_conn!(tx, |c| app_user::table
+        .filter(app_user::tenant_id.eq(tenant_id))
+        .filter(app_user::role.eq(role))
+        .filter(app_user::deleted_at.is_null())
+        .order(app_user::id)
+        .select(app_user::id)
+        .first(c)
+        .optional())
+}
+
+/// Whether the tenant's user `id` exists and is not deleted.
+pub fn is_live(tx: &mut Tx<'_>, tenant_id: i64, id: i64) -> QueryResult<bool> {
+    on_conn!(tx, |c| diesel::select(diesel::dsl::exists(
+        app_user::table.filter(app_user::tenant_id.eq(tenant_id)).filter(app_user::id.eq(id)).filter(app_user::deleted_at.is_null())
+    ))
+    .get_result(c))
+}

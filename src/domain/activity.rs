@@ -1,0 +1,85 @@
+//! What happened to a learner's enrollment, one entry per action, in Academy Of Mine's verbs: every
+//! enrollment action writes its verb, and the activity lists and lookups read them.
+
+worded! {
+    /// What happened. The lookups show each verb as it is stored, except `RETAKE` ("RETAKEN").
+    Verb {
+        Enrolled = "ENROLLED",
+        Started = "STARTED",
+        Accessed = "ACCESSED",
+        Completed = "COMPLETED",
+        Submitted = "SUBMITTED",
+        Evaluated = "EVALUATED",
+        Rejected = "REJECTED",
+        Retake = "RETAKE",
+        AchievedCertificate = "ACHIEVED CERTIFICATE",
+        Reset = "RESET",
+        Removed = "REMOVED",
+        Revoked = "REVOKED",
+        Granted = "GRANTED",
+        UpdatedExpiryDate = "UPDATED EXPIRY DATE",
+        Failed = "FAILED",
+        ManuallyUpdated = "MANUALLY UPDATED",
+        Registered = "REGISTERED",
+        Attended = "ATTENDED",
+        NoShow = "NO SHOW",
+        Cancelled = "CANCELLED",
+        AchievedBadge = "ACHIEVED BADGE",
+    }
+}
+
+/// The verbs of a learning path's activity.
+pub const LEARNING_PATH_VERBS: [Verb; 6] =
+    [Verb::Enrolled, Verb::Started, Verb::Accessed, Verb::Completed, Verb::AchievedCertificate, Verb::Removed];
+
+impl Verb {
+    /// How lookups and lists show the verb.
+    pub fn display(self) -> &'static str {
+        match self {
+            Verb::Retake => "RETAKEN",
+            verb => verb.as_str(),
+        }
+    }
+
+    /// A sentence saying what happened, as the activity lists word it: "Demo Student is enrolled
+    /// to course 1".
+    pub fn sentence(self, learner: &str, subject: &str) -> String {
+        let did = match self {
+            Verb::Enrolled => "is enrolled to",
+            Verb::Started => "started",
+            Verb::Accessed => "accessed",
+            Verb::Completed => "completed",
+            Verb::Submitted => "submitted a module of",
+            Verb::Evaluated => "was evaluated in",
+            Verb::Rejected => "had a submission rejected in",
+            Verb::Retake => "retook a module of",
+            Verb::AchievedCertificate => "achieved the certificate of",
+            Verb::Reset => "had the progress reset in",
+            Verb::Removed => "is removed from",
+            Verb::Revoked => "had the access revoked to",
+            Verb::Granted => "was granted access to",
+            Verb::UpdatedExpiryDate => "had the expiry date updated in",
+            Verb::Failed => "failed",
+            Verb::ManuallyUpdated => "had the progress updated manually in",
+            Verb::Registered => "registered for a webinar of",
+            Verb::Attended => "attended a webinar of",
+            Verb::NoShow => "did not attend a webinar of",
+            Verb::Cancelled => "cancelled a webinar registration of",
+            Verb::AchievedBadge => "achieved a badge in",
+        };
+        format!("{learner} {did} {subject}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twenty_one_verbs_each_with_a_sentence() {
+        assert_eq!(Verb::ALL.len(), 21);
+        assert_eq!(Verb::Enrolled.sentence("Demo Student", "course 1"), "Demo Student is enrolled to course 1");
+        assert_eq!(Verb::Retake.display(), "RETAKEN");
+        assert!(LEARNING_PATH_VERBS.iter().all(|verb| Verb::ALL.contains(verb)));
+    }
+}

@@ -1,0 +1,475 @@
+//! Course enrollments as Academy Of Mine works with them: the learners of a course with their
+//! progress (one page of a filtered, sorted list, and its totals by status), the actions on many
+//! enrollments at once, modules and each learner's progress through them, and the activity log.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Text};
+
+use super::schema::{activity, app_user, certificate, course, course_module, enrollment, module_progress, portal, portal_user};
+use super::{Tx, on_conn};
+use crate::domain::progress::CourseStatus;
+
+/// The status of an enrollment row, as SQL: the rule of [`CourseStatus::of`], over `enrollment`.
+const STATUS_SQL: &str = "(CASE WHEN enrollment.completion_status IN ('complete', 'passed', 'accepted') THEN 'Completed' \
+     WHEN enrollment.completion_status = 'not_started' AND enrollment.progress = 0 AND enrollment.started_at IS NULL \
+     THEN 'Not Started' ELSE 'In Progress' END)";
+
+/// The rows of a tenant's portals and all under them, as the paths of their subtrees.
+fn subtree_pattern(path: &str) -> String {
+    format!("{path}%")
+}
+
+/// Which learners' enrollments a list or an action may reach: all, or only those of learners in
+/// every one of the given portal subtrees sets (a filter, and the caller's portals).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reach {
+    /// Each entry: learners of any of these portals (by path) and their sub-portals.
+    pub within: Vec<Vec<String>>,
+}
+
+macro_rules! learners_of {
+    ($tenant_id:expr, $paths:expr) => {{
+        let mut paths = $paths.iter();
+        let first = paths.next().map(|p| subtree_pattern(p)).unwrap_or_default();
+        let mut portals = portal::table.filter(portal::tenant_id.eq($tenant_id)).filter(portal::path.like(first)).into_boxed();
+        for path in paths {
+            portals = portals.or_filter(portal::path.like(subtree_pattern(path)));
+        }
+        portal_user::table
+            .filter(portal_user::kind.eq("learner"))
+            .filter(portal_user::portal_id.eq_any(portals.select(portal::id)))
+            .select(portal_user::user_id)
+    }};
+}
+
+/// A page of a course's learners: who, sorted how, and which page.
+#[derive(Debug, Clone)]
+pub struct LearnerQuery {
+    pub tenant_id: i64,
+    pub course_id: i64,
+    pub reach: Reach,
+    /// Only these statuses (none: all).
+    pub statuses: Vec<CourseStatus>,
+    /// Only learners whose name or e-mail contains this (lower case).
+    pub name_or_email: Option<String>,
+    pub order: LearnerOrder,
+    pub descending: bool,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// What a list of learners sorts by; ties go by enrollment, oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LearnerOrder {
+    Enrollment,
+    RegisteredOn,
+    FirstName,
+    LastName,
+    Status,
+    PercentComplete,
+    StartedOn,
+    CompletedOn,
+    ExpireOn,
+    LastAccessedOn,
+}
+
+impl LearnerOrder {
+    fn column(self) -> String {
+        match self {
+            LearnerOrder::Enrollment => "enrollment.id",
+            LearnerOrder::RegisteredOn => "enrollment.access_date",
+            LearnerOrder::FirstName => "app_user.first_name",
+            LearnerOrder::LastName => "app_user.last_name",
+            LearnerOrder::Status => STATUS_SQL,
+            LearnerOrder::PercentComplete => "enrollment.progress",
+            LearnerOrder::StartedOn => "enrollment.started_at",
+            LearnerOrder::CompletedOn => "enrollment.completed_at",
+            LearnerOrder::ExpireOn => "enrollment.due_date",
+            LearnerOrder::LastAccessedOn => "enrollment.last_accessed_at",
+        }
+        .to_string()
+    }
+}
+
+/// One learner of a course, with the enrollment's state.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct LearnerRow {
+    pub enrollment_id: i64,
+    pub user_id: i64,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub role: String,
+    pub completion_status: String,
+    pub progress: i16,
+    pub access_date: NaiveDateTime,
+    pub started_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
+    pub due_date: Option<NaiveDate>,
+    pub lock_after_due_date: bool,
+    pub access_revoked_at: Option<NaiveDateTime>,
+    pub last_accessed_at: Option<NaiveDateTime>,
+    pub time_spent_seconds: i64,
+    pub certificate_issued_at: Option<NaiveDateTime>,
+    pub certificate_expires_at: Option<NaiveDateTime>,
+}
+
+/// How many learners a course has in each status (within a reach, before any search).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub not_started: i64,
+    pub in_progress: i64,
+    pub completed: i64,
+}
+
+impl Totals {
+    pub fn all(&self) -> i64 {
+        self.not_started + self.in_progress + self.completed
+    }
+}
+
+/// The SQL that keeps the rows of the given statuses.
+fn statuses_sql(statuses: &[CourseStatus]) -> String {
+    let words: Vec<String> = statuses.iter().map(|status| format!("'{}'", status.as_str())).collect();
+    format!("{STATUS_SQL} IN ({})", words.join(", "))
+}
+
+/// The active enrollments of a course, joined with their learners and certificates, within a
+/// reach: the base of every list of a course's learners.
+macro_rules! course_learners {
+    ($tenant_id:expr, $course_id:expr, $reach:expr) => {{
+        let mut query = enrollment::table
+            .inner_join(app_user::table.on(app_user::id.eq(enrollment::learner_id)))
+            .left_join(certificate::table.on(certificate::enrollment_id.eq(enrollment::id)))
+            .filter(enrollment::tenant_id.eq($tenant_id))
+            .filter(enrollment::course_id.eq($course_id))
+            .filter(enrollment::lifecycle.eq("active"))
+            .into_boxed();
+        for paths in &$reach.within {
+            query = query.filter(enrollment::learner_id.eq_any(learners_of!($tenant_id, paths)));
+        }
+        query
+    }};
+}
+
+/// The totals by status of a course's learners within a reach: one pass over the course's index.
+pub fn course_totals(tx: &mut Tx<'_>, tenant_id: i64, course_id: i64, reach: &Reach) -> QueryResult<Totals> {
+    let sum = |status: CourseStatus| format!("COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0)", statuses_sql(&[status]));
+    let (not_started, completed, all): (i64, i64, i64) = on_conn!(tx, |c| course_learners!(tenant_id, course_id, reach)
+        .select((sql::<BigInt>(&sum(CourseStatus::NotStarted)), sql::<BigInt>(&sum(CourseStatus::Completed)), diesel::dsl::count_star()))
+        .first(c))?;
+    Ok(Totals { not_started, in_progress: all - not_started - completed, completed })
+}
+
+/// One page of a course's learners, and how many match the query in all.
+pub fn course_learners(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Vec<LearnerRow>, i64)> {
+    let order = format!(
+        "{} {}, enrollment.id {}",
+        query.order.column(),
+        if query.descending { "DESC" } else { "ASC" },
+        if query.descending && query.order == LearnerOrder::Enrollment { "DESC" } else { "ASC" }
+    );
+    let search = query.name_or_email.as_deref().map(super::offerings::contains);
+    macro_rules! filtered {
+        () => {{
+            let mut rows = course_learners!(query.tenant_id, query.course_id, query.reach);
+            if !query.statuses.is_empty() {
+                rows = rows.filter(sql::<Bool>(&statuses_sql(&query.statuses)));
+            }
+            if let Some(pattern) = &search {
+                rows = rows.filter(
+                    sql::<Bool>("(lower(COALESCE(app_user.first_name, '') || ' ' || COALESCE(app_user.last_name, '')) LIKE ")
+                        .bind::<Text, _>(pattern.clone())
+                        .sql(" ESCAPE '\\' OR lower(COALESCE(app_user.email, '')) LIKE ")
+                        .bind::<Text, _>(pattern.clone())
+                        .sql(" ESCAPE '\\')"),
+                );
+            }
+            rows
+        }};
+    }
+    on_conn!(tx, |c| {
+        let matching: i64 = filtered!().count().get_result(c)?;
+        let rows = filtered!()
+            .select((
+                enrollment::id,
+                app_user::id,
+                app_user::first_name,
+                app_user::last_name,
+                app_user::email,
+                app_user::role,
+                enrollment::completion_status,
+                enrollment::progress,
+                enrollment::access_date,
+                enrollment::started_at,
+                enrollment::completed_at,
+                enrollment::due_date,
+                enrollment::lock_after_due_date,
+                enrollment::access_revoked_at,
+                enrollment::last_accessed_at,
+                enrollment::time_spent_seconds,
+                certificate::issued_at.nullable(),
+                certificate::expires_at.nullable(),
+            ))
+            .order(sql::<BigInt>(&order))
+            .offset(query.offset)
+            .limit(query.limit)
+            .load(c)?;
+        Ok((rows, matching))
+    })
+}
+
+/// Of `ids`, the active enrollments of the course within a reach: `(enrollment, learner)`.
+pub fn enrollments_of_course(tx: &mut Tx<'_>, tenant_id: i64, course_id: i64, ids: &[i64], reach: &Reach) -> QueryResult<Vec<(i64, i64)>> {
+    on_conn!(tx, |c| course_learners!(tenant_id, course_id, reach)
+        .filter(enrollment::id.eq_any(ids))
+        .select((enrollment::id, enrollment::learner_id))
+        .order(enrollment::id)
+        .load(c))
+}
+
+/// Of `learners`, those with an active enrollment in the course.
+pub fn enrolled_among(tx: &mut Tx<'_>, course_id: i64, learners: &[i64]) -> QueryResult<Vec<i64>> {
+    on_conn!(tx, |c| enrollment::table
+        .filter(enrollment::course_id.eq(course_id))
+        .filter(enrollment::lifecycle.eq("active"))
+        .filter(enrollment::learner_id.eq_any(learners))
+        .select(enrollment::learner_id)
+        .load(c))
+}
+
+/// Of `users`, the tenant's live users within a reach.
+pub fn users_within(tx: &mut Tx<'_>, tenant_id: i64, users: &[i64], reach: &Reach) -> QueryResult<Vec<i64>> {
+    on_conn!(tx, |c| {
+        let mut query = app_user::table
+            .filter(app_user::tenant_id.eq(tenant_id))
+            .filter(app_user::id.eq_any(users))
+            .filter(app_user::deleted_at.is_null())
+            .into_boxed();
+        for paths in &reach.within {
+            query = query.filter(app_user::id.eq_any(learners_of!(tenant_id, paths)));
+        }
+        query.select(app_user::id).load(c)
+    })
+}
+
+/// Sets or clears the revocation of access.
+pub fn set_access_revoked(tx: &mut Tx<'_>, ids: &[i64], revoked_at: Option<NaiveDateTime>, now: NaiveDateTime) -> QueryResult<()> {
+    on_conn!(tx, |c| diesel::update(enrollment::table.filter(enrollment::id.eq_any(ids)))
+        .set((enrollment::access_revoked_at.eq(revoked_at), enrollment::updated_at.eq(now)))
+        .execute(c))
+    .map(|_| ())
+}
+
+/// Sets the day access ends: the due date, locked after it.
+pub fn set_expiry(tx: &mut Tx<'_>, ids: &[i64], day: NaiveDate, now: NaiveDateTime) -> QueryResult<()> {
+    on_conn!(tx, |c| diesel::update(enrollment::table.filter(enrollment::id.eq_any(ids)))
+        .set((enrollment::due_date.eq(Some(day)), enrollment::lock_after_due_date.eq(true), enrollment::updated_at.eq(now)))
+        .execute(c))
+    .map(|_| ())
+}
+
+/// Starts enrollments over: no progress, no start, no modules' progress, no certificate.
+pub fn reset(tx: &mut Tx<'_>, ids: &[i64], now: NaiveDateTime) -> QueryResult<()> {
+    on_conn!(tx, |c| {
+        diesel::delete(module_progress::table.filter(module_progress::enrollment_id.eq_any(ids))).execute(c)?;
+        diesel::delete(certificate::table.filter(certificate::enrollment_id.eq_any(ids))).execute(c)?;
+        diesel::update(enrollment::table.filter(enrollment::id.eq_any(ids)))
+            .set((
+                enrollment::completion_status.eq("not_started"),
+                enrollment::progress.eq(0i16),
+                enrollment::completed_at.eq(None::<NaiveDateTime>),
+                enrollment::started_at.eq(None::<NaiveDateTime>),
+                enrollment::last_accessed_at.eq(None::<NaiveDateTime>),
+                enrollment::time_spent_seconds.eq(0i64),
+                enrollment::updated_at.eq(now),
+            ))
+            .execute(c)
+    })
+    .map(|_| ())
+}
+
+/// Marks enrollments deleted.
+pub fn remove(tx: &mut Tx<'_>, ids: &[i64], now: NaiveDateTime) -> QueryResult<()> {
+    on_conn!(tx, |c| diesel::update(enrollment::table.filter(enrollment::id.eq_any(ids)))
+        .set((enrollment::lifecycle.eq("deleted"), enrollment::updated_at.eq(now)))
+        .execute(c))
+    .map(|_| ())
+}
+
+/// The course's certificate policy: its template and the days a certificate stays valid.
+pub fn certificate_policy(tx: &mut Tx<'_>, course_id: i64) -> QueryResult<(Option<i64>, Option<i32>)> {
+    on_conn!(tx, |c| course::table.find(course_id).select((course::certificate_template_id, course::certificate_valid_days)).first(c))
+}
+
+/// Issues (or issues again) the certificate of each enrollment, valid until `expires_at`.
+pub fn issue_certificates(tx: &mut Tx<'_>, tenant_id: i64, ids: &[i64], now: NaiveDateTime, expires_at: Option<NaiveDateTime>) -> QueryResult<()> {
+    on_conn!(tx, |c| {
+        diesel::delete(certificate::table.filter(certificate::enrollment_id.eq_any(ids))).execute(c)?;
+        let rows: Vec<_> = ids
+            .iter()
+            .map(|id| {
+                (
+                    certificate::tenant_id.eq(tenant_id),
+                    certificate::enrollment_id.eq(*id),
+                    certificate::external_id.eq(uuid::Uuid::new_v4().to_string()),
+                    certificate::issued_at.eq(now),
+                    certificate::issued_offset_minutes.eq(0),
+                    certificate::expires_at.eq(expires_at),
+                    certificate::expires_offset_minutes.eq(expires_at.map(|_| 0)),
+                )
+            })
+            .collect();
+        diesel::insert_into(certificate::table).values(rows).execute(c)
+    })
+    .map(|_| ())
+}
+
+// Activity
+
+/// One entry of the activity log.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = activity)]
+pub struct NewActivity<'a> {
+    pub tenant_id: i64,
+    pub verb: &'a str,
+    pub learner_id: i64,
+    pub course_id: Option<i64>,
+    pub learning_path_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn log(tx: &mut Tx<'_>, entries: &[NewActivity<'_>]) -> QueryResult<()> {
+    // 6 columns a row: 500 rows stay far below SQLite's limit of bound parameters.
+    for chunk in entries.chunks(500) {
+        on_conn!(tx, |c| diesel::insert_into(activity::table).values(chunk).execute(c))?;
+    }
+    Ok(())
+}
+
+/// An entry of a course's activity, with its learner's name.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct ActivityRow {
+    pub id: i64,
+    pub verb: String,
+    pub created_at: NaiveDateTime,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub course_title: Option<String>,
+}
+
+/// A page of a course's activity within a reach, newest first, and how many entries it has.
+pub fn course_activity(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    course_id: i64,
+    reach: &Reach,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<ActivityRow>, i64)> {
+    macro_rules! entries {
+        () => {{
+            let mut query = activity::table
+                .inner_join(app_user::table.on(app_user::id.eq(activity::learner_id)))
+                .left_join(course::table.on(course::id.nullable().eq(activity::course_id)))
+                .filter(activity::tenant_id.eq(tenant_id))
+                .filter(activity::course_id.eq(course_id))
+                .into_boxed();
+            for paths in &reach.within {
+                query = query.filter(activity::learner_id.eq_any(learners_of!(tenant_id, paths)));
+            }
+            query
+        }};
+    }
+    on_conn!(tx, |c| {
+        let total: i64 = entries!().count().get_result(c)?;
+        let rows = entries!()
+            .select((
+                activity::id,
+                activity::verb,
+                activity::created_at,
+                app_user::first_name,
+                app_user::last_name,
+                course::title.nullable(),
+            ))
+            .order(activity::id.desc())
+            .offset(offset)
+            .limit(limit)
+            .load(c)?;
+        Ok((rows, total))
+    })
+}
+
+// Modules
+
+/// A module of a course, with one learner's progress through it (when a row exists).
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct ModuleRow {
+    pub module_id: i64,
+    pub name: String,
+    pub slug: String,
+    pub kind: String,
+    pub total_marks: Option<i32>,
+    pub progress_id: Option<i64>,
+    pub status: Option<String>,
+    pub started_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
+    pub last_accessed_at: Option<NaiveDateTime>,
+    pub time_spent_seconds: Option<i64>,
+    pub times_accessed: Option<i32>,
+    pub obtained_marks: Option<i32>,
+}
+
+/// The course's modules in order, with the enrollment's progress through each.
+pub fn modules(tx: &mut Tx<'_>, course_id: i64, enrollment_id: i64) -> QueryResult<Vec<ModuleRow>> {
+    on_conn!(tx, |c| course_module::table
+        .left_join(
+            module_progress::table
+                .on(module_progress::module_id.eq(course_module::id).and(module_progress::enrollment_id.eq(enrollment_id))),
+        )
+        .filter(course_module::course_id.eq(course_id))
+        .order(course_module::position)
+        .select((
+            course_module::id,
+            course_module::name,
+            course_module::slug,
+            course_module::kind,
+            course_module::total_marks,
+            module_progress::id.nullable(),
+            module_progress::status.nullable(),
+            module_progress::started_at.nullable(),
+            module_progress::completed_at.nullable(),
+            module_progress::last_accessed_at.nullable(),
+            module_progress::time_spent_seconds.nullable(),
+            module_progress::times_accessed.nullable(),
+            module_progress::obtained_marks.nullable(),
+        ))
+        .load(c))
+}
+
+/// Sets the enrollment's status in a module, creating its progress row if it has none.
+pub fn set_module_status(tx: &mut Tx<'_>, enrollment_id: i64, module_id: i64, status: &str, now: NaiveDateTime) -> QueryResult<()> {
+    let completed = (status == "completed").then_some(now);
+    let started = (status != "not_started").then_some(now);
+    on_conn!(tx, |c| {
+        let updated = diesel::update(
+            module_progress::table.filter(module_progress::enrollment_id.eq(enrollment_id)).filter(module_progress::module_id.eq(module_id)),
+        )
+        .set((module_progress::status.eq(status), module_progress::completed_at.eq(completed)))
+        .execute(c)?;
+        if updated == 0 {
+            diesel::insert_into(module_progress::table)
+                .values((
+                    module_progress::enrollment_id.eq(enrollment_id),
+                    module_progress::module_id.eq(module_id),
+                    module_progress::status.eq(status),
+                    module_progress::started_at.eq(started),
+                    module_progress::completed_at.eq(completed),
+                ))
+                .execute(c)?;
+        }
+        Ok(())
+    })
+}
