@@ -90,6 +90,11 @@ pub struct Config {
     #[arg(long, env = "LMSBRIDGE_RHYTHM_PREFIX", default_value = "/rhythm")]
     pub rhythm_prefix: String,
 
+    /// Where the Academy Of Mine face is mounted besides the root (its paths start at `/api`);
+    /// `/` mounts it at the root only.
+    #[arg(long, env = "LMSBRIDGE_AOM_PREFIX", default_value = "/aom")]
+    pub aom_prefix: String,
+
     /// Records in one page of a Rhythm scan, lookup or search.
     #[arg(long, env = "LMSBRIDGE_RHYTHM_PAGE_SIZE", default_value_t = 100, value_parser = clap::value_parser!(i32).range(1..=10000))]
     pub rhythm_page_size: i32,

@@ -38,6 +38,7 @@ pub struct Summary {
     pub certificates: usize,
     pub class_enrollments: usize,
     pub registrations: usize,
+    pub portals: usize,
     /// Secrets of the demo API clients, `(client_id, secret)`; shown once.
     pub client_secrets: Vec<(String, String)>,
 }
@@ -107,6 +108,48 @@ pub struct Access {
     /// What the Rhythm face's clients need.
     #[serde(skip)]
     pub rhythm: Option<RhythmAccess>,
+    /// What the Academy Of Mine face's clients need.
+    #[serde(skip)]
+    pub aom: Option<AomAccess>,
+}
+
+/// The demo's Academy Of Mine token (an administrator's; a new one at every start, the previous
+/// ones revoked) and the numbers of a sample course, enrollment, learner and portal. Field names
+/// are those of the credentials file.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AomAccess {
+    pub token: String,
+    pub course_id: i64,
+    pub enrollment_id: i64,
+    pub user_id: i64,
+    pub portal_id: i64,
+}
+
+/// A new Academy Of Mine token acting as the demo administrator, and the sample ids: the first
+/// course's first enrollment in progress, its learner, and the portal at the root of the tree.
+/// `None` for a demo database made before the account had portals.
+fn aom_access(service: &Service) -> Result<Option<AomAccess>, OpError> {
+    use crate::domain::role::AomRole;
+    let (admin, sample, portal) = service.db().read(|tx| -> Result<_, OpError> {
+        let tenant_id = tenants::tenant_id_by_name(tx, TENANT)?.ok_or_else(|| OpError::Internal("the demo tenant is missing".into()))?;
+        let admin = users::first_user_with_role(tx, tenant_id, Role::AccountAdministrator.as_str())?;
+        let portal = crate::store::portals::first_root(tx, tenant_id)?;
+        let course = crate::store::courses::first_course(tx, tenant_id)?;
+        let sample = match course {
+            Some(course) => crate::store::progress::active_enrollments_of_course(tx, course)?.first().map(|(e, l)| (course, *e, *l)),
+            None => None,
+        };
+        Ok((admin, sample, portal))
+    })?;
+    let (Some(admin), Some((course_id, enrollment_id, user_id)), Some(portal_id)) = (admin, sample, portal) else { return Ok(None) };
+    for key in service.integration_keys(TENANT)? {
+        if key.face == crate::service::admin::Face::Aom.as_str() && key.revoked_at.is_none() {
+            service.revoke_integration_key(TENANT, key.id)?;
+        }
+    }
+    let (_, token, _) = service.create_aom_token(TENANT, AomRole::Admin, Some(&admin.to_string()))?;
+    Ok(Some(AomAccess { token, course_id, enrollment_id, user_id, portal_id }))
 }
 
 /// The demo tenant's id in Rhythm's paths.
@@ -242,9 +285,12 @@ pub fn access(service: &Service) -> Result<Access, OpError> {
                 department_id,
                 skillable: None,
                 rhythm: None,
+                aom: None,
             })
         })
-        .and_then(|access| Ok(Access { skillable: skillable_access(service)?, rhythm: rhythm_access(service)?, ..access }))
+        .and_then(|access| {
+            Ok(Access { skillable: skillable_access(service)?, rhythm: rhythm_access(service)?, aom: aom_access(service)?, ..access })
+        })
 }
 
 /// Loads the demo account unless the database already holds any account. Returns what it made.
@@ -321,8 +367,9 @@ fn load(service: &Service, tx: &mut Tx<'_>) -> Result<Summary, OpError> {
             manages,
         )
     };
-    add_user(tx, ADMIN_LOGIN, "Ada", "Admin", departments[0], Role::AccountAdministrator, &[])?;
-    add_user(tx, DEPARTMENT_ADMIN_LOGIN, "Sam", "Sales", departments[1], Role::DepartmentAdministrator, &[departments[1]])?;
+    let admin = add_user(tx, ADMIN_LOGIN, "Ada", "Admin", departments[0], Role::AccountAdministrator, &[])?;
+    let sales_admin =
+        add_user(tx, DEPARTMENT_ADMIN_LOGIN, "Sam", "Sales", departments[1], Role::DepartmentAdministrator, &[departments[1]])?;
     let mut learners = Vec::new();
     for (i, (first, last)) in FIRST_NAMES.iter().flat_map(|f| LAST_NAMES.iter().map(move |l| (f, l))).enumerate() {
         let login = format!("{}.{}", first.to_lowercase(), last.to_lowercase().replace('ü', "u"));
@@ -413,6 +460,7 @@ fn load(service: &Service, tx: &mut Tx<'_>) -> Result<Summary, OpError> {
     let (class_enrollments, classes) = load_classes(service, tx, tenant_id, &courses, &learners, created)?;
     summary.class_enrollments = class_enrollments;
     summary.registrations = load_registrations(service, tx, tenant_id, &classes, &learners, created)?;
+    summary.portals = load_academy(service, tx, tenant_id, &courses, &learners, (admin, sales_admin), created)?;
 
     for (client_id, role, manages) in [
         (ADMIN_CLIENT, Role::AccountAdministrator, vec![]),
@@ -495,7 +543,8 @@ fn load_classes(
         fields.push(offerings::insert_custom_field(tx, tenant_id, "class_enrollment", name, data_type as i16, created)?);
     }
 
-    let principal = Principal { tenant_id, role: Role::AccountAdministrator, managed_departments: Vec::new(), subject: "demo".into(), acting: None };
+    let principal =
+        Principal { tenant_id, role: Role::AccountAdministrator, managed_departments: Vec::new(), subject: "demo".into(), acting: None };
     let statuses = [
         (Status::Enroll, Completion::Complete),
         (Status::Enroll, Completion::Attending),
@@ -572,7 +621,8 @@ fn load_registrations(
     use crate::store::registrations::{self as rhythm, NewProcess};
 
     tenants::set_rhythm_id(tx, tenant_id, Some(RHYTHM_TENANT))?;
-    let principal = Principal { tenant_id, role: Role::AccountAdministrator, managed_departments: Vec::new(), subject: "demo".into(), acting: None };
+    let principal =
+        Principal { tenant_id, role: Role::AccountAdministrator, managed_departments: Vec::new(), subject: "demo".into(), acting: None };
     let internal = |why: crate::domain::values::Refused| OpError::Internal(why.reason);
     let mut offerings = Vec::new();
     for (i, class) in classes.iter().enumerate() {
@@ -657,4 +707,107 @@ fn load_registrations(
         made += 1;
     }
     Ok(made)
+}
+
+/// The demo's Academy Of Mine portal tree (a portal with seats, two sub-portals, a blocked e-mail
+/// domain, a portal admin), modules and a certificate policy on every course, the enrollments'
+/// activity, and progress in every state, made through the service. Returns how many portals.
+fn load_academy(
+    service: &Service,
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    courses: &[i64],
+    learners: &[i64],
+    (admin, portal_admin): (i64, i64),
+    created: NaiveDateTime,
+) -> Result<usize, OpError> {
+    use crate::domain::progress::{CourseStatus, ModuleStatus};
+    use crate::domain::role::AomRole;
+    use crate::service::progress::{CourseAction, ProgressUpdate};
+    use crate::store::portals::{self, NewPortal};
+    use crate::store::progress::{self as academy, NewActivity, NewModule};
+
+    let template = academy::insert_certificate_template(tx, tenant_id, "Certificate of completion", created)?;
+    const MODULES: [(&str, &str, &str, Option<i32>); 4] = [
+        ("Welcome", "welcome", "text", None),
+        ("Walkthrough", "walkthrough", "video", None),
+        ("Check your knowledge", "check-your-knowledge", "quiz", Some(10)),
+        ("Hands-on assignment", "hands-on-assignment", "assignment", Some(50)),
+    ];
+    for &course in courses {
+        academy::set_certificate_policy(tx, course, Some(template), Some(365))?;
+        let modules: Vec<NewModule<'_>> = MODULES
+            .iter()
+            .enumerate()
+            .map(|(i, (name, slug, kind, marks))| NewModule {
+                tenant_id,
+                course_id: course,
+                position: i as i32 + 1,
+                name,
+                slug,
+                kind,
+                total_marks: *marks,
+            })
+            .collect();
+        academy::insert_modules(tx, &modules)?;
+        let enrolled: Vec<NewActivity<'_>> = academy::active_enrollments_of_course(tx, course)?
+            .into_iter()
+            .map(|(_, learner)| NewActivity {
+                tenant_id,
+                verb: crate::domain::activity::Verb::Enrolled.as_str(),
+                learner_id: learner,
+                course_id: Some(course),
+                learning_path_id: None,
+                created_at: created,
+            })
+            .collect();
+        academy::log(tx, &enrolled)?;
+    }
+
+    let portal = |tx: &mut Tx<'_>, parent, name, slug, code, seats| {
+        portals::insert(tx, &NewPortal { tenant_id, parent_id: parent, name, slug, referral_code: Some(code), total_seats: seats }, created)
+    };
+    let root = portal(tx, None, "Demo Academy", "demo-academy", "DEMO", Some(80))?;
+    let sales = portal(tx, Some(root), "Sales Academy", "sales-academy", "SALES", Some(30))?;
+    let engineering = portal(tx, Some(root), "Engineering Academy", "engineering-academy", "ENG", None)?;
+    let every_other = |start: usize| learners.iter().skip(start).step_by(2).copied().collect::<Vec<i64>>();
+    portals::add_members(tx, sales, "learner", &every_other(0), created)?;
+    portals::add_members(tx, engineering, "learner", &every_other(1), created)?;
+    portals::add_members(tx, sales, "portal_admin", &[portal_admin], created)?;
+    portals::block_domain(tx, root, "blocked.example")?;
+
+    // Progress in every state through the service, as the administrator does it.
+    let principal = Principal {
+        tenant_id,
+        role: Role::AccountAdministrator,
+        managed_departments: Vec::new(),
+        subject: "demo".into(),
+        acting: Some((admin, AomRole::Admin)),
+    };
+    let enrolled = academy::active_enrollments_of_course(tx, courses[0])?;
+    let module_ids: Vec<i64> = academy::modules(tx, courses[0], 0)?.into_iter().map(|m| m.module_id).collect();
+    for (i, (enrollment, learner)) in enrolled.iter().enumerate().take(8) {
+        let update = match i % 4 {
+            0 => ProgressUpdate {
+                modules: vec![(module_ids[0], ModuleStatus::Completed), (module_ids[1], ModuleStatus::InProgress)],
+                ..Default::default()
+            },
+            1 => ProgressUpdate { status: Some(CourseStatus::Completed), ..Default::default() },
+            2 => ProgressUpdate {
+                modules: vec![(module_ids[3], ModuleStatus::Submitted)],
+                status: Some(CourseStatus::InProgress),
+                ..Default::default()
+            },
+            _ => continue,
+        };
+        service.update_course_progress(tx, &principal, *enrollment, Some(*learner), &update)?;
+    }
+    if let Some((revoked, _)) = enrolled.get(3) {
+        service.act_on_course_enrollments(tx, &principal, courses[0], &[*revoked], CourseAction::Revoke)?;
+    }
+    if let Some((expiring, _)) = enrolled.get(5) {
+        let day = NaiveDate::from_ymd_opt(2027, 6, 30).expect("valid date");
+        service.act_on_course_enrollments(tx, &principal, courses[0], &[*expiring], CourseAction::SetExpiry(day))?;
+    }
+    Ok(3)
 }

@@ -199,7 +199,8 @@ fn run(cli: Cli) -> Result<(), String> {
             let service = open(&url, &Config::default())?;
             for key in service.integration_keys(&tenant).map_err(describe)? {
                 let revoked = key.revoked_at.map_or("active".to_string(), |at| format!("revoked {at}"));
-                let acting = key.role.as_ref().map_or(String::new(), |role| format!(" as user {} ({role})", key.user_id.unwrap_or_default()));
+                let acting =
+                    key.role.as_ref().map_or(String::new(), |role| format!(" as user {} ({role})", key.user_id.unwrap_or_default()));
                 println!("{}\t{}{acting}\t{}…\tcreated {}\t{revoked}", key.id, key.face, key.key_prefix, key.created_at);
             }
             Ok(())
@@ -261,7 +262,7 @@ fn serve(url: &str, config: Config, demo: Option<Option<std::path::PathBuf>>) ->
     })
 }
 
-/// Writes the demo's credentials file: `{"ispring": {...}, "skillable": {...}, "rhythm": {...}}`, one key a face, readable by the owner
+/// Writes the demo's credentials file: `{"ispring": {...}, "skillable": {...}, "rhythm": {...}, "aom": {...}}`, one key a face, readable by the owner
 /// only, replaced whole (never seen half-written).
 fn write_credentials(path: &std::path::Path, access: &demo::Access, base: &str) -> Result<(), String> {
     let mut ispring = serde_json::to_value(access).map_err(|e| e.to_string())?;
@@ -277,6 +278,11 @@ fn write_credentials(path: &std::path::Path, access: &demo::Access, base: &str) 
         let mut rhythm = serde_json::to_value(rhythm).map_err(|e| e.to_string())?;
         rhythm["baseUrl"] = base.into();
         document["rhythm"] = rhythm;
+    }
+    if let Some(aom) = &access.aom {
+        let mut aom = serde_json::to_value(aom).map_err(|e| e.to_string())?;
+        aom["baseUrl"] = format!("{base}/api").into();
+        document["aom"] = aom;
     }
     let document = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
     let partial = path.with_extension("partial");
@@ -367,10 +373,26 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
             r.process_id
         );
     }
+    let aom = access.aom.as_ref().map_or(String::new(), |a| {
+        format!(
+            " AOM_TOKEN={} AOM_COURSE_ID={} AOM_ENROLLMENT_ID={} AOM_USER_ID={} AOM_PORTAL_ID={}",
+            a.token, a.course_id, a.enrollment_id, a.user_id, a.portal_id
+        )
+    });
+    if let Some(a) = &access.aom {
+        say!(
+            "  Academy Of Mine token (an administrator's): Bearer {} (a new one at every start); course {}, enrollment {}, learner {}, portal {}",
+            a.token,
+            a.course_id,
+            a.enrollment_id,
+            a.user_id,
+            a.portal_id
+        );
+    }
     say!();
     say!("Paste this line into a shell; then the README's examples run as written:");
     say!(
-        "export BASE_URL={base} TOKEN={} CLIENT_ID={} CLIENT_SECRET={} LEARNER_ID={} COURSE_ID={} ENROLLMENT_ID={} DEPARTMENT_ID={}{skillable}{rhythm}",
+        "export BASE_URL={base} TOKEN={} CLIENT_ID={} CLIENT_SECRET={} LEARNER_ID={} COURSE_ID={} ENROLLMENT_ID={} DEPARTMENT_ID={}{skillable}{rhythm}{aom}",
         access.token,
         access.client_id,
         access.client_secret,
@@ -393,6 +415,13 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
     }
     if let Some(r) = &access.rhythm {
         say!("  curl -s {base}/courseRegistrations/{}/{} -H 'Authorization: {}'", r.tenant_id, r.registration_id, r.api_key);
+    }
+    if let Some(a) = &access.aom {
+        say!(
+            "  curl -s '{base}/api/courses/enrolled-learners?course_id={}&portalId=-1&page_size=10&page_number=1' -H 'Authorization: Bearer {}'",
+            a.course_id,
+            a.token
+        );
     }
     say!(
         "  new token: curl -s {base}/api/v3/token -d client_id={} -d client_secret={} -d grant_type=client_credentials",

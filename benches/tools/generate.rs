@@ -293,6 +293,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             role: Role::AccountAdministrator,
             managed_departments: Vec::new(),
             subject: "bench".into(),
+            acting: None,
         };
         let mut ids = Vec::new();
         for (i, &learner) in learner_ids[args.users..args.users + args.w3_learners].iter().enumerate() {
@@ -328,6 +329,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             role: Role::AccountAdministrator,
             managed_departments: Vec::new(),
             subject: "bench".into(),
+            acting: None,
         };
         let id = |text: &str| ExternalId::parse(text).map_err(|why| OpError::Internal(why.reason));
         let mut made = Vec::new();

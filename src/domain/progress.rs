@@ -86,12 +86,12 @@ pub fn percent_complete(completed: usize, modules: usize) -> Option<i16> {
     (modules > 0).then(|| ((completed.min(modules) * 100) / modules) as i16)
 }
 
-/// The day access to an enrollment ends, as the faces with a lock read it: the revocation day while
-/// access is revoked, else the due date when access locks after it.
-pub fn access_ends(due_date: Option<NaiveDate>, lock_after_due_date: bool, revoked_at: Option<NaiveDateTime>) -> Option<NaiveDate> {
+/// The due date and lock the faces with a lock read: while access is revoked, the day of the
+/// revocation, locked (access ended then); else the enrollment's own.
+pub fn locked(due_date: Option<NaiveDate>, lock_after_due_date: bool, revoked_at: Option<NaiveDateTime>) -> (Option<NaiveDate>, bool) {
     match revoked_at {
-        Some(revoked) => Some(revoked.date()),
-        None => due_date.filter(|_| lock_after_due_date),
+        Some(revoked) => (Some(revoked.date()), true),
+        None => (due_date, lock_after_due_date),
     }
 }
 
@@ -142,9 +142,9 @@ mod tests {
     fn revoked_access_ends_access_on_its_day() {
         let day = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
         let revoked = day(5).and_hms_opt(13, 0, 0);
-        assert_eq!(access_ends(Some(day(20)), true, None), Some(day(20)));
-        assert_eq!(access_ends(Some(day(20)), false, None), None);
-        assert_eq!(access_ends(Some(day(20)), true, revoked), Some(day(5)));
-        assert_eq!(access_ends(None, false, revoked), Some(day(5)));
+        assert_eq!(locked(Some(day(20)), true, None), (Some(day(20)), true));
+        assert_eq!(locked(Some(day(20)), false, None), (Some(day(20)), false));
+        assert_eq!(locked(Some(day(20)), true, revoked), (Some(day(5)), true));
+        assert_eq!(locked(None, false, revoked), (Some(day(5)), true));
     }
 }

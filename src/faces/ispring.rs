@@ -27,7 +27,9 @@ pub fn fault_string(error: &OpError) -> &'static str {
             | Entity::Order
             | Entity::Application
             | Entity::EventRegistration
-            | Entity::RegistrationProcess => "Wrong parameters",
+            | Entity::RegistrationProcess
+            | Entity::Portal
+            | Entity::LearningPath => "Wrong parameters",
         },
         OpError::Conflict { what, .. } => match what {
             Clash::LoginTaken => "User with the same login is already registered.",

@@ -12,6 +12,7 @@
 //! - [`kit`]: what every HTTP face needs (body reading, bearer tokens, query strings, the streaming
 //!   JSON writer, running an operation on the database threads, panics answered in the face's words).
 
+pub mod aom;
 pub mod ispring;
 pub mod json;
 pub mod kit;
@@ -47,7 +48,7 @@ mod tests {
     #[test]
     fn no_face_imports_another_face_or_the_assembler() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/faces");
-        let faces = ["soap", "json", "token", "skillable", "rhythm"];
+        let faces = ["soap", "json", "token", "skillable", "rhythm", "aom"];
         let mut checked = 0;
         for entry in std::fs::read_dir(&root).unwrap() {
             let path = entry.unwrap().path();

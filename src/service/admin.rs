@@ -92,7 +92,11 @@ impl Service {
     /// stored only as a digest. Returns the key's id and the key.
     pub fn create_integration_key(&self, tenant: &str, face: Face) -> Result<(i64, String), OpError> {
         if face == Face::Aom {
-            return Err(OpError::wrong(ProblemKind::Required, "role", "an aom token acts in a role: give --role (owner, admin, staff, portal_admin or learner)"));
+            return Err(OpError::wrong(
+                ProblemKind::Required,
+                "role",
+                "an aom token acts in a role: give --role (owner, admin, staff, portal_admin or learner)",
+            ));
         }
         let key = random_secret();
         self.db.write(|tx| {
@@ -111,9 +115,18 @@ impl Service {
         self.db.write(|tx| {
             let tenant_id = tenant_id(tx, tenant)?;
             let user_id = match user {
-                Some(user) => users::user_key_by_number_or_external_id(tx, tenant_id, user)?.ok_or_else(|| OpError::not_found(Entity::User, user))?,
-                None if matches!(role, AomRole::Owner | AomRole::Admin | AomRole::Staff) => users::first_user_with_role(tx, tenant_id, Role::AccountOwner.as_str())?
-                    .ok_or_else(|| OpError::wrong(ProblemKind::Required, "user", format!("tenant '{tenant}' has no account owner: name the user with --user")))?,
+                Some(user) => {
+                    users::user_key_by_number_or_external_id(tx, tenant_id, user)?.ok_or_else(|| OpError::not_found(Entity::User, user))?
+                }
+                None if matches!(role, AomRole::Owner | AomRole::Admin | AomRole::Staff) => {
+                    users::first_user_with_role(tx, tenant_id, Role::AccountOwner.as_str())?.ok_or_else(|| {
+                        OpError::wrong(
+                            ProblemKind::Required,
+                            "user",
+                            format!("tenant '{tenant}' has no account owner: name the user with --user"),
+                        )
+                    })?
+                }
                 None => {
                     return Err(OpError::wrong(
                         ProblemKind::Required,
@@ -122,7 +135,12 @@ impl Service {
                     ));
                 }
             };
-            let new = auth::NewKey { face: Face::Aom.as_str(), key_hash: &digest(&key), key_prefix: &key[..8], acting: Some((user_id, role.as_str())) };
+            let new = auth::NewKey {
+                face: Face::Aom.as_str(),
+                key_hash: &digest(&key),
+                key_prefix: &key[..8],
+                acting: Some((user_id, role.as_str())),
+            };
             let id = auth::insert_integration_key(tx, tenant_id, &new, now())?;
             Ok((id, key.clone(), user_id))
         })

@@ -126,7 +126,8 @@ impl Service {
                 }
                 let role = client.role.parse::<Role>().map_err(OpError::Internal)?;
                 let managed_departments = if role.is_department_scoped() { auth::client_departments(tx, client.id)? } else { Vec::new() };
-                let principal = Principal { tenant_id: client.tenant_id, role, managed_departments, subject: client.client_id, acting: None };
+                let principal =
+                    Principal { tenant_id: client.tenant_id, role, managed_departments, subject: client.client_id, acting: None };
                 self.tokens.put(token.clone(), principal.clone(), expires_at, now);
                 Ok(principal)
             }

@@ -99,3 +99,22 @@ catalog! {
     PREVIEW_REGISTRATION_EMAIL = "PreviewEmail", Write;
     BATCH_COURSE_REGISTRATIONS = "BatchCourseRegistrations", Write;
 }}
+
+catalog! {
+    /// Academy Of Mine's enrollment operations: its face serves them.
+    ACADEMY {
+    ENROLLED_LEARNERS = "EnrolledLearners", Read;
+    ENROLL_LEARNERS = "EnrollLearners", Write;
+    REMOVE_LEARNERS = "RemoveLearners", Write;
+    RESET_PROGRESS = "ResetProgress", Write;
+    REVOKE_ACCESS = "RevokeAccess", Write;
+    GRANT_ACCESS = "GrantAccess", Write;
+    SET_EXPIRY = "SetExpiry", Write;
+    ASSIGN_CERTIFICATE = "AssignCertificate", Write;
+    COURSE_PROGRESS = "CourseProgress", Read;
+    UPDATE_COURSE_PROGRESS = "UpdateCourseProgress", Write;
+    COURSE_ACTIVITIES = "CourseActivities", Read;
+    COURSE_STATUS_LOOKUP = "CourseStatusLookup", Read;
+    COURSE_ACTIVITY_LOOKUP = "CourseActivityLookup", Read;
+    LEARNING_PATH_ACTIVITY_LOOKUP = "LearningPathActivityLookup", Read;
+}}

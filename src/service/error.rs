@@ -54,6 +54,9 @@ pub enum Entity {
     Application,
     EventRegistration,
     RegistrationProcess,
+    /// A portal (Academy Of Mine's group of learners).
+    Portal,
+    LearningPath,
 }
 
 impl Entity {
@@ -76,6 +79,8 @@ impl Entity {
             Entity::Application => "application",
             Entity::EventRegistration => "event registration",
             Entity::RegistrationProcess => "registration process",
+            Entity::Portal => "portal",
+            Entity::LearningPath => "learning path",
         }
     }
 }
@@ -192,6 +197,8 @@ impl OpError {
             Entity::Application,
             Entity::EventRegistration,
             Entity::RegistrationProcess,
+            Entity::Portal,
+            Entity::LearningPath,
         ];
         all.extend(entities.map(|entity| OpError::NotFound { entity, id: "x".into() }));
         let clashes = [

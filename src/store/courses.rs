@@ -76,3 +76,8 @@ pub fn course_key(tx: &mut Tx<'_>, tenant_id: i64, external_id: &str) -> QueryRe
         .first(c)
         .optional())
 }
+
+/// The tenant's oldest course.
+pub fn first_course(tx: &mut Tx<'_>, tenant_id: i64) -> QueryResult<Option<i64>> {
+    on_conn!(tx, |c| course::table.filter(course::tenant_id.eq(tenant_id)).order(course::id).select(course::id).first(c).optional())
+}

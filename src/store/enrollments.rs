@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::schema::{app_user, certificate, course, enrollment};
 use super::time::{DateColumn, DateTimeColumn};
 use super::{Tx, on_conn};
+use crate::domain::progress::locked;
 use crate::domain::{CertificateView, EnrollmentView, LearnerResultView, Lifecycle};
 
 #[derive(Debug, Insertable)]
@@ -76,6 +77,7 @@ type Row = (
     Option<i32>,
     Option<DateTimeColumn>,
     Option<i32>,
+    Option<DateTimeColumn>,
 );
 
 /// The columns of an enrollment view, in `Row` order.
@@ -95,6 +97,7 @@ macro_rules! view_columns {
             certificate::issued_offset_minutes.nullable(),
             certificate::expires_at.nullable(),
             certificate::expires_offset_minutes.nullable(),
+            enrollment::access_revoked_at,
         )
     };
 }
@@ -166,7 +169,9 @@ pub fn active_page(tx: &mut Tx<'_>, filter: &ActiveFilter<'_>, after: i64, limit
 }
 
 fn to_view(row: Row) -> EnrollmentView {
-    let (_, enrollment_id, course_id, learner_id, access, due, lock, group, cert_id, issued, issued_off, expires, expires_off) = row;
+    let (_, enrollment_id, course_id, learner_id, access, due, lock, group, cert_id, issued, issued_off, expires, expires_off, revoked) =
+        row;
+    let (due_date, should_lock_after_due_date) = locked(due.map(|due| due.0), lock, revoked.map(|at| at.0));
     let certificate = match (cert_id, issued) {
         (Some(id), Some(issued)) => Some(CertificateView {
             issued_certificate_id: id,
@@ -180,8 +185,8 @@ fn to_view(row: Row) -> EnrollmentView {
         course_id,
         learner_id,
         access_date: access.0.date(),
-        due_date: due.map(|due| due.0),
-        should_lock_after_due_date: lock,
+        due_date,
+        should_lock_after_due_date,
         enrollment_type_group: group,
         certificate,
     }
@@ -302,6 +307,7 @@ struct ResultRow {
     completed_at: Option<NaiveDateTime>,
     completion_status: String,
     progress: i16,
+    access_revoked_at: Option<NaiveDateTime>,
 }
 
 /// Up to `limit` learner results with an enrollment id above `after`, in id order.
@@ -325,6 +331,7 @@ pub fn results_page(tx: &mut Tx<'_>, f: &ResultsFilter<'_>, after: i64, limit: i
                 enrollment::completed_at,
                 enrollment::completion_status,
                 enrollment::progress,
+                enrollment::access_revoked_at,
             ))
             .order(enrollment::id)
             .limit(limit)
@@ -370,6 +377,7 @@ pub fn results_page(tx: &mut Tx<'_>, f: &ResultsFilter<'_>, after: i64, limit: i
     Ok(rows
         .into_iter()
         .map(|row| {
+            let (due_date, should_lock_after_due_date) = locked(row.due_date, row.lock_after_due_date, row.access_revoked_at);
             (
                 row.id,
                 LearnerResultView {
@@ -378,8 +386,8 @@ pub fn results_page(tx: &mut Tx<'_>, f: &ResultsFilter<'_>, after: i64, limit: i
                     course_id: row.course_id,
                     course_title: row.course_title,
                     access_date: row.access_date.date(),
-                    due_date: row.due_date,
-                    should_lock_after_due_date: row.lock_after_due_date,
+                    due_date,
+                    should_lock_after_due_date,
                     completion_date: row.completed_at,
                     completion_status: row.completion_status,
                     progress: row.progress,

@@ -305,7 +305,13 @@ pub fn certificate_policy(tx: &mut Tx<'_>, course_id: i64) -> QueryResult<(Optio
 }
 
 /// Issues (or issues again) the certificate of each enrollment, valid until `expires_at`.
-pub fn issue_certificates(tx: &mut Tx<'_>, tenant_id: i64, ids: &[i64], now: NaiveDateTime, expires_at: Option<NaiveDateTime>) -> QueryResult<()> {
+pub fn issue_certificates(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    ids: &[i64],
+    now: NaiveDateTime,
+    expires_at: Option<NaiveDateTime>,
+) -> QueryResult<()> {
     on_conn!(tx, |c| {
         diesel::delete(certificate::table.filter(certificate::enrollment_id.eq_any(ids))).execute(c)?;
         let rows: Vec<_> = ids
@@ -455,7 +461,9 @@ pub fn set_module_status(tx: &mut Tx<'_>, enrollment_id: i64, module_id: i64, st
     let started = (status != "not_started").then_some(now);
     on_conn!(tx, |c| {
         let updated = diesel::update(
-            module_progress::table.filter(module_progress::enrollment_id.eq(enrollment_id)).filter(module_progress::module_id.eq(module_id)),
+            module_progress::table
+                .filter(module_progress::enrollment_id.eq(enrollment_id))
+                .filter(module_progress::module_id.eq(module_id)),
         )
         .set((module_progress::status.eq(status), module_progress::completed_at.eq(completed)))
         .execute(c)?;
@@ -472,4 +480,164 @@ pub fn set_module_status(tx: &mut Tx<'_>, enrollment_id: i64, module_id: i64, st
         }
         Ok(())
     })
+}
+
+// Courses and single enrollments
+
+/// A course as its learners' pages show it, with its certificate policy.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct CourseCard {
+    pub id: i64,
+    pub title: String,
+    pub featured_image_url: Option<String>,
+    pub certificate_template_id: Option<i64>,
+    pub certificate_valid_days: Option<i32>,
+}
+
+/// The tenant's course with this key.
+pub fn course_card(tx: &mut Tx<'_>, tenant_id: i64, course_id: i64) -> QueryResult<Option<CourseCard>> {
+    on_conn!(tx, |c| course::table
+        .filter(course::tenant_id.eq(tenant_id))
+        .filter(course::id.eq(course_id))
+        .select((course::id, course::title, course::featured_image_url, course::certificate_template_id, course::certificate_valid_days))
+        .first(c)
+        .optional())
+}
+
+/// Inserts enrollments, skipping a learner enrolled in the course meanwhile; returns the learners
+/// who were enrolled.
+pub fn enroll(tx: &mut Tx<'_>, rows: &[super::enrollments::NewEnrollment<'_>]) -> QueryResult<Vec<i64>> {
+    let mut enrolled = Vec::with_capacity(rows.len());
+    // 16 columns a row: 500 rows stay far below SQLite's limit of bound parameters.
+    for chunk in rows.chunks(500) {
+        let learners: Vec<i64> = on_conn!(tx, |c| diesel::insert_into(enrollment::table)
+            .values(chunk)
+            .on_conflict_do_nothing()
+            .returning(enrollment::learner_id)
+            .get_results(c))?;
+        enrolled.extend(learners);
+    }
+    Ok(enrolled)
+}
+
+/// One active enrollment with its learner and course, as the progress pages show it.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct RegistrationRow {
+    pub enrollment_id: i64,
+    pub learner_id: i64,
+    pub course_id: i64,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub completion_status: String,
+    pub progress: i16,
+    pub access_date: NaiveDateTime,
+    pub started_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
+    pub due_date: Option<NaiveDate>,
+    pub lock_after_due_date: bool,
+    pub access_revoked_at: Option<NaiveDateTime>,
+    pub last_accessed_at: Option<NaiveDateTime>,
+    pub time_spent_seconds: i64,
+}
+
+/// The tenant's active enrollment `id`, within a reach.
+pub fn registration(tx: &mut Tx<'_>, tenant_id: i64, id: i64, reach: &Reach) -> QueryResult<Option<RegistrationRow>> {
+    on_conn!(tx, |c| {
+        let mut query = enrollment::table
+            .inner_join(app_user::table.on(app_user::id.eq(enrollment::learner_id)))
+            .filter(enrollment::tenant_id.eq(tenant_id))
+            .filter(enrollment::id.eq(id))
+            .filter(enrollment::lifecycle.eq("active"))
+            .into_boxed();
+        for paths in &reach.within {
+            query = query.filter(enrollment::learner_id.eq_any(learners_of!(tenant_id, paths)));
+        }
+        query
+            .select((
+                enrollment::id,
+                enrollment::learner_id,
+                enrollment::course_id,
+                app_user::first_name,
+                app_user::last_name,
+                enrollment::completion_status,
+                enrollment::progress,
+                enrollment::access_date,
+                enrollment::started_at,
+                enrollment::completed_at,
+                enrollment::due_date,
+                enrollment::lock_after_due_date,
+                enrollment::access_revoked_at,
+                enrollment::last_accessed_at,
+                enrollment::time_spent_seconds,
+            ))
+            .first(c)
+            .optional()
+    })
+}
+
+/// What a progress update writes: each field given is set, the others are left alone.
+#[derive(Debug, Clone, Default, PartialEq, AsChangeset)]
+#[diesel(table_name = enrollment)]
+pub struct ProgressChange {
+    pub completion_status: Option<String>,
+    pub progress: Option<i16>,
+    pub access_date: Option<NaiveDateTime>,
+    pub due_date: Option<Option<NaiveDate>>,
+    pub lock_after_due_date: Option<bool>,
+    pub started_at: Option<Option<NaiveDateTime>>,
+    pub completed_at: Option<Option<NaiveDateTime>>,
+    pub last_accessed_at: Option<Option<NaiveDateTime>>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+pub fn change_progress(tx: &mut Tx<'_>, id: i64, change: &ProgressChange) -> QueryResult<()> {
+    on_conn!(tx, |c| diesel::update(enrollment::table.find(id)).set(change).execute(c)).map(|_| ())
+}
+
+/// Creates a certificate template; returns its id.
+pub fn insert_certificate_template(tx: &mut Tx<'_>, tenant_id: i64, name: &str, now: NaiveDateTime) -> QueryResult<i64> {
+    use super::schema::certificate_template;
+    on_conn!(tx, |c| diesel::insert_into(certificate_template::table)
+        .values((
+            certificate_template::tenant_id.eq(tenant_id),
+            certificate_template::name.eq(name),
+            certificate_template::created_at.eq(now)
+        ))
+        .returning(certificate_template::id)
+        .get_result(c))
+}
+
+/// Sets a course's certificate policy.
+pub fn set_certificate_policy(tx: &mut Tx<'_>, course_id: i64, template: Option<i64>, valid_days: Option<i32>) -> QueryResult<()> {
+    on_conn!(tx, |c| diesel::update(course::table.find(course_id))
+        .set((course::certificate_template_id.eq(template), course::certificate_valid_days.eq(valid_days)))
+        .execute(c))
+    .map(|_| ())
+}
+
+/// A new module of a course.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = course_module)]
+pub struct NewModule<'a> {
+    pub tenant_id: i64,
+    pub course_id: i64,
+    pub position: i32,
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub kind: &'a str,
+    pub total_marks: Option<i32>,
+}
+
+pub fn insert_modules(tx: &mut Tx<'_>, modules: &[NewModule<'_>]) -> QueryResult<()> {
+    on_conn!(tx, |c| diesel::insert_into(course_module::table).values(modules).execute(c)).map(|_| ())
+}
+
+/// The course's active enrollments: `(enrollment, learner)`, oldest first.
+pub fn active_enrollments_of_course(tx: &mut Tx<'_>, course_id: i64) -> QueryResult<Vec<(i64, i64)>> {
+    on_conn!(tx, |c| enrollment::table
+        .filter(enrollment::course_id.eq(course_id))
+        .filter(enrollment::lifecycle.eq("active"))
+        .order(enrollment::id)
+        .select((enrollment::id, enrollment::learner_id))
+        .load(c))
 }

@@ -174,7 +174,11 @@ macro_rules! records {
 /// external id is one statement, and still goes through the key's index.
 macro_rules! key_of {
     ($table:ident, $tenant_id:expr, $external_id:expr) => {
-        $table::table.filter($table::tenant_id.eq($tenant_id)).filter($table::external_id.eq($external_id)).select($table::id).single_value()
+        $table::table
+            .filter($table::tenant_id.eq($tenant_id))
+            .filter($table::external_id.eq($external_id))
+            .select($table::id)
+            .single_value()
     };
 }
 

@@ -1,0 +1,473 @@
+//! The face's routes (the reference's Laravel-style scheme under `/api`) and their handlers. Each
+//! handler reads its parameters, lets the service act, and words the answer as the seed does;
+//! a parameter that is wrong is answered after the token is checked, as every other fault is.
+
+use actix_web::http::StatusCode;
+use actix_web::middleware::from_fn;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::Value;
+
+use super::input::{Input, path_id};
+use super::model::{self, CourseActivities, CourseProgress, EnrollAnswer, EnrolledLearners, Message};
+use super::{FACE, answer, failed};
+use crate::domain::activity::{LEARNING_PATH_VERBS, Verb};
+use crate::domain::progress::{CourseStatus, ModuleStatus};
+use crate::faces::kit::answer_panics;
+use crate::service::catalog::{self, Operation};
+use crate::service::progress::{CourseAction, LearnersRequest, ProgressUpdate};
+use crate::service::{Entity, OpError, ProblemKind};
+use crate::state::AppState;
+use crate::store::progress::LearnerOrder;
+
+type State = web::Data<AppState>;
+
+/// Where the face's OpenAPI document is served.
+pub const DOCUMENT_PATH: &str = "/aom/openapi.json";
+
+/// The routes, as the reference proposes them: method, path under `/api`, operation.
+pub const ROUTES: &[(&str, &str, &Operation)] = &[
+    ("GET", "/courses/enrolled-learners", catalog::ENROLLED_LEARNERS),
+    ("POST", "/courses/{id}/enrollments", catalog::ENROLL_LEARNERS),
+    ("DELETE", "/courses/{id}/enrollments", catalog::REMOVE_LEARNERS),
+    ("POST", "/courses/{id}/enrollments/remove", catalog::REMOVE_LEARNERS),
+    ("POST", "/courses/{id}/enrollments/reset-progress", catalog::RESET_PROGRESS),
+    ("POST", "/courses/{id}/enrollments/revoke-access", catalog::REVOKE_ACCESS),
+    ("POST", "/courses/{id}/enrollments/grant-access", catalog::GRANT_ACCESS),
+    ("POST", "/courses/{id}/enrollments/set-expiry", catalog::SET_EXPIRY),
+    ("POST", "/courses/{id}/enrollments/assign-certificate", catalog::ASSIGN_CERTIFICATE),
+    ("GET", "/course-registrations/{id}/progress", catalog::COURSE_PROGRESS),
+    ("PUT", "/course-registrations/{id}/progress", catalog::UPDATE_COURSE_PROGRESS),
+    ("GET", "/courses/activities", catalog::COURSE_ACTIVITIES),
+    ("GET", "/lookups/course-statuses", catalog::COURSE_STATUS_LOOKUP),
+    ("GET", "/lookups/course-activities", catalog::COURSE_ACTIVITY_LOOKUP),
+    ("GET", "/lookups/learning-path-activities", catalog::LEARNING_PATH_ACTIVITY_LOOKUP),
+];
+
+/// Mounts the face at `/api` and under `prefix` (when it is not the root). Each route is its own
+/// resource: a scope at `/api` would hide the JSON mirror's `/api/v1`.
+pub fn routes(cfg: &mut web::ServiceConfig, prefix: &str) {
+    cfg.route(
+        DOCUMENT_PATH,
+        crate::state::get_or_head().to(|| async { HttpResponse::Ok().content_type("application/json").body(document()) }),
+    );
+    let prefix = prefix.trim_end_matches('/');
+    if !prefix.is_empty() {
+        register(cfg, prefix);
+    }
+    register(cfg, "");
+}
+
+fn register(cfg: &mut web::ServiceConfig, prefix: &str) {
+    // One resource a path, with a route for each of its methods (a second resource on the same
+    // path would never be reached: the first answers 405).
+    macro_rules! at {
+        ($path:literal $(, $method:ident => $handler:expr)+) => {
+            cfg.service(
+                web::resource(format!("{prefix}/api{}", $path))
+                    .wrap(from_fn(|req, next| answer_panics(super::panicked, FACE, req, next)))
+                    $(.route(web::$method().to($handler)))+,
+            );
+        };
+    }
+    at!("/courses/enrolled-learners", get => enrolled_learners);
+    at!("/courses/activities", get => course_activities);
+    at!("/courses/{id}/enrollments", post => enroll, delete => remove);
+    at!("/courses/{id}/enrollments/remove", post => remove);
+    at!("/courses/{id}/enrollments/reset-progress", post => reset_progress);
+    at!("/courses/{id}/enrollments/revoke-access", post => revoke_access);
+    at!("/courses/{id}/enrollments/grant-access", post => grant_access);
+    at!("/courses/{id}/enrollments/set-expiry", post => set_expiry);
+    at!("/courses/{id}/enrollments/assign-certificate", post => assign_certificate);
+    at!("/course-registrations/{id}/progress", get => course_progress, put => update_course_progress);
+    at!("/lookups/course-statuses", get => course_statuses);
+    at!("/lookups/course-activities", get => course_activity_verbs);
+    at!("/lookups/learning-path-activities", get => learning_path_activity_verbs);
+}
+
+/// The face's OpenAPI 3.1 document, built once.
+pub fn document() -> &'static str {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DOCUMENT.get_or_init(|| <Document as utoipa::OpenApi>::openapi().to_pretty_json().expect("the OpenAPI document serializes"))
+}
+
+/// The token in `Authorization: Bearer`.
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "lmsbridge: Academy Of Mine LMS API (enrollments)",
+        description = "Academy Of Mine's enrollment operations at the routes the reference proposes. Errors as Laravel answers them: 401 {\"message\":\"Unauthenticated.\"}, 403, 404 {\"message\":\"<Resource> not found\"}, 422 {\"message\", \"errors\": {field: [..]}}."
+    ),
+    paths(
+        enrolled_learners,
+        enroll,
+        remove,
+        reset_progress,
+        revoke_access,
+        grant_access,
+        set_expiry,
+        assign_certificate,
+        course_progress,
+        update_course_progress,
+        course_activities,
+        course_statuses,
+        course_activity_verbs,
+        learning_path_activity_verbs
+    ),
+    components(schemas(Message)),
+    modifiers(&BearerToken),
+    security(("bearer" = []))
+)]
+struct Document;
+
+/// The documented errors of every route.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum Refusals {
+    /// No token, or a token that is not valid.
+    #[response(status = 401)]
+    Unauthenticated(Message),
+    /// The token's role may not do this.
+    #[response(status = 403)]
+    Forbidden(Message),
+    /// What the path or a parameter names does not exist.
+    #[response(status = 404)]
+    NotFound(Message),
+    /// A parameter is missing or wrong: `errors` names it.
+    #[response(status = 422)]
+    Invalid(Message),
+}
+
+/// The course's id in the path: not a number, no course.
+fn course_in_path(req: &HttpRequest) -> Result<i64, OpError> {
+    path_id(req, "id").ok_or_else(|| OpError::not_found(Entity::Course, req.match_info().get("id").unwrap_or_default()))
+}
+
+/// `order_by`: a column's name, or `{"colName", "direction"}` (also as a JSON string, or a list
+/// of `{"field", "direction"}` whose first entry counts).
+fn order_by(input: &Input) -> Result<(LearnerOrder, bool), OpError> {
+    let invalid = || OpError::wrong(ProblemKind::Enumeration, "order_by", "The selected order by is invalid.");
+    let (column, direction) = match input.json("order_by") {
+        Ok(None) => return Ok((LearnerOrder::Enrollment, false)),
+        Ok(Some(Value::Object(order))) => (order.get("colName").or(order.get("field")).cloned(), order.get("direction").cloned()),
+        Ok(Some(Value::Array(orders))) => match orders.first() {
+            Some(Value::Object(order)) => (order.get("field").or(order.get("colName")).cloned(), order.get("direction").cloned()),
+            _ => return Err(invalid()),
+        },
+        Ok(Some(_)) | Err(_) => (input.text("order_by")?.map(Value::String), None),
+    };
+    let column = column.as_ref().and_then(Value::as_str).ok_or_else(invalid)?;
+    let order = match column {
+        "id" => LearnerOrder::Enrollment,
+        "registered_on" => LearnerOrder::RegisteredOn,
+        "first_name" => LearnerOrder::FirstName,
+        "last_name" => LearnerOrder::LastName,
+        "status" | "display_status" => LearnerOrder::Status,
+        "percentComplete" | "percent_complete" => LearnerOrder::PercentComplete,
+        "started_on" => LearnerOrder::StartedOn,
+        "completed_on" => LearnerOrder::CompletedOn,
+        "expire_on" => LearnerOrder::ExpireOn,
+        "last_accessed_on" => LearnerOrder::LastAccessedOn,
+        _ => return Err(invalid()),
+    };
+    let descending = match direction.as_ref().and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() {
+        None | Some("asc") | Some("ascending") => false,
+        Some("desc") | Some("descending") => true,
+        Some(_) => {
+            return Err(OpError::wrong(ProblemKind::Enumeration, "order_by.direction", "The selected order by.direction is invalid."));
+        }
+    };
+    Ok((order, descending))
+}
+
+/// `search_param`: `{"status": [..], "nameOrEmail": ".."}`.
+fn search(input: &Input) -> Result<(Vec<CourseStatus>, Option<String>), OpError> {
+    let Some(search) = input.json("search_param")? else { return Ok((Vec::new(), None)) };
+    let Value::Object(search) = search else {
+        return Err(OpError::wrong(ProblemKind::Type, "search_param", "The search param field must be a JSON object."));
+    };
+    let statuses = match search.get("status") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(words)) => words
+            .iter()
+            .map(|word| {
+                word.as_str()
+                    .ok_or_else(|| {
+                        OpError::wrong(ProblemKind::Type, "search_param.status", "The search param.status field must hold texts.")
+                    })
+                    .and_then(|word| CourseStatus::parse_any_case(word).map_err(|refused| OpError::refused("search_param.status", refused)))
+            })
+            .collect::<Result<_, _>>()?,
+        Some(Value::String(word)) => {
+            vec![CourseStatus::parse_any_case(word).map_err(|refused| OpError::refused("search_param.status", refused))?]
+        }
+        Some(_) => return Err(OpError::wrong(ProblemKind::Type, "search_param.status", "The search param.status field must be an array.")),
+    };
+    let name = search.get("nameOrEmail").and_then(Value::as_str).map(str::trim).filter(|name| !name.is_empty()).map(str::to_string);
+    Ok((statuses, name))
+}
+
+/// A course's learners: totals by status, and a page filtered, searched and sorted.
+#[utoipa::path(get, path = "/api/courses/enrolled-learners", operation_id = "EnrolledLearners",
+    params(("course_id" = String, Query, description = "The ID of course."),
+        ("portalId" = String, Query, description = "The portal ID to filter users by portal and sub-portals. Use -1 to skip portal filtering."),
+        ("page_size" = String, Query, description = "Number of the results you want in each page."),
+        ("page_number" = String, Query, description = "Current Page number."),
+        ("order_by" = Option<String>, Query, description = "A column (registered_on) or {\"colName\", \"direction\"}."),
+        ("search_param" = Option<String>, Query, description = "{\"status\":[\"Not Started\",\"In Progress\"],\"nameOrEmail\":\"John Doe\"}")),
+    responses((status = 200, description = "The course's learners.", body = EnrolledLearners), Refusals))]
+pub async fn enrolled_learners(req: HttpRequest, state: State) -> HttpResponse {
+    let input = Input::query(&req);
+    let request: Result<LearnersRequest, OpError> = (|| {
+        let course_id = input.required_int("course_id")?;
+        input.required_int("portalId")?;
+        let portal_id = input.portal("portalId")?;
+        let (page_number, page_size) = input.page()?;
+        let (order, descending) = order_by(&input)?;
+        let (statuses, name_or_email) = search(&input)?;
+        Ok(LearnersRequest { course_id, portal_id, statuses, name_or_email, order, descending, page_number, page_size })
+    })();
+    answer(&req, &state, catalog::ENROLLED_LEARNERS, StatusCode::OK, move |service, tx, caller| {
+        Ok(EnrolledLearners::from(service.course_learners(tx, caller, &request?)?))
+    })
+    .await
+}
+
+/// Enrolls learners in a course.
+#[utoipa::path(post, path = "/api/courses/{id}/enrollments", operation_id = "EnrollLearners",
+    params(("id" = String, Path, description = "ID of the course.")),
+    request_body(content = Object, description = "{\"studentIds\": [2, 3], \"portalId\": 5}"),
+    responses((status = 200, description = "N student(s) enrolled successfully", body = EnrollAnswer), Refusals))]
+pub async fn enroll(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = course_in_path(&req).and_then(|course| {
+        let input = input?;
+        Ok((course, input.required_ids("studentIds")?, input.portal("portalId")?))
+    });
+    answer(&req, &state, catalog::ENROLL_LEARNERS, StatusCode::OK, move |service, tx, caller| {
+        let (course, students, portal) = request?;
+        let outcome = service.enroll_in_course(tx, caller, course, &students, portal)?;
+        Ok(EnrollAnswer {
+            message: format!("{} student(s) enrolled successfully", outcome.enrolled),
+            enrolled_users_count: outcome.enrolled,
+            not_enrolled_users: outcome.not_enrolled,
+        })
+    })
+    .await
+}
+
+/// An action on many of a course's enrollments, answered with the seed's message for the count.
+async fn act(
+    req: HttpRequest,
+    state: State,
+    payload: web::Payload,
+    operation: &'static Operation,
+    action: fn(&Input) -> Result<CourseAction, OpError>,
+    message: fn(usize) -> String,
+) -> HttpResponse {
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = course_in_path(&req).and_then(|course| {
+        let input = input?;
+        Ok((course, input.required_ids("enrollmentIds")?, action(&input)?))
+    });
+    answer(&req, &state, operation, StatusCode::OK, move |service, tx, caller| {
+        let (course, ids, action) = request?;
+        let reached = service.act_on_course_enrollments(tx, caller, course, &ids, action)?;
+        Ok(Message { message: message(reached) })
+    })
+    .await
+}
+
+macro_rules! course_action {
+    ($(#[doc = $doc:literal])* $handler:ident, $path:literal, $operation:ident, $id:literal, $example:literal, $action:expr, $message:expr) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(post, path = $path, operation_id = $id,
+            params(("id" = String, Path, description = "ID of the course.")),
+            request_body(content = Object, description = $example),
+            responses((status = 200, description = "The count of enrollments reached, in the seed's words.", body = Message), Refusals))]
+        pub async fn $handler(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+            act(req, state, payload, catalog::$operation, $action, $message).await
+        }
+    };
+}
+
+course_action!(
+    /// Removes learners from a course (their enrollments are deleted).
+    remove, "/api/courses/{id}/enrollments/remove", REMOVE_LEARNERS, "RemoveLearners", "{\"enrollmentIds\": [2, 3]}",
+    |_| Ok(CourseAction::Remove), |n| format!("{n} student(s) removed successfully")
+);
+course_action!(
+    /// Resets learners' progress: no completion, no start, no module progress, no certificate.
+    reset_progress, "/api/courses/{id}/enrollments/reset-progress", RESET_PROGRESS, "ResetProgress", "{\"enrollmentIds\": [2, 3]}",
+    |_| Ok(CourseAction::Reset), |n| format!("{n} student(s) progress is reset successfully")
+);
+course_action!(
+    /// Revokes learners' access to the course; the enrollments stay.
+    revoke_access, "/api/courses/{id}/enrollments/revoke-access", REVOKE_ACCESS, "RevokeAccess", "{\"enrollmentIds\": [8, 7]}",
+    |_| Ok(CourseAction::Revoke), |n| format!("{n} learner(s) access has been revoked successfully")
+);
+course_action!(
+    /// Grants learners access to the course again.
+    grant_access, "/api/courses/{id}/enrollments/grant-access", GRANT_ACCESS, "GrantAccess", "{\"enrollmentIds\": [9, 6]}",
+    |_| Ok(CourseAction::Grant), |n| format!("{n} learner(s) access has been granted successfully")
+);
+course_action!(
+    /// Sets the day learners' access ends (`expiryDate`: Y-m-d or Y-m-d H:i:s; the day is kept).
+    set_expiry, "/api/courses/{id}/enrollments/set-expiry", SET_EXPIRY, "SetExpiry", "{\"enrollmentIds\": [2, 3], \"expiryDate\": \"2030-01-31\"}",
+    |input| {
+        let at = input.date_time("expiryDate")?.ok_or_else(|| {
+            OpError::wrong(ProblemKind::Required, "expiryDate", "The expiryDate field is required.")
+        })?;
+        Ok(CourseAction::SetExpiry(at.date()))
+    },
+    |n| format!("Expiration date is successfully updated for {n} student(s)")
+);
+course_action!(
+    /// Issues learners the course's certificate (the course needs a certificate template).
+    assign_certificate, "/api/courses/{id}/enrollments/assign-certificate", ASSIGN_CERTIFICATE, "AssignCertificate", "{\"enrollmentIds\": [2, 3]}",
+    |_| Ok(CourseAction::AssignCertificate), |n| format!("Certificate is successfully assigned to {n} student(s)")
+);
+
+/// One enrollment's progress through its course.
+#[utoipa::path(get, path = "/api/course-registrations/{id}/progress", operation_id = "CourseProgress",
+    params(("id" = String, Path, description = "Course registration ID for the student of the course you want to see progress."),
+        ("userId" = String, Query, description = "ID of the user.")),
+    responses((status = 200, description = "The progress.", body = CourseProgress), Refusals))]
+pub async fn course_progress(req: HttpRequest, state: State) -> HttpResponse {
+    let input = Input::query(&req);
+    let request = path_id(&req, "id")
+        .ok_or_else(|| OpError::not_found(Entity::Enrollment, req.match_info().get("id").unwrap_or_default()))
+        .and_then(|id| Ok((id, input.required_int("userId")?)));
+    answer(&req, &state, catalog::COURSE_PROGRESS, StatusCode::OK, move |service, tx, caller| {
+        let (id, user) = request?;
+        Ok(CourseProgress::from(service.course_progress(tx, caller, id, user)?))
+    })
+    .await
+}
+
+/// Updates what is given of an enrollment's progress (the parameters in the query string, as
+/// the seed has them, or in a JSON body).
+#[utoipa::path(put, path = "/api/course-registrations/{id}/progress", operation_id = "UpdateCourseProgress",
+    params(("id" = String, Path, description = "The course registration (or, with userId, the course)."),
+        ("userId" = Option<String>, Query), ("enrollmentDate" = Option<String>, Query, description = "Y-m-d H:i:s"),
+        ("expiryDate" = Option<String>, Query, description = "Y-m-d H:i:s"), ("startDate" = Option<String>, Query, description = "Y-m-d H:i:s"),
+        ("completionDate" = Option<String>, Query, description = "Y-m-d H:i:s"), ("lastAccessed" = Option<String>, Query, description = "Y-m-d H:i:s"),
+        ("status" = Option<String>, Query, description = "Not Started, In Progress or Completed"),
+        ("modules" = Option<String>, Query, description = "[{\"module_id\": 16, \"status\": \"Not Started\"}]")),
+    responses((status = 200, description = "Course updated Successfully", body = Message), Refusals))]
+pub async fn update_course_progress(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = path_id(&req, "id")
+        .ok_or_else(|| OpError::not_found(Entity::Enrollment, req.match_info().get("id").unwrap_or_default()))
+        .and_then(|id| {
+            let input = input?;
+            let status = input
+                .text("status")?
+                .map(|word| CourseStatus::parse_any_case(&word).map_err(|r| OpError::refused("status", r)))
+                .transpose()?;
+            let modules = match input.json("modules")? {
+                None => Vec::new(),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(index, item)| {
+                        let field = format!("modules.{index}");
+                        let module = item.get("module_id").and_then(|id| id.as_i64().or_else(|| id.as_str()?.parse().ok()));
+                        let status = item.get("status").and_then(Value::as_str);
+                        match (module, status) {
+                            (Some(module), Some(status)) => ModuleStatus::parse_any_case(status)
+                                .map(|status| (module, status))
+                                .map_err(|r| OpError::refused(format!("{field}.status"), r)),
+                            _ => {
+                                Err(OpError::wrong(ProblemKind::Type, &field, format!("The {field} field must have module_id and status.")))
+                            }
+                        }
+                    })
+                    .collect::<Result<_, _>>()?,
+                Some(_) => return Err(OpError::wrong(ProblemKind::Type, "modules", "The modules field must be an array.")),
+            };
+            let update = ProgressUpdate {
+                enrolled_at: input.date_time("enrollmentDate")?,
+                expires_on: input.date_time("expiryDate")?.map(|at| at.date()),
+                started_at: input.date_time("startDate")?,
+                completed_at: input.date_time("completionDate")?,
+                last_accessed_at: input.date_time("lastAccessed")?,
+                status,
+                modules,
+            };
+            Ok((id, input.int("userId")?, update))
+        });
+    answer(&req, &state, catalog::UPDATE_COURSE_PROGRESS, StatusCode::OK, move |service, tx, caller| {
+        let (id, user, update) = request?;
+        service.update_course_progress(tx, caller, id, user, &update)?;
+        Ok(Message { message: "Course updated Successfully".into() })
+    })
+    .await
+}
+
+/// A page of a course's activity, newest first.
+#[utoipa::path(get, path = "/api/courses/activities", operation_id = "CourseActivities",
+    params(("course_id" = String, Query), ("page_size" = String, Query), ("page_number" = String, Query),
+        ("portalId" = Option<String>, Query, description = "-1: every portal"), ("context" = Option<String>, Query)),
+    responses((status = 200, description = "The course's activity.", body = CourseActivities), Refusals))]
+pub async fn course_activities(req: HttpRequest, state: State) -> HttpResponse {
+    let input = Input::query(&req);
+    let request: Result<_, OpError> = (|| Ok((input.required_int("course_id")?, input.portal("portalId")?, input.page()?)))();
+    answer(&req, &state, catalog::COURSE_ACTIVITIES, StatusCode::OK, move |service, tx, caller| {
+        let (course, portal, (number, size)) = request?;
+        let (course_name, total, entries) = service.course_activity(tx, caller, course, portal, number, size)?;
+        Ok(CourseActivities {
+            course_name,
+            featured_image: None,
+            records_total: total,
+            records_filtered: total,
+            records: entries.into_iter().map(model::ActivityRecord::from).collect(),
+        })
+    })
+    .await
+}
+
+/// A lookup: the same for every caller, once the token is checked.
+async fn lookup(req: HttpRequest, state: State, operation: &'static Operation, options: fn() -> Vec<model::LookupOption>) -> HttpResponse {
+    answer(&req, &state, operation, StatusCode::OK, move |service, tx, caller| {
+        service.member(tx, caller)?;
+        Ok(options())
+    })
+    .await
+}
+
+/// The course statuses.
+#[utoipa::path(get, path = "/api/lookups/course-statuses", operation_id = "CourseStatusLookup",
+    responses((status = 200, description = "[{db_value, display_value}]", body = Vec<model::LookupOption>), Refusals))]
+pub async fn course_statuses(req: HttpRequest, state: State) -> HttpResponse {
+    lookup(req, state, catalog::COURSE_STATUS_LOOKUP, || model::lookup(CourseStatus::ALL.map(|s| (s.as_str(), s.as_str())))).await
+}
+
+/// The 21 course activity verbs.
+#[utoipa::path(get, path = "/api/lookups/course-activities", operation_id = "CourseActivityLookup",
+    responses((status = 200, description = "[{db_value, display_value}]", body = Vec<model::LookupOption>), Refusals))]
+pub async fn course_activity_verbs(req: HttpRequest, state: State) -> HttpResponse {
+    lookup(req, state, catalog::COURSE_ACTIVITY_LOOKUP, || model::verbs(&Verb::ALL)).await
+}
+
+/// The learning-path activity verbs.
+#[utoipa::path(get, path = "/api/lookups/learning-path-activities", operation_id = "LearningPathActivityLookup",
+    responses((status = 200, description = "[{db_value, display_value}]", body = Vec<model::LookupOption>), Refusals))]
+pub async fn learning_path_activity_verbs(req: HttpRequest, state: State) -> HttpResponse {
+    lookup(req, state, catalog::LEARNING_PATH_ACTIVITY_LOOKUP, || model::verbs(&LEARNING_PATH_VERBS)).await
+}
+
+/// Answers a failure found before the operation could run (kept for handlers that refuse early).
+#[allow(dead_code)]
+fn refuse(req: &HttpRequest, operation: &'static Operation, error: OpError) -> HttpResponse {
+    failed(req, operation, error)
+}

@@ -1,0 +1,581 @@
+//! Course enrollments as Academy Of Mine manages them: a course's learners with their progress,
+//! enrolling many learners at once, the actions on many enrollments (remove, reset, revoke, grant,
+//! expiry, certificate), one enrollment's progress through the course's modules, and the activity
+//! every action writes. What each action means for the one enrollment is the domain's
+//! ([`crate::domain::progress`]); this layer checks who may do it and counts what it reached.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::{Entity, OpError, ProblemKind, Service, now};
+use crate::domain::activity::Verb;
+use crate::domain::progress::{AccessStatus, CourseStatus, ModuleStatus};
+use crate::domain::role::AomRole;
+use crate::domain::{EnrollmentTypeGroup, Lifecycle, Principal};
+use crate::store::enrollments::NewEnrollment;
+use crate::store::progress::{self as store, LearnerOrder, NewActivity, ProgressChange, Reach, Totals};
+use crate::store::{Tx, portals};
+
+/// The most learners one call may enroll.
+pub const MAX_ENROLL: usize = 10_000;
+
+/// Who calls: the user its token acts as, in which role, and what it reaches (a portal admin, the
+/// learners of its portals and their sub-portals; everyone else, the whole account).
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub user_id: i64,
+    pub role: AomRole,
+    reach: Reach,
+}
+
+impl Member {
+    /// Whether the member manages enrollments (every role but a learner's).
+    pub fn manages(&self) -> bool {
+        self.role != AomRole::Learner
+    }
+}
+
+/// A page of a course's learners, as asked for.
+#[derive(Debug, Clone)]
+pub struct LearnersRequest {
+    pub course_id: i64,
+    /// Only learners of this portal and its sub-portals (`None`: every portal).
+    pub portal_id: Option<i64>,
+    pub statuses: Vec<CourseStatus>,
+    pub name_or_email: Option<String>,
+    pub order: LearnerOrder,
+    pub descending: bool,
+    /// 1-based.
+    pub page_number: i64,
+    pub page_size: i64,
+}
+
+/// One learner of a course and where the learner stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LearnerView {
+    pub enrollment_id: i64,
+    pub user_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    /// The user's role in the account.
+    pub role: crate::domain::Role,
+    pub status: CourseStatus,
+    pub percent_complete: i16,
+    pub access: AccessStatus,
+    pub registered_at: NaiveDateTime,
+    pub started_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
+    /// The day access ends, when it does.
+    pub expires_on: Option<NaiveDate>,
+    pub last_accessed_at: Option<NaiveDateTime>,
+    pub time_spent_seconds: i64,
+    pub certificate: Option<(NaiveDateTime, Option<NaiveDateTime>)>,
+}
+
+/// A course's learners: the course's name, its totals by status, how many match, and one page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseLearners {
+    pub course_name: String,
+    pub totals: Totals,
+    pub filtered: i64,
+    pub learners: Vec<LearnerView>,
+}
+
+/// How an enrollment call went: learners enrolled and not (unknown, outside the portal, or
+/// enrolled already).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Enrolled {
+    pub enrolled: usize,
+    pub not_enrolled: usize,
+}
+
+/// An action on many enrollments of a course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CourseAction {
+    Remove,
+    Reset,
+    Revoke,
+    Grant,
+    SetExpiry(NaiveDate),
+    AssignCertificate,
+}
+
+impl CourseAction {
+    fn verb(self) -> Verb {
+        match self {
+            CourseAction::Remove => Verb::Removed,
+            CourseAction::Reset => Verb::Reset,
+            CourseAction::Revoke => Verb::Revoked,
+            CourseAction::Grant => Verb::Granted,
+            CourseAction::SetExpiry(_) => Verb::UpdatedExpiryDate,
+            CourseAction::AssignCertificate => Verb::AchievedCertificate,
+        }
+    }
+}
+
+/// A module of a course with one learner's progress through it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleView {
+    pub module_id: i64,
+    pub name: String,
+    pub slug: String,
+    pub kind: String,
+    /// The progress row's id, if the learner has one.
+    pub status_row_id: Option<i64>,
+    pub status: ModuleStatus,
+    pub started_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
+    pub last_accessed_at: Option<NaiveDateTime>,
+    pub time_spent_seconds: Option<i64>,
+    pub times_accessed: i32,
+    pub total_marks: Option<i32>,
+    pub obtained_marks: Option<i32>,
+}
+
+/// One enrollment's progress through its course.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgressView {
+    pub enrollment_id: i64,
+    pub course_id: i64,
+    pub course_name: String,
+    pub featured_image_url: Option<String>,
+    pub user_id: i64,
+    pub user_name: String,
+    pub status: CourseStatus,
+    pub percent_complete: i16,
+    pub access: AccessStatus,
+    pub enrolled_at: NaiveDateTime,
+    pub expires_on: Option<NaiveDate>,
+    pub completed_at: Option<NaiveDateTime>,
+    pub started_at: Option<NaiveDateTime>,
+    pub last_accessed_at: Option<NaiveDateTime>,
+    pub time_spent_seconds: i64,
+    pub certificate_available: bool,
+    pub modules: Vec<ModuleView>,
+}
+
+/// What a progress update sets: each field given, and the statuses of the modules named.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProgressUpdate {
+    pub enrolled_at: Option<NaiveDateTime>,
+    pub expires_on: Option<NaiveDate>,
+    pub started_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
+    pub last_accessed_at: Option<NaiveDateTime>,
+    pub status: Option<CourseStatus>,
+    pub modules: Vec<(i64, ModuleStatus)>,
+}
+
+/// An entry of a course's activity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityView {
+    pub id: i64,
+    pub verb: Verb,
+    pub at: NaiveDateTime,
+    pub learner: String,
+    pub sentence: String,
+}
+
+fn full_name(first: Option<&str>, last: Option<&str>) -> String {
+    [first.unwrap_or_default(), last.unwrap_or_default()].iter().filter(|part| !part.is_empty()).copied().collect::<Vec<_>>().join(" ")
+}
+
+fn access_of(revoked_at: Option<NaiveDateTime>) -> AccessStatus {
+    if revoked_at.is_some() { AccessStatus::Revoked } else { AccessStatus::Allowed }
+}
+
+impl Service {
+    /// The member a principal acts as: only Academy Of Mine's tokens name one.
+    pub fn member(&self, tx: &mut Tx<'_>, principal: &Principal) -> Result<Member, OpError> {
+        let Some((user_id, role)) = principal.acting else {
+            return Err(OpError::Forbidden("this operation needs a token that acts as a user".into()));
+        };
+        let reach = match role {
+            AomRole::PortalAdmin => Reach { within: vec![portals::administered_paths(tx, user_id)?] },
+            _ => Reach::default(),
+        };
+        Ok(Member { user_id, role, reach })
+    }
+
+    /// The member, if it manages enrollments.
+    fn manager(&self, tx: &mut Tx<'_>, principal: &Principal) -> Result<Member, OpError> {
+        let member = self.member(tx, principal)?;
+        if !member.manages() {
+            return Err(OpError::Forbidden("a learner may not manage enrollments".into()));
+        }
+        Ok(member)
+    }
+
+    /// The member's reach, narrowed to a portal and its sub-portals when one is named.
+    fn reach_within(tx: &mut Tx<'_>, principal: &Principal, member: &Member, portal_id: Option<i64>) -> Result<Reach, OpError> {
+        let mut reach = member.reach.clone();
+        if let Some(portal_id) = portal_id {
+            let path = portals::path_of(tx, principal.tenant_id, portal_id)?
+                .ok_or_else(|| OpError::not_found(Entity::Portal, &portal_id.to_string()))?;
+            reach.within.push(vec![path]);
+        }
+        Ok(reach)
+    }
+
+    fn course(tx: &mut Tx<'_>, principal: &Principal, course_id: i64) -> Result<store::CourseCard, OpError> {
+        store::course_card(tx, principal.tenant_id, course_id)?.ok_or_else(|| OpError::not_found(Entity::Course, &course_id.to_string()))
+    }
+
+    /// A course's learners: totals by status within the caller's reach and the portal, and one
+    /// page of those matching the statuses and the name or e-mail asked for.
+    pub fn course_learners(&self, tx: &mut Tx<'_>, principal: &Principal, request: &LearnersRequest) -> Result<CourseLearners, OpError> {
+        let member = self.manager(tx, principal)?;
+        let course = Self::course(tx, principal, request.course_id)?;
+        let reach = Self::reach_within(tx, principal, &member, request.portal_id)?;
+        let totals = store::course_totals(tx, principal.tenant_id, course.id, &reach)?;
+        let query = store::LearnerQuery {
+            tenant_id: principal.tenant_id,
+            course_id: course.id,
+            reach,
+            statuses: request.statuses.clone(),
+            name_or_email: request.name_or_email.as_ref().map(|text| text.to_lowercase()),
+            order: request.order,
+            descending: request.descending,
+            offset: (request.page_number - 1).saturating_mul(request.page_size),
+            limit: request.page_size,
+        };
+        let (rows, filtered) = store::course_learners(tx, &query)?;
+        let learners = rows
+            .into_iter()
+            .map(|row| {
+                Ok(LearnerView {
+                    enrollment_id: row.enrollment_id,
+                    user_id: row.user_id,
+                    first_name: row.first_name.unwrap_or_default(),
+                    last_name: row.last_name.unwrap_or_default(),
+                    email: row.email,
+                    role: row.role.parse().map_err(OpError::Internal)?,
+                    status: CourseStatus::of(&row.completion_status, row.progress, row.started_at.is_some()),
+                    percent_complete: row.progress,
+                    access: access_of(row.access_revoked_at),
+                    registered_at: row.access_date,
+                    started_at: row.started_at,
+                    completed_at: row.completed_at,
+                    expires_on: row.due_date.filter(|_| row.lock_after_due_date),
+                    last_accessed_at: row.last_accessed_at,
+                    time_spent_seconds: row.time_spent_seconds,
+                    certificate: row.certificate_issued_at.map(|issued| (issued, row.certificate_expires_at)),
+                })
+            })
+            .collect::<Result<Vec<_>, OpError>>()?;
+        Ok(CourseLearners { course_name: course.title, totals, filtered, learners })
+    }
+
+    /// Enrolls learners in a course: each live user of the account within the caller's reach (and
+    /// the portal, when one is named) who is not enrolled already.
+    pub fn enroll_in_course(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        course_id: i64,
+        student_ids: &[i64],
+        portal_id: Option<i64>,
+    ) -> Result<Enrolled, OpError> {
+        let member = self.manager(tx, principal)?;
+        if student_ids.len() > MAX_ENROLL {
+            return Err(OpError::wrong(
+                ProblemKind::Limit,
+                "studentIds",
+                format!("at most {MAX_ENROLL} learners may be enrolled in one call"),
+            ));
+        }
+        let course = Self::course(tx, principal, course_id)?;
+        let reach = Self::reach_within(tx, principal, &member, portal_id)?;
+        let mut asked = student_ids.to_vec();
+        asked.sort_unstable();
+        asked.dedup();
+        let candidates = store::users_within(tx, principal.tenant_id, &asked, &reach)?;
+        let already = store::enrolled_among(tx, course.id, &candidates)?;
+        let now = now();
+        let external_ids: Vec<String> = candidates.iter().map(|_| uuid::Uuid::new_v4().to_string()).collect();
+        let rows: Vec<NewEnrollment<'_>> = candidates
+            .iter()
+            .zip(&external_ids)
+            .filter(|(learner, _)| !already.contains(learner))
+            .map(|(learner, external_id)| NewEnrollment {
+                tenant_id: principal.tenant_id,
+                external_id,
+                source: "aom",
+                learner_id: *learner,
+                course_id: course.id,
+                access_date: now,
+                due_date: None,
+                lock_after_due_date: false,
+                enrollment_type_group: EnrollmentTypeGroup::AssignedByAdministrator.code(),
+                lifecycle: Lifecycle::Active.as_str(),
+                completion_status: "not_started",
+                progress: 0,
+                completed_at: None,
+                created_at: now,
+                updated_at: now,
+            })
+            .collect();
+        let enrolled = store::enroll(tx, &rows)?;
+        let entries: Vec<NewActivity<'_>> = enrolled
+            .iter()
+            .map(|learner| NewActivity {
+                tenant_id: principal.tenant_id,
+                verb: Verb::Enrolled.as_str(),
+                learner_id: *learner,
+                course_id: Some(course.id),
+                learning_path_id: None,
+                created_at: now,
+            })
+            .collect();
+        store::log(tx, &entries)?;
+        Ok(Enrolled { enrolled: enrolled.len(), not_enrolled: student_ids.len() - enrolled.len() })
+    }
+
+    /// Applies an action to the enrollments named that are the course's (and within the caller's
+    /// reach); returns how many it reached. The others are not touched.
+    pub fn act_on_course_enrollments(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        course_id: i64,
+        enrollment_ids: &[i64],
+        action: CourseAction,
+    ) -> Result<usize, OpError> {
+        let member = self.manager(tx, principal)?;
+        let course = Self::course(tx, principal, course_id)?;
+        if action == CourseAction::AssignCertificate && course.certificate_template_id.is_none() {
+            return Err(OpError::invalid("id", format!("course {} has no certificate template to issue certificates from", course.id)));
+        }
+        let found = store::enrollments_of_course(tx, principal.tenant_id, course.id, enrollment_ids, &member.reach)?;
+        let ids: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
+        let now = now();
+        if !ids.is_empty() {
+            match action {
+                CourseAction::Remove => store::remove(tx, &ids, now)?,
+                CourseAction::Reset => store::reset(tx, &ids, now)?,
+                CourseAction::Revoke => store::set_access_revoked(tx, &ids, Some(now), now)?,
+                CourseAction::Grant => store::set_access_revoked(tx, &ids, None, now)?,
+                CourseAction::SetExpiry(day) => store::set_expiry(tx, &ids, day, now)?,
+                CourseAction::AssignCertificate => {
+                    let expires = course.certificate_valid_days.map(|days| now + chrono::Duration::days(days.into()));
+                    store::issue_certificates(tx, principal.tenant_id, &ids, now, expires)?
+                }
+            }
+        }
+        let entries: Vec<NewActivity<'_>> = found
+            .iter()
+            .map(|(_, learner)| NewActivity {
+                tenant_id: principal.tenant_id,
+                verb: action.verb().as_str(),
+                learner_id: *learner,
+                course_id: Some(course.id),
+                learning_path_id: None,
+                created_at: now,
+            })
+            .collect();
+        store::log(tx, &entries)?;
+        Ok(ids.len())
+    }
+
+    /// The enrollment a member may see, as `user_id`'s (when one is named): a learner sees only
+    /// its own.
+    fn registration_of(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        enrollment_id: i64,
+        user_id: Option<i64>,
+    ) -> Result<(Member, store::RegistrationRow), OpError> {
+        let member = self.member(tx, principal)?;
+        let row = store::registration(tx, principal.tenant_id, enrollment_id, &member.reach)?
+            .filter(|row| user_id.is_none_or(|user| row.learner_id == user))
+            .ok_or_else(|| OpError::not_found(Entity::Enrollment, &enrollment_id.to_string()))?;
+        if !member.manages() && row.learner_id != member.user_id {
+            return Err(OpError::Forbidden("a learner sees only its own progress".into()));
+        }
+        Ok((member, row))
+    }
+
+    /// One enrollment's progress through its course, module by module.
+    pub fn course_progress(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        enrollment_id: i64,
+        user_id: i64,
+    ) -> Result<ProgressView, OpError> {
+        let (_, row) = self.registration_of(tx, principal, enrollment_id, Some(user_id))?;
+        let course = Self::course(tx, principal, row.course_id)?;
+        let modules = store::modules(tx, row.course_id, row.enrollment_id)?
+            .into_iter()
+            .map(|module| ModuleView {
+                module_id: module.module_id,
+                name: module.name,
+                slug: module.slug,
+                kind: module.kind,
+                status_row_id: module.progress_id,
+                status: module.status.as_deref().and_then(ModuleStatus::from_stored).unwrap_or(ModuleStatus::NotStarted),
+                started_at: module.started_at,
+                completed_at: module.completed_at,
+                last_accessed_at: module.last_accessed_at,
+                time_spent_seconds: module.time_spent_seconds,
+                times_accessed: module.times_accessed.unwrap_or(0),
+                total_marks: module.total_marks,
+                obtained_marks: module.obtained_marks,
+            })
+            .collect();
+        let certificate_available = course.certificate_template_id.is_some();
+        Ok(ProgressView {
+            enrollment_id: row.enrollment_id,
+            course_id: course.id,
+            course_name: course.title,
+            featured_image_url: course.featured_image_url,
+            user_id: row.learner_id,
+            user_name: full_name(row.first_name.as_deref(), row.last_name.as_deref()),
+            status: CourseStatus::of(&row.completion_status, row.progress, row.started_at.is_some()),
+            percent_complete: row.progress,
+            access: access_of(row.access_revoked_at),
+            enrolled_at: row.access_date,
+            expires_on: row.due_date.filter(|_| row.lock_after_due_date),
+            completed_at: row.completed_at,
+            started_at: row.started_at,
+            last_accessed_at: row.last_accessed_at,
+            time_spent_seconds: row.time_spent_seconds,
+            certificate_available,
+            modules,
+        })
+    }
+
+    /// Writes what an update gives of an enrollment's progress, and nothing else. Module statuses
+    /// set the course's progress (and its status, unless the update names one); a course newly
+    /// completed gets its completion date and, when the course issues them, its certificate. The
+    /// id names the enrollment or, with a user, the course that user is enrolled in.
+    pub fn update_course_progress(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        id: i64,
+        user_id: Option<i64>,
+        update: &ProgressUpdate,
+    ) -> Result<(), OpError> {
+        let member = self.manager(tx, principal)?;
+        let row = match store::registration(tx, principal.tenant_id, id, &member.reach)? {
+            Some(row) if user_id.is_none_or(|user| row.learner_id == user) => row,
+            _ => {
+                let by_course = match user_id {
+                    Some(user) => crate::store::offerings::active_enrollment_of(tx, id, user)?,
+                    None => None,
+                };
+                by_course
+                    .map(|enrollment| store::registration(tx, principal.tenant_id, enrollment, &member.reach))
+                    .transpose()?
+                    .flatten()
+                    .ok_or_else(|| OpError::not_found(Entity::Enrollment, &id.to_string()))?
+            }
+        };
+        let now = now();
+        let known = store::modules(tx, row.course_id, row.enrollment_id)?;
+        for (module_id, status) in &update.modules {
+            if !known.iter().any(|module| module.module_id == *module_id) {
+                return Err(OpError::invalid("modules", format!("module {module_id} is not a module of course {}", row.course_id)));
+            }
+            store::set_module_status(tx, row.enrollment_id, *module_id, status.stored(), now)?;
+        }
+        let was = CourseStatus::of(&row.completion_status, row.progress, row.started_at.is_some());
+        let mut change = ProgressChange { updated_at: Some(now), ..Default::default() };
+        let derived = if update.modules.is_empty() {
+            None
+        } else {
+            let modules = store::modules(tx, row.course_id, row.enrollment_id)?;
+            let completed = modules.iter().filter(|module| module.status.as_deref() == Some(ModuleStatus::Completed.stored())).count();
+            crate::domain::progress::percent_complete(completed, modules.len())
+        };
+        let status = update.status.or(derived.map(|percent| match percent {
+            100 => CourseStatus::Completed,
+            0 if was == CourseStatus::NotStarted => CourseStatus::NotStarted,
+            _ => CourseStatus::InProgress,
+        }));
+        if let Some(status) = status {
+            let (stored, progress) = status.canonical(derived.unwrap_or(row.progress));
+            change.completion_status = Some(stored.to_string());
+            change.progress = Some(progress);
+            if status == CourseStatus::Completed && row.completed_at.is_none() && update.completed_at.is_none() {
+                change.completed_at = Some(Some(now));
+            }
+            if status != CourseStatus::Completed {
+                change.completed_at = Some(None);
+            }
+            if status != CourseStatus::NotStarted && row.started_at.is_none() && update.started_at.is_none() {
+                change.started_at = Some(Some(now));
+            }
+        }
+        if let Some(at) = update.enrolled_at {
+            change.access_date = Some(at);
+        }
+        if let Some(day) = update.expires_on {
+            change.due_date = Some(Some(day));
+            change.lock_after_due_date = Some(true);
+        }
+        if let Some(at) = update.started_at {
+            change.started_at = Some(Some(at));
+        }
+        if let Some(at) = update.completed_at {
+            change.completed_at = Some(Some(at));
+        }
+        if let Some(at) = update.last_accessed_at {
+            change.last_accessed_at = Some(Some(at));
+        }
+        store::change_progress(tx, row.enrollment_id, &change)?;
+        let mut verbs = vec![Verb::ManuallyUpdated];
+        if status == Some(CourseStatus::Completed) && was != CourseStatus::Completed {
+            verbs.push(Verb::Completed);
+            let course = Self::course(tx, principal, row.course_id)?;
+            if course.certificate_template_id.is_some() {
+                let expires = course.certificate_valid_days.map(|days| now + chrono::Duration::days(days.into()));
+                store::issue_certificates(tx, principal.tenant_id, &[row.enrollment_id], now, expires)?;
+                verbs.push(Verb::AchievedCertificate);
+            }
+        }
+        let entries: Vec<NewActivity<'_>> = verbs
+            .into_iter()
+            .map(|verb| NewActivity {
+                tenant_id: principal.tenant_id,
+                verb: verb.as_str(),
+                learner_id: row.learner_id,
+                course_id: Some(row.course_id),
+                learning_path_id: None,
+                created_at: now,
+            })
+            .collect();
+        store::log(tx, &entries)?;
+        Ok(())
+    }
+
+    /// A page of a course's activity within the caller's reach and the portal, newest first, with
+    /// the course's name and how many entries there are.
+    pub fn course_activity(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        course_id: i64,
+        portal_id: Option<i64>,
+        page_number: i64,
+        page_size: i64,
+    ) -> Result<(String, i64, Vec<ActivityView>), OpError> {
+        let member = self.manager(tx, principal)?;
+        let course = Self::course(tx, principal, course_id)?;
+        let reach = Self::reach_within(tx, principal, &member, portal_id)?;
+        let offset = (page_number - 1).saturating_mul(page_size);
+        let (rows, total) = store::course_activity(tx, principal.tenant_id, course.id, &reach, offset, page_size)?;
+        let entries = rows
+            .into_iter()
+            .map(|row| {
+                let verb = Verb::parse(&row.verb).map_err(|refused| OpError::Internal(refused.reason))?;
+                let learner = full_name(row.first_name.as_deref(), row.last_name.as_deref());
+                let sentence = verb.sentence(&learner, row.course_title.as_deref().unwrap_or_default());
+                Ok(ActivityView { id: row.id, verb, at: row.created_at, learner, sentence })
+            })
+            .collect::<Result<Vec<_>, OpError>>()?;
+        Ok((course.title, total, entries))
+    }
+}
