@@ -280,7 +280,7 @@ fn the_demo_writes_its_credentials_file_for_scripts() {
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "readable by the owner only");
     let credentials: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     let faces: Vec<&String> = credentials.as_object().unwrap().keys().collect();
-    assert_eq!(faces, ["ispring", "skillable", "rhythm"], "one key a face");
+    assert_eq!(faces, ["ispring", "skillable", "rhythm", "aom"], "one key a face");
     let ispring = &credentials["ispring"];
     for key in ["token", "client_id", "client_secret", "learnerId", "courseId", "enrollmentId", "departmentId", "soapEndpoint", "jsonApi"] {
         assert!(ispring[key].as_str().is_some_and(|v| !v.is_empty()), "{key} in {ispring}");
@@ -343,6 +343,35 @@ fn the_demo_writes_its_credentials_file_for_scripts() {
         assert_eq!(found[key].as_str(), Some(text(key).as_str()), "{key}: {found}");
     }
     assert!(server.line_with("Rhythm tenant").contains(&text("api_key")));
+
+    // The Academy Of Mine token lists the sample course's learners, the sample enrollment among
+    // them as the sample learner's; a learner's token made by the operator reads that progress.
+    let aom = &credentials["aom"];
+    let number = |key: &str| aom[key].as_i64().unwrap_or_else(|| panic!("{key} in {aom}"));
+    let base = aom["baseUrl"].as_str().unwrap();
+    let bearer = format!("Authorization: Bearer {}", aom["token"].as_str().unwrap());
+    let learners = curl(&[
+        "-H",
+        &bearer,
+        &format!("{base}/courses/enrolled-learners?course_id={}&portalId=-1&page_size=100&page_number=1", number("courseId")),
+    ]);
+    let learners: serde_json::Value = serde_json::from_str(&learners).unwrap();
+    let sample =
+        learners["records"].as_array().unwrap().iter().find(|row| row["id"] == aom["enrollmentId"]).expect("the sample enrollment");
+    assert_eq!(sample["user_id"], aom["userId"]);
+    assert!(server.line_with("Academy Of Mine token").contains(aom["token"].as_str().unwrap()));
+    let output = lmsbridge(&database)
+        .args(["client", "create", "--tenant", "demo", "--face", "aom", "--role", "learner", "--user", &number("userId").to_string()])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    let token = out.lines().find_map(|l| l.strip_prefix("token=")).unwrap_or_else(|| panic!("{out}"));
+    let progress = curl(&[
+        "-H",
+        &format!("Authorization: Bearer {token}"),
+        &format!("{base}/course-registrations/{}/progress?userId={}", number("enrollmentId"), number("userId")),
+    ]);
+    assert!(progress.contains("\"modules\""), "{progress}");
 }
 
 #[test]
@@ -357,7 +386,18 @@ fn operators_create_list_and_revoke_integration_keys() {
     let (ok, _, err) = run(&["client", "create", "--tenant", "acme", "--face", "moodle"]);
     assert!(!ok && err.contains("expected: skillable, rhythm"), "{err}");
     let (ok, _, err) = run(&["client", "create", "--tenant", "acme", "--face", "skillable", "--role", "learner"]);
-    assert!(!ok && err.contains("cannot be used with"), "{err}");
+    assert!(!ok && err.contains("acts for the whole tenant: leave out --role"), "{err}");
+    // An Academy Of Mine token acts as a user in a role: both must make sense.
+    let (ok, _, err) = run(&["client", "create", "--tenant", "acme", "--face", "aom"]);
+    assert!(!ok && err.contains("--role"), "{err}");
+    let (ok, _, err) = run(&["client", "create", "--tenant", "acme", "--face", "aom", "--role", "teacher"]);
+    assert!(!ok && err.contains("\"portal_admin\""), "{err}");
+    let (ok, _, err) = run(&["client", "create", "--tenant", "acme", "--face", "aom", "--role", "learner"]);
+    assert!(!ok && err.contains("name it with --user"), "{err}");
+    let (ok, _, err) = run(&["client", "create", "--tenant", "acme", "--face", "aom", "--role", "admin"]);
+    assert!(!ok && err.contains("no account owner"), "{err}");
+    let (ok, _, err) = run(&["client", "create", "--tenant", "acme", "--face", "aom", "--role", "learner", "--user", "nobody"]);
+    assert!(!ok && err.contains("nobody"), "{err}");
     let (ok, out, err) = run(&["client", "create", "--tenant", "acme", "--face", "skillable"]);
     assert!(ok && err.contains("shown only now"), "{out}{err}");
     let key = out.lines().find_map(|l| l.strip_prefix("api_key=")).unwrap().to_string();

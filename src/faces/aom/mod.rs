@@ -129,3 +129,46 @@ where
 pub fn message(text: String) -> Value {
     json!({ "message": text })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::catalog;
+
+    /// Every failure has one Laravel answer: a status and a body of exactly `message` (and
+    /// `errors` for a 422).
+    #[test]
+    fn every_error_has_one_laravel_answer() {
+        for error in OpError::every_kind() {
+            let response = render(&error);
+            let expected = match &error {
+                OpError::Unauthenticated(_) => 401,
+                OpError::Forbidden(_) => 403,
+                OpError::NotFound { .. } => 404,
+                OpError::Invalid(_) | OpError::Conflict { .. } => 422,
+                OpError::Throttled { .. } => 429,
+                OpError::Unavailable(_) => 503,
+                OpError::Internal(_) => 500,
+            };
+            assert_eq!(response.status().as_u16(), expected, "{error:?}");
+        }
+        let not_found = OpError::not_found(Entity::Portal, "7");
+        let body = actix_web::body::to_bytes(render(&not_found).into_body());
+        let body = futures_util::FutureExt::now_or_never(body).unwrap().unwrap();
+        assert_eq!(serde_json::from_slice::<Value>(&body).unwrap(), json!({"message": "Portal not found"}));
+    }
+
+    /// The routes serve the catalog's operations, each at least once, and the document lists every
+    /// route with its method.
+    #[test]
+    fn the_routes_are_the_catalog_and_the_document() {
+        for operation in catalog::ACADEMY {
+            assert!(routes::ROUTES.iter().any(|(_, _, op)| op == operation), "{} has a route", operation.name);
+        }
+        let document: Value = serde_json::from_str(routes::document()).unwrap();
+        for (method, path, _) in routes::ROUTES {
+            let documented = &document["paths"][format!("/api{path}")][method.to_lowercase()];
+            assert!(documented.is_object(), "{method} {path} is documented");
+        }
+    }
+}

@@ -71,7 +71,7 @@ fn register(cfg: &mut web::ServiceConfig, prefix: &str) {
     }
     at!("/courses/enrolled-learners", get => enrolled_learners);
     at!("/courses/activities", get => course_activities);
-    at!("/courses/{id}/enrollments", post => enroll, delete => remove);
+    at!("/courses/{id}/enrollments", post => enroll, delete => remove_by_delete);
     at!("/courses/{id}/enrollments/remove", post => remove);
     at!("/courses/{id}/enrollments/reset-progress", post => reset_progress);
     at!("/courses/{id}/enrollments/revoke-access", post => revoke_access);
@@ -110,6 +110,7 @@ impl utoipa::Modify for BearerToken {
     paths(
         enrolled_learners,
         enroll,
+        remove_by_delete,
         remove,
         reset_progress,
         revoke_access,
@@ -305,6 +306,15 @@ course_action!(
     remove, "/api/courses/{id}/enrollments/remove", REMOVE_LEARNERS, "RemoveLearners", "{\"enrollmentIds\": [2, 3]}",
     |_| Ok(CourseAction::Remove), |n| format!("{n} student(s) removed successfully")
 );
+/// Removes learners from a course: the same as `POST …/enrollments/remove`.
+#[utoipa::path(delete, path = "/api/courses/{id}/enrollments", operation_id = "RemoveLearnersByDelete",
+    params(("id" = String, Path, description = "ID of the course.")),
+    request_body(content = Object, description = "{\"enrollmentIds\": [2, 3]}"),
+    responses((status = 200, description = "N student(s) removed successfully", body = Message), Refusals))]
+pub async fn remove_by_delete(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    remove(req, state, payload).await
+}
+
 course_action!(
     /// Resets learners' progress: no completion, no start, no module progress, no certificate.
     reset_progress, "/api/courses/{id}/enrollments/reset-progress", RESET_PROGRESS, "ResetProgress", "{\"enrollmentIds\": [2, 3]}",
