@@ -448,4 +448,193 @@ async fn tokens_roles_and_errors(backend: Backend) {
     assert!(document["paths"]["/api/courses/enrolled-learners"]["get"].is_object());
 }
 
-on_both_backends!(enrollments_and_actions, progress_through_modules, tokens_roles_and_errors);
+async fn learner_pages_and_user_views(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = setup(&app).await;
+    let east = s.learners[2];
+    enroll(&app, &s, &[east]).await;
+    let enrollment = row_of(&rows(&app, &s.admin, s.course).await, east).unwrap()["id"].as_i64().unwrap();
+
+    // The gradebook: the seed's keys, "" for times not reached, Never for no access.
+    let (status, book) =
+        call(&app, Some(&s.admin), "GET", &format!("/course-registrations/{enrollment}/gradebook?userId={east}"), None).await;
+    assert_eq!(status, 200, "{book}");
+    let keys: std::collections::BTreeSet<&str> = book.as_object().unwrap().keys().map(String::as_str).collect();
+    let expected = [
+        "name",
+        "modules",
+        "id",
+        "userId",
+        "featuredImageUrl",
+        "instructions",
+        "accessStatus",
+        "status",
+        "completionPercentage",
+        "timeSpent",
+        "enrollmentDate",
+        "isExpired",
+        "daysToExpire",
+        "lastAccessed",
+        "isCertificateAvailable",
+        "totalMarks",
+        "obtainedMarks",
+        "percentage",
+    ];
+    assert_eq!(keys, expected.into_iter().collect());
+    assert_eq!(
+        (&book["daysToExpire"], &book["lastAccessed"], &book["totalMarks"]),
+        (&json!("Unlimited days"), &json!("Never"), &json!(10))
+    );
+    assert_eq!((&book["modules"][0]["started_on"], &book["modules"][0]["total_time_spent"]), (&json!(""), &json!("")));
+    assert_eq!(book["timeSpent"], json!({"hours": 0, "minutes": 0, "seconds": 0, "totalSeconds": 0}));
+
+    // Launch: with info nothing starts; without, the course starts and the access is recorded.
+    let launch = |info: bool| format!("/course-registrations/{enrollment}/launch?portalId=-1{}", if info { "&info=true" } else { "" });
+    let (status, read) = call(&app, Some(&s.learner), "GET", &launch(true), None).await;
+    assert_eq!(
+        (status, &read["status"], &read["timeSpent"], &read["expireOn"]),
+        (200, &json!("Not Started"), &json!("00:00:00"), &json!("Never"))
+    );
+    assert_eq!(row_of(&rows(&app, &s.admin, s.course).await, east).unwrap()["started_on"], "");
+    let (status, started) = call(&app, Some(&s.learner), "GET", &launch(false), None).await;
+    assert_eq!((status, &started["status"]), (200, &json!("In Progress")), "{started}");
+    let today = chrono::Utc::now().date_naive().format("%b %d, %Y").to_string();
+    assert_eq!(row_of(&rows(&app, &s.admin, s.course).await, east).unwrap()["started_on"], json!(today));
+    let (_, mine) =
+        call(&app, Some(&s.learner), "GET", "/users/activities?context=admin&portalId=-1&page_size=10&page_number=1", None).await;
+    let verbs: Vec<&str> = mine["records"].as_array().unwrap().iter().map(|r| r["verb"].as_str().unwrap()).collect();
+    assert_eq!(&verbs[..3], ["ACCESSED", "STARTED", "ENROLLED"], "{mine}");
+    assert!(mine["records"][0]["course"].is_string());
+    // Revoked access refuses a launch, not a reading.
+    call(
+        &app,
+        Some(&s.admin),
+        "POST",
+        &format!("/courses/{}/enrollments/revoke-access", s.course),
+        Some(json!({"enrollmentIds": [enrollment]})),
+    )
+    .await;
+    assert_eq!(call(&app, Some(&s.learner), "GET", &launch(false), None).await.0, 403);
+    assert_eq!(call(&app, Some(&s.learner), "GET", &launch(true), None).await.0, 200);
+    assert_eq!(
+        call(&app, Some(&s.admin), "GET", &format!("/course-registrations/{enrollment}/launch"), None).await.0,
+        422,
+        "portalId is required"
+    );
+
+    // Course information: Not Enrolled for a learner who is not; the learner's statuses otherwise.
+    let enrolled_now = rows(&app, &s.admin, s.course).await;
+    let outsider = s.learners.iter().copied().find(|user| row_of(&enrolled_now, *user).is_none()).expect("a learner not in the course");
+    let (_, info) =
+        call(&app, Some(&s.admin), "GET", &format!("/courses/info?courseId={}&portalId=-1&userId={outsider}", s.course), None).await;
+    assert_eq!((info["modules"].as_array().unwrap().len(), &info["modules"][0]["status"]), (3, &json!("Not Enrolled")), "{info}");
+    assert_eq!((&info["modules"][0]["icon"], &info["modules"][0]["display_type"]), (&json!("el-icon-tickets"), &json!("Text")));
+    let (_, info) =
+        call(&app, Some(&s.admin), "GET", &format!("/courses/info?courseId={}&portalId=-1&userId={east}", s.course), None).await;
+    assert_eq!(info["modules"][0]["status"], "Not Started");
+
+    // The enrolled-user lookup finds by name or e-mail (the fixture's e-mails hold the logins).
+    let (_, found) =
+        call(&app, Some(&s.admin), "GET", &format!("/lookups/course-enrolled-users?search_term=%22EAST%22&id={}", s.course), None).await;
+    assert_eq!(found.as_array().unwrap().iter().map(|u| u["id"].as_i64().unwrap()).collect::<Vec<_>>(), vec![east], "{found}");
+    let (_, none) =
+        call(&app, Some(&s.admin), "GET", &format!("/lookups/course-enrolled-users?search_term=nobody&id={}", s.course), None).await;
+    assert_eq!(none, json!([]));
+
+    // A user's courses: the learner's own (self) and, for a manager, anyone's (manage).
+    let courses = |who: i64, view: &str| {
+        format!("/users/enrolled-courses?user_id={who}&page_size=20&page_number=1&portalId=-1&viewType={view}&manage_course=false")
+    };
+    let (status, own) = call(&app, Some(&s.learner), "GET", &courses(0, "self"), None).await;
+    assert_eq!(status, 200, "{own}");
+    assert_eq!((&own["userType"], &own["isLearner"]), (&json!("learner"), &json!(true)));
+    let record = own["records"].as_array().unwrap().iter().find(|r| r["id"] == json!(enrollment)).unwrap().clone();
+    assert_eq!(
+        (&record["accessStatus"], &record["courseId"], &record["status"]),
+        (&json!("Revoked"), &json!(s.course), &json!("In Progress"))
+    );
+    let (_, managed) = call(&app, Some(&s.admin), "GET", &courses(east, "manage"), None).await;
+    assert_eq!(managed["recordsTotal"], own["recordsTotal"]);
+    assert_eq!(call(&app, Some(&s.learner), "GET", &courses(s.learners[1], "manage"), None).await.0, 403);
+
+    // Certificates: listed for the holder, dates changed by the list's id.
+    call(
+        &app,
+        Some(&s.admin),
+        "POST",
+        &format!("/courses/{}/enrollments/grant-access", s.course),
+        Some(json!({"enrollmentIds": [enrollment]})),
+    )
+    .await;
+    call(
+        &app,
+        Some(&s.admin),
+        "POST",
+        &format!("/courses/{}/enrollments/assign-certificate", s.course),
+        Some(json!({"enrollmentIds": [enrollment]})),
+    )
+    .await;
+    let (status, held) = call(&app, Some(&s.learner), "GET", "/users/undefined/certificates?page_size=10&page_number=1", None).await;
+    assert_eq!(status, 200, "{held}");
+    let certificate = held[0].clone();
+    assert_eq!((&certificate["status"], &certificate["issuer"]), (&json!("active"), &json!("acme")));
+    let row = certificate["id"].as_i64().unwrap();
+    let (status, answer) = call(
+        &app,
+        Some(&s.admin),
+        "PUT",
+        &format!("/user-certificates/{row}/dates"),
+        Some(json!({"newIssueDate": "2024-02-03 10:00:00", "newExpiryDate": "2027-02-03 10:00:00"})),
+    )
+    .await;
+    assert_eq!((status, answer), (200, json!({"message": "Date Updated Successfully"})));
+    let (_, held) = call(&app, Some(&s.admin), "GET", &format!("/users/{east}/certificates?page_size=10&page_number=1"), None).await;
+    assert_eq!((&held[0]["issued_at"], &held[0]["valid_till"]), (&json!("2024-02-03"), &json!("2027-02-03")));
+    let (status, _) = call(
+        &app,
+        Some(&s.admin),
+        "PUT",
+        &format!("/user-certificates/{row}/dates"),
+        Some(json!({"newIssueDate": "2024-02-03 10:00:00", "newExpiryDate": "2020-01-01 00:00:00"})),
+    )
+    .await;
+    assert_eq!(status, 422, "an expiry before the issue");
+    assert_eq!(
+        call(
+            &app,
+            Some(&s.learner),
+            "PUT",
+            &format!("/user-certificates/{row}/dates"),
+            Some(json!({"newIssueDate": "2024-02-03 10:00:00", "newExpiryDate": "2025-02-03 10:00:00"}))
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        call(
+            &app,
+            Some(&s.other_tenant),
+            "PUT",
+            &format!("/user-certificates/{row}/dates"),
+            Some(json!({"newIssueDate": "2024-02-03 10:00:00", "newExpiryDate": "2025-02-03 10:00:00"}))
+        )
+        .await
+        .0,
+        404
+    );
+
+    // The dashboard adds up.
+    let (_, board) = call(&app, Some(&s.admin), "GET", &format!("/users/dashboard-statistics?user_id={east}&portalId=-1"), None).await;
+    let sum = ["completedCourses", "inProgressCourses", "notStartedCourses"].iter().map(|k| board[k].as_i64().unwrap()).sum::<i64>();
+    assert_eq!(board["totalCourses"].as_i64(), Some(sum), "{board}");
+
+    // The courses every new learner gets: the owner's and administrators' to set.
+    let (status, answer) =
+        call(&app, Some(&s.admin), "PUT", "/courses/auto-enroll", Some(json!({"courses": [s.course, s.other_course]}))).await;
+    assert_eq!((status, answer), (200, json!({"message": "Course Updated Successfully", "type": "success", "title": "Success"})));
+    assert_eq!(call(&app, Some(&s.admin), "PUT", "/courses/auto-enroll", Some(json!({"courses": [999999]}))).await.0, 404);
+    assert_eq!(call(&app, Some(&s.learner), "PUT", "/courses/auto-enroll", Some(json!({"courses": [s.course]}))).await.0, 403);
+}
+
+on_both_backends!(enrollments_and_actions, progress_through_modules, tokens_roles_and_errors, learner_pages_and_user_views);

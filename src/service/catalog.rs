@@ -117,4 +117,14 @@ catalog! {
     COURSE_STATUS_LOOKUP = "CourseStatusLookup", Read;
     COURSE_ACTIVITY_LOOKUP = "CourseActivityLookup", Read;
     LEARNING_PATH_ACTIVITY_LOOKUP = "LearningPathActivityLookup", Read;
+    GRADEBOOK = "GradebookData", Read;
+    LAUNCH = "Launch", Write;
+    ENROLLED_USER_LOOKUP = "EnrolledUserLookup", Read;
+    COURSE_INFO = "CourseInformation", Read;
+    AUTO_ENROLL_COURSES = "UpdateAutoEnrollCourses", Write;
+    USER_ENROLLED_COURSES = "EnrolledCourses", Read;
+    USER_CERTIFICATES = "GetUserCertificates", Read;
+    UPDATE_CERTIFICATE_DATES = "UpdateCertificateDates", Write;
+    USER_ACTIVITIES = "RetrieveUserActivities", Read;
+    USER_DASHBOARD = "RetrieveUserDashboardStatistics", Read;
 }}

@@ -12,7 +12,7 @@ use crate::domain::progress::{AccessStatus, CourseStatus, ModuleStatus};
 use crate::domain::role::AomRole;
 use crate::domain::{EnrollmentTypeGroup, Lifecycle, Principal};
 use crate::store::enrollments::NewEnrollment;
-use crate::store::progress::{self as store, LearnerOrder, NewActivity, ProgressChange, Reach, Totals};
+use crate::store::progress::{self as store, LearnerOrder, NewActivity, Of, ProgressChange, Reach, Totals};
 use crate::store::{Tx, portals};
 
 /// The most learners one call may enroll.
@@ -49,10 +49,14 @@ pub struct LearnersRequest {
     pub page_size: i64,
 }
 
-/// One learner of a course and where the learner stands.
+/// One enrollment: its learner, its course, and where the learner stands.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LearnerView {
     pub enrollment_id: i64,
+    pub course_id: i64,
+    pub course_title: String,
+    pub course_slug: Option<String>,
+    pub estimated_minutes: Option<i32>,
     pub user_id: i64,
     pub first_name: String,
     pub last_name: String,
@@ -151,6 +155,8 @@ pub struct ProgressView {
     pub last_accessed_at: Option<NaiveDateTime>,
     pub time_spent_seconds: i64,
     pub certificate_available: bool,
+    pub instructions: Option<String>,
+    pub estimated_minutes: Option<i32>,
     pub modules: Vec<ModuleView>,
 }
 
@@ -173,11 +179,49 @@ pub struct ActivityView {
     pub verb: Verb,
     pub at: NaiveDateTime,
     pub learner: String,
+    pub course: String,
     pub sentence: String,
 }
 
 fn full_name(first: Option<&str>, last: Option<&str>) -> String {
     [first.unwrap_or_default(), last.unwrap_or_default()].iter().filter(|part| !part.is_empty()).copied().collect::<Vec<_>>().join(" ")
+}
+
+fn learner_view(row: store::LearnerRow) -> Result<LearnerView, OpError> {
+    Ok(LearnerView {
+        enrollment_id: row.enrollment_id,
+        course_id: row.course_id,
+        course_title: row.course_title,
+        course_slug: row.course_slug,
+        estimated_minutes: row.estimated_minutes,
+        user_id: row.user_id,
+        first_name: row.first_name.unwrap_or_default(),
+        last_name: row.last_name.unwrap_or_default(),
+        email: row.email,
+        role: row.role.parse().map_err(OpError::Internal)?,
+        status: CourseStatus::of(&row.completion_status, row.progress, row.started_at.is_some()),
+        percent_complete: row.progress,
+        access: access_of(row.access_revoked_at),
+        registered_at: row.access_date,
+        started_at: row.started_at,
+        completed_at: row.completed_at,
+        expires_on: row.due_date.filter(|_| row.lock_after_due_date),
+        last_accessed_at: row.last_accessed_at,
+        time_spent_seconds: row.time_spent_seconds,
+        certificate: row.certificate_issued_at.map(|issued| (issued, row.certificate_expires_at)),
+    })
+}
+
+fn activity_views(rows: Vec<store::ActivityRow>) -> Result<Vec<ActivityView>, OpError> {
+    rows.into_iter()
+        .map(|row| {
+            let verb = Verb::parse(&row.verb).map_err(|refused| OpError::Internal(refused.reason))?;
+            let learner = full_name(row.first_name.as_deref(), row.last_name.as_deref());
+            let course = row.course_title.unwrap_or_default();
+            let sentence = verb.sentence(&learner, &course);
+            Ok(ActivityView { id: row.id, verb, at: row.created_at, learner, course, sentence })
+        })
+        .collect()
 }
 
 fn access_of(revoked_at: Option<NaiveDateTime>) -> AccessStatus {
@@ -227,10 +271,10 @@ impl Service {
         let member = self.manager(tx, principal)?;
         let course = Self::course(tx, principal, request.course_id)?;
         let reach = Self::reach_within(tx, principal, &member, request.portal_id)?;
-        let totals = store::course_totals(tx, principal.tenant_id, course.id, &reach)?;
+        let totals = store::totals(tx, principal.tenant_id, Of::Course(course.id), &reach)?;
         let query = store::LearnerQuery {
             tenant_id: principal.tenant_id,
-            course_id: course.id,
+            of: Of::Course(course.id),
             reach,
             statuses: request.statuses.clone(),
             name_or_email: request.name_or_email.as_ref().map(|text| text.to_lowercase()),
@@ -239,30 +283,8 @@ impl Service {
             offset: (request.page_number - 1).saturating_mul(request.page_size),
             limit: request.page_size,
         };
-        let (rows, filtered) = store::course_learners(tx, &query)?;
-        let learners = rows
-            .into_iter()
-            .map(|row| {
-                Ok(LearnerView {
-                    enrollment_id: row.enrollment_id,
-                    user_id: row.user_id,
-                    first_name: row.first_name.unwrap_or_default(),
-                    last_name: row.last_name.unwrap_or_default(),
-                    email: row.email,
-                    role: row.role.parse().map_err(OpError::Internal)?,
-                    status: CourseStatus::of(&row.completion_status, row.progress, row.started_at.is_some()),
-                    percent_complete: row.progress,
-                    access: access_of(row.access_revoked_at),
-                    registered_at: row.access_date,
-                    started_at: row.started_at,
-                    completed_at: row.completed_at,
-                    expires_on: row.due_date.filter(|_| row.lock_after_due_date),
-                    last_accessed_at: row.last_accessed_at,
-                    time_spent_seconds: row.time_spent_seconds,
-                    certificate: row.certificate_issued_at.map(|issued| (issued, row.certificate_expires_at)),
-                })
-            })
-            .collect::<Result<Vec<_>, OpError>>()?;
+        let (rows, filtered) = store::enrollment_rows(tx, &query)?;
+        let learners = rows.into_iter().map(learner_view).collect::<Result<Vec<_>, OpError>>()?;
         Ok(CourseLearners { course_name: course.title, totals, filtered, learners })
     }
 
@@ -442,6 +464,8 @@ impl Service {
             last_accessed_at: row.last_accessed_at,
             time_spent_seconds: row.time_spent_seconds,
             certificate_available,
+            instructions: course.instructions,
+            estimated_minutes: course.estimated_minutes,
             modules,
         })
     }
@@ -566,16 +590,307 @@ impl Service {
         let course = Self::course(tx, principal, course_id)?;
         let reach = Self::reach_within(tx, principal, &member, portal_id)?;
         let offset = (page_number - 1).saturating_mul(page_size);
-        let (rows, total) = store::course_activity(tx, principal.tenant_id, course.id, &reach, offset, page_size)?;
-        let entries = rows
+        let (rows, total) = store::activity_of(tx, principal.tenant_id, Of::Course(course.id), &reach, offset, page_size)?;
+        Ok((course.title, total, activity_views(rows)?))
+    }
+}
+
+/// Whose enrolled courses a user list shows: the caller's own, or (for a manager) a user's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewType {
+    /// The caller's own courses.
+    Own,
+    /// The named user's, for one who manages them.
+    Manage,
+}
+
+/// A user's enrolled courses, as asked for.
+#[derive(Debug, Clone)]
+pub struct CoursesRequest {
+    pub user_id: i64,
+    pub view: ViewType,
+    pub portal_id: Option<i64>,
+    pub statuses: Vec<CourseStatus>,
+    pub course_name: Option<String>,
+    pub order: LearnerOrder,
+    pub descending: bool,
+    pub page_number: i64,
+    pub page_size: i64,
+}
+
+/// A user's enrolled courses: the user's name and role, its totals by status, how many match,
+/// and one page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserCourses {
+    pub name: String,
+    pub role: crate::domain::Role,
+    pub totals: Totals,
+    pub filtered: i64,
+    pub courses: Vec<LearnerView>,
+}
+
+/// A certificate a learner holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CertificateView {
+    pub id: i64,
+    pub title: String,
+    pub issued_at: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+/// A user's dashboard: courses by status and the time spent in them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dashboard {
+    pub totals: Totals,
+    pub time_spent_seconds: i64,
+}
+
+/// The information of a course for a user: its modules with the user's progress (none when not
+/// enrolled) and its webinars.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseInfo {
+    pub name: String,
+    pub enrolled: Option<ProgressView>,
+    pub modules: Vec<ModuleView>,
+    pub estimated_minutes: Option<i32>,
+}
+
+impl Service {
+    /// The user a request names, checked against the caller: a learner names itself only; a
+    /// manager names users within its reach.
+    fn user_in_reach(&self, tx: &mut Tx<'_>, principal: &Principal, member: &Member, user_id: i64) -> Result<i64, OpError> {
+        if !member.manages() && user_id != member.user_id {
+            return Err(OpError::Forbidden("a learner sees only its own learning".into()));
+        }
+        let found = store::users_within(tx, principal.tenant_id, &[user_id], &member.reach)?;
+        found.first().copied().ok_or_else(|| OpError::not_found(Entity::User, &user_id.to_string()))
+    }
+
+    /// A user's enrolled courses with totals by status.
+    pub fn user_courses(&self, tx: &mut Tx<'_>, principal: &Principal, request: &CoursesRequest) -> Result<UserCourses, OpError> {
+        let member = self.member(tx, principal)?;
+        let user_id = match request.view {
+            ViewType::Own => member.user_id,
+            ViewType::Manage => self.user_in_reach(tx, principal, &member, request.user_id)?,
+        };
+        let reach = Self::reach_within(tx, principal, &member, request.portal_id)?;
+        let totals = store::totals(tx, principal.tenant_id, Of::Learner(user_id), &reach)?;
+        let query = store::LearnerQuery {
+            tenant_id: principal.tenant_id,
+            of: Of::Learner(user_id),
+            reach,
+            statuses: request.statuses.clone(),
+            name_or_email: request.course_name.as_ref().map(|text| text.to_lowercase()),
+            order: request.order,
+            descending: request.descending,
+            offset: (request.page_number - 1).saturating_mul(request.page_size),
+            limit: request.page_size,
+        };
+        let (rows, filtered) = store::enrollment_rows(tx, &query)?;
+        let courses = rows.into_iter().map(learner_view).collect::<Result<Vec<_>, OpError>>()?;
+        let profile = crate::store::users::name_and_role(tx, user_id)?;
+        let name = full_name(profile.0.as_deref(), profile.1.as_deref());
+        let role = profile.2.parse().map_err(OpError::Internal)?;
+        Ok(UserCourses { name, role, totals, filtered, courses })
+    }
+
+    /// The gradebook and launch pages of an enrollment: its progress, as its learner sees it.
+    /// Launching (not `info_only`) opens the course: it records the start and the access, which
+    /// revoked or expired access refuses.
+    pub fn launch_course(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        enrollment_id: i64,
+        info_only: bool,
+    ) -> Result<ProgressView, OpError> {
+        let member = self.member(tx, principal)?;
+        let row = store::registration(tx, principal.tenant_id, enrollment_id, &member.reach)?
+            .ok_or_else(|| OpError::not_found(Entity::Enrollment, &enrollment_id.to_string()))?;
+        if !member.manages() && row.learner_id != member.user_id {
+            return Err(OpError::Forbidden("a learner launches only its own courses".into()));
+        }
+        if !info_only {
+            let today = now().date();
+            let expired = row.due_date.is_some_and(|due| row.lock_after_due_date && due < today);
+            if row.access_revoked_at.is_some() || expired {
+                return Err(OpError::Forbidden("access to this course is revoked or expired".into()));
+            }
+            let now = now();
+            store::record_access(tx, row.enrollment_id, now, row.started_at.is_none())?;
+            let mut verbs = vec![Verb::Accessed];
+            if row.started_at.is_none() {
+                verbs.insert(0, Verb::Started);
+            }
+            let entries: Vec<NewActivity<'_>> = verbs
+                .into_iter()
+                .map(|verb| NewActivity {
+                    tenant_id: principal.tenant_id,
+                    verb: verb.as_str(),
+                    learner_id: row.learner_id,
+                    course_id: Some(row.course_id),
+                    learning_path_id: None,
+                    created_at: now,
+                })
+                .collect();
+            store::log(tx, &entries)?;
+        }
+        self.course_progress(tx, principal, row.enrollment_id, row.learner_id)
+    }
+
+    /// A course's information for a user: its modules with the user's progress when enrolled.
+    pub fn course_info(&self, tx: &mut Tx<'_>, principal: &Principal, course_id: i64, user_id: i64) -> Result<CourseInfo, OpError> {
+        let member = self.member(tx, principal)?;
+        let user_id = self.user_in_reach(tx, principal, &member, user_id)?;
+        let course = Self::course(tx, principal, course_id)?;
+        let enrollment = crate::store::offerings::active_enrollment_of(tx, course.id, user_id)?;
+        let enrolled = enrollment.map(|id| self.course_progress(tx, principal, id, user_id)).transpose()?;
+        let modules = match &enrolled {
+            Some(progress) => progress.modules.clone(),
+            None => store::modules(tx, course.id, 0)?
+                .into_iter()
+                .map(|module| ModuleView {
+                    module_id: module.module_id,
+                    name: module.name,
+                    slug: module.slug,
+                    kind: module.kind,
+                    status_row_id: None,
+                    status: ModuleStatus::NotStarted,
+                    started_at: None,
+                    completed_at: None,
+                    last_accessed_at: None,
+                    time_spent_seconds: None,
+                    times_accessed: 0,
+                    total_marks: module.total_marks,
+                    obtained_marks: None,
+                })
+                .collect(),
+        };
+        Ok(CourseInfo { name: course.title, enrolled, modules, estimated_minutes: course.estimated_minutes })
+    }
+
+    /// The learners of a course (within the caller's reach and the portal) whose name or e-mail
+    /// contains the term: `(user, name, e-mail)`, at most 50.
+    pub fn enrolled_user_lookup(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        course_id: i64,
+        portal_id: Option<i64>,
+        term: &str,
+    ) -> Result<Vec<(i64, String, Option<String>)>, OpError> {
+        let member = self.manager(tx, principal)?;
+        let course = Self::course(tx, principal, course_id)?;
+        let reach = Self::reach_within(tx, principal, &member, portal_id)?;
+        let term = term.trim().trim_matches('"').to_lowercase();
+        let found = store::enrolled_users_matching(tx, principal.tenant_id, course.id, &reach, &term, 50)?;
+        Ok(found.into_iter().map(|(id, first, last, email)| (id, full_name(first.as_deref(), last.as_deref()), email)).collect())
+    }
+
+    /// Makes these courses the ones every new learner is enrolled in; each must be the account's.
+    pub fn set_auto_enroll_courses(&self, tx: &mut Tx<'_>, principal: &Principal, courses: &[i64]) -> Result<(), OpError> {
+        let member = self.manager(tx, principal)?;
+        if !matches!(member.role, AomRole::Owner | AomRole::Admin) {
+            return Err(OpError::Forbidden("only the account's owner and administrators set the courses every learner gets".into()));
+        }
+        let mut courses = courses.to_vec();
+        courses.sort_unstable();
+        courses.dedup();
+        let known = store::courses_of_tenant(tx, principal.tenant_id, &courses)?;
+        if let Some(unknown) = courses.iter().find(|course| !known.contains(course)) {
+            return Err(OpError::not_found(Entity::Course, &unknown.to_string()));
+        }
+        store::set_auto_enroll(tx, principal.tenant_id, &courses)?;
+        Ok(())
+    }
+
+    /// A page of a user's certificates (the caller's own without a user), newest first unless
+    /// asked otherwise, only those whose course title contains `title`; and how many match.
+    #[allow(clippy::too_many_arguments)]
+    pub fn user_certificates(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        user_id: Option<i64>,
+        title: Option<&str>,
+        oldest_first: bool,
+        page_number: i64,
+        page_size: i64,
+    ) -> Result<(Vec<CertificateView>, i64), OpError> {
+        let member = self.member(tx, principal)?;
+        let user_id = match user_id {
+            None => member.user_id,
+            Some(user) => self.user_in_reach(tx, principal, &member, user)?,
+        };
+        let offset = (page_number - 1).saturating_mul(page_size);
+        let (rows, total) = store::certificates_of(tx, principal.tenant_id, user_id, title, oldest_first, offset, page_size)?;
+        let views = rows
             .into_iter()
-            .map(|row| {
-                let verb = Verb::parse(&row.verb).map_err(|refused| OpError::Internal(refused.reason))?;
-                let learner = full_name(row.first_name.as_deref(), row.last_name.as_deref());
-                let sentence = verb.sentence(&learner, row.course_title.as_deref().unwrap_or_default());
-                Ok(ActivityView { id: row.id, verb, at: row.created_at, learner, sentence })
-            })
-            .collect::<Result<Vec<_>, OpError>>()?;
-        Ok((course.title, total, entries))
+            .map(|row| CertificateView { id: row.id, title: row.course_title, issued_at: row.issued_at, expires_at: row.expires_at })
+            .collect();
+        Ok((views, total))
+    }
+
+    /// Sets a certificate's issue and expiry dates.
+    pub fn set_certificate_dates(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        id: i64,
+        issued_at: NaiveDateTime,
+        expires_at: Option<NaiveDateTime>,
+    ) -> Result<(), OpError> {
+        let member = self.manager(tx, principal)?;
+        if expires_at.is_some_and(|expires| expires < issued_at) {
+            return Err(OpError::invalid("newExpiryDate", "The new expiry date must be a date after or equal to new issue date."));
+        }
+        if store::set_certificate_dates(tx, principal.tenant_id, id, &member.reach, issued_at, expires_at)? {
+            Ok(())
+        } else {
+            Err(OpError::not_found(Entity::Enrollment, &id.to_string()))
+        }
+    }
+
+    /// A page of a user's activity, newest first, and how many entries there are.
+    pub fn user_activity(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        user_id: Option<i64>,
+        portal_id: Option<i64>,
+        page_number: i64,
+        page_size: i64,
+    ) -> Result<(i64, Vec<ActivityView>), OpError> {
+        let member = self.member(tx, principal)?;
+        let user_id = match user_id {
+            None => member.user_id,
+            Some(user) => self.user_in_reach(tx, principal, &member, user)?,
+        };
+        let reach = Self::reach_within(tx, principal, &member, portal_id)?;
+        let offset = (page_number - 1).saturating_mul(page_size);
+        let (rows, total) = store::activity_of(tx, principal.tenant_id, Of::Learner(user_id), &reach, offset, page_size)?;
+        Ok((total, activity_views(rows)?))
+    }
+
+    /// A user's dashboard: courses by status, and the time spent in them.
+    pub fn user_dashboard(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        user_id: i64,
+        portal_id: Option<i64>,
+    ) -> Result<Dashboard, OpError> {
+        let member = self.member(tx, principal)?;
+        let user_id = self.user_in_reach(tx, principal, &member, user_id)?;
+        let reach = Self::reach_within(tx, principal, &member, portal_id)?;
+        let totals = store::totals(tx, principal.tenant_id, Of::Learner(user_id), &reach)?;
+        Ok(Dashboard { totals, time_spent_seconds: store::time_spent(tx, principal.tenant_id, user_id)? })
+    }
+}
+
+impl Service {
+    /// The name of the caller's account (the issuer of its certificates).
+    pub fn tenant_name(&self, tx: &mut Tx<'_>, principal: &Principal) -> Result<String, OpError> {
+        crate::store::tenants::name_of(tx, principal.tenant_id)?.ok_or_else(|| OpError::Internal("the caller's tenant is missing".into()))
     }
 }

@@ -44,15 +44,23 @@ macro_rules! learners_of {
     }};
 }
 
-/// A page of a course's learners: who, sorted how, and which page.
+/// Whose enrollments a list holds: a course's, or a learner's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Of {
+    Course(i64),
+    Learner(i64),
+}
+
+/// A page of a course's learners or a learner's courses: whose, sorted how, and which page.
 #[derive(Debug, Clone)]
 pub struct LearnerQuery {
     pub tenant_id: i64,
-    pub course_id: i64,
+    pub of: Of,
     pub reach: Reach,
     /// Only these statuses (none: all).
     pub statuses: Vec<CourseStatus>,
-    /// Only learners whose name or e-mail contains this (lower case).
+    /// Only learners whose name or e-mail contains this (lower case); for a learner's courses,
+    /// only courses whose title does.
     pub name_or_email: Option<String>,
     pub order: LearnerOrder,
     pub descending: bool,
@@ -93,10 +101,14 @@ impl LearnerOrder {
     }
 }
 
-/// One learner of a course, with the enrollment's state.
+/// One enrollment with its learner and course, and its state.
 #[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct LearnerRow {
     pub enrollment_id: i64,
+    pub course_id: i64,
+    pub course_title: String,
+    pub course_slug: Option<String>,
+    pub estimated_minutes: Option<i32>,
     pub user_id: i64,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -136,17 +148,21 @@ fn statuses_sql(statuses: &[CourseStatus]) -> String {
     format!("{STATUS_SQL} IN ({})", words.join(", "))
 }
 
-/// The active enrollments of a course, joined with their learners and certificates, within a
-/// reach: the base of every list of a course's learners.
-macro_rules! course_learners {
-    ($tenant_id:expr, $course_id:expr, $reach:expr) => {{
+/// The active enrollments of a course or a learner, joined with their learners, courses and
+/// certificates, within a reach: the base of every list of enrollments.
+macro_rules! enrollments_of {
+    ($tenant_id:expr, $of:expr, $reach:expr) => {{
         let mut query = enrollment::table
             .inner_join(app_user::table.on(app_user::id.eq(enrollment::learner_id)))
+            .inner_join(course::table.on(course::id.eq(enrollment::course_id)))
             .left_join(certificate::table.on(certificate::enrollment_id.eq(enrollment::id)))
             .filter(enrollment::tenant_id.eq($tenant_id))
-            .filter(enrollment::course_id.eq($course_id))
             .filter(enrollment::lifecycle.eq("active"))
             .into_boxed();
+        query = match $of {
+            Of::Course(id) => query.filter(enrollment::course_id.eq(id)),
+            Of::Learner(id) => query.filter(enrollment::learner_id.eq(id)),
+        };
         for paths in &$reach.within {
             query = query.filter(enrollment::learner_id.eq_any(learners_of!($tenant_id, paths)));
         }
@@ -154,17 +170,18 @@ macro_rules! course_learners {
     }};
 }
 
-/// The totals by status of a course's learners within a reach: one pass over the course's index.
-pub fn course_totals(tx: &mut Tx<'_>, tenant_id: i64, course_id: i64, reach: &Reach) -> QueryResult<Totals> {
+/// The totals by status of a course's learners (or a learner's courses) within a reach: one pass
+/// over the course's (or learner's) index.
+pub fn totals(tx: &mut Tx<'_>, tenant_id: i64, of: Of, reach: &Reach) -> QueryResult<Totals> {
     let sum = |status: CourseStatus| format!("COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0)", statuses_sql(&[status]));
-    let (not_started, completed, all): (i64, i64, i64) = on_conn!(tx, |c| course_learners!(tenant_id, course_id, reach)
+    let (not_started, completed, all): (i64, i64, i64) = on_conn!(tx, |c| enrollments_of!(tenant_id, of, reach)
         .select((sql::<BigInt>(&sum(CourseStatus::NotStarted)), sql::<BigInt>(&sum(CourseStatus::Completed)), diesel::dsl::count_star()))
         .first(c))?;
     Ok(Totals { not_started, in_progress: all - not_started - completed, completed })
 }
 
-/// One page of a course's learners, and how many match the query in all.
-pub fn course_learners(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Vec<LearnerRow>, i64)> {
+/// One page of a course's learners (or a learner's courses), and how many match the query in all.
+pub fn enrollment_rows(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Vec<LearnerRow>, i64)> {
     let order = format!(
         "{} {}, enrollment.id {}",
         query.order.column(),
@@ -174,18 +191,24 @@ pub fn course_learners(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Ve
     let search = query.name_or_email.as_deref().map(super::offerings::contains);
     macro_rules! filtered {
         () => {{
-            let mut rows = course_learners!(query.tenant_id, query.course_id, query.reach);
+            let mut rows = enrollments_of!(query.tenant_id, query.of, query.reach);
             if !query.statuses.is_empty() {
                 rows = rows.filter(sql::<Bool>(&statuses_sql(&query.statuses)));
             }
-            if let Some(pattern) = &search {
-                rows = rows.filter(
-                    sql::<Bool>("(lower(COALESCE(app_user.first_name, '') || ' ' || COALESCE(app_user.last_name, '')) LIKE ")
-                        .bind::<Text, _>(pattern.clone())
-                        .sql(" ESCAPE '\\' OR lower(COALESCE(app_user.email, '')) LIKE ")
-                        .bind::<Text, _>(pattern.clone())
-                        .sql(" ESCAPE '\\')"),
-                );
+            match (&search, query.of) {
+                (Some(pattern), Of::Course(_)) => {
+                    rows = rows.filter(
+                        sql::<Bool>("(lower(COALESCE(app_user.first_name, '') || ' ' || COALESCE(app_user.last_name, '')) LIKE ")
+                            .bind::<Text, _>(pattern.clone())
+                            .sql(" ESCAPE '\\' OR lower(COALESCE(app_user.email, '')) LIKE ")
+                            .bind::<Text, _>(pattern.clone())
+                            .sql(" ESCAPE '\\')"),
+                    );
+                }
+                (Some(pattern), Of::Learner(_)) => {
+                    rows = rows.filter(super::lower(course::title).like(pattern.clone()).escape('\\'));
+                }
+                (None, _) => {}
             }
             rows
         }};
@@ -195,6 +218,10 @@ pub fn course_learners(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Ve
         let rows = filtered!()
             .select((
                 enrollment::id,
+                course::id,
+                course::title,
+                course::slug,
+                course::estimated_minutes,
                 app_user::id,
                 app_user::first_name,
                 app_user::last_name,
@@ -223,7 +250,7 @@ pub fn course_learners(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Ve
 
 /// Of `ids`, the active enrollments of the course within a reach: `(enrollment, learner)`.
 pub fn enrollments_of_course(tx: &mut Tx<'_>, tenant_id: i64, course_id: i64, ids: &[i64], reach: &Reach) -> QueryResult<Vec<(i64, i64)>> {
-    on_conn!(tx, |c| course_learners!(tenant_id, course_id, reach)
+    on_conn!(tx, |c| enrollments_of!(tenant_id, Of::Course(course_id), reach)
         .filter(enrollment::id.eq_any(ids))
         .select((enrollment::id, enrollment::learner_id))
         .order(enrollment::id)
@@ -366,11 +393,12 @@ pub struct ActivityRow {
     pub course_title: Option<String>,
 }
 
-/// A page of a course's activity within a reach, newest first, and how many entries it has.
-pub fn course_activity(
+/// A page of a course's (or a learner's) activity within a reach, newest first, and how many
+/// entries it has.
+pub fn activity_of(
     tx: &mut Tx<'_>,
     tenant_id: i64,
-    course_id: i64,
+    of: Of,
     reach: &Reach,
     offset: i64,
     limit: i64,
@@ -381,8 +409,11 @@ pub fn course_activity(
                 .inner_join(app_user::table.on(app_user::id.eq(activity::learner_id)))
                 .left_join(course::table.on(course::id.nullable().eq(activity::course_id)))
                 .filter(activity::tenant_id.eq(tenant_id))
-                .filter(activity::course_id.eq(course_id))
                 .into_boxed();
+            query = match of {
+                Of::Course(id) => query.filter(activity::course_id.eq(id)),
+                Of::Learner(id) => query.filter(activity::learner_id.eq(id)),
+            };
             for paths in &reach.within {
                 query = query.filter(activity::learner_id.eq_any(learners_of!(tenant_id, paths)));
             }
@@ -492,6 +523,9 @@ pub struct CourseCard {
     pub featured_image_url: Option<String>,
     pub certificate_template_id: Option<i64>,
     pub certificate_valid_days: Option<i32>,
+    pub slug: Option<String>,
+    pub instructions: Option<String>,
+    pub estimated_minutes: Option<i32>,
 }
 
 /// The tenant's course with this key.
@@ -499,7 +533,16 @@ pub fn course_card(tx: &mut Tx<'_>, tenant_id: i64, course_id: i64) -> QueryResu
     on_conn!(tx, |c| course::table
         .filter(course::tenant_id.eq(tenant_id))
         .filter(course::id.eq(course_id))
-        .select((course::id, course::title, course::featured_image_url, course::certificate_template_id, course::certificate_valid_days))
+        .select((
+            course::id,
+            course::title,
+            course::featured_image_url,
+            course::certificate_template_id,
+            course::certificate_valid_days,
+            course::slug,
+            course::instructions,
+            course::estimated_minutes,
+        ))
         .first(c)
         .optional())
 }
@@ -640,4 +683,169 @@ pub fn active_enrollments_of_course(tx: &mut Tx<'_>, course_id: i64) -> QueryRes
         .order(enrollment::id)
         .select((enrollment::id, enrollment::learner_id))
         .load(c))
+}
+
+// A learner's certificates, time, and the courses every new learner gets
+
+/// A certificate a learner holds, with its course's title.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct CertificateRow {
+    pub id: i64,
+    pub course_title: String,
+    pub issued_at: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+/// A page of a learner's certificates (of active enrollments), newest first unless `oldest_first`,
+/// only those whose course title contains `title` (lower case) when given; and how many match.
+pub fn certificates_of(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    learner_id: i64,
+    title: Option<&str>,
+    oldest_first: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<CertificateRow>, i64)> {
+    let pattern = title.map(super::offerings::contains);
+    macro_rules! held {
+        () => {{
+            let mut query = certificate::table
+                .inner_join(enrollment::table.on(enrollment::id.eq(certificate::enrollment_id)))
+                .inner_join(course::table.on(course::id.eq(enrollment::course_id)))
+                .filter(certificate::tenant_id.eq(tenant_id))
+                .filter(enrollment::learner_id.eq(learner_id))
+                .filter(enrollment::lifecycle.eq("active"))
+                .into_boxed();
+            if let Some(pattern) = &pattern {
+                query = query.filter(super::lower(course::title).like(pattern.clone()).escape('\\'));
+            }
+            query
+        }};
+    }
+    on_conn!(tx, |c| {
+        let total: i64 = held!().count().get_result(c)?;
+        let query = held!().select((certificate::id, course::title, certificate::issued_at, certificate::expires_at));
+        let query = if oldest_first {
+            query.order((certificate::issued_at.asc(), certificate::id.asc()))
+        } else {
+            query.order((certificate::issued_at.desc(), certificate::id.desc()))
+        };
+        Ok((query.offset(offset).limit(limit).load(c)?, total))
+    })
+}
+
+/// Sets a certificate's dates, if it is the tenant's and of a learner within the reach; returns
+/// whether it was.
+pub fn set_certificate_dates(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    id: i64,
+    reach: &Reach,
+    issued_at: NaiveDateTime,
+    expires_at: Option<NaiveDateTime>,
+) -> QueryResult<bool> {
+    on_conn!(tx, |c| {
+        let mut owner = certificate::table
+            .inner_join(enrollment::table.on(enrollment::id.eq(certificate::enrollment_id)))
+            .filter(certificate::tenant_id.eq(tenant_id))
+            .filter(certificate::id.eq(id))
+            .filter(enrollment::lifecycle.eq("active"))
+            .select(certificate::id)
+            .into_boxed();
+        for paths in &reach.within {
+            owner = owner.filter(enrollment::learner_id.eq_any(learners_of!(tenant_id, paths)));
+        }
+        if owner.first::<i64>(c).optional()?.is_none() {
+            return Ok(false);
+        }
+        diesel::update(certificate::table.find(id))
+            .set((
+                certificate::issued_at.eq(issued_at),
+                certificate::issued_offset_minutes.eq(0),
+                certificate::expires_at.eq(expires_at),
+                certificate::expires_offset_minutes.eq(expires_at.map(|_| 0)),
+            ))
+            .execute(c)?;
+        Ok(true)
+    })
+}
+
+/// The time a learner spent in the active enrollments (within a portal's learners, if given).
+pub fn time_spent(tx: &mut Tx<'_>, tenant_id: i64, learner_id: i64) -> QueryResult<i64> {
+    let total: Option<i64> = on_conn!(tx, |c| enrollment::table
+        .filter(enrollment::tenant_id.eq(tenant_id))
+        .filter(enrollment::learner_id.eq(learner_id))
+        .filter(enrollment::lifecycle.eq("active"))
+        .select(sql::<diesel::sql_types::Nullable<BigInt>>("SUM(enrollment.time_spent_seconds)"))
+        .first(c))?;
+    Ok(total.unwrap_or(0))
+}
+
+/// A user found by name or e-mail: `(user, first name, last name, e-mail)`.
+pub type UserMatch = (i64, Option<String>, Option<String>, Option<String>);
+
+/// The tenant's learners enrolled in a course (within a reach) whose name or e-mail contains
+/// `term` (lower case): `(user, first name, last name, e-mail)`, at most `limit`.
+pub fn enrolled_users_matching(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    course_id: i64,
+    reach: &Reach,
+    term: &str,
+    limit: i64,
+) -> QueryResult<Vec<UserMatch>> {
+    let pattern = super::offerings::contains(term);
+    on_conn!(tx, |c| enrollments_of!(tenant_id, Of::Course(course_id), reach)
+        .filter(
+            sql::<Bool>("(lower(COALESCE(app_user.first_name, '') || ' ' || COALESCE(app_user.last_name, '')) LIKE ")
+                .bind::<Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR lower(COALESCE(app_user.email, '')) LIKE ")
+                .bind::<Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\')"),
+        )
+        .select((app_user::id, app_user::first_name, app_user::last_name, app_user::email))
+        .order(app_user::id)
+        .limit(limit)
+        .load(c))
+}
+
+/// Makes these courses the ones every new learner of the tenant is enrolled in.
+pub fn set_auto_enroll(tx: &mut Tx<'_>, tenant_id: i64, courses: &[i64]) -> QueryResult<()> {
+    use super::schema::course_auto_enroll;
+    on_conn!(tx, |c| {
+        diesel::delete(course_auto_enroll::table.filter(course_auto_enroll::tenant_id.eq(tenant_id))).execute(c)?;
+        let rows: Vec<_> =
+            courses.iter().map(|course| (course_auto_enroll::tenant_id.eq(tenant_id), course_auto_enroll::course_id.eq(*course))).collect();
+        diesel::insert_into(course_auto_enroll::table).values(rows).execute(c)
+    })
+    .map(|_| ())
+}
+
+/// The courses every new learner of the tenant is enrolled in.
+pub fn auto_enroll_courses(tx: &mut Tx<'_>, tenant_id: i64) -> QueryResult<Vec<i64>> {
+    use super::schema::course_auto_enroll;
+    on_conn!(tx, |c| course_auto_enroll::table
+        .filter(course_auto_enroll::tenant_id.eq(tenant_id))
+        .order(course_auto_enroll::course_id)
+        .select(course_auto_enroll::course_id)
+        .load(c))
+}
+
+/// Of `courses`, the tenant's.
+pub fn courses_of_tenant(tx: &mut Tx<'_>, tenant_id: i64, courses: &[i64]) -> QueryResult<Vec<i64>> {
+    on_conn!(tx, |c| course::table.filter(course::tenant_id.eq(tenant_id)).filter(course::id.eq_any(courses)).select(course::id).load(c))
+}
+
+/// Records that a learner opened a course: its start (if it had none) and its last access.
+pub fn record_access(tx: &mut Tx<'_>, id: i64, now: NaiveDateTime, first: bool) -> QueryResult<()> {
+    on_conn!(tx, |c| {
+        if first {
+            diesel::update(enrollment::table.find(id)).set(enrollment::started_at.eq(Some(now))).execute(c)?;
+        }
+        diesel::update(enrollment::table.find(id))
+            .set((enrollment::last_accessed_at.eq(Some(now)), enrollment::updated_at.eq(now)))
+            .execute(c)
+    })
+    .map(|_| ())
 }

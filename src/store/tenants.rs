@@ -34,3 +34,8 @@ pub fn insert_tenant(tx: &mut Tx<'_>, name: &str, account_url: Option<&str>, now
         .returning(tenant::id)
         .get_result(c))
 }
+
+/// A tenant's name.
+pub fn name_of(tx: &mut Tx<'_>, id: i64) -> QueryResult<Option<String>> {
+    on_conn!(tx, |c| tenant::table.find(id).select(tenant::name).first(c).optional())
+}

@@ -330,3 +330,8 @@ pub fn is_live(tx: &mut Tx<'_>, tenant_id: i64, id: i64) -> QueryResult<bool> {
     ))
     .get_result(c))
 }
+
+/// A user's first and last names and role.
+pub fn name_and_role(tx: &mut Tx<'_>, id: i64) -> QueryResult<(Option<String>, Option<String>, String)> {
+    on_conn!(tx, |c| app_user::table.find(id).select((app_user::first_name, app_user::last_name, app_user::role)).first(c))
+}

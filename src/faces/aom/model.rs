@@ -8,7 +8,9 @@ use utoipa::ToSchema;
 
 use crate::domain::Role;
 use crate::domain::activity::Verb;
-use crate::service::progress::{ActivityView, CourseLearners, LearnerView, ModuleView, ProgressView};
+use crate::service::progress::{
+    ActivityView, CertificateView, CourseInfo, CourseLearners, Dashboard, LearnerView, ModuleView, ProgressView,
+};
 
 /// `Aug 09, 2020`.
 pub fn day(at: NaiveDate) -> String {
@@ -315,6 +317,472 @@ pub fn verbs(verbs: &[Verb]) -> Vec<LookupOption> {
     lookup(verbs.iter().map(|verb| (verb.as_str(), verb.display())))
 }
 
+/// `03 Aug 2020`.
+pub fn short_day(at: NaiveDate) -> String {
+    at.format("%d %b %Y").to_string()
+}
+
+/// `22-02-2022`.
+pub fn dashed_day(at: NaiveDate) -> String {
+    at.format("%d-%m-%Y").to_string()
+}
+
+/// How long ago, as Laravel's Carbon says it: `6 days ago`; `Never` for no time.
+pub fn ago(at: Option<NaiveDateTime>, now: NaiveDateTime) -> String {
+    let Some(at) = at else { return "Never".into() };
+    let seconds = (now - at).num_seconds().max(0);
+    let (count, unit) = match seconds {
+        s if s < 60 => (s.max(1), "second"),
+        s if s < 3600 => (s / 60, "minute"),
+        s if s < 86_400 => (s / 3600, "hour"),
+        s if s < 7 * 86_400 => (s / 86_400, "day"),
+        s if s < 30 * 86_400 => (s / (7 * 86_400), "week"),
+        s if s < 365 * 86_400 => (s / (30 * 86_400), "month"),
+        s => (s / (365 * 86_400), "year"),
+    };
+    format!("{count} {unit}{} ago", if count == 1 { "" } else { "s" })
+}
+
+/// `2 hours`, `45 minutes`, `1 hour 30 minutes`; none for no estimate.
+pub fn duration(minutes: Option<i32>) -> Option<String> {
+    let minutes = minutes?;
+    let plural = |n: i32, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    Some(match (minutes / 60, minutes % 60) {
+        (0, m) => plural(m, "minute"),
+        (h, 0) => plural(h, "hour"),
+        (h, m) => format!("{} {}", plural(h, "hour"), plural(m, "minute")),
+    })
+}
+
+/// `00:20:05`.
+pub fn clock(seconds: i64) -> String {
+    format!("{:02}:{:02}:{:02}", seconds / 3600, seconds % 3600 / 60, seconds % 60)
+}
+
+/// Days until access ends (none: "Unlimited days").
+fn days_to_expire(expires_on: Option<NaiveDate>, today: NaiveDate) -> serde_json::Value {
+    match expires_on {
+        Some(day) => (day - today).num_days().max(0).into(),
+        None => "Unlimited days".into(),
+    }
+}
+
+/// A module in the gradebook: times not reached are `""`, an access not made `Never`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GradebookModule {
+    module_id: i64,
+    name: String,
+    slug: String,
+    #[serde(rename = "type")]
+    kind: String,
+    icon: &'static str,
+    status_row_id: i64,
+    status: &'static str,
+    started_on: String,
+    completed_on: String,
+    last_accessed_on: String,
+    /// `{hours, minutes, seconds, totalSeconds}`, or `""` before any time is spent.
+    #[schema(value_type = Object)]
+    total_time_spent: serde_json::Value,
+    points_awarded: String,
+    completion_percentage: i16,
+    no_of_times_accessed: i32,
+    #[serde(rename = "totalMarks")]
+    total_marks: Option<i32>,
+    #[serde(rename = "obtainedMarks")]
+    obtained_marks: Option<i32>,
+}
+
+fn gradebook_module(view: ModuleView, now: NaiveDateTime) -> GradebookModule {
+    let completed = view.status == crate::domain::progress::ModuleStatus::Completed;
+    GradebookModule {
+        module_id: view.module_id,
+        name: view.name,
+        slug: view.slug,
+        icon: icon(&view.kind),
+        kind: view.kind,
+        status_row_id: view.status_row_id.unwrap_or(-1),
+        status: view.status.as_str(),
+        started_on: view.started_at.map(iso).unwrap_or_default(),
+        completed_on: view.completed_at.map(iso).unwrap_or_default(),
+        last_accessed_on: ago(view.last_accessed_at, now),
+        total_time_spent: view
+            .time_spent_seconds
+            .filter(|s| *s > 0)
+            .map_or_else(|| "".into(), |s| serde_json::to_value(TimeSpent::of(s)).expect("time serializes")),
+        points_awarded: String::new(),
+        completion_percentage: if completed { 100 } else { 0 },
+        no_of_times_accessed: view.times_accessed,
+        total_marks: view.total_marks,
+        obtained_marks: view.obtained_marks,
+    }
+}
+
+/// An enrollment's gradebook.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Gradebook {
+    name: String,
+    modules: Vec<GradebookModule>,
+    id: i64,
+    user_id: i64,
+    featured_image_url: Option<String>,
+    instructions: Option<String>,
+    access_status: &'static str,
+    status: &'static str,
+    completion_percentage: i16,
+    time_spent: TimeSpent,
+    /// `03 Aug 2020`.
+    enrollment_date: String,
+    is_expired: bool,
+    /// Days left, or "Unlimited days".
+    #[schema(value_type = Object)]
+    days_to_expire: serde_json::Value,
+    last_accessed: String,
+    is_certificate_available: bool,
+    total_marks: i64,
+    obtained_marks: i64,
+    percentage: i64,
+}
+
+impl Gradebook {
+    pub fn of(view: ProgressView, now: NaiveDateTime) -> Gradebook {
+        let total_marks: i64 = view.modules.iter().filter_map(|m| m.total_marks).map(i64::from).sum();
+        let obtained_marks: i64 = view.modules.iter().filter_map(|m| m.obtained_marks).map(i64::from).sum();
+        Gradebook {
+            name: view.course_name,
+            id: view.enrollment_id,
+            user_id: view.user_id,
+            featured_image_url: view.featured_image_url,
+            instructions: view.instructions,
+            access_status: view.access.as_str(),
+            status: view.status.as_str(),
+            completion_percentage: view.percent_complete,
+            time_spent: TimeSpent::of(view.time_spent_seconds),
+            enrollment_date: short_day(view.enrolled_at.date()),
+            is_expired: view.expires_on.is_some_and(|day| day < now.date()),
+            days_to_expire: days_to_expire(view.expires_on, now.date()),
+            last_accessed: ago(view.last_accessed_at, now),
+            is_certificate_available: view.certificate_available,
+            total_marks,
+            obtained_marks,
+            percentage: if total_marks > 0 { obtained_marks * 100 / total_marks } else { 0 },
+            modules: view.modules.into_iter().map(|m| gradebook_module(m, now)).collect(),
+        }
+    }
+}
+
+/// A course as a launch opens it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Launch {
+    name: String,
+    id: i64,
+    instructions: Option<String>,
+    rating: Option<f64>,
+    enable_course_rating: bool,
+    access_status: &'static str,
+    status: &'static str,
+    #[serde(rename = "display_status")]
+    display_status: &'static str,
+    completion_percentage: i16,
+    /// `00:20:05`.
+    time_spent: String,
+    /// `22-02-2022`.
+    enrollment_date: String,
+    is_expired: bool,
+    last_accessed: String,
+    estimated_completion_time: Option<String>,
+    /// `22-02-2022`, or Never.
+    expire_on: String,
+    modules: Vec<GradebookModule>,
+    /// Days left, or "Unlimited days".
+    #[schema(value_type = Object)]
+    days_to_expire: serde_json::Value,
+}
+
+impl Launch {
+    /// The launch page, with only the modules named (all when none are).
+    pub fn of(view: ProgressView, modules: &[i64], now: NaiveDateTime) -> Launch {
+        Launch {
+            name: view.course_name,
+            id: view.enrollment_id,
+            instructions: view.instructions,
+            rating: None,
+            enable_course_rating: false,
+            access_status: view.access.as_str(),
+            status: view.status.as_str(),
+            display_status: view.status.as_str(),
+            completion_percentage: view.percent_complete,
+            time_spent: clock(view.time_spent_seconds),
+            enrollment_date: dashed_day(view.enrolled_at.date()),
+            is_expired: view.expires_on.is_some_and(|day| day < now.date()),
+            last_accessed: ago(view.last_accessed_at, now),
+            estimated_completion_time: duration(view.estimated_minutes),
+            expire_on: view.expires_on.map_or_else(|| "Never".into(), dashed_day),
+            days_to_expire: days_to_expire(view.expires_on, now.date()),
+            modules: view
+                .modules
+                .into_iter()
+                .filter(|m| modules.is_empty() || modules.contains(&m.module_id))
+                .map(|m| gradebook_module(m, now))
+                .collect(),
+        }
+    }
+}
+
+/// A module of a course's information page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InfoModule {
+    module_id: i64,
+    name: String,
+    slug: String,
+    #[serde(rename = "type")]
+    kind: String,
+    icon: String,
+    display_type: String,
+    last_accessed_on: String,
+    status: &'static str,
+    display_status: &'static str,
+    completion_percentage: i16,
+    #[serde(rename = "estimatedCompletion_time")]
+    estimated_completion_time: Option<String>,
+}
+
+/// A course's information for a user.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CourseInfoAnswer {
+    name: String,
+    modules: Vec<InfoModule>,
+    #[schema(value_type = Vec<Object>)]
+    webinar_list: Vec<serde_json::Value>,
+    #[schema(value_type = Vec<Object>)]
+    learning_resources: Vec<serde_json::Value>,
+}
+
+impl CourseInfoAnswer {
+    pub fn of(info: CourseInfo, now: NaiveDateTime) -> CourseInfoAnswer {
+        let enrolled = info.enrolled.is_some();
+        CourseInfoAnswer {
+            name: info.name,
+            modules: info
+                .modules
+                .into_iter()
+                .map(|m| {
+                    let status = if enrolled { m.status.as_str() } else { "Not Enrolled" };
+                    let display_type = {
+                        let mut chars = m.kind.chars();
+                        chars.next().map(|first| first.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+                    };
+                    InfoModule {
+                        module_id: m.module_id,
+                        icon: icon(&m.kind).trim_start_matches("<i class=\"").trim_end_matches("\"></i>").to_string(),
+                        name: m.name,
+                        slug: m.slug,
+                        display_type,
+                        last_accessed_on: ago(m.last_accessed_at, now),
+                        status,
+                        display_status: status,
+                        completion_percentage: if m.status == crate::domain::progress::ModuleStatus::Completed { 100 } else { 0 },
+                        estimated_completion_time: None,
+                        kind: m.kind,
+                    }
+                })
+                .collect(),
+            webinar_list: Vec::new(),
+            learning_resources: Vec::new(),
+        }
+    }
+}
+
+/// A user found by the enrolled-user lookup.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserOption {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+/// One of a user's enrolled courses.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserCourseRecord {
+    /// The enrollment (course registration).
+    id: i64,
+    #[serde(rename = "courseId")]
+    course_id: i64,
+    #[serde(rename = "courseSlug")]
+    course_slug: String,
+    #[serde(rename = "courseName")]
+    course_name: String,
+    #[serde(rename = "lastAccessed")]
+    last_accessed: String,
+    status: &'static str,
+    display_status: &'static str,
+    #[serde(rename = "accessStatus")]
+    access_status: &'static str,
+    #[serde(rename = "percentComplete")]
+    percent_complete: i16,
+    #[serde(rename = "courseStatus")]
+    course_status: &'static str,
+    registered_on: String,
+    started_on: String,
+    completed_on: String,
+    expire_on: String,
+    #[serde(rename = "isExpired")]
+    is_expired: bool,
+    #[serde(rename = "canRecertify")]
+    can_recertify: bool,
+    #[serde(rename = "estimatedCompletionTime")]
+    estimated_completion_time: Option<String>,
+    certificate_count: i64,
+    #[serde(rename = "enableCourseRating")]
+    enable_course_rating: bool,
+    rating: Option<f64>,
+}
+
+/// A user's enrolled courses.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserCourses {
+    records_total: i64,
+    records_filtered: i64,
+    records: Vec<UserCourseRecord>,
+    name: String,
+    user_type: &'static str,
+    is_learner: bool,
+}
+
+impl UserCourses {
+    pub fn of(courses: crate::service::progress::UserCourses, now: NaiveDateTime) -> UserCourses {
+        let (_, raw) = user_type(courses.role);
+        UserCourses {
+            records_total: courses.totals.all(),
+            records_filtered: courses.filtered,
+            name: courses.name,
+            user_type: raw,
+            is_learner: courses.role == Role::Learner,
+            records: courses
+                .courses
+                .into_iter()
+                .map(|view| UserCourseRecord {
+                    id: view.enrollment_id,
+                    course_id: view.course_id,
+                    course_slug: view.course_slug.clone().unwrap_or_default(),
+                    course_name: view.course_title.clone(),
+                    last_accessed: ago(view.last_accessed_at, now),
+                    status: view.status.as_str(),
+                    display_status: view.status.as_str(),
+                    access_status: view.access.as_str(),
+                    percent_complete: view.percent_complete,
+                    course_status: "publish",
+                    registered_on: day(view.registered_at.date()),
+                    started_on: view.started_at.map_or_else(String::new, |at| day(at.date())),
+                    completed_on: view.completed_at.map_or_else(String::new, |at| day(at.date())),
+                    expire_on: day_or(view.expires_on, "Never"),
+                    is_expired: view.expires_on.is_some_and(|d| d < now.date()),
+                    can_recertify: false,
+                    estimated_completion_time: duration(view.estimated_minutes),
+                    certificate_count: i64::from(view.certificate.is_some()),
+                    enable_course_rating: false,
+                    rating: None,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A certificate a user holds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CertificateRecord {
+    /// The certificate's row: its dates are changed by this id.
+    id: i64,
+    title: String,
+    /// `2023-08-01`.
+    issued_at: String,
+    valid_till: Option<String>,
+    issuer: String,
+    /// active or expired.
+    status: &'static str,
+}
+
+impl CertificateRecord {
+    pub fn of(view: CertificateView, issuer: &str, now: NaiveDateTime) -> CertificateRecord {
+        CertificateRecord {
+            id: view.id,
+            title: view.title,
+            issued_at: view.issued_at.date().to_string(),
+            valid_till: view.expires_at.map(|at| at.date().to_string()),
+            issuer: issuer.to_string(),
+            status: if view.expires_at.is_some_and(|at| at < now) { "expired" } else { "active" },
+        }
+    }
+}
+
+/// An entry of a user's activity.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserActivityRecord {
+    id: i64,
+    verb: &'static str,
+    created_at: String,
+    message: String,
+    course: String,
+}
+
+impl From<ActivityView> for UserActivityRecord {
+    fn from(view: ActivityView) -> Self {
+        UserActivityRecord {
+            id: view.id,
+            verb: view.verb.display(),
+            created_at: moment(view.at),
+            message: view.sentence,
+            course: view.course,
+        }
+    }
+}
+
+/// A page of a user's activity.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserActivities {
+    pub records_total: i64,
+    pub records_filtered: i64,
+    pub records: Vec<UserActivityRecord>,
+}
+
+/// A user's dashboard.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardAnswer {
+    total_courses: i64,
+    completed_courses: i64,
+    in_progress_courses: i64,
+    not_started_courses: i64,
+    /// Hours spent learning, whole.
+    time_spent: i64,
+}
+
+impl From<Dashboard> for DashboardAnswer {
+    fn from(d: Dashboard) -> Self {
+        DashboardAnswer {
+            total_courses: d.totals.all(),
+            completed_courses: d.totals.completed,
+            in_progress_courses: d.totals.in_progress,
+            not_started_courses: d.totals.not_started,
+            time_spent: d.time_spent_seconds / 3600,
+        }
+    }
+}
+
+/// The auto-enroll answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Notice {
+    pub message: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub title: &'static str,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,6 +794,14 @@ mod tests {
         assert_eq!(iso(at), "2020-08-03T10:00:00.000000Z");
         assert_eq!(moment(at), "Aug 03, 2020 10:00 AM");
         assert_eq!(day_or(None, "Never"), "Never");
+        assert_eq!(short_day(at.date()), "03 Aug 2020");
+        assert_eq!(dashed_day(at.date()), "03-08-2020");
+        assert_eq!(ago(Some(at), at + chrono::Duration::days(6)), "6 days ago");
+        assert_eq!(ago(Some(at), at + chrono::Duration::seconds(1)), "1 second ago");
+        assert_eq!(ago(None, at), "Never");
+        assert_eq!(duration(Some(120)).as_deref(), Some("2 hours"));
+        assert_eq!(duration(Some(90)).as_deref(), Some("1 hour 30 minutes"));
+        assert_eq!(clock(3725), "01:02:05");
         let spent = serde_json::to_value(TimeSpent::of(3725)).unwrap();
         assert_eq!(spent, serde_json::json!({"hours": 1, "minutes": 2, "seconds": 5, "totalSeconds": 3725}));
     }

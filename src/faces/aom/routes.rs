@@ -9,12 +9,13 @@ use serde_json::Value;
 
 use super::input::{Input, path_id};
 use super::model::{self, CourseActivities, CourseProgress, EnrollAnswer, EnrolledLearners, Message};
-use super::{FACE, answer, failed};
+use super::{FACE, answer};
 use crate::domain::activity::{LEARNING_PATH_VERBS, Verb};
 use crate::domain::progress::{CourseStatus, ModuleStatus};
 use crate::faces::kit::answer_panics;
 use crate::service::catalog::{self, Operation};
 use crate::service::progress::{CourseAction, LearnersRequest, ProgressUpdate};
+use crate::service::progress::{CoursesRequest, ViewType};
 use crate::service::{Entity, OpError, ProblemKind};
 use crate::state::AppState;
 use crate::store::progress::LearnerOrder;
@@ -41,6 +42,16 @@ pub const ROUTES: &[(&str, &str, &Operation)] = &[
     ("GET", "/lookups/course-statuses", catalog::COURSE_STATUS_LOOKUP),
     ("GET", "/lookups/course-activities", catalog::COURSE_ACTIVITY_LOOKUP),
     ("GET", "/lookups/learning-path-activities", catalog::LEARNING_PATH_ACTIVITY_LOOKUP),
+    ("GET", "/course-registrations/{id}/gradebook", catalog::GRADEBOOK),
+    ("GET", "/course-registrations/{registrationId}/launch", catalog::LAUNCH),
+    ("GET", "/lookups/course-enrolled-users", catalog::ENROLLED_USER_LOOKUP),
+    ("GET", "/courses/info", catalog::COURSE_INFO),
+    ("PUT", "/courses/auto-enroll", catalog::AUTO_ENROLL_COURSES),
+    ("GET", "/users/enrolled-courses", catalog::USER_ENROLLED_COURSES),
+    ("GET", "/users/{id}/certificates", catalog::USER_CERTIFICATES),
+    ("PUT", "/user-certificates/{rowId}/dates", catalog::UPDATE_CERTIFICATE_DATES),
+    ("GET", "/users/activities", catalog::USER_ACTIVITIES),
+    ("GET", "/users/dashboard-statistics", catalog::USER_DASHBOARD),
 ];
 
 /// Mounts the face at `/api` and under `prefix` (when it is not the root). Each route is its own
@@ -82,6 +93,16 @@ fn register(cfg: &mut web::ServiceConfig, prefix: &str) {
     at!("/lookups/course-statuses", get => course_statuses);
     at!("/lookups/course-activities", get => course_activity_verbs);
     at!("/lookups/learning-path-activities", get => learning_path_activity_verbs);
+    at!("/course-registrations/{id}/gradebook", get => gradebook);
+    at!("/course-registrations/{registrationId}/launch", get => launch);
+    at!("/lookups/course-enrolled-users", get => enrolled_user_lookup);
+    at!("/courses/info", get => course_info);
+    at!("/courses/auto-enroll", put => auto_enroll);
+    at!("/users/enrolled-courses", get => user_enrolled_courses);
+    at!("/users/{id}/certificates", get => user_certificates);
+    at!("/user-certificates/{rowId}/dates", put => certificate_dates);
+    at!("/users/activities", get => user_activities);
+    at!("/users/dashboard-statistics", get => user_dashboard);
 }
 
 /// The face's OpenAPI 3.1 document, built once.
@@ -122,7 +143,17 @@ impl utoipa::Modify for BearerToken {
         course_activities,
         course_statuses,
         course_activity_verbs,
-        learning_path_activity_verbs
+        learning_path_activity_verbs,
+        gradebook,
+        launch,
+        enrolled_user_lookup,
+        course_info,
+        auto_enroll,
+        user_enrolled_courses,
+        user_certificates,
+        certificate_dates,
+        user_activities,
+        user_dashboard
     ),
     components(schemas(Message)),
     modifiers(&BearerToken),
@@ -476,8 +507,245 @@ pub async fn learning_path_activity_verbs(req: HttpRequest, state: State) -> Htt
     lookup(req, state, catalog::LEARNING_PATH_ACTIVITY_LOOKUP, || model::verbs(&LEARNING_PATH_VERBS)).await
 }
 
-/// Answers a failure found before the operation could run (kept for handlers that refuse early).
-#[allow(dead_code)]
-fn refuse(req: &HttpRequest, operation: &'static Operation, error: OpError) -> HttpResponse {
-    failed(req, operation, error)
+fn registration_in_path(req: &HttpRequest, name: &str) -> Result<i64, OpError> {
+    path_id(req, name).ok_or_else(|| OpError::not_found(Entity::Enrollment, req.match_info().get(name).unwrap_or_default()))
+}
+
+/// The moment the answers measure "ago" and "expired" from.
+fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+/// An enrollment's gradebook: modules, marks, time spent.
+#[utoipa::path(get, path = "/api/course-registrations/{id}/gradebook", operation_id = "GradebookData",
+    params(("id" = String, Path, description = "Course registration ID."), ("userId" = String, Query, description = "ID of the user.")),
+    responses((status = 200, description = "The gradebook.", body = model::Gradebook), Refusals))]
+pub async fn gradebook(req: HttpRequest, state: State) -> HttpResponse {
+    let input = Input::query(&req);
+    let request = registration_in_path(&req, "id").and_then(|id| Ok((id, input.required_int("userId")?)));
+    answer(&req, &state, catalog::GRADEBOOK, StatusCode::OK, move |service, tx, caller| {
+        let (id, user) = request?;
+        Ok(model::Gradebook::of(service.course_progress(tx, caller, id, user)?, now()))
+    })
+    .await
+}
+
+/// Launches a course (with `info`, only reads it: nothing starts).
+#[utoipa::path(get, path = "/api/course-registrations/{registrationId}/launch", operation_id = "Launch",
+    params(("registrationId" = String, Path, description = "Registration ID of the course."),
+        ("info" = Option<String>, Query, description = "Given: the course is not started, only read."),
+        ("portalId" = String, Query, description = "Portal ID of the user."),
+        ("moduleIds" = Option<Vec<String>>, Query, description = "Only these modules.")),
+    responses((status = 200, description = "The course, launched.", body = model::Launch), Refusals))]
+pub async fn launch(req: HttpRequest, state: State) -> HttpResponse {
+    let input = Input::query(&req);
+    let request = registration_in_path(&req, "registrationId").and_then(|id| {
+        input.required_int("portalId")?;
+        let modules = input.ids("moduleIds")?.unwrap_or_default();
+        Ok((id, input.text("info")?.is_some(), modules))
+    });
+    answer(&req, &state, catalog::LAUNCH, StatusCode::OK, move |service, tx, caller| {
+        let (id, info_only, modules) = request?;
+        Ok(model::Launch::of(service.launch_course(tx, caller, id, info_only)?, &modules, now()))
+    })
+    .await
+}
+
+/// The learners of a course whose name or e-mail contains the search term.
+#[utoipa::path(get, path = "/api/lookups/course-enrolled-users", operation_id = "EnrolledUserLookup",
+    params(("search_term" = String, Query, description = "First name, last name, e-mail or full name."),
+        ("id" = i64, Query, description = "The ID of the course."), ("portalId" = Option<i64>, Query, description = "-1: every portal")),
+    responses((status = 200, description = "[{id, name, email}], at most 50.", body = Vec<model::UserOption>), Refusals))]
+pub async fn enrolled_user_lookup(req: HttpRequest, state: State) -> HttpResponse {
+    let input = Input::query(&req);
+    let request: Result<_, OpError> = (|| {
+        let term = input
+            .text("search_term")?
+            .ok_or_else(|| OpError::wrong(ProblemKind::Required, "search_term", "The search term field is required."))?;
+        Ok((input.required_int("id")?, input.portal("portalId")?, term))
+    })();
+    answer(&req, &state, catalog::ENROLLED_USER_LOOKUP, StatusCode::OK, move |service, tx, caller| {
+        let (course, portal, term) = request?;
+        let found = service.enrolled_user_lookup(tx, caller, course, portal, &term)?;
+        Ok(found.into_iter().map(|(id, name, email)| model::UserOption { id, name, email }).collect::<Vec<_>>())
+    })
+    .await
+}
+
+/// A course's modules, with a user's progress when enrolled ("Not Enrolled" otherwise).
+#[utoipa::path(get, path = "/api/courses/info", operation_id = "CourseInformation",
+    params(("courseId" = String, Query), ("portalId" = String, Query), ("userId" = String, Query)),
+    responses((status = 200, description = "The course's information.", body = model::CourseInfoAnswer), Refusals))]
+pub async fn course_info(req: HttpRequest, state: State) -> HttpResponse {
+    let input = Input::query(&req);
+    let request: Result<_, OpError> = (|| {
+        input.required_int("portalId")?;
+        Ok((input.required_int("courseId")?, input.required_int("userId")?))
+    })();
+    answer(&req, &state, catalog::COURSE_INFO, StatusCode::OK, move |service, tx, caller| {
+        let (course, user) = request?;
+        Ok(model::CourseInfoAnswer::of(service.course_info(tx, caller, course, user)?, now()))
+    })
+    .await
+}
+
+/// Sets the courses every new learner is enrolled in.
+#[utoipa::path(put, path = "/api/courses/auto-enroll", operation_id = "UpdateAutoEnrollCourses",
+    request_body(content = Object, description = "{\"courses\": [1, 2, 3]}"),
+    responses((status = 200, description = "Course Updated Successfully", body = model::Notice), Refusals))]
+pub async fn auto_enroll(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = input.and_then(|input| input.required_ids("courses"));
+    answer(&req, &state, catalog::AUTO_ENROLL_COURSES, StatusCode::OK, move |service, tx, caller| {
+        service.set_auto_enroll_courses(tx, caller, &request?)?;
+        Ok(model::Notice { message: "Course Updated Successfully".into(), kind: "success", title: "Success" })
+    })
+    .await
+}
+
+/// A user's enrolled courses (`viewType` self: the caller's own).
+#[utoipa::path(get, path = "/api/users/enrolled-courses", operation_id = "EnrolledCourses",
+    params(("user_id" = String, Query), ("page_size" = String, Query), ("page_number" = String, Query),
+        ("order_by" = Option<String>, Query), ("search_param" = Option<String>, Query, description = "{\"status\": [..], \"nameOrEmail\": course name}"),
+        ("portalId" = String, Query), ("viewType" = String, Query, description = "self or manage"), ("manage_course" = String, Query)),
+    responses((status = 200, description = "The user's courses.", body = model::UserCourses), Refusals))]
+pub async fn user_enrolled_courses(req: HttpRequest, state: State) -> HttpResponse {
+    let input = Input::query(&req);
+    let request: Result<CoursesRequest, OpError> = (|| {
+        let user_id = input.required_int("user_id")?;
+        input.required_int("portalId")?;
+        let portal_id = input.portal("portalId")?;
+        let view = match input.text("viewType")?.map(|v| v.trim_matches('"').to_ascii_lowercase()).as_deref() {
+            Some("self") => ViewType::Own,
+            Some("manage") => ViewType::Manage,
+            Some(_) => return Err(OpError::wrong(ProblemKind::Enumeration, "viewType", "The selected view type is invalid.")),
+            None => return Err(OpError::wrong(ProblemKind::Required, "viewType", "The viewType field is required.")),
+        };
+        if input.text("manage_course")?.is_none() {
+            return Err(OpError::wrong(ProblemKind::Required, "manage_course", "The manage course field is required."));
+        }
+        let (page_number, page_size) = input.page()?;
+        let (order, descending) = order_by(&input)?;
+        let (statuses, course_name) = search(&input)?;
+        Ok(CoursesRequest { user_id, view, portal_id, statuses, course_name, order, descending, page_number, page_size })
+    })();
+    answer(&req, &state, catalog::USER_ENROLLED_COURSES, StatusCode::OK, move |service, tx, caller| {
+        Ok(model::UserCourses::of(service.user_courses(tx, caller, &request?)?, now()))
+    })
+    .await
+}
+
+/// A user's certificates (`undefined`: the caller's own).
+#[utoipa::path(get, path = "/api/users/{id}/certificates", operation_id = "GetUserCertificates",
+    params(("id" = String, Path, description = "The user, or undefined for the caller."), ("page_size" = i64, Query), ("page_number" = i64, Query),
+        ("order_by" = Option<String>, Query, description = "[{\"field\":\"issued_at\",\"direction\":\"desc\"}]"),
+        ("search_param" = Option<String>, Query, description = "[{\"field\":\"title\",\"value\":\"AWS\"}]"),
+        ("return_type" = Option<String>, Query), ("portalId" = Option<i64>, Query)),
+    responses((status = 200, description = "The certificates.", body = Vec<model::CertificateRecord>), Refusals))]
+pub async fn user_certificates(req: HttpRequest, state: State) -> HttpResponse {
+    let input = Input::query(&req);
+    let raw = req.match_info().get("id").unwrap_or_default().to_string();
+    let request: Result<_, OpError> = (|| {
+        let user = match raw.as_str() {
+            "undefined" => None,
+            id => Some(id.parse::<i64>().map_err(|_| OpError::not_found(Entity::User, id))?),
+        };
+        let (page_number, page_size) = input.page()?;
+        let oldest_first = match input.json("order_by")? {
+            None => false,
+            Some(order) => {
+                let first = order.as_array().and_then(|list| list.first()).cloned().unwrap_or(order);
+                let field = first.get("field").or(first.get("colName")).and_then(Value::as_str);
+                if field.is_some_and(|f| f != "issued_at") {
+                    return Err(OpError::wrong(ProblemKind::Enumeration, "order_by", "The selected order by is invalid."));
+                }
+                first.get("direction").and_then(Value::as_str).is_some_and(|d| d.eq_ignore_ascii_case("asc"))
+            }
+        };
+        let title = match input.json("search_param")? {
+            None => None,
+            Some(search) => {
+                let items = search.as_array().cloned().unwrap_or_else(|| vec![search]);
+                items
+                    .iter()
+                    .find(|item| item.get("field").and_then(Value::as_str) == Some("title"))
+                    .and_then(|item| item.get("value").and_then(Value::as_str).map(str::to_lowercase))
+            }
+        };
+        Ok((user, title, oldest_first, page_number, page_size))
+    })();
+    answer(&req, &state, catalog::USER_CERTIFICATES, StatusCode::OK, move |service, tx, caller| {
+        let (user, title, oldest_first, number, size) = request?;
+        let (certificates, _) = service.user_certificates(tx, caller, user, title.as_deref(), oldest_first, number, size)?;
+        let issuer = service.tenant_name(tx, caller)?;
+        Ok(certificates.into_iter().map(|c| model::CertificateRecord::of(c, &issuer, now())).collect::<Vec<_>>())
+    })
+    .await
+}
+
+/// Changes a certificate's issue and expiry dates.
+#[utoipa::path(put, path = "/api/user-certificates/{rowId}/dates", operation_id = "UpdateCertificateDates",
+    params(("rowId" = String, Path, description = "The certificate's row (the id of the certificates list).")),
+    request_body(content = Object, description = "{\"rowId\": 1, \"newIssueDate\": \"2020-08-15 10:00:00\", \"newExpiryDate\": \"2021-08-15 10:00:00\"}"),
+    responses((status = 200, description = "Date Updated Successfully", body = Message), Refusals))]
+pub async fn certificate_dates(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = input.and_then(|input| {
+        let id = match path_id(&req, "rowId") {
+            Some(id) => id,
+            None => input.required_int("rowId")?,
+        };
+        let issued = input
+            .date_time("newIssueDate")?
+            .ok_or_else(|| OpError::wrong(ProblemKind::Required, "newIssueDate", "The newIssueDate field is required."))?;
+        let expires = input
+            .date_time("newExpiryDate")?
+            .ok_or_else(|| OpError::wrong(ProblemKind::Required, "newExpiryDate", "The newExpiryDate field is required."))?;
+        Ok((id, issued, expires))
+    });
+    answer(&req, &state, catalog::UPDATE_CERTIFICATE_DATES, StatusCode::OK, move |service, tx, caller| {
+        let (id, issued, expires) = request?;
+        service.set_certificate_dates(tx, caller, id, issued, Some(expires))?;
+        Ok(Message { message: "Date Updated Successfully".into() })
+    })
+    .await
+}
+
+/// A user's activity, newest first.
+#[utoipa::path(get, path = "/api/users/activities", operation_id = "RetrieveUserActivities",
+    params(("user_id" = Option<i64>, Query, description = "Defaults to the caller."), ("page_size" = i64, Query), ("page_number" = i64, Query),
+        ("context" = String, Query), ("portalId" = i64, Query, description = "-1: every portal")),
+    responses((status = 200, description = "The activity.", body = model::UserActivities), Refusals))]
+pub async fn user_activities(req: HttpRequest, state: State) -> HttpResponse {
+    let input = Input::query(&req);
+    let request: Result<_, OpError> = (|| {
+        if input.text("context")?.is_none() {
+            return Err(OpError::wrong(ProblemKind::Required, "context", "The context field is required."));
+        }
+        input.required_int("portalId")?;
+        Ok((input.int("user_id")?, input.portal("portalId")?, input.page()?))
+    })();
+    answer(&req, &state, catalog::USER_ACTIVITIES, StatusCode::OK, move |service, tx, caller| {
+        let (user, portal, (number, size)) = request?;
+        let (total, entries) = service.user_activity(tx, caller, user, portal, number, size)?;
+        Ok(model::UserActivities { records_total: total, records_filtered: total, records: entries.into_iter().map(Into::into).collect() })
+    })
+    .await
+}
+
+/// A user's dashboard: courses by status, hours spent.
+#[utoipa::path(get, path = "/api/users/dashboard-statistics", operation_id = "RetrieveUserDashboardStatistics",
+    params(("user_id" = String, Query), ("portalId" = String, Query, description = "-1: every portal")),
+    responses((status = 200, description = "The statistics.", body = model::DashboardAnswer), Refusals))]
+pub async fn user_dashboard(req: HttpRequest, state: State) -> HttpResponse {
+    let input = Input::query(&req);
+    let request: Result<_, OpError> = (|| {
+        input.required_int("portalId")?;
+        Ok((input.required_int("user_id")?, input.portal("portalId")?))
+    })();
+    answer(&req, &state, catalog::USER_DASHBOARD, StatusCode::OK, move |service, tx, caller| {
+        let (user, portal) = request?;
+        Ok(model::DashboardAnswer::from(service.user_dashboard(tx, caller, user, portal)?))
+    })
+    .await
 }
