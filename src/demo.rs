@@ -765,7 +765,11 @@ fn load_academy(
     }
 
     let portal = |tx: &mut Tx<'_>, parent, name, slug, code, seats| {
-        portals::insert(tx, &NewPortal { tenant_id, parent_id: parent, name, slug, referral_code: Some(code), total_seats: seats }, created)
+        portals::insert(
+            tx,
+            &NewPortal { tenant_id, parent_id: parent, name, slug, referral_code: Some(code), total_seats: seats, ..Default::default() },
+            created,
+        )
     };
     let root = portal(tx, None, "Demo Academy", "demo-academy", "DEMO", Some(80))?;
     let sales = portal(tx, Some(root), "Sales Academy", "sales-academy", "SALES", Some(30))?;

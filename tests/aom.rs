@@ -77,6 +77,7 @@ async fn setup(app: &TestApp) -> Setup {
                 portals::add_members(tx, portal, "learner", &[learners[0]], now)?;
                 portals::add_members(tx, sub, "learner", &[learners[2]], now)?;
                 portals::add_members(tx, sub, "portal_admin", &[admin], now)?;
+                portals::block_domain(tx, portal, "blocked.example")?;
                 let modules = academy::modules(tx, course3, 0)?.into_iter().map(|m| m.module_id).collect::<Vec<_>>();
                 Ok((course3, course2, learners, admin, other_user, portal, sub, modules))
             })
@@ -637,4 +638,161 @@ async fn learner_pages_and_user_views(backend: Backend) {
     assert_eq!(call(&app, Some(&s.learner), "PUT", "/courses/auto-enroll", Some(json!({"courses": [s.course]}))).await.0, 403);
 }
 
-on_both_backends!(enrollments_and_actions, progress_through_modules, tokens_roles_and_errors, learner_pages_and_user_views);
+async fn portals_seats_and_members(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = setup(&app).await;
+    let [eng, hq, east] = [s.learners[0], s.learners[1], s.learners[2]];
+
+    // Details: the root portal's seats and members, its sub-portal, its parent's names.
+    let (status, root) = call(&app, Some(&s.admin), "GET", &format!("/portals/details?portalId={}", s.portal), None).await;
+    assert_eq!(status, 200, "{root}");
+    assert_eq!(
+        (&root["totalSeats"], &root["usedSeats"], &root["availableSeats"], &root["subPortalCount"], &root["parentPortalId"]),
+        (&json!(10), &json!(1), &json!(9), &json!(1), &Value::Null)
+    );
+    assert!(root["selectedContent"].is_object());
+    let (_, sub) = call(&app, Some(&s.admin), "GET", &format!("/portals/{}", s.sub_portal), None).await;
+    assert_eq!(
+        (&sub["parentPortalId"], &sub["parentPortalName"], &sub["totalPortalAdmins"]),
+        (&json!(s.portal), &json!("Acme Academy"), &json!(1))
+    );
+    assert_eq!(
+        call(&app, Some(&s.admin), "GET", "/portals/details?portalId=999999", None).await,
+        (404, json!({"message": "Portal not found"}))
+    );
+    // The portal admin reaches its sub-portal only.
+    assert_eq!(call(&app, Some(&s.portal_admin), "GET", &format!("/portals/details?portalId={}", s.portal), None).await.0, 403);
+    assert_eq!(call(&app, Some(&s.portal_admin), "GET", &format!("/portals/details?portalId={}", s.sub_portal), None).await.0, 200);
+    assert_eq!(call(&app, Some(&s.learner), "GET", &format!("/portals/details?portalId={}", s.sub_portal), None).await.0, 403);
+
+    // Create a portal, then sub-portals; the lookups find them.
+    let body = json!({"portalName": "Partners", "portalSlug": "partners", "totalSeat": "2", "brandColor": "#3498db",
+        "bodyBackgroundColor": "#ffffff", "bodyTextColor": "#333333", "selectedPrimaryLanguage": "en", "selectedCourses": [s.course]});
+    assert_eq!(
+        call(&app, Some(&s.admin), "POST", "/portals", Some(body.clone())).await,
+        (200, json!({"message": "Portal created successfully"}))
+    );
+    let (status, taken) = call(&app, Some(&s.admin), "POST", "/portals", Some(body)).await;
+    assert_eq!((status, &taken["errors"]["portalSlug"][0]), (422, &json!("The portal slug has already been taken.")));
+    let (status, missing) = call(&app, Some(&s.admin), "POST", "/portals", Some(json!({"portalName": "X"}))).await;
+    assert_eq!((status, missing["errors"].as_object().unwrap().keys().next().unwrap().as_str()), (422, "brandColor"));
+    assert_eq!(call(&app, Some(&s.portal_admin), "POST", "/portals", Some(json!({}))).await.0, 403);
+    let (_, found) = call(&app, Some(&s.admin), "GET", "/lookups/portals?search_term=partn", None).await;
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    let partners = found[0]["id"].as_i64().unwrap();
+    assert_eq!((&found[0]["totalSeats"], &found[0]["usedSeat"], &found[0]["availableSeats"]), (&json!(2), &json!(0), &json!(2)));
+    let subs = json!({"subPortal": "[{\"name\": \"Partners East\", \"referralCode\": \"pe\"}, {\"name\": \"Partners West\"}]"});
+    let (status, answer) = call(&app, Some(&s.admin), "POST", &format!("/portals/{partners}/sub-portals"), Some(subs)).await;
+    assert_eq!((status, answer), (200, json!({"message": "Sub Portal added successfully"})));
+    let (_, children) = call(&app, Some(&s.admin), "GET", &format!("/lookups/portals?type=subPortals&portalId={partners}"), None).await;
+    assert_eq!(
+        children.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["Partners East", "Partners West"]
+    );
+    let (_, mine) = call(&app, Some(&s.portal_admin), "GET", "/lookups/portals", None).await;
+    assert_eq!(mine.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect::<Vec<_>>(), vec![s.sub_portal]);
+    let (_, courses) =
+        call(&app, Some(&s.admin), "GET", &format!("/portals/courses?portalId={partners}&page_size=10&page_number=1"), None).await;
+    assert_eq!((&courses["recordsTotal"], &courses["records"][0]["courseId"]), (&json!(1), &json!(s.course)), "{courses}");
+
+    // Learners: new ones within the seats and the blocked domains, existing ones; courses enrolled.
+    let (status, _) = call(&app, Some(&s.admin), "PUT", "/courses/auto-enroll", Some(json!({"courses": [s.other_course]}))).await;
+    assert_eq!(status, 200);
+    let new = |email: &str| json!({"first_name": "Pat", "last_name": "Partner", "email": email});
+    let (status, added) = call(&app, Some(&s.admin), "POST", "/portals/learners",
+        Some(json!({"portalId": partners, "userAddedType": "addManually", "learners": [new("pat@partner.example")], "enrollCoursesIds": [s.course]}))).await;
+    assert_eq!((status, added), (201, json!({"message": "1 learner(s) added successfully"})));
+    let (_, users) =
+        call(&app, Some(&s.admin), "GET", &format!("/portals/users?portalId={partners}&page_size=10&page_number=1"), None).await;
+    let pat = users["records"][0].clone();
+    assert_eq!(
+        (&pat["firstName"], &pat["userType"], &pat["status"], &pat["is_learner"]),
+        (&json!("Pat"), &json!("learner"), &json!("active"), &json!(true)),
+        "{users}"
+    );
+    assert_eq!(
+        pat["stats"],
+        json!({"notStarted": 2, "inProgress": 0, "completed": 0, "total": 2}),
+        "the course asked for and the one every learner gets"
+    );
+    let pat_id = pat["id"].as_i64().unwrap();
+    assert!(row_of(&rows(&app, &s.admin, s.course).await, pat_id).is_some());
+    // The portal's second seat goes to an existing user; a third learner is refused, and nothing changes.
+    let (status, _) =
+        call(&app, Some(&s.admin), "POST", "/portals/learner-list", Some(json!({"portalId": partners, "userIds": [hq]}))).await;
+    assert_eq!(status, 201);
+    let (status, full) = call(
+        &app,
+        Some(&s.admin),
+        "POST",
+        "/portals/learners",
+        Some(json!({"portalId": partners, "userAddedType": "existingUser", "selectExistingUsers": [east]})),
+    )
+    .await;
+    assert_eq!(status, 422, "{full}");
+    let (_, seats) = call(&app, Some(&s.admin), "GET", "/lookups/portals?search_term=partners", None).await;
+    assert_eq!(seats.as_array().unwrap().iter().find(|p| p["id"] == json!(partners)).unwrap()["usedSeat"], 2);
+    // A blocked domain is refused in the vendor's key, before anyone is made.
+    let (status, blocked) = call(
+        &app,
+        Some(&s.admin),
+        "POST",
+        "/portals/learners",
+        Some(json!({"portalId": s.sub_portal, "userAddedType": "addManually", "learners": [new("spy@blocked.example")]})),
+    )
+    .await;
+    let message = "Email or domain is blocked for user with email spy@blocked.example. Please contact Admin.";
+    assert_eq!((status, &blocked["blockedEmailDomainsmessage"], &blocked["message"]), (422, &json!(message), &json!(message)), "{blocked}");
+    let (status, unknown) =
+        call(&app, Some(&s.admin), "POST", "/portals/learners", Some(json!({"portalId": partners, "userAddedType": "fax"}))).await;
+    assert_eq!((status, &unknown["errors"]["userAddedType"][0]), (422, &json!("The selected user added type is invalid.")));
+
+    // Members leave a portal and its sub-portals; memberships are deactivated and activated.
+    let (status, answer) =
+        call(&app, Some(&s.admin), "PUT", "/portals/users/status", Some(json!({"userIds": [pat_id], "status": "inactive"}))).await;
+    assert_eq!((status, answer), (200, json!({"message": "Portal user status updated successfully"})));
+    let (_, users) =
+        call(&app, Some(&s.admin), "GET", &format!("/portals/users?portalId={partners}&page_size=10&page_number=1"), None).await;
+    assert_eq!(users["records"].as_array().unwrap().iter().find(|u| u["id"] == json!(pat_id)).unwrap()["status"], "inactive");
+    let (status, answer) = call(
+        &app,
+        Some(&s.admin),
+        "POST",
+        "/portals/users/remove",
+        Some(json!({"userIds": [pat_id, hq], "portalId": partners, "type": "learner"})),
+    )
+    .await;
+    assert_eq!((status, answer), (201, json!({"message": "Portal user removed successfully"})));
+    let (_, users) =
+        call(&app, Some(&s.admin), "GET", &format!("/portals/users?portalId={partners}&page_size=10&page_number=1"), None).await;
+    assert_eq!(users["recordsTotal"], 0);
+    // The admin's portal admin leaves the sub-portal when removed from the root's tree.
+    call(&app, Some(&s.admin), "POST", "/portals/users/remove", Some(json!({"userIds": [eng], "portalId": s.portal, "type": "learner"})))
+        .await;
+    let (_, users) = call(
+        &app,
+        Some(&s.admin),
+        "GET",
+        &format!("/portals/users?portalId={}&page_size=10&page_number=1&userType=learner", s.portal),
+        None,
+    )
+    .await;
+    assert_eq!(users["records"].as_array().unwrap().iter().map(|u| u["id"].as_i64().unwrap()).collect::<Vec<_>>(), vec![east]);
+
+    // The current portal.
+    let (status, answer) = call(&app, Some(&s.learner), "PUT", &format!("/users/current-portal?portalId={}", s.sub_portal), None).await;
+    assert_eq!((status, answer), (200, json!({"message": "Current portal updated successfully"})));
+    assert_eq!(
+        call(&app, Some(&s.learner), "PUT", &format!("/users/current-portal?portalId={}&userId={hq}", s.sub_portal), None).await.0,
+        403
+    );
+    assert_eq!(call(&app, Some(&s.learner), "PUT", "/users/current-portal?portalId=999999", None).await.0, 404);
+}
+
+on_both_backends!(
+    enrollments_and_actions,
+    progress_through_modules,
+    tokens_roles_and_errors,
+    learner_pages_and_user_views,
+    portals_seats_and_members
+);

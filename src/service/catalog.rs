@@ -127,4 +127,15 @@ catalog! {
     UPDATE_CERTIFICATE_DATES = "UpdateCertificateDates", Write;
     USER_ACTIVITIES = "RetrieveUserActivities", Read;
     USER_DASHBOARD = "RetrieveUserDashboardStatistics", Read;
+    CREATE_PORTAL = "CreatePortal", Write;
+    ADD_SUB_PORTALS = "AddSubPortals", Write;
+    PORTAL_DETAILS = "PortalDetails", Read;
+    LOOKUP_PORTALS = "LookupPortals", Read;
+    ADD_PORTAL_LEARNERS = "AddLearnersToPortal", Write;
+    ADD_TO_LEARNER_LIST = "AddUsersToLearnerList", Write;
+    REMOVE_PORTAL_USERS = "RemovePortalUsers", Write;
+    PORTAL_USER_STATUS = "UpdatePortalUserStatus", Write;
+    PORTAL_COURSES = "PortalCourses", Read;
+    PORTAL_USERS = "PortalUsers", Read;
+    CURRENT_PORTAL = "UpdateCurrentPortal", Write;
 }}

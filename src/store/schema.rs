@@ -413,6 +413,15 @@ diesel::table! {
         body_background_color -> Nullable<Text>,
         body_text_color -> Nullable<Text>,
         primary_language -> Nullable<Text>,
+        expiry_message -> Nullable<Text>,
+        logo_image_url -> Nullable<Text>,
+        mini_logo_image_url -> Nullable<Text>,
+        header_background_color -> Nullable<Text>,
+        custom_style -> Nullable<Text>,
+        custom_font -> Nullable<Text>,
+        custom_code -> Nullable<Text>,
+        learner_dashboard -> Nullable<Integer>,
+        created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
     }
 }

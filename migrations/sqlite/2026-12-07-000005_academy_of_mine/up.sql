@@ -97,6 +97,15 @@ CREATE TABLE portal (
     body_background_color TEXT,
     body_text_color       TEXT,
     primary_language      TEXT,
+    expiry_message        TEXT,
+    logo_image_url        TEXT,
+    mini_logo_image_url   TEXT,
+    header_background_color TEXT,
+    custom_style          TEXT,
+    custom_font           TEXT,
+    custom_code           TEXT,
+    learner_dashboard     INTEGER,
+    created_by            BIGINT REFERENCES app_user(id),
     created_at            TIMESTAMP NOT NULL,
     UNIQUE (tenant_id, slug)
 );

@@ -59,8 +59,13 @@ pub fn render(error: &OpError) -> HttpResponse {
         OpError::Invalid(problem) => {
             let field = problem.path.clone().unwrap_or_else(|| "request".into());
             let mut errors = Map::new();
-            errors.insert(field, json!([problem.message]));
-            (StatusCode::UNPROCESSABLE_ENTITY, json!({ "message": problem.message, "errors": errors }))
+            errors.insert(field.clone(), json!([problem.message]));
+            let mut body = json!({ "message": problem.message, "errors": errors });
+            // A blocked e-mail domain also answers in the key the vendor's clients read.
+            if field == "blockedEmailDomains" {
+                body["blockedEmailDomainsmessage"] = problem.message.clone().into();
+            }
+            (StatusCode::UNPROCESSABLE_ENTITY, body)
         }
         OpError::Conflict { detail, .. } => {
             (StatusCode::UNPROCESSABLE_ENTITY, json!({ "message": detail, "errors": { "request": [detail] } }))

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use crate::domain::Role;
 use crate::domain::activity::Verb;
+use crate::service::portals::{PortalDetails, PortalSeats, PortalUser};
 use crate::service::progress::{
     ActivityView, CertificateView, CourseInfo, CourseLearners, Dashboard, LearnerView, ModuleView, ProgressView,
 };
@@ -781,6 +782,243 @@ pub struct Notice {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub title: &'static str,
+}
+
+/// A portal's details.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalDetailsAnswer {
+    id: i64,
+    portal_name: String,
+    portal_slug: String,
+    parent_portal_id: Option<i64>,
+    referral_code: Option<String>,
+    seat_access: Option<String>,
+    access_permission: Option<String>,
+    expiry_message: Option<String>,
+    total_seats: Option<i32>,
+    total_seat_access: Option<i32>,
+    /// `30-Dec-2025`.
+    expiry_date: Option<String>,
+    brand_color: Option<String>,
+    body_background_color: Option<String>,
+    body_text_color: Option<String>,
+    header_background_color: Option<String>,
+    selected_primary_language: Option<String>,
+    custom_style: Option<String>,
+    custom_font: Option<String>,
+    custom_code: Option<String>,
+    is_active: bool,
+    total_portal_admins: i64,
+    total_learner: i64,
+    used_seats: i64,
+    available_seats: Option<i64>,
+    sub_portal_count: i64,
+    parent_portal_slug: Option<String>,
+    parent_portal_name: Option<String>,
+    portal_custom_domain_enabled: bool,
+    public_selected_courses: Vec<i64>,
+    private_selected_courses: Vec<i64>,
+    selected_public_learning_paths: Vec<i64>,
+    selected_public_learning_path_names: Vec<String>,
+    selected_private_learning_paths: Vec<i64>,
+    selected_private_learning_path_names: Vec<String>,
+    selected_private_membership: Option<i64>,
+    selected_private_membership_name: Option<String>,
+    selected_content: SelectedContent,
+    learner_dashboard: Option<String>,
+}
+
+/// What a portal's catalog holds.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SelectedContent {
+    public_course_ids: Vec<i64>,
+    private_course_ids: Vec<i64>,
+    public_learning_path_ids: Vec<i64>,
+    public_learning_path_names: Vec<String>,
+    private_learning_path_ids: Vec<i64>,
+    private_learning_path_names: Vec<String>,
+    private_membership_id: Option<i64>,
+    private_membership_name: Option<String>,
+}
+
+impl From<PortalDetails> for PortalDetailsAnswer {
+    fn from(d: PortalDetails) -> Self {
+        let p = d.portal;
+        let public: Vec<i64> = d.courses.iter().filter(|(_, public)| *public).map(|(c, _)| *c).collect();
+        let private: Vec<i64> = d.courses.iter().filter(|(_, public)| !*public).map(|(c, _)| *c).collect();
+        PortalDetailsAnswer {
+            id: p.id,
+            portal_name: p.name,
+            portal_slug: p.slug,
+            parent_portal_id: p.parent_id,
+            referral_code: p.referral_code,
+            seat_access: p.seat_access,
+            access_permission: p.access_permission,
+            expiry_message: p.expiry_message,
+            total_seats: p.total_seats,
+            total_seat_access: p.total_seats,
+            expiry_date: p.expires_at.map(|at| at.format("%d-%b-%Y").to_string()),
+            brand_color: p.brand_color,
+            body_background_color: p.body_background_color,
+            body_text_color: p.body_text_color,
+            header_background_color: p.header_background_color,
+            selected_primary_language: p.primary_language,
+            custom_style: p.custom_style,
+            custom_font: p.custom_font,
+            custom_code: p.custom_code,
+            is_active: p.is_active,
+            total_portal_admins: d.admins,
+            total_learner: d.learners,
+            used_seats: d.learners,
+            available_seats: p.total_seats.map(|seats| (i64::from(seats) - d.learners).max(0)),
+            sub_portal_count: d.sub_portals,
+            parent_portal_slug: d.parent.as_ref().map(|(slug, _)| slug.clone()),
+            parent_portal_name: d.parent.map(|(_, name)| name),
+            portal_custom_domain_enabled: false,
+            public_selected_courses: public.clone(),
+            private_selected_courses: private.clone(),
+            selected_public_learning_paths: Vec::new(),
+            selected_public_learning_path_names: Vec::new(),
+            selected_private_learning_paths: Vec::new(),
+            selected_private_learning_path_names: Vec::new(),
+            selected_private_membership: None,
+            selected_private_membership_name: None,
+            selected_content: SelectedContent {
+                public_course_ids: public,
+                private_course_ids: private,
+                public_learning_path_ids: Vec::new(),
+                public_learning_path_names: Vec::new(),
+                private_learning_path_ids: Vec::new(),
+                private_learning_path_names: Vec::new(),
+                private_membership_id: None,
+                private_membership_name: None,
+            },
+            learner_dashboard: p.learner_dashboard.map(|page| page.to_string()),
+        }
+    }
+}
+
+/// A portal in a lookup.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalOption {
+    id: i64,
+    name: String,
+    total_seats: Option<i32>,
+    used_seat: i64,
+    available_seats: Option<i64>,
+}
+
+impl From<PortalSeats> for PortalOption {
+    fn from(p: PortalSeats) -> Self {
+        PortalOption {
+            id: p.id,
+            name: p.name,
+            total_seats: p.total,
+            used_seat: p.used,
+            available_seats: p.total.map(|seats| (i64::from(seats) - p.used).max(0)),
+        }
+    }
+}
+
+/// Learners by status.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    not_started: i64,
+    in_progress: i64,
+    completed: i64,
+    total: i64,
+}
+
+impl Stats {
+    pub fn of(not_started: i64, in_progress: i64, completed: i64) -> Stats {
+        Stats { not_started, in_progress, completed, total: not_started + in_progress + completed }
+    }
+}
+
+/// A course of a portal.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalCourseRecord {
+    pub id: i64,
+    pub course_id: i64,
+    pub portal_id: i64,
+    pub name: String,
+    pub last24h_count: i64,
+    pub stats: Stats,
+}
+
+/// A page of a portal's courses.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalCourses {
+    pub portal_name: String,
+    pub records_total: i64,
+    pub records_filtered: i64,
+    pub records: Vec<PortalCourseRecord>,
+}
+
+/// A user of a portal.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalUserRecord {
+    id: i64,
+    first_name: String,
+    last_name: String,
+    user_type: &'static str,
+    stats: Stats,
+    status: &'static str,
+    last_login: String,
+    created_by: String,
+    /// `2023-10-01 12:00:00`.
+    created_at: String,
+    portals: String,
+    portal_name_for_admins: String,
+    portal_user_type: &'static str,
+    #[serde(rename = "is_learner")]
+    is_learner: bool,
+    user_category: String,
+    permissions_display_names: String,
+    permissions_names: Vec<String>,
+}
+
+impl PortalUserRecord {
+    pub fn of(user: PortalUser, portal_name: &str) -> PortalUserRecord {
+        let (not_started, in_progress, completed) = user.stats;
+        let role: Role = user.row.role.parse().unwrap_or(Role::Learner);
+        PortalUserRecord {
+            id: user.row.id,
+            first_name: user.row.first_name.unwrap_or_default(),
+            last_name: user.row.last_name.unwrap_or_default(),
+            user_type: user_type(role).1,
+            stats: Stats::of(not_started, in_progress, completed),
+            status: if user.row.is_active { "active" } else { "inactive" },
+            last_login: "Never".into(),
+            created_by: String::new(),
+            created_at: user.row.created_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            portals: user.portals.join(", "),
+            portal_name_for_admins: if user.row.is_admin { portal_name.to_string() } else { String::new() },
+            portal_user_type: if user.row.is_admin { "portal_admin" } else { "learner" },
+            is_learner: user.row.is_learner,
+            user_category: String::new(),
+            permissions_display_names: String::new(),
+            permissions_names: Vec::new(),
+        }
+    }
+}
+
+/// A page of a portal's users.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalUsers {
+    pub portal_name: String,
+    pub records_total: i64,
+    pub records_filtered: i64,
+    pub record_ids_filtered: Vec<i64>,
+    pub records: Vec<PortalUserRecord>,
 }
 
 #[cfg(test)]

@@ -52,6 +52,18 @@ pub const ROUTES: &[(&str, &str, &Operation)] = &[
     ("PUT", "/user-certificates/{rowId}/dates", catalog::UPDATE_CERTIFICATE_DATES),
     ("GET", "/users/activities", catalog::USER_ACTIVITIES),
     ("GET", "/users/dashboard-statistics", catalog::USER_DASHBOARD),
+    ("POST", "/portals", catalog::CREATE_PORTAL),
+    ("POST", "/portals/{portalId}/sub-portals", catalog::ADD_SUB_PORTALS),
+    ("GET", "/portals/details", catalog::PORTAL_DETAILS),
+    ("GET", "/portals/{portalId}", catalog::PORTAL_DETAILS),
+    ("GET", "/lookups/portals", catalog::LOOKUP_PORTALS),
+    ("POST", "/portals/learners", catalog::ADD_PORTAL_LEARNERS),
+    ("POST", "/portals/learner-list", catalog::ADD_TO_LEARNER_LIST),
+    ("POST", "/portals/users/remove", catalog::REMOVE_PORTAL_USERS),
+    ("PUT", "/portals/users/status", catalog::PORTAL_USER_STATUS),
+    ("GET", "/portals/courses", catalog::PORTAL_COURSES),
+    ("GET", "/portals/users", catalog::PORTAL_USERS),
+    ("PUT", "/users/current-portal", catalog::CURRENT_PORTAL),
 ];
 
 /// Mounts the face at `/api` and under `prefix` (when it is not the root). Each route is its own
@@ -103,6 +115,18 @@ fn register(cfg: &mut web::ServiceConfig, prefix: &str) {
     at!("/user-certificates/{rowId}/dates", put => certificate_dates);
     at!("/users/activities", get => user_activities);
     at!("/users/dashboard-statistics", get => user_dashboard);
+    at!("/portals", post => create_portal);
+    at!("/portals/details", get => portal_details);
+    at!("/portals/learners", post => add_portal_learners);
+    at!("/portals/learner-list", post => add_to_learner_list);
+    at!("/portals/users/remove", post => remove_portal_users);
+    at!("/portals/users/status", put => portal_user_status);
+    at!("/portals/courses", get => portal_courses);
+    at!("/portals/users", get => portal_users);
+    at!("/portals/{portalId}/sub-portals", post => add_sub_portals);
+    at!("/portals/{portalId}", get => portal_by_id);
+    at!("/lookups/portals", get => lookup_portals);
+    at!("/users/current-portal", put => current_portal);
 }
 
 /// The face's OpenAPI 3.1 document, built once.
@@ -153,7 +177,19 @@ impl utoipa::Modify for BearerToken {
         user_certificates,
         certificate_dates,
         user_activities,
-        user_dashboard
+        user_dashboard,
+        create_portal,
+        add_sub_portals,
+        portal_details,
+        portal_by_id,
+        lookup_portals,
+        add_portal_learners,
+        add_to_learner_list,
+        remove_portal_users,
+        portal_user_status,
+        portal_courses,
+        portal_users,
+        current_portal
     ),
     components(schemas(Message)),
     modifiers(&BearerToken),
@@ -746,6 +782,350 @@ pub async fn user_dashboard(req: HttpRequest, state: State) -> HttpResponse {
     answer(&req, &state, catalog::USER_DASHBOARD, StatusCode::OK, move |service, tx, caller| {
         let (user, portal) = request?;
         Ok(model::DashboardAnswer::from(service.user_dashboard(tx, caller, user, portal)?))
+    })
+    .await
+}
+
+fn required_text(input: &Input, name: &str) -> Result<String, OpError> {
+    input
+        .text(name)?
+        .map(|text| text.trim().trim_matches('"').to_string())
+        .filter(|text| !text.is_empty())
+        .ok_or_else(|| OpError::wrong(ProblemKind::Required, name, format!("The {} field is required.", name.replace('_', " "))))
+}
+
+fn optional_text(input: &Input, name: &str) -> Result<Option<String>, OpError> {
+    Ok(input.text(name)?.map(|text| text.trim().trim_matches('"').to_string()).filter(|text| !text.is_empty()))
+}
+
+/// Creates a portal.
+#[utoipa::path(post, path = "/api/portals", operation_id = "CreatePortal",
+    request_body(content = Object, description = "portalName, portalSlug, brandColor, bodyBackgroundColor, bodyTextColor, selectedPrimaryLanguage; optional totalSeat, expiryDate, expiryMessage, accessPermission, seatAccess, isActive, selectedCourses, addExistingUser, …"),
+    responses((status = 200, description = "Portal created successfully", body = Message), Refusals))]
+pub async fn create_portal(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = input.and_then(|input| {
+        let settings = crate::store::portals::PortalSettings {
+            seat_access: optional_text(&input, "seatAccess")?,
+            access_permission: optional_text(&input, "accessPermission")?,
+            expires_at: input.date_time("expiryDate")?,
+            expiry_message: optional_text(&input, "expiryMessage")?,
+            is_active: match input.text("isActive")?.map(|v| v.trim_matches('"').to_ascii_lowercase()).as_deref() {
+                None | Some("true") | Some("1") => true,
+                Some("false") | Some("0") => false,
+                Some(_) => return Err(OpError::wrong(ProblemKind::Type, "isActive", "The is active field must be true or false.")),
+            },
+            brand_color: Some(required_text(&input, "brandColor")?),
+            body_background_color: Some(required_text(&input, "bodyBackgroundColor")?),
+            body_text_color: Some(required_text(&input, "bodyTextColor")?),
+            header_background_color: optional_text(&input, "headerBackgroundColor")?,
+            primary_language: Some(required_text(&input, "selectedPrimaryLanguage")?),
+            logo_image_url: optional_text(&input, "logoImageUrl")?,
+            mini_logo_image_url: optional_text(&input, "miniLogoImageUrl")?,
+            custom_style: optional_text(&input, "customStyle")?,
+            custom_font: optional_text(&input, "customFont")?,
+            custom_code: optional_text(&input, "customCode")?,
+            learner_dashboard: input.int("learnerDashboard")?.map(|page| page as i32),
+        };
+        let seats = input
+            .int("totalSeat")?
+            .map(|seats| i32::try_from(seats).map_err(|_| OpError::invalid("totalSeat", "The total seat field is too large.")));
+        Ok(crate::service::portals::PortalRequest {
+            name: required_text(&input, "portalName")?,
+            slug: required_text(&input, "portalSlug")?,
+            total_seats: seats.transpose()?,
+            settings,
+            courses: input.ids("selectedCourses")?.unwrap_or_default(),
+            learners: input.ids("addExistingUser")?.unwrap_or_default(),
+        })
+    });
+    answer(&req, &state, catalog::CREATE_PORTAL, StatusCode::OK, move |service, tx, caller| {
+        // Laravel authorizes before it validates.
+        service.require_portal_creator(tx, caller)?;
+        service.create_portal(tx, caller, &request?)?;
+        Ok(Message { message: "Portal created successfully".into() })
+    })
+    .await
+}
+
+/// Adds sub-portals under a portal.
+#[utoipa::path(post, path = "/api/portals/{portalId}/sub-portals", operation_id = "AddSubPortals",
+    params(("portalId" = String, Path)),
+    request_body(content = Object, description = "{\"subPortal\": \"[{\\\"name\\\": \\\"Sub Portal 1\\\", \\\"referralCode\\\": \\\"sp1\\\"}]\"} (an array, or the array as a JSON string)"),
+    responses((status = 200, description = "Sub Portal added successfully", body = Message), Refusals))]
+pub async fn add_sub_portals(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    let input = Input::with_body(&req, &state, payload).await;
+    let parent =
+        path_id(&req, "portalId").ok_or_else(|| OpError::not_found(Entity::Portal, req.match_info().get("portalId").unwrap_or_default()));
+    let request = parent.and_then(|parent| {
+        let input = input?;
+        let subs = match input.json("subPortal")? {
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    let name = item.get("name").and_then(Value::as_str).ok_or_else(|| {
+                        OpError::wrong(
+                            ProblemKind::Required,
+                            format!("subPortal.{index}.name"),
+                            format!("The subPortal.{index}.name field is required."),
+                        )
+                    })?;
+                    Ok((name.to_string(), item.get("referralCode").and_then(Value::as_str).map(str::to_string)))
+                })
+                .collect::<Result<Vec<_>, OpError>>()?,
+            Some(_) => return Err(OpError::wrong(ProblemKind::Type, "subPortal", "The sub portal field must be an array.")),
+            None => return Err(OpError::wrong(ProblemKind::Required, "subPortal", "The sub portal field is required.")),
+        };
+        Ok((parent, subs))
+    });
+    answer(&req, &state, catalog::ADD_SUB_PORTALS, StatusCode::OK, move |service, tx, caller| {
+        let (parent, subs) = request?;
+        service.add_sub_portals(tx, caller, parent, &subs)?;
+        Ok(Message { message: "Sub Portal added successfully".into() })
+    })
+    .await
+}
+
+async fn details(req: HttpRequest, state: State, id: Result<i64, OpError>) -> HttpResponse {
+    answer(&req, &state, catalog::PORTAL_DETAILS, StatusCode::OK, move |service, tx, caller| {
+        Ok(model::PortalDetailsAnswer::from(service.portal_details(tx, caller, id?)?))
+    })
+    .await
+}
+
+/// A portal's details: branding, seats, sub-portals, catalog.
+#[utoipa::path(get, path = "/api/portals/details", operation_id = "PortalDetails",
+    params(("portalId" = i64, Query, description = "The ID of the portal to retrieve.")),
+    responses((status = 200, description = "The portal.", body = model::PortalDetailsAnswer), Refusals))]
+pub async fn portal_details(req: HttpRequest, state: State) -> HttpResponse {
+    let id = Input::query(&req).required_int("portalId");
+    details(req, state, id).await
+}
+
+/// A portal's details, by the portal's id in the path.
+#[utoipa::path(get, path = "/api/portals/{portalId}", operation_id = "PortalDetailsById",
+    params(("portalId" = String, Path)),
+    responses((status = 200, description = "The portal.", body = model::PortalDetailsAnswer), Refusals))]
+pub async fn portal_by_id(req: HttpRequest, state: State) -> HttpResponse {
+    let id =
+        path_id(&req, "portalId").ok_or_else(|| OpError::not_found(Entity::Portal, req.match_info().get("portalId").unwrap_or_default()));
+    details(req, state, id).await
+}
+
+/// Portals for a dropdown, with their seats.
+#[utoipa::path(get, path = "/api/lookups/portals", operation_id = "LookupPortals",
+    params(("type" = Option<String>, Query, description = "subPortals, reports or portals"), ("portalId" = Option<i64>, Query, description = "-1: no filter"),
+        ("search_term" = Option<String>, Query), ("user_id" = Option<i64>, Query)),
+    responses((status = 200, description = "[{id, name, totalSeats, usedSeat, availableSeats}]", body = Vec<model::PortalOption>), Refusals))]
+pub async fn lookup_portals(req: HttpRequest, state: State) -> HttpResponse {
+    let input = Input::query(&req);
+    let request: Result<_, OpError> = (|| {
+        let portal = input.portal("portalId")?;
+        let kind = input.text("type")?.map(|t| t.trim_matches('"').to_string());
+        let (subs_of, under) = match kind.as_deref() {
+            Some("subPortals") => match portal {
+                Some(portal) => (Some(portal), None),
+                None => return Err(OpError::wrong(ProblemKind::Required, "portalId", "The portalId field is required for sub-portals.")),
+            },
+            None | Some("portals") | Some("reports") => (None, portal),
+            Some(_) => return Err(OpError::wrong(ProblemKind::Enumeration, "type", "The selected type is invalid.")),
+        };
+        Ok((subs_of, under, input.text("search_term")?))
+    })();
+    answer(&req, &state, catalog::LOOKUP_PORTALS, StatusCode::OK, move |service, tx, caller| {
+        let (subs_of, under, term) = request?;
+        let found = service.lookup_portals(tx, caller, subs_of, under, term.as_deref())?;
+        Ok(found.into_iter().map(model::PortalOption::from).collect::<Vec<_>>())
+    })
+    .await
+}
+
+/// Adds learners to a portal: new ones (addManually, bulkImport) or existing users.
+#[utoipa::path(post, path = "/api/portals/learners", operation_id = "AddLearnersToPortal",
+    request_body(content = Object, description = "portalId, userAddedType (addManually, bulkImport or existingUser), learners [{first_name, last_name, email, password}], selectExistingUsers, enrollCoursesIds"),
+    responses((status = 201, description = "N learner(s) added successfully", body = Message), Refusals))]
+pub async fn add_portal_learners(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    use crate::service::portals::{Joining, NewLearner};
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = input.and_then(|input| {
+        let portal = input.required_int("portalId")?;
+        let joining = match required_text(&input, "userAddedType")?.as_str() {
+            "addManually" | "bulkImport" => {
+                let learners = match input.json("learners")? {
+                    Some(Value::Array(items)) => items,
+                    Some(_) => return Err(OpError::wrong(ProblemKind::Type, "learners", "The learners field must be an array.")),
+                    None => return Err(OpError::wrong(ProblemKind::Required, "learners", "The learners field is required.")),
+                };
+                let learners = learners
+                    .iter()
+                    .enumerate()
+                    .map(|(index, item)| {
+                        let text = |keys: &[&str]| keys.iter().find_map(|key| item.get(*key).and_then(Value::as_str)).map(str::to_string);
+                        let required = |keys: &[&str], name: &str| {
+                            text(keys).ok_or_else(|| {
+                                let field = format!("learners.{index}.{name}");
+                                OpError::wrong(ProblemKind::Required, &field, format!("The {} field is required.", field.replace('_', " ")))
+                            })
+                        };
+                        Ok(NewLearner {
+                            first_name: required(&["first_name", "firstName"], "first_name")?,
+                            last_name: required(&["last_name", "lastName"], "last_name")?,
+                            email: required(&["email"], "email")?,
+                            password: text(&["password"]),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, OpError>>()?;
+                Joining::New(learners)
+            }
+            "existingUser" => Joining::Existing(input.required_ids("selectExistingUsers")?),
+            _ => return Err(OpError::wrong(ProblemKind::Enumeration, "userAddedType", "The selected user added type is invalid.")),
+        };
+        Ok((portal, joining, input.ids("enrollCoursesIds")?.unwrap_or_default()))
+    });
+    answer(&req, &state, catalog::ADD_PORTAL_LEARNERS, StatusCode::CREATED, move |service, tx, caller| {
+        let (portal, joining, courses) = request?;
+        let added = service.add_learners(tx, caller, portal, &joining, &courses)?;
+        Ok(Message { message: format!("{added} learner(s) added successfully") })
+    })
+    .await
+}
+
+/// Adds users of the account to a portal's learners.
+#[utoipa::path(post, path = "/api/portals/learner-list", operation_id = "AddUsersToLearnerList",
+    request_body(content = Object, description = "{\"userIds\": [5, 9], \"portalId\": 17}"),
+    responses((status = 201, description = "User updated successfully", body = Message), Refusals))]
+pub async fn add_to_learner_list(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    use crate::service::portals::Joining;
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = input.and_then(|input| Ok((input.required_int("portalId")?, input.required_ids("userIds")?)));
+    answer(&req, &state, catalog::ADD_TO_LEARNER_LIST, StatusCode::CREATED, move |service, tx, caller| {
+        let (portal, users) = request?;
+        service.add_learners(tx, caller, portal, &Joining::Existing(users), &[])?;
+        Ok(Message { message: "User updated successfully".into() })
+    })
+    .await
+}
+
+/// Removes users from a portal and its sub-portals.
+#[utoipa::path(post, path = "/api/portals/users/remove", operation_id = "RemovePortalUsers",
+    request_body(content = Object, description = "{\"userIds\": [5], \"portalId\": 5, \"type\": \"learner\"} (type: learner or portal_admin)"),
+    responses((status = 201, description = "Portal user removed successfully", body = Message), Refusals))]
+pub async fn remove_portal_users(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = input.and_then(|input| {
+        let kind = match required_text(&input, "type")?.as_str() {
+            kind @ ("learner" | "portal_admin") => kind.to_string(),
+            _ => return Err(OpError::wrong(ProblemKind::Enumeration, "type", "The selected type is invalid.")),
+        };
+        Ok((input.required_int("portalId")?, input.required_ids("userIds")?, kind))
+    });
+    answer(&req, &state, catalog::REMOVE_PORTAL_USERS, StatusCode::CREATED, move |service, tx, caller| {
+        let (portal, users, kind) = request?;
+        service.remove_portal_users(tx, caller, portal, &users, &kind)?;
+        Ok(Message { message: "Portal user removed successfully".into() })
+    })
+    .await
+}
+
+/// Activates or deactivates users in the portals the caller manages.
+#[utoipa::path(put, path = "/api/portals/users/status", operation_id = "UpdatePortalUserStatus",
+    request_body(content = Object, description = "{\"userIds\": [5], \"status\": \"active\"} (active or inactive)"),
+    responses((status = 200, description = "Portal user status updated successfully", body = Message), Refusals))]
+pub async fn portal_user_status(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = input.and_then(|input| {
+        let active = match required_text(&input, "status")?.to_ascii_lowercase().as_str() {
+            "active" => true,
+            "inactive" => false,
+            _ => return Err(OpError::wrong(ProblemKind::Enumeration, "status", "The selected status is invalid.")),
+        };
+        Ok((input.required_ids("userIds")?, active))
+    });
+    answer(&req, &state, catalog::PORTAL_USER_STATUS, StatusCode::OK, move |service, tx, caller| {
+        let (users, active) = request?;
+        service.set_portal_users_active(tx, caller, &users, active)?;
+        Ok(Message { message: "Portal user status updated successfully".into() })
+    })
+    .await
+}
+
+/// A portal's courses, with its learners' progress.
+#[utoipa::path(get, path = "/api/portals/courses", operation_id = "PortalCourses",
+    params(("portalId" = i64, Query), ("page_size" = i64, Query), ("page_number" = i64, Query)),
+    responses((status = 200, description = "The portal's courses.", body = model::PortalCourses), Refusals))]
+pub async fn portal_courses(req: HttpRequest, state: State) -> HttpResponse {
+    let input = Input::query(&req);
+    let request: Result<_, OpError> = (|| Ok((input.required_int("portalId")?, input.page()?)))();
+    answer(&req, &state, catalog::PORTAL_COURSES, StatusCode::OK, move |service, tx, caller| {
+        let (portal, (number, size)) = request?;
+        let (portal_name, total, rows) = service.portal_courses(tx, caller, portal, number, size)?;
+        Ok(model::PortalCourses {
+            portal_name,
+            records_total: total,
+            records_filtered: total,
+            records: rows
+                .into_iter()
+                .map(|row| model::PortalCourseRecord {
+                    id: row.course_id,
+                    course_id: row.course_id,
+                    portal_id: portal,
+                    name: row.title,
+                    last24h_count: row.last_day,
+                    stats: model::Stats::of(row.not_started, row.total - row.not_started - row.completed, row.completed),
+                })
+                .collect(),
+        })
+    })
+    .await
+}
+
+/// A portal's users (and its sub-portals'), with their progress.
+#[utoipa::path(get, path = "/api/portals/users", operation_id = "PortalUsers",
+    params(("portalId" = i64, Query), ("page_size" = i64, Query), ("page_number" = i64, Query),
+        ("userType" = Option<String>, Query, description = "learner or portal_admin"), ("isInPortal" = Option<bool>, Query),
+        ("search_param" = Option<String>, Query, description = "{\"nameOrEmail\": \"John\"} or nameOrEmail=John")),
+    responses((status = 200, description = "The portal's users.", body = model::PortalUsers), Refusals))]
+pub async fn portal_users(req: HttpRequest, state: State) -> HttpResponse {
+    let input = Input::query(&req);
+    let request: Result<_, OpError> = (|| {
+        let kind = match optional_text(&input, "userType")?.as_deref() {
+            None => None,
+            Some(kind @ ("learner" | "portal_admin")) => Some(kind.to_string()),
+            Some(_) => return Err(OpError::wrong(ProblemKind::Enumeration, "userType", "The selected user type is invalid.")),
+        };
+        let search = match input.json("search_param") {
+            Ok(Some(Value::Object(search))) => search.get("nameOrEmail").and_then(Value::as_str).map(str::to_string),
+            _ => optional_text(&input, "nameOrEmail")?,
+        };
+        Ok((input.required_int("portalId")?, kind, search, input.page()?))
+    })();
+    answer(&req, &state, catalog::PORTAL_USERS, StatusCode::OK, move |service, tx, caller| {
+        let (portal, kind, search, (number, size)) = request?;
+        let (portal_name, total, users) = service.portal_users(tx, caller, portal, kind.as_deref(), search.as_deref(), number, size)?;
+        let ids = users.iter().map(|user| user.row.id).collect();
+        Ok(model::PortalUsers {
+            records: users.into_iter().map(|user| model::PortalUserRecord::of(user, &portal_name)).collect(),
+            portal_name,
+            records_total: total,
+            records_filtered: total,
+            record_ids_filtered: ids,
+        })
+    })
+    .await
+}
+
+/// Sets the portal a user works in (the caller, by default).
+#[utoipa::path(put, path = "/api/users/current-portal", operation_id = "UpdateCurrentPortal",
+    params(("portalId" = i64, Query), ("userId" = Option<i64>, Query, description = "Defaults to the caller.")),
+    responses((status = 200, description = "Current portal updated successfully", body = Message), Refusals))]
+pub async fn current_portal(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = input.and_then(|input| Ok((input.required_int("portalId")?, input.int("userId")?)));
+    answer(&req, &state, catalog::CURRENT_PORTAL, StatusCode::OK, move |service, tx, caller| {
+        let (portal, user) = request?;
+        service.set_current_portal(tx, caller, portal, user)?;
+        Ok(Message { message: "Current portal updated successfully".into() })
     })
     .await
 }
