@@ -89,6 +89,36 @@ async fn rhythm_face_conforms_to_its_openapi_document() {
     run_with(&app, "/rhythm/openapi.json", &format!("Authorization: {key}"), r#"parameters = { "path.tenantId" = "acme.org" }"#).await;
 }
 
+/// The Academy Of Mine face with an administrator's token of acme's: every route with generated
+/// parameters, ids among them (a course with modules and learners, a portal).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aom_face_conforms_to_its_openapi_document() {
+    let app = spawn_app_with(Backend::Sqlite, |config| config.rhythm_rate_limit = 0.0).await;
+    let service = app.service.clone();
+    let token = tokio::task::spawn_blocking(move || {
+        let admin = service
+            .db()
+            .write(|tx| -> Result<i64, lmsbridge::service::OpError> {
+                let tenant = lmsbridge::store::tenants::tenant_id_by_name(tx, "acme")?.unwrap();
+                let now = chrono::Utc::now().naive_utc();
+                let portal = lmsbridge::store::portals::NewPortal {
+                    tenant_id: tenant,
+                    name: "Academy",
+                    slug: "academy",
+                    total_seats: Some(5),
+                    ..Default::default()
+                };
+                lmsbridge::store::portals::insert(tx, &portal, now)?;
+                Ok(lmsbridge::store::users::first_user_with_role(tx, tenant, "account_administrator")?.unwrap())
+            })
+            .unwrap();
+        service.create_aom_token("acme", lmsbridge::domain::role::AomRole::Admin, Some(&admin.to_string())).unwrap().1
+    })
+    .await
+    .unwrap();
+    run(&app, "/aom/openapi.json", &format!("Authorization: Bearer {token}")).await;
+}
+
 /// A class of acme's on course-3.
 async fn add_class(app: &common::TestApp) {
     let service = app.service.clone();

@@ -360,6 +360,40 @@ pub fn clock(seconds: i64) -> String {
     format!("{:02}:{:02}:{:02}", seconds / 3600, seconds % 3600 / 60, seconds % 60)
 }
 
+/// A whole number, or a text: days left, or "Unlimited days".
+fn days_or_text() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
+        .item(ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["Unlimited days"])))
+        .description(Some("Days left, or \"Unlimited days\" when access never ends"))
+        .build()
+        .into()
+}
+
+/// Time spent split up, or "" before any.
+fn time_or_blank() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    let number = || ObjectBuilder::new().schema_type(Type::Integer);
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .property("hours", number())
+                .property("minutes", number())
+                .property("seconds", number())
+                .property("totalSeconds", number())
+                .required("hours")
+                .required("minutes")
+                .required("seconds")
+                .required("totalSeconds"),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::String).enum_values(Some([""])))
+        .description(Some("{hours, minutes, seconds, totalSeconds}, or \"\" before any time is spent"))
+        .build()
+        .into()
+}
+
 /// Days until access ends (none: "Unlimited days").
 fn days_to_expire(expires_on: Option<NaiveDate>, today: NaiveDate) -> serde_json::Value {
     match expires_on {
@@ -382,8 +416,7 @@ pub struct GradebookModule {
     started_on: String,
     completed_on: String,
     last_accessed_on: String,
-    /// `{hours, minutes, seconds, totalSeconds}`, or `""` before any time is spent.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = time_or_blank)]
     total_time_spent: serde_json::Value,
     points_awarded: String,
     completion_percentage: i16,
@@ -436,8 +469,7 @@ pub struct Gradebook {
     /// `03 Aug 2020`.
     enrollment_date: String,
     is_expired: bool,
-    /// Days left, or "Unlimited days".
-    #[schema(value_type = Object)]
+    #[schema(schema_with = days_or_text)]
     days_to_expire: serde_json::Value,
     last_accessed: String,
     is_certificate_available: bool,
@@ -497,8 +529,7 @@ pub struct Launch {
     /// `22-02-2022`, or Never.
     expire_on: String,
     modules: Vec<GradebookModule>,
-    /// Days left, or "Unlimited days".
-    #[schema(value_type = Object)]
+    #[schema(schema_with = days_or_text)]
     days_to_expire: serde_json::Value,
 }
 

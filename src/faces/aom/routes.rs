@@ -286,10 +286,10 @@ fn search(input: &Input) -> Result<(Vec<CourseStatus>, Option<String>), OpError>
 
 /// A course's learners: totals by status, and a page filtered, searched and sorted.
 #[utoipa::path(get, path = "/api/courses/enrolled-learners", operation_id = "EnrolledLearners",
-    params(("course_id" = String, Query, description = "The ID of course."),
-        ("portalId" = String, Query, description = "The portal ID to filter users by portal and sub-portals. Use -1 to skip portal filtering."),
-        ("page_size" = String, Query, description = "Number of the results you want in each page."),
-        ("page_number" = String, Query, description = "Current Page number."),
+    params(("course_id" = i64, Query, description = "The ID of course."),
+        ("portalId" = i64, Query, description = "The portal ID to filter users by portal and sub-portals. Use -1 to skip portal filtering."),
+        ("page_size" = i64, Query, description = "Number of the results you want in each page."),
+        ("page_number" = i64, Query, description = "Current Page number."),
         ("order_by" = Option<String>, Query, description = "A column (registered_on) or {\"colName\", \"direction\"}."),
         ("search_param" = Option<String>, Query, description = "{\"status\":[\"Not Started\",\"In Progress\"],\"nameOrEmail\":\"John Doe\"}")),
     responses((status = 200, description = "The course's learners.", body = EnrolledLearners), Refusals))]
@@ -312,7 +312,7 @@ pub async fn enrolled_learners(req: HttpRequest, state: State) -> HttpResponse {
 
 /// Enrolls learners in a course.
 #[utoipa::path(post, path = "/api/courses/{id}/enrollments", operation_id = "EnrollLearners",
-    params(("id" = String, Path, description = "ID of the course.")),
+    params(("id" = i64, Path, description = "ID of the course.")),
     request_body(content = Object, description = "{\"studentIds\": [2, 3], \"portalId\": 5}"),
     responses((status = 200, description = "N student(s) enrolled successfully", body = EnrollAnswer), Refusals))]
 pub async fn enroll(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
@@ -359,7 +359,7 @@ macro_rules! course_action {
     ($(#[doc = $doc:literal])* $handler:ident, $path:literal, $operation:ident, $id:literal, $example:literal, $action:expr, $message:expr) => {
         $(#[doc = $doc])*
         #[utoipa::path(post, path = $path, operation_id = $id,
-            params(("id" = String, Path, description = "ID of the course.")),
+            params(("id" = i64, Path, description = "ID of the course.")),
             request_body(content = Object, description = $example),
             responses((status = 200, description = "The count of enrollments reached, in the seed's words.", body = Message), Refusals))]
         pub async fn $handler(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
@@ -375,7 +375,7 @@ course_action!(
 );
 /// Removes learners from a course: the same as `POST …/enrollments/remove`.
 #[utoipa::path(delete, path = "/api/courses/{id}/enrollments", operation_id = "RemoveLearnersByDelete",
-    params(("id" = String, Path, description = "ID of the course.")),
+    params(("id" = i64, Path, description = "ID of the course.")),
     request_body(content = Object, description = "{\"enrollmentIds\": [2, 3]}"),
     responses((status = 200, description = "N student(s) removed successfully", body = Message), Refusals))]
 pub async fn remove_by_delete(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
@@ -416,8 +416,8 @@ course_action!(
 
 /// One enrollment's progress through its course.
 #[utoipa::path(get, path = "/api/course-registrations/{id}/progress", operation_id = "CourseProgress",
-    params(("id" = String, Path, description = "Course registration ID for the student of the course you want to see progress."),
-        ("userId" = String, Query, description = "ID of the user.")),
+    params(("id" = i64, Path, description = "Course registration ID for the student of the course you want to see progress."),
+        ("userId" = i64, Query, description = "ID of the user.")),
     responses((status = 200, description = "The progress.", body = CourseProgress), Refusals))]
 pub async fn course_progress(req: HttpRequest, state: State) -> HttpResponse {
     let input = Input::query(&req);
@@ -434,8 +434,8 @@ pub async fn course_progress(req: HttpRequest, state: State) -> HttpResponse {
 /// Updates what is given of an enrollment's progress (the parameters in the query string, as
 /// the seed has them, or in a JSON body).
 #[utoipa::path(put, path = "/api/course-registrations/{id}/progress", operation_id = "UpdateCourseProgress",
-    params(("id" = String, Path, description = "The course registration (or, with userId, the course)."),
-        ("userId" = Option<String>, Query), ("enrollmentDate" = Option<String>, Query, description = "Y-m-d H:i:s"),
+    params(("id" = i64, Path, description = "The course registration (or, with userId, the course)."),
+        ("userId" = Option<i64>, Query), ("enrollmentDate" = Option<String>, Query, description = "Y-m-d H:i:s"),
         ("expiryDate" = Option<String>, Query, description = "Y-m-d H:i:s"), ("startDate" = Option<String>, Query, description = "Y-m-d H:i:s"),
         ("completionDate" = Option<String>, Query, description = "Y-m-d H:i:s"), ("lastAccessed" = Option<String>, Query, description = "Y-m-d H:i:s"),
         ("status" = Option<String>, Query, description = "Not Started, In Progress or Completed"),
@@ -493,8 +493,8 @@ pub async fn update_course_progress(req: HttpRequest, state: State, payload: web
 
 /// A page of a course's activity, newest first.
 #[utoipa::path(get, path = "/api/courses/activities", operation_id = "CourseActivities",
-    params(("course_id" = String, Query), ("page_size" = String, Query), ("page_number" = String, Query),
-        ("portalId" = Option<String>, Query, description = "-1: every portal"), ("context" = Option<String>, Query)),
+    params(("course_id" = i64, Query), ("page_size" = i64, Query), ("page_number" = i64, Query),
+        ("portalId" = Option<i64>, Query, description = "-1: every portal"), ("context" = Option<String>, Query)),
     responses((status = 200, description = "The course's activity.", body = CourseActivities), Refusals))]
 pub async fn course_activities(req: HttpRequest, state: State) -> HttpResponse {
     let input = Input::query(&req);
@@ -554,7 +554,7 @@ fn now() -> chrono::NaiveDateTime {
 
 /// An enrollment's gradebook: modules, marks, time spent.
 #[utoipa::path(get, path = "/api/course-registrations/{id}/gradebook", operation_id = "GradebookData",
-    params(("id" = String, Path, description = "Course registration ID."), ("userId" = String, Query, description = "ID of the user.")),
+    params(("id" = i64, Path, description = "Course registration ID."), ("userId" = i64, Query, description = "ID of the user.")),
     responses((status = 200, description = "The gradebook.", body = model::Gradebook), Refusals))]
 pub async fn gradebook(req: HttpRequest, state: State) -> HttpResponse {
     let input = Input::query(&req);
@@ -568,9 +568,9 @@ pub async fn gradebook(req: HttpRequest, state: State) -> HttpResponse {
 
 /// Launches a course (with `info`, only reads it: nothing starts).
 #[utoipa::path(get, path = "/api/course-registrations/{registrationId}/launch", operation_id = "Launch",
-    params(("registrationId" = String, Path, description = "Registration ID of the course."),
+    params(("registrationId" = i64, Path, description = "Registration ID of the course."),
         ("info" = Option<String>, Query, description = "Given: the course is not started, only read."),
-        ("portalId" = String, Query, description = "Portal ID of the user."),
+        ("portalId" = i64, Query, description = "Portal ID of the user."),
         ("moduleIds" = Option<Vec<String>>, Query, description = "Only these modules.")),
     responses((status = 200, description = "The course, launched.", body = model::Launch), Refusals))]
 pub async fn launch(req: HttpRequest, state: State) -> HttpResponse {
@@ -610,7 +610,7 @@ pub async fn enrolled_user_lookup(req: HttpRequest, state: State) -> HttpRespons
 
 /// A course's modules, with a user's progress when enrolled ("Not Enrolled" otherwise).
 #[utoipa::path(get, path = "/api/courses/info", operation_id = "CourseInformation",
-    params(("courseId" = String, Query), ("portalId" = String, Query), ("userId" = String, Query)),
+    params(("courseId" = i64, Query), ("portalId" = i64, Query), ("userId" = i64, Query)),
     responses((status = 200, description = "The course's information.", body = model::CourseInfoAnswer), Refusals))]
 pub async fn course_info(req: HttpRequest, state: State) -> HttpResponse {
     let input = Input::query(&req);
@@ -641,9 +641,9 @@ pub async fn auto_enroll(req: HttpRequest, state: State, payload: web::Payload) 
 
 /// A user's enrolled courses (`viewType` self: the caller's own).
 #[utoipa::path(get, path = "/api/users/enrolled-courses", operation_id = "EnrolledCourses",
-    params(("user_id" = String, Query), ("page_size" = String, Query), ("page_number" = String, Query),
+    params(("user_id" = i64, Query), ("page_size" = i64, Query), ("page_number" = i64, Query),
         ("order_by" = Option<String>, Query), ("search_param" = Option<String>, Query, description = "{\"status\": [..], \"nameOrEmail\": course name}"),
-        ("portalId" = String, Query), ("viewType" = String, Query, description = "self or manage"), ("manage_course" = String, Query)),
+        ("portalId" = i64, Query), ("viewType" = String, Query, description = "self or manage"), ("manage_course" = String, Query)),
     responses((status = 200, description = "The user's courses.", body = model::UserCourses), Refusals))]
 pub async fn user_enrolled_courses(req: HttpRequest, state: State) -> HttpResponse {
     let input = Input::query(&req);
@@ -673,7 +673,7 @@ pub async fn user_enrolled_courses(req: HttpRequest, state: State) -> HttpRespon
 
 /// A user's certificates (`undefined`: the caller's own).
 #[utoipa::path(get, path = "/api/users/{id}/certificates", operation_id = "GetUserCertificates",
-    params(("id" = String, Path, description = "The user, or undefined for the caller."), ("page_size" = i64, Query), ("page_number" = i64, Query),
+    params(("id" = i64, Path, description = "The user, or undefined for the caller."), ("page_size" = i64, Query), ("page_number" = i64, Query),
         ("order_by" = Option<String>, Query, description = "[{\"field\":\"issued_at\",\"direction\":\"desc\"}]"),
         ("search_param" = Option<String>, Query, description = "[{\"field\":\"title\",\"value\":\"AWS\"}]"),
         ("return_type" = Option<String>, Query), ("portalId" = Option<i64>, Query)),
@@ -721,7 +721,7 @@ pub async fn user_certificates(req: HttpRequest, state: State) -> HttpResponse {
 
 /// Changes a certificate's issue and expiry dates.
 #[utoipa::path(put, path = "/api/user-certificates/{rowId}/dates", operation_id = "UpdateCertificateDates",
-    params(("rowId" = String, Path, description = "The certificate's row (the id of the certificates list).")),
+    params(("rowId" = i64, Path, description = "The certificate's row (the id of the certificates list).")),
     request_body(content = Object, description = "{\"rowId\": 1, \"newIssueDate\": \"2020-08-15 10:00:00\", \"newExpiryDate\": \"2021-08-15 10:00:00\"}"),
     responses((status = 200, description = "Date Updated Successfully", body = Message), Refusals))]
 pub async fn certificate_dates(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
@@ -771,7 +771,7 @@ pub async fn user_activities(req: HttpRequest, state: State) -> HttpResponse {
 
 /// A user's dashboard: courses by status, hours spent.
 #[utoipa::path(get, path = "/api/users/dashboard-statistics", operation_id = "RetrieveUserDashboardStatistics",
-    params(("user_id" = String, Query), ("portalId" = String, Query, description = "-1: every portal")),
+    params(("user_id" = i64, Query), ("portalId" = i64, Query, description = "-1: every portal")),
     responses((status = 200, description = "The statistics.", body = model::DashboardAnswer), Refusals))]
 pub async fn user_dashboard(req: HttpRequest, state: State) -> HttpResponse {
     let input = Input::query(&req);
@@ -850,7 +850,7 @@ pub async fn create_portal(req: HttpRequest, state: State, payload: web::Payload
 
 /// Adds sub-portals under a portal.
 #[utoipa::path(post, path = "/api/portals/{portalId}/sub-portals", operation_id = "AddSubPortals",
-    params(("portalId" = String, Path)),
+    params(("portalId" = i64, Path)),
     request_body(content = Object, description = "{\"subPortal\": \"[{\\\"name\\\": \\\"Sub Portal 1\\\", \\\"referralCode\\\": \\\"sp1\\\"}]\"} (an array, or the array as a JSON string)"),
     responses((status = 200, description = "Sub Portal added successfully", body = Message), Refusals))]
 pub async fn add_sub_portals(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
@@ -905,7 +905,7 @@ pub async fn portal_details(req: HttpRequest, state: State) -> HttpResponse {
 
 /// A portal's details, by the portal's id in the path.
 #[utoipa::path(get, path = "/api/portals/{portalId}", operation_id = "PortalDetailsById",
-    params(("portalId" = String, Path)),
+    params(("portalId" = i64, Path)),
     responses((status = 200, description = "The portal.", body = model::PortalDetailsAnswer), Refusals))]
 pub async fn portal_by_id(req: HttpRequest, state: State) -> HttpResponse {
     let id =
