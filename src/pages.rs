@@ -75,6 +75,21 @@ pub const DIRECTORY: &[Section] = &[
         ],
     },
     Section {
+        title: "Academy Of Mine LMS API",
+        summary: "Course enrollments, progress and portals as Academy Of Mine serves them, with a token in Authorization: Bearer; errors as Laravel answers them.",
+        links: &[
+            route("GET", "/api/courses/enrolled-learners", "a course's learners with totals by status (every route also under /aom)"),
+            route(
+                "POST",
+                "/api/courses/{id}/enrollments",
+                "enroll learners; remove, reset, revoke, grant, expiry and certificate under it",
+            ),
+            route("GET", "/api/course-registrations/{id}/progress", "one enrollment's progress through the modules"),
+            route("GET", "/api/portals/details", "a portal: seats, sub-portals, catalog"),
+            route("GET", "/aom/openapi.json", "OpenAPI 3.1 document of this face"),
+        ],
+    },
+    Section {
         title: "Access tokens",
         summary: "OAuth2 client credentials: client_id, client_secret, grant_type=client_credentials.",
         links: &[route("POST", "/api/v3/token", "issues a token for the SOAP and JSON APIs")],
