@@ -121,6 +121,7 @@ pub struct Access {
 pub struct AomAccess {
     pub token: String,
     pub course_id: i64,
+    pub learning_path_id: i64,
     pub enrollment_id: i64,
     pub user_id: i64,
     pub portal_id: i64,
@@ -140,16 +141,19 @@ fn aom_access(service: &Service) -> Result<Option<AomAccess>, OpError> {
             Some(course) => crate::store::progress::active_enrollments_of_course(tx, course)?.first().map(|(e, l)| (course, *e, *l)),
             None => None,
         };
-        Ok((admin, sample, portal))
+        let path = crate::store::paths::first_path(tx, tenant_id)?;
+        Ok((admin, sample, portal.zip(path)))
     })?;
-    let (Some(admin), Some((course_id, enrollment_id, user_id)), Some(portal_id)) = (admin, sample, portal) else { return Ok(None) };
+    let (Some(admin), Some((course_id, enrollment_id, user_id)), Some((portal_id, learning_path_id))) = (admin, sample, portal) else {
+        return Ok(None);
+    };
     for key in service.integration_keys(TENANT)? {
         if key.face == crate::service::admin::Face::Aom.as_str() && key.revoked_at.is_none() {
             service.revoke_integration_key(TENANT, key.id)?;
         }
     }
     let (_, token, _) = service.create_aom_token(TENANT, AomRole::Admin, Some(&admin.to_string()))?;
-    Ok(Some(AomAccess { token, course_id, enrollment_id, user_id, portal_id }))
+    Ok(Some(AomAccess { token, course_id, learning_path_id, enrollment_id, user_id, portal_id }))
 }
 
 /// The demo tenant's id in Rhythm's paths.
@@ -809,6 +813,20 @@ fn load_academy(
     if let Some((revoked, _)) = enrolled.get(3) {
         service.act_on_course_enrollments(tx, &principal, courses[0], &[*revoked], CourseAction::Revoke)?;
     }
+    let path = crate::store::paths::insert(
+        tx,
+        &crate::store::paths::NewPath {
+            tenant_id,
+            name: "Security Foundations",
+            slug: "security-foundations",
+            instructions: Some("Take the courses in order."),
+            certificate_template_id: Some(template),
+            courses: &courses[..2],
+        },
+        created,
+    )?;
+    let path_learners: Vec<i64> = enrolled.iter().take(4).map(|(_, learner)| *learner).collect();
+    service.enroll_in_path(tx, &principal, path, &path_learners, None)?;
     if let Some((expiring, _)) = enrolled.get(5) {
         let day = NaiveDate::from_ymd_opt(2027, 6, 30).expect("valid date");
         service.act_on_course_enrollments(tx, &principal, courses[0], &[*expiring], CourseAction::SetExpiry(day))?;

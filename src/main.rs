@@ -375,18 +375,19 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
     }
     let aom = access.aom.as_ref().map_or(String::new(), |a| {
         format!(
-            " AOM_TOKEN={} AOM_COURSE_ID={} AOM_ENROLLMENT_ID={} AOM_USER_ID={} AOM_PORTAL_ID={}",
-            a.token, a.course_id, a.enrollment_id, a.user_id, a.portal_id
+            " AOM_TOKEN={} AOM_COURSE_ID={} AOM_ENROLLMENT_ID={} AOM_USER_ID={} AOM_PORTAL_ID={} AOM_LEARNING_PATH_ID={}",
+            a.token, a.course_id, a.enrollment_id, a.user_id, a.portal_id, a.learning_path_id
         )
     });
     if let Some(a) = &access.aom {
         say!(
-            "  Academy Of Mine token (an administrator's): Bearer {} (a new one at every start); course {}, enrollment {}, learner {}, portal {}",
+            "  Academy Of Mine token (an administrator's): Bearer {} (a new one at every start); course {}, enrollment {}, learner {}, portal {}, learning path {}",
             a.token,
             a.course_id,
             a.enrollment_id,
             a.user_id,
-            a.portal_id
+            a.portal_id,
+            a.learning_path_id
         );
     }
     say!();

@@ -789,10 +789,139 @@ async fn portals_seats_and_members(backend: Backend) {
     assert_eq!(call(&app, Some(&s.learner), "PUT", "/users/current-portal?portalId=999999", None).await.0, 404);
 }
 
+async fn learning_paths(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = setup(&app).await;
+    let [eng, hq, east] = [s.learners[0], s.learners[1], s.learners[2]];
+    // Two paths of acme's two courses: one with a certificate template, one without.
+    let service = app.service.clone();
+    let courses = [s.course, s.other_course];
+    let (path, bare) = tokio::task::spawn_blocking(move || {
+        service
+            .db()
+            .write(|tx| -> Result<(i64, i64), lmsbridge::service::OpError> {
+                use lmsbridge::store::paths::{NewPath, insert};
+                let now = chrono::Utc::now().naive_utc();
+                let acme = lmsbridge::store::tenants::tenant_id_by_name(tx, "acme")?.unwrap();
+                let template = academy::insert_certificate_template(tx, acme, "Path certificate", now)?;
+                let new = |name, slug, certificate_template_id| NewPath {
+                    tenant_id: acme,
+                    name,
+                    slug,
+                    instructions: None,
+                    certificate_template_id,
+                    courses: &courses,
+                };
+                Ok((insert(tx, &new("Foundations", "foundations", Some(template)), now)?, insert(tx, &new("Bare", "bare", None), now)?))
+            })
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let students =
+        |extra: &str| format!("/learning-paths/enrolled-students?learning_path_id={path}&portalId=-1&page_size=50&page_number=1{extra}");
+
+    // Enrolling in a path enrolls in its courses too.
+    let (status, answer) =
+        call(&app, Some(&s.admin), "POST", &format!("/learning-paths/{path}/enrollments"), Some(json!({"studentIds": [eng, hq, 999_999]})))
+            .await;
+    assert_eq!(
+        (status, answer),
+        (200, json!({"message": "2 student(s) enrolled successfully", "enrolledUsersCount": 2, "notEnrolledUsers": 1}))
+    );
+    let (_, again) =
+        call(&app, Some(&s.admin), "POST", &format!("/learning-paths/{path}/enrollments"), Some(json!({"studentIds": [eng]}))).await;
+    assert_eq!(again["enrolledUsersCount"], 0);
+    assert!(
+        row_of(&rows(&app, &s.admin, s.course).await, eng).is_some() && row_of(&rows(&app, &s.admin, s.other_course).await, eng).is_some()
+    );
+    let (status, list) = call(&app, Some(&s.admin), "GET", &students(""), None).await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!((&list["learningPathName"], &list["recordsTotal"]), (&json!("Foundations"), &json!(2)));
+    let total: i64 = ["totalNotStarted", "totalInProgress", "totalCompleted"].iter().map(|k| list[k].as_i64().unwrap()).sum();
+    assert_eq!(total, 2);
+    let eng_path = list["records"].as_array().unwrap().iter().find(|r| r["user_id"] == json!(eng)).unwrap()["id"].as_i64().unwrap();
+
+    // The path's progress is its courses': one of two completed is 50 %, both is Completed (the
+    // second course's enrollment, which the fixture may have completed, starts over).
+    let second = row_of(&rows(&app, &s.admin, s.other_course).await, eng).unwrap()["id"].as_i64().unwrap();
+    let path_reset = format!("/courses/{}/enrollments/reset-progress", s.other_course);
+    assert_eq!(call(&app, Some(&s.admin), "POST", &path_reset, Some(json!({"enrollmentIds": [second]}))).await.0, 200);
+    let complete = |enrollment: i64, user: i64| format!("/course-registrations/{enrollment}/progress?userId={user}&status=Completed");
+    let first = row_of(&rows(&app, &s.admin, s.course).await, eng).unwrap()["id"].as_i64().unwrap();
+    assert_eq!(call(&app, Some(&s.admin), "PUT", &complete(first, eng), None).await.0, 200);
+    let (_, list) = call(&app, Some(&s.admin), "GET", &students(""), None).await;
+    let row = list["records"].as_array().unwrap().iter().find(|r| r["id"] == json!(eng_path)).unwrap().clone();
+    assert_eq!((&row["status"], &row["percentComplete"]), (&json!("In Progress"), &json!(50)));
+    call(&app, Some(&s.admin), "PUT", &complete(second, eng), None).await;
+    let (_, done) = call(&app, Some(&s.admin), "GET", &students("&search_param=%7B%22status%22%3A%5B%22Completed%22%5D%7D"), None).await;
+    assert_eq!(
+        (&done["recordsFiltered"], &done["records"][0]["id"], &done["records"][0]["percentComplete"]),
+        (&json!(1), &json!(eng_path), &json!(100))
+    );
+
+    // Launch: the courses with the learner's progress; info only reads.
+    let (status, launch) =
+        call(&app, Some(&s.admin), "GET", &format!("/learning-path-registrations/{eng_path}/launch?portalId=-1&info=true"), None).await;
+    assert_eq!(status, 200, "{launch}");
+    assert_eq!(
+        (&launch["status"], &launch["learningPathStatus"], launch["courseData"].as_array().unwrap().len()),
+        (&json!("Completed"), &json!("Active"), 2)
+    );
+    assert_eq!(launch["courseData"][0]["status"], "Completed");
+    assert_eq!(
+        call(&app, Some(&s.learner), "GET", &format!("/learning-path-registrations/{eng_path}/launch?portalId=-1"), None).await.0,
+        403
+    );
+
+    // The certificate: the path's template, with the vendor's key; refused without a template.
+    let (status, answer) = call(
+        &app,
+        Some(&s.admin),
+        "POST",
+        &format!("/learning-paths/{path}/enrollments/assign-certificate"),
+        Some(json!({"enrollmentIds": [eng_path, 999_999]})),
+    )
+    .await;
+    assert_eq!((status, answer), (200, json!({"isSucess": true, "message": "Certificate assigned successfully to 1 student(s)"})));
+    let (_, list) = call(&app, Some(&s.admin), "GET", &students(""), None).await;
+    assert_eq!(list["records"].as_array().unwrap().iter().find(|r| r["id"] == json!(eng_path)).unwrap()["certificate_count"], 1);
+    let (_, bare_answer) =
+        call(&app, Some(&s.admin), "POST", &format!("/learning-paths/{bare}/enrollments"), Some(json!({"studentIds": [east]}))).await;
+    assert_eq!(bare_answer["enrolledUsersCount"], 1);
+    let refused = call(
+        &app,
+        Some(&s.admin),
+        "POST",
+        &format!("/learning-paths/{bare}/enrollments/assign-certificate"),
+        Some(json!({"enrollmentIds": [1]})),
+    )
+    .await;
+    assert_eq!(refused.0, 422, "{}", refused.1);
+
+    // Remove: the path's enrollment goes, the course enrollments stay; unknown ids count for nothing.
+    let (_, removed) = call(
+        &app,
+        Some(&s.admin),
+        "POST",
+        &format!("/learning-paths/{path}/enrollments/remove"),
+        Some(json!({"enrollmentIds": [eng_path, 999_999]})),
+    )
+    .await;
+    assert_eq!(removed, json!({"message": "1 student(s) removed successfully"}));
+    let (_, list) = call(&app, Some(&s.admin), "GET", &students(""), None).await;
+    assert_eq!(list["recordsTotal"], 1);
+    assert!(row_of(&rows(&app, &s.admin, s.course).await, eng).is_some());
+    let unknown = "/learning-paths/enrolled-students?learning_path_id=999999&portalId=-1&page_size=5&page_number=1";
+    assert_eq!(call(&app, Some(&s.admin), "GET", unknown, None).await, (404, json!({"message": "Learning path not found"})));
+    assert_eq!(call(&app, Some(&s.learner), "GET", &students(""), None).await.0, 403);
+}
+
 on_both_backends!(
     enrollments_and_actions,
     progress_through_modules,
     tokens_roles_and_errors,
     learner_pages_and_user_views,
-    portals_seats_and_members
+    portals_seats_and_members,
+    learning_paths
 );

@@ -138,4 +138,9 @@ catalog! {
     PORTAL_COURSES = "PortalCourses", Read;
     PORTAL_USERS = "PortalUsers", Read;
     CURRENT_PORTAL = "UpdateCurrentPortal", Write;
+    PATH_STUDENTS = "LearningPathEnrolledStudents", Read;
+    ENROLL_PATH_STUDENTS = "LearningPathEnrollStudents", Write;
+    REMOVE_PATH_LEARNERS = "LearningPathRemoveLearners", Write;
+    ASSIGN_PATH_CERTIFICATE = "LearningPathAssignCertificate", Write;
+    LAUNCH_PATH = "LearningPathLaunch", Write;
 }}

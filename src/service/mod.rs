@@ -14,6 +14,7 @@ mod error;
 pub mod groups;
 pub mod limits;
 pub mod paging;
+pub mod paths;
 pub mod portals;
 pub mod progress;
 pub mod registrations;

@@ -28,6 +28,11 @@ pub struct Member {
 }
 
 impl Member {
+    /// The learners the member reaches.
+    pub fn reach_all(&self) -> Reach {
+        self.reach.clone()
+    }
+
     /// Whether the member manages enrollments (every role but a learner's).
     pub fn manages(&self) -> bool {
         self.role != AomRole::Learner
@@ -251,7 +256,7 @@ impl Service {
     }
 
     /// The member's reach, narrowed to a portal and its sub-portals when one is named.
-    fn reach_within(tx: &mut Tx<'_>, principal: &Principal, member: &Member, portal_id: Option<i64>) -> Result<Reach, OpError> {
+    pub(super) fn reach_within(tx: &mut Tx<'_>, principal: &Principal, member: &Member, portal_id: Option<i64>) -> Result<Reach, OpError> {
         let mut reach = member.reach.clone();
         if let Some(portal_id) = portal_id {
             let path = portals::path_of(tx, principal.tenant_id, portal_id)?

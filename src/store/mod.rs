@@ -11,6 +11,7 @@ pub mod enrollments;
 pub mod groups;
 pub mod offerings;
 pub mod outbox;
+pub mod paths;
 pub mod portals;
 pub mod progress;
 pub mod registrations;

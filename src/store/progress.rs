@@ -849,3 +849,8 @@ pub fn record_access(tx: &mut Tx<'_>, id: i64, now: NaiveDateTime, first: bool) 
     })
     .map(|_| ())
 }
+
+/// How many certificates an enrollment holds (none or one).
+pub fn certificate_count(tx: &mut Tx<'_>, enrollment_id: i64) -> QueryResult<i64> {
+    on_conn!(tx, |c| certificate::table.filter(certificate::enrollment_id.eq(enrollment_id)).count().get_result(c))
+}

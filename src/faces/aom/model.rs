@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use crate::domain::Role;
 use crate::domain::activity::Verb;
+use crate::service::paths::{PathLaunch, PathLearners};
 use crate::service::portals::{PortalDetails, PortalSeats, PortalUser};
 use crate::service::progress::{
     ActivityView, CertificateView, CourseInfo, CourseLearners, Dashboard, LearnerView, ModuleView, ProgressView,
@@ -1050,6 +1051,178 @@ pub struct PortalUsers {
     pub records_filtered: i64,
     pub record_ids_filtered: Vec<i64>,
     pub records: Vec<PortalUserRecord>,
+}
+
+/// A learner of a learning path.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PathLearnerRecord {
+    /// The learning-path enrollment.
+    id: i64,
+    user_id: i64,
+    first_name: String,
+    last_name: String,
+    status: &'static str,
+    display_status: &'static str,
+    #[serde(rename = "percentComplete")]
+    percent_complete: i16,
+    access_status: &'static str,
+    registered_on: String,
+    started_on: String,
+    completed_on: String,
+    expire_on: String,
+    last_accessed_on: String,
+    certificate_count: i64,
+    user_type: &'static str,
+    raw_user_type: &'static str,
+}
+
+/// A learning path's learners.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PathStudents {
+    learning_path_name: String,
+    records_total: i64,
+    total_not_started: i64,
+    total_in_progress: i64,
+    total_completed: i64,
+    records_filtered: i64,
+    records: Vec<PathLearnerRecord>,
+}
+
+impl From<PathLearners> for PathStudents {
+    fn from(p: PathLearners) -> Self {
+        PathStudents {
+            learning_path_name: p.name,
+            records_total: p.totals.all(),
+            total_not_started: p.totals.not_started,
+            total_in_progress: p.totals.in_progress,
+            total_completed: p.totals.completed,
+            records_filtered: p.filtered,
+            records: p
+                .learners
+                .into_iter()
+                .map(|l| {
+                    let (user_type, raw_user_type) = user_type(l.role);
+                    PathLearnerRecord {
+                        id: l.enrollment_id,
+                        user_id: l.user_id,
+                        first_name: l.first_name,
+                        last_name: l.last_name,
+                        status: l.status.as_str(),
+                        display_status: l.status.as_str(),
+                        percent_complete: l.percent_complete,
+                        access_status: "Allowed",
+                        registered_on: day(l.registered_at.date()),
+                        started_on: String::new(),
+                        completed_on: String::new(),
+                        expire_on: "Never".into(),
+                        last_accessed_on: day_or(l.last_accessed_at.map(|at| at.date()), "Never"),
+                        certificate_count: i64::from(l.certificate),
+                        user_type,
+                        raw_user_type,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The answer of a learning path's certificate assignment (with the vendor's `isSucess`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PathCertificateAnswer {
+    #[serde(rename = "isSucess")]
+    pub is_success: bool,
+    pub message: String,
+}
+
+/// A course of a launched learning path.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PathCourseRecord {
+    name: String,
+    #[serde(rename = "courseId")]
+    course_id: i64,
+    rating: Option<f64>,
+    status: &'static str,
+    completion_percentage: i16,
+    display_status: &'static str,
+    expire_on: String,
+    minimum_passing_percentage: i64,
+    certificate: i64,
+    certificate_expire_after: String,
+    #[serde(rename = "isExpired")]
+    is_expired: bool,
+    #[serde(rename = "isCurrent")]
+    is_current: bool,
+    #[serde(rename = "isLocked")]
+    is_locked: bool,
+    #[serde(rename = "estimatedCompletionTime")]
+    estimated_completion_time: Option<String>,
+    #[serde(rename = "userReviewAvailable")]
+    user_review_available: bool,
+    #[serde(rename = "enableCourseRating")]
+    enable_course_rating: bool,
+}
+
+/// A launched learning path.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PathLaunchAnswer {
+    name: String,
+    instructions: Option<String>,
+    learning_path_status: &'static str,
+    status: &'static str,
+    #[serde(rename = "display_status")]
+    display_status: &'static str,
+    completion_percentage: i16,
+    enrollment_date: String,
+    certificate: i64,
+    id: i64,
+    rating: Option<f64>,
+    total_estimated_time: Option<String>,
+    course_data: Vec<PathCourseRecord>,
+}
+
+impl PathLaunchAnswer {
+    pub fn of(launch: PathLaunch, now: NaiveDateTime) -> PathLaunchAnswer {
+        let total: i32 = launch.courses.iter().filter_map(|c| c.estimated_minutes).sum();
+        let current = launch.courses.iter().position(|c| c.status != crate::domain::progress::CourseStatus::Completed);
+        PathLaunchAnswer {
+            name: launch.name,
+            instructions: launch.instructions,
+            learning_path_status: "Active",
+            status: launch.learner.status.as_str(),
+            display_status: launch.learner.status.as_str(),
+            completion_percentage: launch.learner.percent_complete,
+            enrollment_date: dashed_day(launch.learner.registered_at.date()),
+            certificate: i64::from(launch.learner.certificate),
+            id: launch.learner.enrollment_id,
+            rating: None,
+            total_estimated_time: duration(launch.courses.iter().any(|c| c.estimated_minutes.is_some()).then_some(total)),
+            course_data: launch
+                .courses
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| PathCourseRecord {
+                    name: c.name,
+                    course_id: c.course_id,
+                    rating: None,
+                    status: c.status.as_str(),
+                    completion_percentage: c.percent_complete,
+                    display_status: c.status.as_str(),
+                    expire_on: c.expires_on.map_or_else(|| "Never".into(), dashed_day),
+                    minimum_passing_percentage: 0,
+                    certificate: i64::from(c.certificate),
+                    certificate_expire_after: "Never".into(),
+                    is_expired: c.expires_on.is_some_and(|d| d < now.date()),
+                    is_current: Some(i) == current,
+                    is_locked: false,
+                    estimated_completion_time: duration(c.estimated_minutes),
+                    user_review_available: false,
+                    enable_course_rating: false,
+                })
+                .collect(),
+        }
+    }
 }
 
 #[cfg(test)]

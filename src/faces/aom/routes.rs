@@ -64,6 +64,11 @@ pub const ROUTES: &[(&str, &str, &Operation)] = &[
     ("GET", "/portals/courses", catalog::PORTAL_COURSES),
     ("GET", "/portals/users", catalog::PORTAL_USERS),
     ("PUT", "/users/current-portal", catalog::CURRENT_PORTAL),
+    ("GET", "/learning-paths/enrolled-students", catalog::PATH_STUDENTS),
+    ("POST", "/learning-paths/{id}/enrollments", catalog::ENROLL_PATH_STUDENTS),
+    ("POST", "/learning-paths/{id}/enrollments/remove", catalog::REMOVE_PATH_LEARNERS),
+    ("POST", "/learning-paths/{id}/enrollments/assign-certificate", catalog::ASSIGN_PATH_CERTIFICATE),
+    ("GET", "/learning-path-registrations/{registrationId}/launch", catalog::LAUNCH_PATH),
 ];
 
 /// Mounts the face at `/api` and under `prefix` (when it is not the root). Each route is its own
@@ -127,6 +132,11 @@ fn register(cfg: &mut web::ServiceConfig, prefix: &str) {
     at!("/portals/{portalId}", get => portal_by_id);
     at!("/lookups/portals", get => lookup_portals);
     at!("/users/current-portal", put => current_portal);
+    at!("/learning-paths/enrolled-students", get => path_students);
+    at!("/learning-paths/{id}/enrollments", post => enroll_path_students);
+    at!("/learning-paths/{id}/enrollments/remove", post => remove_path_learners);
+    at!("/learning-paths/{id}/enrollments/assign-certificate", post => assign_path_certificate);
+    at!("/learning-path-registrations/{registrationId}/launch", get => launch_path);
 }
 
 /// The face's OpenAPI 3.1 document, built once.
@@ -189,7 +199,12 @@ impl utoipa::Modify for BearerToken {
         portal_user_status,
         portal_courses,
         portal_users,
-        current_portal
+        current_portal,
+        path_students,
+        enroll_path_students,
+        remove_path_learners,
+        assign_path_certificate,
+        launch_path
     ),
     components(schemas(Message)),
     modifiers(&BearerToken),
@@ -1126,6 +1141,111 @@ pub async fn current_portal(req: HttpRequest, state: State, payload: web::Payloa
         let (portal, user) = request?;
         service.set_current_portal(tx, caller, portal, user)?;
         Ok(Message { message: "Current portal updated successfully".into() })
+    })
+    .await
+}
+
+fn path_in_path(req: &HttpRequest, name: &str) -> Result<i64, OpError> {
+    path_id(req, name).ok_or_else(|| OpError::not_found(Entity::LearningPath, req.match_info().get(name).unwrap_or_default()))
+}
+
+/// A learning path's learners: totals by status, and a page filtered and searched.
+#[utoipa::path(get, path = "/api/learning-paths/enrolled-students", operation_id = "LearningPathEnrolledStudents",
+    params(("learning_path_id" = i64, Query), ("portalId" = i64, Query, description = "-1: every portal"), ("page_size" = i64, Query),
+        ("page_number" = i64, Query), ("order_by" = Option<String>, Query, description = "registered_on (and a direction)"),
+        ("search_param" = Option<String>, Query, description = "{\"status\": [..], \"nameOrEmail\": ..}")),
+    responses((status = 200, description = "The path's learners.", body = model::PathStudents), Refusals))]
+pub async fn path_students(req: HttpRequest, state: State) -> HttpResponse {
+    use crate::service::paths::PathLearnersRequest;
+    let input = Input::query(&req);
+    let request: Result<PathLearnersRequest, OpError> = (|| {
+        let path_id = input.required_int("learning_path_id")?;
+        input.required_int("portalId")?;
+        let portal_id = input.portal("portalId")?;
+        let (page_number, page_size) = input.page()?;
+        let (order, descending) = order_by(&input)?;
+        if !matches!(order, LearnerOrder::Enrollment | LearnerOrder::RegisteredOn) {
+            return Err(OpError::wrong(ProblemKind::Enumeration, "order_by", "The selected order by is invalid."));
+        }
+        let (statuses, name_or_email) = search(&input)?;
+        Ok(PathLearnersRequest { path_id, portal_id, statuses, name_or_email, newest_first: descending, page_number, page_size })
+    })();
+    answer(&req, &state, catalog::PATH_STUDENTS, StatusCode::OK, move |service, tx, caller| {
+        Ok(model::PathStudents::from(service.path_learners(tx, caller, &request?)?))
+    })
+    .await
+}
+
+/// Enrolls learners in a learning path (and in its courses).
+#[utoipa::path(post, path = "/api/learning-paths/{id}/enrollments", operation_id = "LearningPathEnrollStudents",
+    params(("id" = i64, Path, description = "ID of the learning path.")),
+    request_body(content = Object, description = "{\"studentIds\": [2, 3], \"portalId\": 5}"),
+    responses((status = 200, description = "N student(s) enrolled successfully", body = EnrollAnswer), Refusals))]
+pub async fn enroll_path_students(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = path_in_path(&req, "id").and_then(|path| {
+        let input = input?;
+        Ok((path, input.required_ids("studentIds")?, input.portal("portalId")?))
+    });
+    answer(&req, &state, catalog::ENROLL_PATH_STUDENTS, StatusCode::OK, move |service, tx, caller| {
+        let (path, students, portal) = request?;
+        let outcome = service.enroll_in_path(tx, caller, path, &students, portal)?;
+        Ok(EnrollAnswer {
+            message: format!("{} student(s) enrolled successfully", outcome.enrolled),
+            enrolled_users_count: outcome.enrolled,
+            not_enrolled_users: outcome.not_enrolled,
+        })
+    })
+    .await
+}
+
+/// Removes learners from a learning path (their course enrollments stay).
+#[utoipa::path(post, path = "/api/learning-paths/{id}/enrollments/remove", operation_id = "LearningPathRemoveLearners",
+    params(("id" = i64, Path)),
+    request_body(content = Object, description = "{\"enrollmentIds\": [2, 3]}"),
+    responses((status = 200, description = "N student(s) removed successfully", body = Message), Refusals))]
+pub async fn remove_path_learners(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    use crate::service::paths::PathAction;
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = path_in_path(&req, "id").and_then(|path| Ok((path, input?.required_ids("enrollmentIds")?)));
+    answer(&req, &state, catalog::REMOVE_PATH_LEARNERS, StatusCode::OK, move |service, tx, caller| {
+        let (path, ids) = request?;
+        let reached = service.act_on_path_enrollments(tx, caller, path, &ids, PathAction::Remove)?;
+        Ok(Message { message: format!("{reached} student(s) removed successfully") })
+    })
+    .await
+}
+
+/// Issues a learning path's certificate (the path needs a certificate template).
+#[utoipa::path(post, path = "/api/learning-paths/{id}/enrollments/assign-certificate", operation_id = "LearningPathAssignCertificate",
+    params(("id" = i64, Path)),
+    request_body(content = Object, description = "{\"enrollmentIds\": [2, 3]}"),
+    responses((status = 200, description = "Certificate assigned successfully to N student(s)", body = model::PathCertificateAnswer), Refusals))]
+pub async fn assign_path_certificate(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    use crate::service::paths::PathAction;
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = path_in_path(&req, "id").and_then(|path| Ok((path, input?.required_ids("enrollmentIds")?)));
+    answer(&req, &state, catalog::ASSIGN_PATH_CERTIFICATE, StatusCode::OK, move |service, tx, caller| {
+        let (path, ids) = request?;
+        let reached = service.act_on_path_enrollments(tx, caller, path, &ids, PathAction::AssignCertificate)?;
+        Ok(model::PathCertificateAnswer { is_success: true, message: format!("Certificate assigned successfully to {reached} student(s)") })
+    })
+    .await
+}
+
+/// Launches a learning path (with `info`, only reads it).
+#[utoipa::path(get, path = "/api/learning-path-registrations/{registrationId}/launch", operation_id = "LearningPathLaunch",
+    params(("registrationId" = i64, Path), ("info" = Option<String>, Query), ("portalId" = i64, Query)),
+    responses((status = 200, description = "The path, launched.", body = model::PathLaunchAnswer), Refusals))]
+pub async fn launch_path(req: HttpRequest, state: State) -> HttpResponse {
+    let input = Input::query(&req);
+    let request = path_in_path(&req, "registrationId").and_then(|id| {
+        input.required_int("portalId")?;
+        Ok((id, input.text("info")?.is_some()))
+    });
+    answer(&req, &state, catalog::LAUNCH_PATH, StatusCode::OK, move |service, tx, caller| {
+        let (id, info_only) = request?;
+        Ok(model::PathLaunchAnswer::of(service.launch_path(tx, caller, id, info_only)?, now()))
     })
     .await
 }
