@@ -917,7 +917,80 @@ async fn learning_paths(backend: Backend) {
     assert_eq!(call(&app, Some(&s.learner), "GET", &students(""), None).await.0, 403);
 }
 
+async fn reports(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = setup(&app).await;
+    let [eng, east] = [s.learners[0], s.learners[2]];
+    enroll(&app, &s, &[eng, east]).await;
+    let enrollment = row_of(&rows(&app, &s.admin, s.course).await, eng).unwrap()["id"].as_i64().unwrap();
+    call(
+        &app,
+        Some(&s.admin),
+        "POST",
+        &format!("/courses/{}/enrollments/assign-certificate", s.course),
+        Some(json!({"enrollmentIds": [enrollment]})),
+    )
+    .await;
+    let body = |courses: Value, portals: Value, extra: Value| {
+        let mut body = json!({"course_ids": courses, "page_size": "50", "page_number": 1, "order_by": {"colName": "registered_on", "direction": "desc"},
+            "search_param": {}, "userCategoryId": -1, "registered_between": ["", ""], "searchPortalIds": portals});
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        body
+    };
+    let (status, report) =
+        call(&app, Some(&s.admin), "POST", "/reports/course-detail", Some(body(json!([s.course]), json!([-1]), json!({})))).await;
+    assert_eq!(status, 200, "{report}");
+    let total: i64 = ["totalNotStarted", "totalInProgress", "totalCompleted"].iter().map(|k| report[k].as_i64().unwrap()).sum();
+    assert_eq!(report["recordsTotal"].as_i64(), Some(total));
+    let learners = rows(&app, &s.admin, s.course).await;
+    assert_eq!(report["recordsTotal"].as_u64(), Some(learners.len() as u64), "the report and the course's learners agree");
+    let row = report["records"].as_array().unwrap().iter().find(|r| r["user_id"] == json!(eng)).unwrap().clone();
+    assert_eq!(
+        (&row["certifcate_issued"], &row["certifcate_count"], &row["course_id"], &row["portal_name"]),
+        (&json!("Yes"), &json!(1), &json!(s.course), &json!("Acme Academy"))
+    );
+    let listed = row_of(&learners, eng).unwrap();
+    assert_eq!(
+        (&row["status"], &row["registered_on"], &row["access_status"]),
+        (&listed["status"], &listed["registered_on"], &listed["access_status"])
+    );
+    assert_eq!(row["total_time_spent"], "0h 0m");
+    // Portals narrow it: the sub-portal holds EAST only.
+    let (_, narrowed) =
+        call(&app, Some(&s.admin), "POST", "/reports/course-detail", Some(body(json!([-1]), json!([s.sub_portal]), json!({})))).await;
+    assert!(narrowed["records"].as_array().unwrap().iter().all(|r| r["user_id"] == json!(east)), "{narrowed}");
+    // A range in the future finds nothing; a user category is refused (the store keeps none).
+    let (_, future) = call(
+        &app,
+        Some(&s.admin),
+        "POST",
+        "/reports/course-detail",
+        Some(body(json!([-1]), json!([-1]), json!({"registered_between": ["2999-01-01", ""]}))),
+    )
+    .await;
+    assert_eq!(future["recordsTotal"], 0);
+    let (status, _) =
+        call(&app, Some(&s.admin), "POST", "/reports/course-detail", Some(body(json!([-1]), json!([-1]), json!({"userCategoryId": 7}))))
+            .await;
+    assert_eq!(status, 422);
+    let (status, refused) = call(&app, Some(&s.admin), "POST", "/reports/course-detail", Some(json!({"course_ids": [s.course]}))).await;
+    assert_eq!((status, refused["errors"].as_object().unwrap().keys().next().unwrap().as_str()), (422, "page_number"));
+
+    // The overview: one entry a course, and sums that add up.
+    let (status, overview) = call(&app, Some(&s.admin), "POST", "/reports/lms-overview", Some(json!({"searchPortalIds": [-1]}))).await;
+    assert_eq!(status, 200, "{overview}");
+    let n = overview["labels"].as_array().unwrap().len();
+    for key in ["totalNotStarted", "totalInProgress", "totalCompleted", "percentageCompleted"] {
+        assert_eq!(overview[key].as_array().unwrap().len(), n, "{key}");
+    }
+    for (list, sum) in [("totalNotStarted", "sumNotStarted"), ("totalInProgress", "sumInProgress"), ("totalCompleted", "sumCompleted")] {
+        assert_eq!(overview[list].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).sum::<i64>(), overview[sum].as_i64().unwrap());
+    }
+    assert_eq!(call(&app, Some(&s.learner), "POST", "/reports/lms-overview", Some(json!({"searchPortalIds": [-1]}))).await.0, 403);
+}
+
 on_both_backends!(
+    reports,
     enrollments_and_actions,
     progress_through_modules,
     tokens_roles_and_errors,

@@ -143,4 +143,6 @@ catalog! {
     REMOVE_PATH_LEARNERS = "LearningPathRemoveLearners", Write;
     ASSIGN_PATH_CERTIFICATE = "LearningPathAssignCertificate", Write;
     LAUNCH_PATH = "LearningPathLaunch", Write;
+    COURSE_DETAIL_REPORT = "CourseDetailReport", Read;
+    LMS_OVERVIEW_REPORT = "LmsOverviewReport", Read;
 }}

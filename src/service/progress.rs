@@ -287,6 +287,8 @@ impl Service {
             descending: request.descending,
             offset: (request.page_number - 1).saturating_mul(request.page_size),
             limit: request.page_size,
+            courses: None,
+            registered: (None, None),
         };
         let (rows, filtered) = store::enrollment_rows(tx, &query)?;
         let learners = rows.into_iter().map(learner_view).collect::<Result<Vec<_>, OpError>>()?;
@@ -690,6 +692,8 @@ impl Service {
             descending: request.descending,
             offset: (request.page_number - 1).saturating_mul(request.page_size),
             limit: request.page_size,
+            courses: None,
+            registered: (None, None),
         };
         let (rows, filtered) = store::enrollment_rows(tx, &query)?;
         let courses = rows.into_iter().map(learner_view).collect::<Result<Vec<_>, OpError>>()?;
@@ -897,5 +901,103 @@ impl Service {
     /// The name of the caller's account (the issuer of its certificates).
     pub fn tenant_name(&self, tx: &mut Tx<'_>, principal: &Principal) -> Result<String, OpError> {
         crate::store::tenants::name_of(tx, principal.tenant_id)?.ok_or_else(|| OpError::Internal("the caller's tenant is missing".into()))
+    }
+}
+
+/// A course detail report, as asked for.
+#[derive(Debug, Clone)]
+pub struct ReportRequest {
+    /// Only these courses (none: every course).
+    pub courses: Option<Vec<i64>>,
+    /// Only learners of these portals and their sub-portals (none: every learner).
+    pub portals: Vec<i64>,
+    pub registered: (Option<NaiveDateTime>, Option<NaiveDateTime>),
+    pub statuses: Vec<CourseStatus>,
+    pub name_or_email: Option<String>,
+    pub order: LearnerOrder,
+    pub descending: bool,
+    pub page_number: i64,
+    pub page_size: i64,
+}
+
+/// A course detail report: totals, how many rows match, one page with each learner's portals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseReport {
+    pub totals: Totals,
+    pub filtered: i64,
+    pub rows: Vec<(LearnerView, Vec<String>)>,
+}
+
+/// One course's line of the overview.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseOverview {
+    pub title: String,
+    pub totals: Totals,
+}
+
+impl Service {
+    /// The reach of a report: the member's, narrowed to any of the portals named.
+    fn report_reach(tx: &mut Tx<'_>, principal: &Principal, member: &Member, portals: &[i64]) -> Result<Reach, OpError> {
+        let mut reach = member.reach.clone();
+        if !portals.is_empty() {
+            let mut paths = Vec::new();
+            for portal in portals {
+                paths.push(
+                    portals::path_of(tx, principal.tenant_id, *portal)?
+                        .ok_or_else(|| OpError::not_found(Entity::Portal, &portal.to_string()))?,
+                );
+            }
+            reach.within.push(paths);
+        }
+        Ok(reach)
+    }
+
+    /// The course detail report: enrollments of the courses, within the portals and the range.
+    pub fn course_report(&self, tx: &mut Tx<'_>, principal: &Principal, request: &ReportRequest) -> Result<CourseReport, OpError> {
+        let member = self.manager(tx, principal)?;
+        let reach = Self::report_reach(tx, principal, &member, &request.portals)?;
+        if let Some(courses) = &request.courses {
+            let known = store::courses_of_tenant(tx, principal.tenant_id, courses)?;
+            if let Some(unknown) = courses.iter().find(|c| !known.contains(c)) {
+                return Err(OpError::not_found(Entity::Course, &unknown.to_string()));
+            }
+        }
+        let query = store::LearnerQuery {
+            tenant_id: principal.tenant_id,
+            of: Of::Tenant,
+            reach,
+            statuses: request.statuses.clone(),
+            name_or_email: request.name_or_email.as_ref().map(|text| text.to_lowercase()),
+            order: request.order,
+            descending: request.descending,
+            offset: (request.page_number - 1).saturating_mul(request.page_size),
+            limit: request.page_size,
+            courses: request.courses.clone(),
+            registered: request.registered,
+        };
+        let totals = store::query_totals(tx, &query)?;
+        let (rows, filtered) = store::enrollment_rows(tx, &query)?;
+        let rows = rows
+            .into_iter()
+            .map(|row| {
+                let portals = portals::portal_names_of(tx, row.user_id)?;
+                Ok((learner_view(row)?, portals))
+            })
+            .collect::<Result<Vec<_>, OpError>>()?;
+        Ok(CourseReport { totals, filtered, rows })
+    }
+
+    /// The LMS overview: each course's learners by status, within the portals named.
+    pub fn lms_overview(&self, tx: &mut Tx<'_>, principal: &Principal, portals: &[i64]) -> Result<Vec<CourseOverview>, OpError> {
+        let member = self.manager(tx, principal)?;
+        let reach = Self::report_reach(tx, principal, &member, portals)?;
+        let mut lines = Vec::new();
+        for (course, title) in store::courses_with_enrollments(tx, principal.tenant_id)? {
+            let totals = store::totals(tx, principal.tenant_id, Of::Course(course), &reach)?;
+            if totals.all() > 0 {
+                lines.push(CourseOverview { title, totals });
+            }
+        }
+        Ok(lines)
     }
 }

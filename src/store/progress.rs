@@ -44,11 +44,12 @@ macro_rules! learners_of {
     }};
 }
 
-/// Whose enrollments a list holds: a course's, or a learner's.
+/// Whose enrollments a list holds: a course's, a learner's, or the whole account's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Of {
     Course(i64),
     Learner(i64),
+    Tenant,
 }
 
 /// A page of a course's learners or a learner's courses: whose, sorted how, and which page.
@@ -66,6 +67,10 @@ pub struct LearnerQuery {
     pub descending: bool,
     pub offset: i64,
     pub limit: i64,
+    /// Only enrollments of these courses (none: any).
+    pub courses: Option<Vec<i64>>,
+    /// Only enrollments registered in this range (either end open).
+    pub registered: (Option<NaiveDateTime>, Option<NaiveDateTime>),
 }
 
 /// What a list of learners sorts by; ties go by enrollment, oldest first.
@@ -162,6 +167,7 @@ macro_rules! enrollments_of {
         query = match $of {
             Of::Course(id) => query.filter(enrollment::course_id.eq(id)),
             Of::Learner(id) => query.filter(enrollment::learner_id.eq(id)),
+            Of::Tenant => query,
         };
         for paths in &$reach.within {
             query = query.filter(enrollment::learner_id.eq_any(learners_of!($tenant_id, paths)));
@@ -192,11 +198,20 @@ pub fn enrollment_rows(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Ve
     macro_rules! filtered {
         () => {{
             let mut rows = enrollments_of!(query.tenant_id, query.of, query.reach);
+            if let Some(courses) = &query.courses {
+                rows = rows.filter(enrollment::course_id.eq_any(courses));
+            }
+            if let Some(from) = query.registered.0 {
+                rows = rows.filter(enrollment::access_date.ge(from));
+            }
+            if let Some(to) = query.registered.1 {
+                rows = rows.filter(enrollment::access_date.le(to));
+            }
             if !query.statuses.is_empty() {
                 rows = rows.filter(sql::<Bool>(&statuses_sql(&query.statuses)));
             }
             match (&search, query.of) {
-                (Some(pattern), Of::Course(_)) => {
+                (Some(pattern), Of::Course(_) | Of::Tenant) => {
                     rows = rows.filter(
                         sql::<Bool>("(lower(COALESCE(app_user.first_name, '') || ' ' || COALESCE(app_user.last_name, '')) LIKE ")
                             .bind::<Text, _>(pattern.clone())
@@ -413,6 +428,7 @@ pub fn activity_of(
             query = match of {
                 Of::Course(id) => query.filter(activity::course_id.eq(id)),
                 Of::Learner(id) => query.filter(activity::learner_id.eq(id)),
+                Of::Tenant => query,
             };
             for paths in &reach.within {
                 query = query.filter(activity::learner_id.eq_any(learners_of!(tenant_id, paths)));
@@ -853,4 +869,40 @@ pub fn record_access(tx: &mut Tx<'_>, id: i64, now: NaiveDateTime, first: bool) 
 /// How many certificates an enrollment holds (none or one).
 pub fn certificate_count(tx: &mut Tx<'_>, enrollment_id: i64) -> QueryResult<i64> {
     on_conn!(tx, |c| certificate::table.filter(certificate::enrollment_id.eq(enrollment_id)).count().get_result(c))
+}
+
+/// The totals by status of the enrollments a query lists, before its statuses and search.
+pub fn query_totals(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<Totals> {
+    let sum = |status: CourseStatus| format!("COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0)", statuses_sql(&[status]));
+    let (not_started, completed, all): (i64, i64, i64) = on_conn!(tx, |c| {
+        let mut rows = enrollments_of!(query.tenant_id, query.of, query.reach);
+        if let Some(courses) = &query.courses {
+            rows = rows.filter(enrollment::course_id.eq_any(courses));
+        }
+        if let Some(from) = query.registered.0 {
+            rows = rows.filter(enrollment::access_date.ge(from));
+        }
+        if let Some(to) = query.registered.1 {
+            rows = rows.filter(enrollment::access_date.le(to));
+        }
+        rows.select((
+            sql::<BigInt>(&sum(CourseStatus::NotStarted)),
+            sql::<BigInt>(&sum(CourseStatus::Completed)),
+            diesel::dsl::count_star(),
+        ))
+        .first(c)
+    })?;
+    Ok(Totals { not_started, in_progress: all - not_started - completed, completed })
+}
+
+/// The tenant's courses with active enrollments: `(course, title)`, in title order.
+pub fn courses_with_enrollments(tx: &mut Tx<'_>, tenant_id: i64) -> QueryResult<Vec<(i64, String)>> {
+    on_conn!(tx, |c| course::table
+        .filter(course::tenant_id.eq(tenant_id))
+        .filter(diesel::dsl::exists(
+            enrollment::table.filter(enrollment::course_id.eq(course::id)).filter(enrollment::lifecycle.eq("active"))
+        ))
+        .order((course::title, course::id))
+        .select((course::id, course::title))
+        .load(c))
 }

@@ -11,7 +11,8 @@ use crate::domain::activity::Verb;
 use crate::service::paths::{PathLaunch, PathLearners};
 use crate::service::portals::{PortalDetails, PortalSeats, PortalUser};
 use crate::service::progress::{
-    ActivityView, CertificateView, CourseInfo, CourseLearners, Dashboard, LearnerView, ModuleView, ProgressView,
+    ActivityView, CertificateView, CourseInfo, CourseLearners, CourseOverview, CourseReport, Dashboard, LearnerView, ModuleView,
+    ProgressView,
 };
 
 /// `Aug 09, 2020`.
@@ -1221,6 +1222,129 @@ impl PathLaunchAnswer {
                     enable_course_rating: false,
                 })
                 .collect(),
+        }
+    }
+}
+
+/// `0h 20m`.
+pub fn hours_minutes(seconds: i64) -> String {
+    format!("{}h {}m", seconds / 3600, seconds % 3600 / 60)
+}
+
+/// A row of the course detail report (with the vendor's `certifcate_` spellings).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportRow {
+    user_id: i64,
+    course_id: i64,
+    first_name: String,
+    last_name: String,
+    email: String,
+    course_name: String,
+    portal_name: String,
+    status: &'static str,
+    display_status: &'static str,
+    percent_complete: i16,
+    access_status: &'static str,
+    registered_on: String,
+    started_on: String,
+    completed_on: String,
+    expire_on: String,
+    last_accessed_on: String,
+    percent_achieved: Option<i64>,
+    total_time_spent: String,
+    certifcate_issued: &'static str,
+    certifcate_count: i64,
+    certifcate_issued_date: String,
+    certificate_expire: String,
+}
+
+/// The course detail report.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CourseReportAnswer {
+    records_total: i64,
+    total_not_started: i64,
+    total_in_progress: i64,
+    total_completed: i64,
+    records_filtered: i64,
+    records: Vec<ReportRow>,
+}
+
+impl From<CourseReport> for CourseReportAnswer {
+    fn from(report: CourseReport) -> Self {
+        CourseReportAnswer {
+            records_total: report.totals.all(),
+            total_not_started: report.totals.not_started,
+            total_in_progress: report.totals.in_progress,
+            total_completed: report.totals.completed,
+            records_filtered: report.filtered,
+            records: report
+                .rows
+                .into_iter()
+                .map(|(view, portals)| ReportRow {
+                    user_id: view.user_id,
+                    course_id: view.course_id,
+                    first_name: view.first_name,
+                    last_name: view.last_name,
+                    email: view.email.unwrap_or_default(),
+                    course_name: view.course_title,
+                    portal_name: portals.join(", "),
+                    status: view.status.as_str(),
+                    display_status: view.status.as_str(),
+                    percent_complete: view.percent_complete,
+                    access_status: view.access.as_str(),
+                    registered_on: day(view.registered_at.date()),
+                    started_on: view.started_at.map_or_else(String::new, |at| day(at.date())),
+                    completed_on: view.completed_at.map_or_else(String::new, |at| day(at.date())),
+                    expire_on: day_or(view.expires_on, "Never"),
+                    last_accessed_on: day_or(view.last_accessed_at.map(|at| at.date()), "Never"),
+                    percent_achieved: None,
+                    total_time_spent: hours_minutes(view.time_spent_seconds),
+                    certifcate_issued: if view.certificate.is_some() { "Yes" } else { "No" },
+                    certifcate_count: i64::from(view.certificate.is_some()),
+                    certifcate_issued_date: view.certificate.map_or_else(String::new, |(issued, _)| day(issued.date())),
+                    certificate_expire: match view.certificate {
+                        Some((_, Some(expires))) => day(expires.date()),
+                        Some((_, None)) => "Never".into(),
+                        None => String::new(),
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The LMS overview: one entry a course in each list, and the sums.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OverviewAnswer {
+    labels: Vec<String>,
+    total_not_started: Vec<i64>,
+    total_in_progress: Vec<i64>,
+    total_completed: Vec<i64>,
+    percentage_completed: Vec<i64>,
+    sum_not_started: i64,
+    sum_in_progress: i64,
+    sum_completed: i64,
+    sum_percentage_completed: i64,
+}
+
+impl OverviewAnswer {
+    pub fn of(courses: Vec<CourseOverview>) -> OverviewAnswer {
+        let percent = |completed: i64, all: i64| if all > 0 { completed * 100 / all } else { 0 };
+        let sum = |f: fn(&CourseOverview) -> i64| courses.iter().map(f).sum::<i64>();
+        let (not_started, in_progress, completed) =
+            (sum(|c| c.totals.not_started), sum(|c| c.totals.in_progress), sum(|c| c.totals.completed));
+        OverviewAnswer {
+            labels: courses.iter().map(|c| c.title.clone()).collect(),
+            total_not_started: courses.iter().map(|c| c.totals.not_started).collect(),
+            total_in_progress: courses.iter().map(|c| c.totals.in_progress).collect(),
+            total_completed: courses.iter().map(|c| c.totals.completed).collect(),
+            percentage_completed: courses.iter().map(|c| percent(c.totals.completed, c.totals.all())).collect(),
+            sum_not_started: not_started,
+            sum_in_progress: in_progress,
+            sum_completed: completed,
+            sum_percentage_completed: percent(completed, not_started + in_progress + completed),
         }
     }
 }

@@ -69,6 +69,8 @@ pub const ROUTES: &[(&str, &str, &Operation)] = &[
     ("POST", "/learning-paths/{id}/enrollments/remove", catalog::REMOVE_PATH_LEARNERS),
     ("POST", "/learning-paths/{id}/enrollments/assign-certificate", catalog::ASSIGN_PATH_CERTIFICATE),
     ("GET", "/learning-path-registrations/{registrationId}/launch", catalog::LAUNCH_PATH),
+    ("POST", "/reports/course-detail", catalog::COURSE_DETAIL_REPORT),
+    ("POST", "/reports/lms-overview", catalog::LMS_OVERVIEW_REPORT),
 ];
 
 /// Mounts the face at `/api` and under `prefix` (when it is not the root). Each route is its own
@@ -137,6 +139,8 @@ fn register(cfg: &mut web::ServiceConfig, prefix: &str) {
     at!("/learning-paths/{id}/enrollments/remove", post => remove_path_learners);
     at!("/learning-paths/{id}/enrollments/assign-certificate", post => assign_path_certificate);
     at!("/learning-path-registrations/{registrationId}/launch", get => launch_path);
+    at!("/reports/course-detail", post => course_detail_report);
+    at!("/reports/lms-overview", post => lms_overview_report);
 }
 
 /// The face's OpenAPI 3.1 document, built once.
@@ -204,7 +208,9 @@ impl utoipa::Modify for BearerToken {
         enroll_path_students,
         remove_path_learners,
         assign_path_certificate,
-        launch_path
+        launch_path,
+        course_detail_report,
+        lms_overview_report
     ),
     components(schemas(Message)),
     modifiers(&BearerToken),
@@ -1246,6 +1252,81 @@ pub async fn launch_path(req: HttpRequest, state: State) -> HttpResponse {
     answer(&req, &state, catalog::LAUNCH_PATH, StatusCode::OK, move |service, tx, caller| {
         let (id, info_only) = request?;
         Ok(model::PathLaunchAnswer::of(service.launch_path(tx, caller, id, info_only)?, now()))
+    })
+    .await
+}
+
+/// Portal ids of a report: `[-1]` (or none) is every portal.
+fn report_portals(input: &Input) -> Result<Vec<i64>, OpError> {
+    let ids = input.required_ids("searchPortalIds")?;
+    Ok(ids.into_iter().filter(|id| *id != -1).collect())
+}
+
+/// The course detail report: learners of the courses, with the vendor's `certifcate_` keys.
+#[utoipa::path(post, path = "/api/reports/course-detail", operation_id = "CourseDetailReport",
+    request_body(content = Object, description = "course_ids ([-1]: every course), page_size, page_number, order_by {colName, direction}, search_param {status, nameOrEmail}, userCategoryId (-1), registered_between [from, to] (Y-m-d, either empty), searchPortalIds ([-1]: every portal)"),
+    responses((status = 200, description = "The report.", body = model::CourseReportAnswer), Refusals))]
+pub async fn course_detail_report(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    use crate::service::progress::ReportRequest;
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = input.and_then(|input| {
+        let courses: Vec<i64> = input.required_ids("course_ids")?;
+        let courses = (!courses.is_empty() && !courses.contains(&-1)).then_some(courses);
+        let (page_number, page_size) = input.page()?;
+        for name in ["order_by", "search_param"] {
+            if input.json(name)?.is_none() {
+                return Err(OpError::wrong(ProblemKind::Required, name, format!("The {} field is required.", name.replace('_', " "))));
+            }
+        }
+        let (order, descending) = order_by(&input)?;
+        let (statuses, name_or_email) = match input.json("search_param")? {
+            Some(Value::Array(items)) if items.is_empty() => (Vec::new(), None),
+            _ => search(&input)?,
+        };
+        match input.int("userCategoryId")? {
+            None => return Err(OpError::wrong(ProblemKind::Required, "userCategoryId", "The user category id field is required.")),
+            Some(-1) | Some(0) => {}
+            // The store keeps no user categories: a filter by one would silently be ignored.
+            Some(_) => return Err(OpError::wrong(ProblemKind::Enumeration, "userCategoryId", "The selected user category id is invalid.")),
+        }
+        let range = input
+            .json("registered_between")?
+            .ok_or_else(|| OpError::wrong(ProblemKind::Required, "registered_between", "The registered between field is required."))?;
+        let bound = |index: usize| -> Result<Option<chrono::NaiveDateTime>, OpError> {
+            let text = range.get(index).and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty());
+            let Some(text) = text else { return Ok(None) };
+            let field = format!("registered_between.{index}");
+            let day = chrono::NaiveDate::parse_from_str(&text[..text.len().min(10)], "%Y-%m-%d")
+                .map_err(|_| OpError::wrong(ProblemKind::Type, &field, format!("The {field} field must match the format Y-m-d.")))?;
+            Ok(Some(if index == 0 { day.and_time(chrono::NaiveTime::MIN) } else { day.and_hms_opt(23, 59, 59).expect("a valid time") }))
+        };
+        Ok(ReportRequest {
+            courses,
+            portals: report_portals(&input)?,
+            registered: (bound(0)?, bound(1)?),
+            statuses,
+            name_or_email,
+            order,
+            descending,
+            page_number,
+            page_size,
+        })
+    });
+    answer(&req, &state, catalog::COURSE_DETAIL_REPORT, StatusCode::OK, move |service, tx, caller| {
+        Ok(model::CourseReportAnswer::from(service.course_report(tx, caller, &request?)?))
+    })
+    .await
+}
+
+/// The LMS overview: each course's learners by status, and the sums.
+#[utoipa::path(post, path = "/api/reports/lms-overview", operation_id = "LmsOverviewReport",
+    request_body(content = Object, description = "{\"searchPortalIds\": [-1]}"),
+    responses((status = 200, description = "The overview.", body = model::OverviewAnswer), Refusals))]
+pub async fn lms_overview_report(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = input.and_then(|input| report_portals(&input));
+    answer(&req, &state, catalog::LMS_OVERVIEW_REPORT, StatusCode::OK, move |service, tx, caller| {
+        Ok(model::OverviewAnswer::of(service.lms_overview(tx, caller, &request?)?))
     })
     .await
 }
