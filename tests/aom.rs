@@ -312,6 +312,16 @@ async fn enrollments_and_actions(backend: Backend) {
         assert!(verbs.contains(&verb), "{verb} in {verbs:?}");
     }
     assert_eq!(activity["recordsTotal"].as_u64(), Some(verbs.len() as u64));
+    // Searched by a learner's name or e-mail (the fixture's e-mails hold the logins), oldest first.
+    let search =
+        "&search_param=%7B%22nameOrEmail%22%3A%22east%22%7D&order_by=%7B%22colName%22%3A%22created_at%22%2C%22direction%22%3A%22asc%22%7D";
+    let (_, east_only) =
+        call(&app, Some(&s.admin), "GET", &format!("/courses/activities?course_id={}&page_size=100&page_number=1{search}", s.course), None)
+            .await;
+    assert_eq!(east_only["recordsTotal"], activity["recordsTotal"]);
+    assert!(east_only["recordsFiltered"].as_i64().unwrap() < activity["recordsTotal"].as_i64().unwrap());
+    let ids: Vec<i64> = east_only["records"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]) && !ids.is_empty(), "{east_only}");
     let _ = sales;
 }
 

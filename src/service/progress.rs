@@ -584,21 +584,33 @@ impl Service {
 
     /// A page of a course's activity within the caller's reach and the portal, newest first, with
     /// the course's name and how many entries there are.
+    #[allow(clippy::too_many_arguments)]
     pub fn course_activity(
         &self,
         tx: &mut Tx<'_>,
         principal: &Principal,
         course_id: i64,
         portal_id: Option<i64>,
+        name_or_email: Option<&str>,
+        oldest_first: bool,
         page_number: i64,
         page_size: i64,
-    ) -> Result<(String, i64, Vec<ActivityView>), OpError> {
+    ) -> Result<(String, i64, i64, Vec<ActivityView>), OpError> {
         let member = self.manager(tx, principal)?;
         let course = Self::course(tx, principal, course_id)?;
         let reach = Self::reach_within(tx, principal, &member, portal_id)?;
-        let offset = (page_number - 1).saturating_mul(page_size);
-        let (rows, total) = store::activity_of(tx, principal.tenant_id, Of::Course(course.id), &reach, offset, page_size)?;
-        Ok((course.title, total, activity_views(rows)?))
+        let name = name_or_email.map(str::to_lowercase);
+        let query = store::ActivityQuery {
+            tenant_id: principal.tenant_id,
+            of: Of::Course(course.id),
+            reach: &reach,
+            name_or_email: name.as_deref(),
+            oldest_first,
+            offset: (page_number - 1).saturating_mul(page_size),
+            limit: page_size,
+        };
+        let (rows, total, filtered) = store::activity_of(tx, &query)?;
+        Ok((course.title, total, filtered, activity_views(rows)?))
     }
 }
 
@@ -876,8 +888,16 @@ impl Service {
             Some(user) => self.user_in_reach(tx, principal, &member, user)?,
         };
         let reach = Self::reach_within(tx, principal, &member, portal_id)?;
-        let offset = (page_number - 1).saturating_mul(page_size);
-        let (rows, total) = store::activity_of(tx, principal.tenant_id, Of::Learner(user_id), &reach, offset, page_size)?;
+        let query = store::ActivityQuery {
+            tenant_id: principal.tenant_id,
+            of: Of::Learner(user_id),
+            reach: &reach,
+            name_or_email: None,
+            oldest_first: false,
+            offset: (page_number - 1).saturating_mul(page_size),
+            limit: page_size,
+        };
+        let (rows, total, _) = store::activity_of(tx, &query)?;
         Ok((total, activity_views(rows)?))
     }
 

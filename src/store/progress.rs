@@ -408,18 +408,26 @@ pub struct ActivityRow {
     pub course_title: Option<String>,
 }
 
-/// A page of a course's (or a learner's) activity within a reach, newest first, and how many
-/// entries it has.
-pub fn activity_of(
-    tx: &mut Tx<'_>,
-    tenant_id: i64,
-    of: Of,
-    reach: &Reach,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<(Vec<ActivityRow>, i64)> {
+/// What an activity list holds: whose entries, whose learners match a name or e-mail (lower case),
+/// and in which order.
+#[derive(Debug, Clone, Copy)]
+pub struct ActivityQuery<'a> {
+    pub tenant_id: i64,
+    pub of: Of,
+    pub reach: &'a Reach,
+    pub name_or_email: Option<&'a str>,
+    pub oldest_first: bool,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// A page of a course's (or a learner's) activity within a reach; how many entries there are in
+/// all, and how many match the search.
+pub fn activity_of(tx: &mut Tx<'_>, query: &ActivityQuery<'_>) -> QueryResult<(Vec<ActivityRow>, i64, i64)> {
+    let (tenant_id, of, reach) = (query.tenant_id, query.of, query.reach);
+    let pattern = query.name_or_email.map(super::offerings::contains);
     macro_rules! entries {
-        () => {{
+        ($search:expr) => {{
             let mut query = activity::table
                 .inner_join(app_user::table.on(app_user::id.eq(activity::learner_id)))
                 .left_join(course::table.on(course::id.nullable().eq(activity::course_id)))
@@ -433,25 +441,32 @@ pub fn activity_of(
             for paths in &reach.within {
                 query = query.filter(activity::learner_id.eq_any(learners_of!(tenant_id, paths)));
             }
+            if let (true, Some(pattern)) = ($search, &pattern) {
+                query = query.filter(
+                    sql::<Bool>("(lower(COALESCE(app_user.first_name, '') || ' ' || COALESCE(app_user.last_name, '')) LIKE ")
+                        .bind::<Text, _>(pattern.clone())
+                        .sql(" ESCAPE '\\' OR lower(COALESCE(app_user.email, '')) LIKE ")
+                        .bind::<Text, _>(pattern.clone())
+                        .sql(" ESCAPE '\\')"),
+                );
+            }
             query
         }};
     }
     on_conn!(tx, |c| {
-        let total: i64 = entries!().count().get_result(c)?;
-        let rows = entries!()
-            .select((
-                activity::id,
-                activity::verb,
-                activity::created_at,
-                app_user::first_name,
-                app_user::last_name,
-                course::title.nullable(),
-            ))
-            .order(activity::id.desc())
-            .offset(offset)
-            .limit(limit)
-            .load(c)?;
-        Ok((rows, total))
+        let total: i64 = entries!(false).count().get_result(c)?;
+        let filtered: i64 = if pattern.is_some() { entries!(true).count().get_result(c)? } else { total };
+        let page = entries!(true).select((
+            activity::id,
+            activity::verb,
+            activity::created_at,
+            app_user::first_name,
+            app_user::last_name,
+            course::title.nullable(),
+        ));
+        let page = if query.oldest_first { page.order(activity::id.asc()) } else { page.order(activity::id.desc()) };
+        let rows = page.offset(query.offset).limit(query.limit).load(c)?;
+        Ok((rows, total, filtered))
     })
 }
 

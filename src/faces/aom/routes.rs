@@ -515,19 +515,35 @@ pub async fn update_course_progress(req: HttpRequest, state: State, payload: web
 /// A page of a course's activity, newest first.
 #[utoipa::path(get, path = "/api/courses/activities", operation_id = "CourseActivities",
     params(("course_id" = i64, Query), ("page_size" = i64, Query), ("page_number" = i64, Query),
+        ("order_by" = Option<String>, Query, description = "{\"colName\":\"created_at\", \"direction\":\"asc\"} (newest first by default)"),
+        ("search_param" = Option<String>, Query, description = "{\"nameOrEmail\":\"John Doe\"}"),
         ("portalId" = Option<i64>, Query, description = "-1: every portal"), ("context" = Option<String>, Query)),
     responses((status = 200, description = "The course's activity.", body = CourseActivities), Refusals))]
 pub async fn course_activities(req: HttpRequest, state: State) -> HttpResponse {
     let input = Input::query(&req);
-    let request: Result<_, OpError> = (|| Ok((input.required_int("course_id")?, input.portal("portalId")?, input.page()?)))();
+    let request: Result<_, OpError> = (|| {
+        let oldest_first = match input.json("order_by") {
+            Ok(Some(Value::Object(order))) => {
+                if order.get("colName").or(order.get("field")).and_then(Value::as_str).is_some_and(|c| c != "created_at") {
+                    return Err(OpError::wrong(ProblemKind::Enumeration, "order_by", "The selected order by is invalid."));
+                }
+                order.get("direction").and_then(Value::as_str).is_some_and(|d| d.eq_ignore_ascii_case("asc"))
+            }
+            Ok(None) => false,
+            _ => return Err(OpError::wrong(ProblemKind::Enumeration, "order_by", "The selected order by is invalid.")),
+        };
+        let (_, name) = search(&input)?;
+        Ok((input.required_int("course_id")?, input.portal("portalId")?, name, oldest_first, input.page()?))
+    })();
     answer(&req, &state, catalog::COURSE_ACTIVITIES, StatusCode::OK, move |service, tx, caller| {
-        let (course, portal, (number, size)) = request?;
-        let (course_name, total, entries) = service.course_activity(tx, caller, course, portal, number, size)?;
+        let (course, portal, name, oldest_first, (number, size)) = request?;
+        let (course_name, total, filtered, entries) =
+            service.course_activity(tx, caller, course, portal, name.as_deref(), oldest_first, number, size)?;
         Ok(CourseActivities {
             course_name,
             featured_image: None,
             records_total: total,
-            records_filtered: total,
+            records_filtered: filtered,
             records: entries.into_iter().map(model::ActivityRecord::from).collect(),
         })
     })
