@@ -768,10 +768,29 @@ fn load_academy(
         academy::log(tx, &enrolled)?;
     }
 
+    let branded = crate::store::portals::PortalSettings {
+        seat_access: Some("limited".into()),
+        access_permission: Some("invite_only".into()),
+        brand_color: Some("#1f6feb".into()),
+        body_background_color: Some("#ffffff".into()),
+        body_text_color: Some("#1f2328".into()),
+        header_background_color: Some("#0d1117".into()),
+        primary_language: Some("en".into()),
+        ..Default::default()
+    };
     let portal = |tx: &mut Tx<'_>, parent, name, slug, code, seats| {
         portals::insert(
             tx,
-            &NewPortal { tenant_id, parent_id: parent, name, slug, referral_code: Some(code), total_seats: seats, ..Default::default() },
+            &NewPortal {
+                tenant_id,
+                parent_id: parent,
+                name,
+                slug,
+                referral_code: Some(code),
+                total_seats: seats,
+                settings: branded.clone(),
+                created_by: None,
+            },
             created,
         )
     };
@@ -828,8 +847,8 @@ fn load_academy(
     let path_learners: Vec<i64> = enrolled.iter().take(4).map(|(_, learner)| *learner).collect();
     service.enroll_in_path(tx, &principal, path, &path_learners, None)?;
     if let Some((expiring, _)) = enrolled.get(5) {
-        let day = NaiveDate::from_ymd_opt(2027, 6, 30).expect("valid date");
-        service.act_on_course_enrollments(tx, &principal, courses[0], &[*expiring], CourseAction::SetExpiry(day))?;
+        let end = at(NaiveDate::from_ymd_opt(2027, 6, 30).expect("valid date"), 18);
+        service.act_on_course_enrollments(tx, &principal, courses[0], &[*expiring], CourseAction::SetExpiry(end))?;
     }
     Ok(3)
 }

@@ -4,8 +4,8 @@
 //! - **Status**: "Completed" is a finished enrollment (complete, passed or accepted); "Not Started"
 //!   one that was never opened and has no progress; anything else is "In Progress".
 //! - **Expiry** is the enrollment's due date with access locked after it: iSpring reads it as the
-//!   expiration date, the JSON mirror as `dueDate` with `lockAfterDueDate`. The store keeps days, so
-//!   a time of day given with an expiry is not kept.
+//!   expiration date, the JSON mirror as `dueDate` with `lockAfterDueDate`. The moment given is kept
+//!   beside it and counts while the due date is still its day ([`expires_at`]).
 //! - **Revoked access** keeps the enrollment and locks it: iSpring and the mirror read the day of the
 //!   revocation as its expiration date (access ended then) until access is granted again.
 //! - **Reset** clears completion, progress, the start, the modules' progress and the certificate.
@@ -86,6 +86,13 @@ pub fn percent_complete(completed: usize, modules: usize) -> Option<i16> {
     (modules > 0).then(|| ((completed.min(modules) * 100) / modules) as i16)
 }
 
+/// The moment access ends, if it does: the moment a face gave while the due date is still its day,
+/// else the due date's first moment.
+pub fn expires_at(due_date: Option<NaiveDate>, lock_after_due_date: bool, moment: Option<NaiveDateTime>) -> Option<NaiveDateTime> {
+    let due = due_date.filter(|_| lock_after_due_date)?;
+    Some(moment.filter(|at| at.date() == due).unwrap_or_else(|| due.and_time(chrono::NaiveTime::MIN)))
+}
+
 /// The due date and lock the faces with a lock read: while access is revoked, the day of the
 /// revocation, locked (access ended then); else the enrollment's own.
 pub fn locked(due_date: Option<NaiveDate>, lock_after_due_date: bool, revoked_at: Option<NaiveDateTime>) -> (Option<NaiveDate>, bool) {
@@ -136,6 +143,16 @@ mod tests {
         assert_eq!(percent_complete(0, 0), None);
         assert_eq!(percent_complete(1, 3), Some(33));
         assert_eq!(percent_complete(3, 3), Some(100));
+    }
+
+    #[test]
+    fn an_expiry_keeps_its_time_of_day_while_the_due_date_is_its_day() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        let noon = day(5).and_hms_opt(12, 0, 0);
+        assert_eq!(expires_at(Some(day(5)), true, noon), noon);
+        assert_eq!(expires_at(Some(day(6)), true, noon), day(6).and_hms_opt(0, 0, 0), "the due date moved: the moment no longer counts");
+        assert_eq!(expires_at(Some(day(5)), false, noon), None);
+        assert_eq!(expires_at(None, true, noon), None);
     }
 
     #[test]

@@ -172,6 +172,17 @@ impl Service {
         if subs.is_empty() {
             return Err(OpError::wrong(ProblemKind::Required, "subPortal", "The sub portal field is required."));
         }
+        // A sub-portal looks like its parent: the same branding and language.
+        let look = PortalSettings {
+            brand_color: parent.brand_color.clone(),
+            body_background_color: parent.body_background_color.clone(),
+            body_text_color: parent.body_text_color.clone(),
+            header_background_color: parent.header_background_color.clone(),
+            primary_language: parent.primary_language.clone(),
+            custom_style: parent.custom_style.clone(),
+            custom_font: parent.custom_font.clone(),
+            ..PortalSettings::default()
+        };
         let now = now();
         for (index, (name, code)) in subs.iter().enumerate() {
             if name.trim().is_empty() {
@@ -194,7 +205,7 @@ impl Service {
                     slug: &slug,
                     referral_code: code.as_deref(),
                     total_seats: None,
-                    settings: PortalSettings::default(),
+                    settings: look.clone(),
                     created_by: Some(member.user_id),
                 },
                 now,

@@ -105,7 +105,8 @@ pub enum CourseAction {
     Reset,
     Revoke,
     Grant,
-    SetExpiry(NaiveDate),
+    /// Access ends at this moment (its day is the due date).
+    SetExpiry(NaiveDateTime),
     AssignCertificate,
 }
 
@@ -155,6 +156,8 @@ pub struct ProgressView {
     pub access: AccessStatus,
     pub enrolled_at: NaiveDateTime,
     pub expires_on: Option<NaiveDate>,
+    /// The moment access ends (its day is `expires_on`).
+    pub expires_at: Option<NaiveDateTime>,
     pub completed_at: Option<NaiveDateTime>,
     pub started_at: Option<NaiveDateTime>,
     pub last_accessed_at: Option<NaiveDateTime>,
@@ -169,7 +172,7 @@ pub struct ProgressView {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProgressUpdate {
     pub enrolled_at: Option<NaiveDateTime>,
-    pub expires_on: Option<NaiveDate>,
+    pub expires_at: Option<NaiveDateTime>,
     pub started_at: Option<NaiveDateTime>,
     pub completed_at: Option<NaiveDateTime>,
     pub last_accessed_at: Option<NaiveDateTime>,
@@ -384,7 +387,7 @@ impl Service {
                 CourseAction::Reset => store::reset(tx, &ids, now)?,
                 CourseAction::Revoke => store::set_access_revoked(tx, &ids, Some(now), now)?,
                 CourseAction::Grant => store::set_access_revoked(tx, &ids, None, now)?,
-                CourseAction::SetExpiry(day) => store::set_expiry(tx, &ids, day, now)?,
+                CourseAction::SetExpiry(at) => store::set_expiry(tx, &ids, at, now)?,
                 CourseAction::AssignCertificate => {
                     let expires = course.certificate_valid_days.map(|days| now + chrono::Duration::days(days.into()));
                     store::issue_certificates(tx, principal.tenant_id, &ids, now, expires)?
@@ -466,6 +469,7 @@ impl Service {
             access: access_of(row.access_revoked_at),
             enrolled_at: row.access_date,
             expires_on: row.due_date.filter(|_| row.lock_after_due_date),
+            expires_at: crate::domain::progress::expires_at(row.due_date, row.lock_after_due_date, row.expires_at),
             completed_at: row.completed_at,
             started_at: row.started_at,
             last_accessed_at: row.last_accessed_at,
@@ -543,9 +547,10 @@ impl Service {
         if let Some(at) = update.enrolled_at {
             change.access_date = Some(at);
         }
-        if let Some(day) = update.expires_on {
-            change.due_date = Some(Some(day));
+        if let Some(at) = update.expires_at {
+            change.due_date = Some(Some(at.date()));
             change.lock_after_due_date = Some(true);
+            change.expires_at = Some(Some(at));
         }
         if let Some(at) = update.started_at {
             change.started_at = Some(Some(at));

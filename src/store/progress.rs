@@ -126,6 +126,7 @@ pub struct LearnerRow {
     pub completed_at: Option<NaiveDateTime>,
     pub due_date: Option<NaiveDate>,
     pub lock_after_due_date: bool,
+    pub expires_at: Option<NaiveDateTime>,
     pub access_revoked_at: Option<NaiveDateTime>,
     pub last_accessed_at: Option<NaiveDateTime>,
     pub time_spent_seconds: i64,
@@ -249,6 +250,7 @@ pub fn enrollment_rows(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Ve
                 enrollment::completed_at,
                 enrollment::due_date,
                 enrollment::lock_after_due_date,
+                enrollment::expires_at,
                 enrollment::access_revoked_at,
                 enrollment::last_accessed_at,
                 enrollment::time_spent_seconds,
@@ -305,10 +307,15 @@ pub fn set_access_revoked(tx: &mut Tx<'_>, ids: &[i64], revoked_at: Option<Naive
     .map(|_| ())
 }
 
-/// Sets the day access ends: the due date, locked after it.
-pub fn set_expiry(tx: &mut Tx<'_>, ids: &[i64], day: NaiveDate, now: NaiveDateTime) -> QueryResult<()> {
+/// Sets the moment access ends: its day is the due date, locked after it.
+pub fn set_expiry(tx: &mut Tx<'_>, ids: &[i64], at: NaiveDateTime, now: NaiveDateTime) -> QueryResult<()> {
     on_conn!(tx, |c| diesel::update(enrollment::table.filter(enrollment::id.eq_any(ids)))
-        .set((enrollment::due_date.eq(Some(day)), enrollment::lock_after_due_date.eq(true), enrollment::updated_at.eq(now)))
+        .set((
+            enrollment::due_date.eq(Some(at.date())),
+            enrollment::lock_after_due_date.eq(true),
+            enrollment::expires_at.eq(Some(at)),
+            enrollment::updated_at.eq(now),
+        ))
         .execute(c))
     .map(|_| ())
 }
@@ -609,6 +616,7 @@ pub struct RegistrationRow {
     pub completed_at: Option<NaiveDateTime>,
     pub due_date: Option<NaiveDate>,
     pub lock_after_due_date: bool,
+    pub expires_at: Option<NaiveDateTime>,
     pub access_revoked_at: Option<NaiveDateTime>,
     pub last_accessed_at: Option<NaiveDateTime>,
     pub time_spent_seconds: i64,
@@ -640,6 +648,7 @@ pub fn registration(tx: &mut Tx<'_>, tenant_id: i64, id: i64, reach: &Reach) -> 
                 enrollment::completed_at,
                 enrollment::due_date,
                 enrollment::lock_after_due_date,
+                enrollment::expires_at,
                 enrollment::access_revoked_at,
                 enrollment::last_accessed_at,
                 enrollment::time_spent_seconds,
@@ -658,6 +667,7 @@ pub struct ProgressChange {
     pub access_date: Option<NaiveDateTime>,
     pub due_date: Option<Option<NaiveDate>>,
     pub lock_after_due_date: Option<bool>,
+    pub expires_at: Option<Option<NaiveDateTime>>,
     pub started_at: Option<Option<NaiveDateTime>>,
     pub completed_at: Option<Option<NaiveDateTime>>,
     pub last_accessed_at: Option<Option<NaiveDateTime>>,

@@ -108,6 +108,7 @@ diesel::table! {
         started_at -> Nullable<Timestamp>,
         last_accessed_at -> Nullable<Timestamp>,
         time_spent_seconds -> BigInt,
+        expires_at -> Nullable<Timestamp>,
     }
 }
 

@@ -16,6 +16,9 @@ ALTER TABLE enrollment ADD COLUMN access_revoked_at TIMESTAMP;
 ALTER TABLE enrollment ADD COLUMN started_at TIMESTAMP;
 ALTER TABLE enrollment ADD COLUMN last_accessed_at TIMESTAMP;
 ALTER TABLE enrollment ADD COLUMN time_spent_seconds BIGINT NOT NULL DEFAULT 0 CHECK (time_spent_seconds >= 0);
+-- The moment access ends, when a face gave one with a time of day; the due date is its day, and
+-- the moment counts only while the due date is still that day.
+ALTER TABLE enrollment ADD COLUMN expires_at TIMESTAMP;
 
 -- What a certificate looks like; a course or learning path with one issues certificates.
 CREATE TABLE certificate_template (

@@ -22,6 +22,7 @@ ALTER TABLE course DROP COLUMN featured_image_url;
 ALTER TABLE course DROP COLUMN instructions;
 ALTER TABLE course DROP COLUMN slug;
 DROP TABLE certificate_template;
+ALTER TABLE enrollment DROP COLUMN expires_at;
 ALTER TABLE enrollment DROP COLUMN time_spent_seconds;
 ALTER TABLE enrollment DROP COLUMN last_accessed_at;
 ALTER TABLE enrollment DROP COLUMN started_at;

@@ -148,6 +148,26 @@ impl Input {
         }
     }
 
+    /// A yes or no: a boolean, `true`/`false`, `1`/`0` (as a number or a text).
+    pub fn flag(&self, name: &str) -> Result<Option<bool>, OpError> {
+        let value = match self.get(name) {
+            None => return Ok(None),
+            Some(Value::Bool(b)) => Some(*b),
+            Some(Value::Number(n)) => match n.as_i64() {
+                Some(1) => Some(true),
+                Some(0) => Some(false),
+                _ => None,
+            },
+            Some(Value::String(s)) => match s.trim().trim_matches('"').to_ascii_lowercase().as_str() {
+                "true" | "1" => Some(true),
+                "false" | "0" => Some(false),
+                _ => None,
+            },
+            Some(_) => None,
+        };
+        value.map(Some).ok_or_else(|| wrong(ProblemKind::Type, name, "be true or false"))
+    }
+
     /// A moment, `Y-m-d H:i:s` or a day, `Y-m-d` (its midnight).
     pub fn date_time(&self, name: &str) -> Result<Option<NaiveDateTime>, OpError> {
         let Some(text) = self.text(name)? else { return Ok(None) };

@@ -260,7 +260,7 @@ impl From<ProgressView> for CourseProgress {
             status: view.status.as_str(),
             completion_percentage: view.percent_complete,
             enrollment_date: iso(view.enrolled_at),
-            expiry_date: view.expires_on.map(|day| iso(day.and_time(chrono::NaiveTime::MIN))),
+            expiry_date: view.expires_at.map(iso),
             completion_date: view.completed_at.map(iso),
             start_date: view.started_at.map(iso),
             last_accessed: view.last_accessed_at.map(iso),

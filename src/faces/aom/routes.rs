@@ -419,13 +419,13 @@ course_action!(
     |_| Ok(CourseAction::Grant), |n| format!("{n} learner(s) access has been granted successfully")
 );
 course_action!(
-    /// Sets the day learners' access ends (`expiryDate`: Y-m-d or Y-m-d H:i:s; the day is kept).
+    /// Sets the moment learners' access ends (`expiryDate`: Y-m-d H:i:s, or Y-m-d for its start).
     set_expiry, "/api/courses/{id}/enrollments/set-expiry", SET_EXPIRY, "SetExpiry", "{\"enrollmentIds\": [2, 3], \"expiryDate\": \"2030-01-31\"}",
     |input| {
         let at = input.date_time("expiryDate")?.ok_or_else(|| {
             OpError::wrong(ProblemKind::Required, "expiryDate", "The expiryDate field is required.")
         })?;
-        Ok(CourseAction::SetExpiry(at.date()))
+        Ok(CourseAction::SetExpiry(at))
     },
     |n| format!("Expiration date is successfully updated for {n} student(s)")
 );
@@ -495,7 +495,7 @@ pub async fn update_course_progress(req: HttpRequest, state: State, payload: web
             };
             let update = ProgressUpdate {
                 enrolled_at: input.date_time("enrollmentDate")?,
-                expires_on: input.date_time("expiryDate")?.map(|at| at.date()),
+                expires_at: input.date_time("expiryDate")?,
                 started_at: input.date_time("startDate")?,
                 completed_at: input.date_time("completionDate")?,
                 last_accessed_at: input.date_time("lastAccessed")?,
@@ -847,11 +847,7 @@ pub async fn create_portal(req: HttpRequest, state: State, payload: web::Payload
             access_permission: optional_text(&input, "accessPermission")?,
             expires_at: input.date_time("expiryDate")?,
             expiry_message: optional_text(&input, "expiryMessage")?,
-            is_active: match input.text("isActive")?.map(|v| v.trim_matches('"').to_ascii_lowercase()).as_deref() {
-                None | Some("true") | Some("1") => true,
-                Some("false") | Some("0") => false,
-                Some(_) => return Err(OpError::wrong(ProblemKind::Type, "isActive", "The is active field must be true or false.")),
-            },
+            is_active: input.flag("isActive")?.unwrap_or(true),
             brand_color: Some(required_text(&input, "brandColor")?),
             body_background_color: Some(required_text(&input, "bodyBackgroundColor")?),
             body_text_color: Some(required_text(&input, "bodyTextColor")?),

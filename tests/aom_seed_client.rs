@@ -1,0 +1,1794 @@
+//! A client of Academy Of Mine's LMS API written from the vendor's document alone (the "Academy of
+//! mine APIs" Redoc reference: course enrollments and their bulk actions, course progress, learning-path
+//! enrollments, portals, users, reports and lookups), the way an integration engineer who has only that
+//! document would write it. The document names no methods, paths or security scheme, so the client uses
+//! the routes this server documents for it (`/api` plus plural kebab-case nouns, path parameters as path
+//! segments, query parameters in the query string, request bodies as JSON) and `Authorization: Bearer`.
+//! It gets a server and a token as any new user does (`serve --demo` with a credentials file) and checks
+//! what the document promises: the keys and JSON types of each response sample, the wording of each
+//! success message with its counts, the effect of each action as the lists show it afterwards, the
+//! lookups' values and the document's status tabs (404 on portal details, 422 on adding learners).
+//! Errors follow the Laravel conventions the document's validation rules point at: 401
+//! `{"message":"Unauthenticated."}`, 404 `{"message"}`, 422 `{"message", "errors": {field: [..]}}`.
+//! Where the document's samples disagree with each other, only what they agree on is checked.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use common::process::Server;
+use serde_json::{Value, json};
+
+// ---------------------------------------------------------------------------------------------
+// The document's response samples, as key sets with JSON types.
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Int,
+    Num,
+    Text,
+    Bool,
+    Array,
+    Object,
+    /// A string in this chrono format (the sample's own spelling, e.g. "Aug 09, 2020").
+    Date(&'static str),
+    /// "Never", or a string in this chrono format.
+    DateOrNever(&'static str),
+    /// A duration as the launch sample writes it: "00:00:00".
+    Clock,
+    OneOf(&'static [&'static str]),
+    Nullable(&'static Kind),
+    /// The document's samples give both types.
+    Either(&'static Kind, &'static Kind),
+    /// The key is in one of the document's samples of this shape and not in another.
+    Optional(&'static Kind),
+}
+
+/// "Aug 09, 2020": `registered_on` of Enrolled Learners and Enrolled Courses.
+const LIST_DATE: &str = "%b %d, %Y";
+/// "Aug 03, 2020 10:07 AM": `created_at` of the activities.
+const ACTIVITY_TIME: &str = "%b %d, %Y %I:%M %p";
+/// "2020-08-03T10:00:00.000000Z": the dates of the course progress.
+const ISO: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
+/// "03 Aug 2020": the gradebook's `enrollmentDate`.
+const GRADEBOOK_DATE: &str = "%d %b %Y";
+/// "22-02-2022": the launches' `enrollmentDate` and `expireOn`.
+const LAUNCH_DATE: &str = "%d-%m-%Y";
+/// "30-Dec-2025": a portal's `expiryDate`.
+const PORTAL_DATE: &str = "%d-%b-%Y";
+/// "2023-08-01": a user certificate's `issued_at` and `valid_till`.
+const CERTIFICATE_DATE: &str = "%Y-%m-%d";
+/// "2023-10-01 12:00:00": a portal user's `createdAt`, and every date the document asks for ("Y-m-d H:i:s").
+const INPUT_TIME: &str = "%Y-%m-%d %H:%M:%S";
+
+/// The Course Status Lookup: the progress statuses.
+const STATUSES: &[&str] = &["Not Started", "In Progress", "Completed"];
+/// A module's statuses in the progress and gradebook samples.
+const MODULE_STATUSES: &[&str] = &["Not Started", "In Progress", "Completed", "Submitted"];
+
+const ENROLLED_LEARNERS: &[(&str, Kind)] = &[
+    ("courseName", Kind::Text),
+    ("recordsTotal", Kind::Int),
+    ("totalNotStarted", Kind::Int),
+    ("totalInProgress", Kind::Int),
+    ("totalCompleted", Kind::Int),
+    ("recordsFiltered", Kind::Int),
+    ("records", Kind::Array),
+];
+
+const ENROLLED_STUDENTS: &[(&str, Kind)] = &[
+    ("learningPathName", Kind::Text),
+    ("recordsTotal", Kind::Int),
+    ("totalNotStarted", Kind::Int),
+    ("totalInProgress", Kind::Int),
+    ("totalCompleted", Kind::Int),
+    ("recordsFiltered", Kind::Int),
+    ("records", Kind::Array),
+];
+
+/// A row of Enrolled Learners and of Enrolled Students (learning paths): one sample for both.
+const ENROLLMENT_ROW: &[(&str, Kind)] = &[
+    ("id", Kind::Int),
+    ("user_id", Kind::Int),
+    ("first_name", Kind::Text),
+    ("last_name", Kind::Text),
+    ("status", Kind::OneOf(STATUSES)),
+    ("display_status", Kind::Text),
+    ("percentComplete", Kind::Int),
+    ("access_status", Kind::Text),
+    ("registered_on", Kind::Date(LIST_DATE)),
+    ("started_on", Kind::Text),
+    ("completed_on", Kind::Text),
+    ("expire_on", Kind::DateOrNever(LIST_DATE)),
+    ("last_accessed_on", Kind::Text),
+    ("certificate_count", Kind::Int),
+    ("user_type", Kind::Text),
+    ("raw_user_type", Kind::Text),
+];
+
+const ENROLL_ANSWER: &[(&str, Kind)] = &[("message", Kind::Text), ("enrolledUsersCount", Kind::Int), ("notEnrolledUsers", Kind::Int)];
+const MESSAGE: &[(&str, Kind)] = &[("message", Kind::Text)];
+const LP_CERTIFICATE_ANSWER: &[(&str, Kind)] = &[("isSucess", Kind::Bool), ("message", Kind::Text)];
+
+const COURSE_PROGRESS: &[(&str, Kind)] = &[
+    ("id", Kind::Int),
+    ("name", Kind::Text),
+    ("course_id", Kind::Int),
+    ("userId", Kind::Int),
+    ("userName", Kind::Text),
+    ("featuredImageUrl", Kind::Nullable(&Kind::Text)),
+    ("status", Kind::OneOf(STATUSES)),
+    ("completionPercentage", Kind::Int),
+    ("enrollmentDate", Kind::Date(ISO)),
+    ("expiryDate", Kind::Nullable(&Kind::Date(ISO))),
+    ("completionDate", Kind::Nullable(&Kind::Date(ISO))),
+    ("startDate", Kind::Nullable(&Kind::Date(ISO))),
+    ("lastAccessed", Kind::Nullable(&Kind::Date(ISO))),
+    ("modules", Kind::Array),
+    ("hasSection", Kind::Bool),
+];
+
+/// A module of the course progress (both of its modules have these keys).
+const PROGRESS_MODULE: &[(&str, Kind)] = &[
+    ("module_id", Kind::Int),
+    ("name", Kind::Text),
+    ("slug", Kind::Text),
+    ("type", Kind::Text),
+    ("icon", Kind::Text),
+    ("status_row_id", Kind::Int),
+    ("status", Kind::OneOf(MODULE_STATUSES)),
+    ("started_on", Kind::Nullable(&Kind::Date(ISO))),
+    ("completed_on", Kind::Nullable(&Kind::Date(ISO))),
+    ("last_accessed_on", Kind::Nullable(&Kind::Text)),
+    ("total_time_spent", Kind::Nullable(&Kind::Object)),
+    ("completion_percentage", Kind::Int),
+    ("no_of_times_accessed", Kind::Int),
+    ("totalMarks", Kind::Nullable(&Kind::Num)),
+    ("obtainedMarks", Kind::Nullable(&Kind::Num)),
+];
+
+const GRADEBOOK: &[(&str, Kind)] = &[
+    ("name", Kind::Text),
+    ("modules", Kind::Array),
+    ("id", Kind::Int),
+    ("userId", Kind::Int),
+    ("featuredImageUrl", Kind::Nullable(&Kind::Text)),
+    ("instructions", Kind::Nullable(&Kind::Text)),
+    ("accessStatus", Kind::Text),
+    ("status", Kind::OneOf(STATUSES)),
+    ("completionPercentage", Kind::Int),
+    ("timeSpent", Kind::Object),
+    ("enrollmentDate", Kind::Date(GRADEBOOK_DATE)),
+    ("isExpired", Kind::Bool),
+    // "Unlimited days" here, 10 in the launch sample.
+    ("daysToExpire", Kind::Either(&Kind::Text, &Kind::Int)),
+    ("lastAccessed", Kind::Text),
+    ("isCertificateAvailable", Kind::Bool),
+    ("totalMarks", Kind::Nullable(&Kind::Num)),
+    ("obtainedMarks", Kind::Nullable(&Kind::Num)),
+    ("percentage", Kind::Nullable(&Kind::Num)),
+];
+
+/// A module of the gradebook: a module not started has "" where a started one has a date or an object,
+/// and only the second sample module has `points_awarded`.
+const GRADEBOOK_MODULE: &[(&str, Kind)] = &[
+    ("module_id", Kind::Int),
+    ("name", Kind::Text),
+    ("slug", Kind::Text),
+    ("type", Kind::Text),
+    ("icon", Kind::Text),
+    ("status_row_id", Kind::Int),
+    ("status", Kind::OneOf(MODULE_STATUSES)),
+    ("started_on", Kind::Either(&Kind::Date(ISO), &Kind::OneOf(&[""]))),
+    ("completed_on", Kind::Either(&Kind::Date(ISO), &Kind::OneOf(&[""]))),
+    ("last_accessed_on", Kind::Text),
+    ("total_time_spent", Kind::Either(&Kind::Object, &Kind::OneOf(&[""]))),
+    ("points_awarded", Kind::Optional(&Kind::Either(&Kind::Num, &Kind::Text))),
+    ("completion_percentage", Kind::Int),
+    ("no_of_times_accessed", Kind::Int),
+    ("totalMarks", Kind::Nullable(&Kind::Num)),
+    ("obtainedMarks", Kind::Nullable(&Kind::Num)),
+];
+
+const TIME_SPENT: &[(&str, Kind)] = &[("hours", Kind::Int), ("minutes", Kind::Int), ("seconds", Kind::Int), ("totalSeconds", Kind::Int)];
+
+const LAUNCH: &[(&str, Kind)] = &[
+    ("name", Kind::Text),
+    ("id", Kind::Int),
+    ("instructions", Kind::Nullable(&Kind::Text)),
+    ("rating", Kind::Nullable(&Kind::Num)),
+    ("enableCourseRating", Kind::Bool),
+    ("accessStatus", Kind::Text),
+    ("status", Kind::OneOf(STATUSES)),
+    ("display_status", Kind::Text),
+    ("completionPercentage", Kind::Int),
+    ("timeSpent", Kind::Clock),
+    ("enrollmentDate", Kind::Date(LAUNCH_DATE)),
+    ("isExpired", Kind::Bool),
+    ("lastAccessed", Kind::Text),
+    ("estimatedCompletionTime", Kind::Nullable(&Kind::Text)),
+    ("expireOn", Kind::DateOrNever(LAUNCH_DATE)),
+    ("modules", Kind::Array),
+    ("daysToExpire", Kind::Either(&Kind::Int, &Kind::Text)),
+];
+
+const COURSE_ACTIVITIES: &[(&str, Kind)] = &[
+    ("courseName", Kind::Text),
+    ("featuredImage", Kind::Nullable(&Kind::Text)),
+    ("recordsTotal", Kind::Int),
+    ("recordsFiltered", Kind::Int),
+    ("records", Kind::Array),
+];
+
+const COURSE_ACTIVITY: &[(&str, Kind)] =
+    &[("id", Kind::Int), ("verb", Kind::Text), ("created_at", Kind::Date(ACTIVITY_TIME)), ("message", Kind::Text), ("student", Kind::Text)];
+
+const USER_ACTIVITIES: &[(&str, Kind)] = &[("recordsTotal", Kind::Int), ("recordsFiltered", Kind::Int), ("records", Kind::Array)];
+
+const USER_ACTIVITY: &[(&str, Kind)] =
+    &[("id", Kind::Int), ("verb", Kind::Text), ("created_at", Kind::Date(ACTIVITY_TIME)), ("message", Kind::Text), ("course", Kind::Text)];
+
+const LOOKUP_ROW: &[(&str, Kind)] = &[("db_value", Kind::Text), ("display_value", Kind::Text)];
+
+const LP_LAUNCH: &[(&str, Kind)] = &[
+    ("name", Kind::Text),
+    ("instructions", Kind::Nullable(&Kind::Text)),
+    ("learningPathStatus", Kind::Text),
+    ("status", Kind::OneOf(STATUSES)),
+    ("display_status", Kind::Text),
+    ("completionPercentage", Kind::Int),
+    ("enrollmentDate", Kind::Date(LAUNCH_DATE)),
+    ("certificate", Kind::Int),
+    ("id", Kind::Int),
+    ("rating", Kind::Nullable(&Kind::Num)),
+    ("totalEstimatedTime", Kind::Nullable(&Kind::Text)),
+    ("courseData", Kind::Array),
+];
+
+const LP_LAUNCH_COURSE: &[(&str, Kind)] = &[
+    ("name", Kind::Text),
+    ("courseId", Kind::Int),
+    ("rating", Kind::Nullable(&Kind::Num)),
+    ("status", Kind::Text),
+    ("completion_percentage", Kind::Int),
+    ("display_status", Kind::Text),
+    ("expire_on", Kind::Text),
+    ("minimum_passing_percentage", Kind::Num),
+    ("certificate", Kind::Int),
+    ("certificate_expire_after", Kind::Text),
+    ("isExpired", Kind::Bool),
+    ("isCurrent", Kind::Bool),
+    ("isLocked", Kind::Bool),
+    ("estimatedCompletionTime", Kind::Nullable(&Kind::Text)),
+    ("userReviewAvailable", Kind::Bool),
+    ("enableCourseRating", Kind::Bool),
+];
+
+const PORTAL_DETAILS: &[(&str, Kind)] = &[
+    ("id", Kind::Int),
+    ("portalName", Kind::Text),
+    ("portalSlug", Kind::Text),
+    ("parentPortalId", Kind::Nullable(&Kind::Int)),
+    ("referralCode", Kind::Nullable(&Kind::Text)),
+    ("seatAccess", Kind::Nullable(&Kind::Text)),
+    ("accessPermission", Kind::Nullable(&Kind::Text)),
+    ("expiryMessage", Kind::Nullable(&Kind::Text)),
+    ("totalSeats", Kind::Nullable(&Kind::Int)),
+    ("totalSeatAccess", Kind::Nullable(&Kind::Int)),
+    ("expiryDate", Kind::Nullable(&Kind::Date(PORTAL_DATE))),
+    ("brandColor", Kind::Text),
+    ("bodyBackgroundColor", Kind::Text),
+    ("bodyTextColor", Kind::Text),
+    ("headerBackgroundColor", Kind::Nullable(&Kind::Text)),
+    ("selectedPrimaryLanguage", Kind::Text),
+    ("customStyle", Kind::Nullable(&Kind::Text)),
+    ("customFont", Kind::Nullable(&Kind::Text)),
+    ("customCode", Kind::Nullable(&Kind::Text)),
+    ("isActive", Kind::Bool),
+    ("totalPortalAdmins", Kind::Int),
+    ("totalLearner", Kind::Int),
+    ("usedSeats", Kind::Int),
+    ("availableSeats", Kind::Nullable(&Kind::Int)),
+    ("subPortalCount", Kind::Int),
+    ("parentPortalSlug", Kind::Nullable(&Kind::Text)),
+    ("parentPortalName", Kind::Nullable(&Kind::Text)),
+    ("portalCustomDomainEnabled", Kind::Bool),
+    ("publicSelectedCourses", Kind::Array),
+    ("privateSelectedCourses", Kind::Array),
+    ("selectedPublicLearningPaths", Kind::Array),
+    ("selectedPublicLearningPathNames", Kind::Array),
+    ("selectedPrivateLearningPaths", Kind::Array),
+    ("selectedPrivateLearningPathNames", Kind::Array),
+    ("selectedPrivateMembership", Kind::Nullable(&Kind::Int)),
+    ("selectedPrivateMembershipName", Kind::Nullable(&Kind::Text)),
+    ("selectedContent", Kind::Object),
+    ("learnerDashboard", Kind::Nullable(&Kind::Text)),
+];
+
+const PORTAL_SELECTED_CONTENT: &[(&str, Kind)] = &[
+    ("publicCourseIds", Kind::Array),
+    ("privateCourseIds", Kind::Array),
+    ("publicLearningPathIds", Kind::Array),
+    ("publicLearningPathNames", Kind::Array),
+    ("privateLearningPathIds", Kind::Array),
+    ("privateLearningPathNames", Kind::Array),
+    ("privateMembershipId", Kind::Nullable(&Kind::Int)),
+    ("privateMembershipName", Kind::Nullable(&Kind::Text)),
+];
+
+const PORTAL_LOOKUP_ROW: &[(&str, Kind)] = &[
+    ("id", Kind::Int),
+    ("name", Kind::Text),
+    ("totalSeats", Kind::Nullable(&Kind::Int)),
+    ("usedSeat", Kind::Int),
+    ("availableSeats", Kind::Nullable(&Kind::Int)),
+];
+
+const PORTAL_COURSES: &[(&str, Kind)] =
+    &[("portalName", Kind::Text), ("recordsTotal", Kind::Int), ("recordsFiltered", Kind::Int), ("records", Kind::Array)];
+
+const PORTAL_COURSE_ROW: &[(&str, Kind)] = &[
+    ("id", Kind::Int),
+    ("courseId", Kind::Int),
+    ("portalId", Kind::Int),
+    ("name", Kind::Text),
+    ("last24hCount", Kind::Int),
+    ("stats", Kind::Object),
+];
+
+const STATS: &[(&str, Kind)] = &[("notStarted", Kind::Int), ("inProgress", Kind::Int), ("completed", Kind::Int), ("total", Kind::Int)];
+
+const PORTAL_USERS: &[(&str, Kind)] = &[
+    ("portalName", Kind::Text),
+    ("recordsTotal", Kind::Int),
+    ("recordsFiltered", Kind::Int),
+    ("recordIdsFiltered", Kind::Array),
+    ("records", Kind::Array),
+];
+
+const PORTAL_USER_ROW: &[(&str, Kind)] = &[
+    ("id", Kind::Int),
+    ("firstName", Kind::Text),
+    ("lastName", Kind::Text),
+    ("userType", Kind::Text),
+    ("stats", Kind::Object),
+    ("status", Kind::Text),
+    ("lastLogin", Kind::Nullable(&Kind::Text)),
+    ("createdBy", Kind::Nullable(&Kind::Text)),
+    ("createdAt", Kind::Date(INPUT_TIME)),
+    ("portals", Kind::Nullable(&Kind::Text)),
+    ("portalNameForAdmins", Kind::Nullable(&Kind::Text)),
+    ("portalUserType", Kind::Nullable(&Kind::Text)),
+    ("is_learner", Kind::Bool),
+    ("userCategory", Kind::Nullable(&Kind::Text)),
+    ("permissionsDisplayNames", Kind::Nullable(&Kind::Text)),
+    ("permissionsNames", Kind::Array),
+];
+
+const USER_ENROLLED_COURSES: &[(&str, Kind)] = &[
+    ("recordsTotal", Kind::Int),
+    ("recordsFiltered", Kind::Int),
+    ("records", Kind::Array),
+    ("name", Kind::Text),
+    ("userType", Kind::Text),
+    ("isLearner", Kind::Bool),
+];
+
+const USER_ENROLLED_COURSE_ROW: &[(&str, Kind)] = &[
+    ("id", Kind::Int),
+    ("courseId", Kind::Int),
+    ("courseSlug", Kind::Text),
+    ("courseName", Kind::Text),
+    ("lastAccessed", Kind::Text),
+    ("status", Kind::OneOf(STATUSES)),
+    ("display_status", Kind::Text),
+    ("accessStatus", Kind::Text),
+    ("percentComplete", Kind::Int),
+    ("courseStatus", Kind::Text),
+    ("registered_on", Kind::Date(LIST_DATE)),
+    ("started_on", Kind::Text),
+    ("completed_on", Kind::Text),
+    ("expire_on", Kind::DateOrNever(LIST_DATE)),
+    ("isExpired", Kind::Bool),
+    ("canRecertify", Kind::Bool),
+    ("estimatedCompletionTime", Kind::Nullable(&Kind::Text)),
+    ("certificate_count", Kind::Int),
+    ("enableCourseRating", Kind::Bool),
+    ("rating", Kind::Nullable(&Kind::Num)),
+];
+
+const USER_CERTIFICATE: &[(&str, Kind)] = &[
+    ("id", Kind::Int),
+    ("title", Kind::Text),
+    ("issued_at", Kind::Date(CERTIFICATE_DATE)),
+    ("valid_till", Kind::Nullable(&Kind::Date(CERTIFICATE_DATE))),
+    ("issuer", Kind::Text),
+    ("status", Kind::Text),
+];
+
+const DASHBOARD_STATISTICS: &[(&str, Kind)] = &[
+    ("totalCourses", Kind::Int),
+    ("completedCourses", Kind::Int),
+    ("inProgressCourses", Kind::Int),
+    ("notStartedCourses", Kind::Int),
+    ("timeSpent", Kind::Num),
+];
+
+const COURSE_DETAIL_REPORT: &[(&str, Kind)] = &[
+    ("recordsTotal", Kind::Int),
+    ("totalNotStarted", Kind::Int),
+    ("totalInProgress", Kind::Int),
+    ("totalCompleted", Kind::Int),
+    ("recordsFiltered", Kind::Int),
+    ("records", Kind::Array),
+];
+
+/// A row of the Course Detail Report, with the document's spellings (`certifcate_*`).
+const COURSE_DETAIL_ROW: &[(&str, Kind)] = &[
+    ("user_id", Kind::Int),
+    ("course_id", Kind::Int),
+    ("first_name", Kind::Text),
+    ("last_name", Kind::Text),
+    ("email", Kind::Text),
+    ("course_name", Kind::Text),
+    ("portal_name", Kind::Text),
+    ("status", Kind::Text),
+    ("display_status", Kind::Text),
+    ("percent_complete", Kind::Int),
+    ("access_status", Kind::Text),
+    ("registered_on", Kind::Text),
+    ("started_on", Kind::Text),
+    ("completed_on", Kind::Text),
+    ("expire_on", Kind::Text),
+    ("last_accessed_on", Kind::Text),
+    // 0 here, null in the user course report.
+    ("percent_achieved", Kind::Nullable(&Kind::Num)),
+    ("total_time_spent", Kind::Text),
+    ("certifcate_issued", Kind::Text),
+    // "" in this sample, where `certificate_count` is an integer everywhere else.
+    ("certifcate_count", Kind::Either(&Kind::Int, &Kind::Text)),
+    ("certifcate_issued_date", Kind::Text),
+    ("certificate_expire", Kind::Text),
+];
+
+const LMS_OVERVIEW: &[(&str, Kind)] = &[
+    ("labels", Kind::Array),
+    ("totalNotStarted", Kind::Array),
+    ("totalInProgress", Kind::Array),
+    ("totalCompleted", Kind::Array),
+    ("percentageCompleted", Kind::Array),
+    ("sumNotStarted", Kind::Int),
+    ("sumInProgress", Kind::Int),
+    ("sumCompleted", Kind::Int),
+    ("sumPercentageCompleted", Kind::Num),
+];
+
+/// `text` is written in `format`, exactly (zero padding included): parsed, then written back.
+fn written_as(text: &str, format: &str) -> bool {
+    if let Ok(moment) = NaiveDateTime::parse_from_str(text, format) {
+        return moment.format(format).to_string() == text;
+    }
+    NaiveDate::parse_from_str(text, format).is_ok_and(|day| day.format(format).to_string() == text)
+}
+
+fn fits(value: &Value, kind: Kind) -> bool {
+    match kind {
+        Kind::Int => value.is_i64() || value.is_u64(),
+        Kind::Num => value.is_number(),
+        Kind::Text => value.is_string(),
+        Kind::Bool => value.is_boolean(),
+        Kind::Array => value.is_array(),
+        Kind::Object => value.is_object(),
+        Kind::Date(format) => value.as_str().is_some_and(|s| written_as(s, format)),
+        Kind::DateOrNever(format) => value.as_str().is_some_and(|s| s == "Never" || written_as(s, format)),
+        Kind::Clock => value.as_str().is_some_and(|s| {
+            let parts: Vec<&str> = s.split(':').collect();
+            parts.len() == 3 && parts.iter().all(|p| p.len() >= 2 && p.chars().all(|c| c.is_ascii_digit()))
+        }),
+        Kind::OneOf(values) => value.as_str().is_some_and(|s| values.contains(&s)),
+        Kind::Nullable(inner) => value.is_null() || fits(value, *inner),
+        Kind::Either(one, other) => fits(value, *one) || fits(value, *other),
+        Kind::Optional(inner) => fits(value, *inner),
+    }
+}
+
+/// `value` is an object with exactly the sample's keys, each of the sample's JSON type.
+fn assert_shape(what: &str, value: &Value, shape: &[(&str, Kind)]) {
+    let object = value.as_object().unwrap_or_else(|| panic!("{what} is a JSON object: {value}"));
+    for key in object.keys() {
+        assert!(shape.iter().any(|(name, _)| name == key), "{what}: '{key}' is not in the document's sample: {value}");
+    }
+    for (name, kind) in shape {
+        match object.get(*name) {
+            None if matches!(kind, Kind::Optional(_)) => {}
+            None => panic!("{what}: the document's '{name}' is missing: {value}"),
+            Some(field) => assert!(fits(field, *kind), "{what}: '{name}' should be {kind:?} as in the document, not {field}, in {value}"),
+        }
+    }
+}
+
+fn int(value: &Value, key: &str) -> i64 {
+    value[key].as_i64().unwrap_or_else(|| panic!("'{key}' is an integer: {value}"))
+}
+
+fn text<'a>(value: &'a Value, key: &str) -> &'a str {
+    value[key].as_str().unwrap_or_else(|| panic!("'{key}' is a string: {value}"))
+}
+
+fn records(value: &Value) -> &Vec<Value> {
+    value["records"].as_array().unwrap_or_else(|| panic!("records is an array: {value}"))
+}
+
+/// A count the document writes as an integer in one sample and as a string in another.
+fn count(value: &Value, key: &str) -> i64 {
+    match &value[key] {
+        Value::Number(n) => n.as_i64().unwrap_or_else(|| panic!("'{key}' is a whole number: {value}")),
+        Value::String(s) if s.is_empty() => 0,
+        Value::String(s) => s.parse().unwrap_or_else(|_| panic!("'{key}' is a count: {value}")),
+        other => panic!("'{key}' is a count, not {other}: {value}"),
+    }
+}
+
+/// The three progress totals add up to `recordsTotal` (the sample: 3 + 4 + 5 = 12).
+fn assert_totals_add_up(what: &str, envelope: &Value) {
+    let sum = int(envelope, "totalNotStarted") + int(envelope, "totalInProgress") + int(envelope, "totalCompleted");
+    assert_eq!(sum, int(envelope, "recordsTotal"), "{what}: the three totals add up to recordsTotal: {envelope}");
+}
+
+/// `stats` of a portal course or user: `total` is the sum of the three.
+fn assert_stats(what: &str, stats: &Value, with_total: bool) {
+    if with_total {
+        assert_shape(what, stats, STATS);
+        assert_eq!(int(stats, "notStarted") + int(stats, "inProgress") + int(stats, "completed"), int(stats, "total"), "{what}: {stats}");
+    } else {
+        assert_shape(what, stats, &STATS[..3]);
+    }
+}
+
+/// `text` names today in `format` (or the day before or after, for a run across midnight in any zone).
+fn is_about_today(text: &str, format: &str) -> bool {
+    let today = Utc::now().date_naive();
+    [today - TimeDelta::days(1), today, today + TimeDelta::days(1)].iter().any(|day| day.format(format).to_string() == text)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client.
+
+#[derive(Clone)]
+struct Aom {
+    http: reqwest::Client,
+    base_url: String,
+    token: Option<String>,
+}
+
+struct Answer {
+    what: String,
+    status: u16,
+    content_type: String,
+    body: Value,
+}
+
+type Query = Vec<(&'static str, String)>;
+
+macro_rules! query {
+    ($($key:literal => $value:expr),* $(,)?) => {
+        vec![$(($key, $value.to_string())),*]
+    };
+}
+
+impl Aom {
+    fn without_token(&self) -> Aom {
+        Aom { token: None, ..self.clone() }
+    }
+
+    fn with_token(&self, token: &str) -> Aom {
+        Aom { token: Some(token.to_string()), ..self.clone() }
+    }
+
+    /// `method {baseUrl}{path}?query` with `body` as JSON.
+    async fn call(&self, method: &str, path: &str, query: &Query, body: Option<&Value>) -> Answer {
+        let what = format!("{method} /api{path} {query:?}");
+        let mut request =
+            self.http.request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), format!("{}{path}", self.base_url)).query(query);
+        request = request.header("Accept", "application/json");
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.unwrap_or_else(|e| panic!("{what}: {e}"));
+        let status = response.status().as_u16();
+        let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        let text = response.text().await.unwrap_or_else(|e| panic!("{what}: {e}"));
+        let body =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{what} answered {status} with a body that is not JSON ({e}): {text}"));
+        Answer { what, status, content_type, body }
+    }
+
+    async fn get(&self, path: &str, query: &Query) -> Answer {
+        self.call("GET", path, query, None).await
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> Answer {
+        self.call("POST", path, &Vec::new(), Some(body)).await
+    }
+}
+
+impl Answer {
+    /// The JSON of a 200 answer.
+    fn ok(self) -> Value {
+        assert_eq!(self.status, 200, "{} should succeed: {}", self.what, self.body);
+        assert!(self.content_type.starts_with("application/json"), "{} answers application/json, not '{}'", self.what, self.content_type);
+        self.body
+    }
+
+    /// The JSON of a success that the document shows under both a 200 and a 201 tab.
+    fn ok_or_created(self) -> Value {
+        assert!([200, 201].contains(&self.status), "{} should succeed: {} {}", self.what, self.status, self.body);
+        self.body
+    }
+
+    /// A 200 `{"message": ...}` with exactly the document's wording.
+    fn says(self, message: &str) {
+        let what = self.what.clone();
+        let body = self.ok();
+        assert_shape(&what, &body, MESSAGE);
+        assert_eq!(body["message"], message, "{what}: the document's wording");
+    }
+
+    /// 401 `{"message":"Unauthenticated."}`.
+    fn unauthenticated(&self) {
+        assert_eq!(self.status, 401, "{} without a valid token: {}", self.what, self.body);
+        assert_eq!(self.body, json!({"message": "Unauthenticated."}), "{}: the 401 body", self.what);
+    }
+
+    /// 404 `{"message": ...}`.
+    fn not_found(&self) {
+        assert_eq!(self.status, 404, "{}: {}", self.what, self.body);
+        assert_shape(&self.what, &self.body, MESSAGE);
+        assert!(!text(&self.body, "message").is_empty(), "{}: a message says what was not found: {}", self.what, self.body);
+    }
+
+    /// 422 `{"message": ..., "errors": {field: [...]}}` with `field` among the errors.
+    fn invalid(&self, field: &str) {
+        assert_eq!(self.status, 422, "{} should be refused as invalid: {}", self.what, self.body);
+        assert_shape(&self.what, &self.body, &[("message", Kind::Text), ("errors", Kind::Object)]);
+        assert!(!text(&self.body, "message").is_empty(), "{}: {}", self.what, self.body);
+        let errors = self.body["errors"].as_object().unwrap();
+        for (name, messages) in errors {
+            let messages = messages.as_array().unwrap_or_else(|| panic!("{}: errors.{name} is an array: {}", self.what, self.body));
+            assert!(
+                !messages.is_empty() && messages.iter().all(|m| m.as_str().is_some_and(|m| !m.is_empty())),
+                "{}: errors.{name} holds messages: {}",
+                self.what,
+                self.body
+            );
+        }
+        assert!(errors.contains_key(field), "{}: errors name '{field}': {}", self.what, self.body);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A server and a token, as a new user gets them.
+
+struct Demo {
+    api: Aom,
+    ids: Value,
+    _server: Server,
+    _dir: tempfile::TempDir,
+}
+
+/// A learner this client added to a portal.
+#[derive(Clone, Debug)]
+struct Learner {
+    id: i64,
+    first: String,
+    last: String,
+    email: String,
+}
+
+impl Learner {
+    fn name(&self) -> String {
+        format!("{} {}", self.first, self.last)
+    }
+}
+
+fn read_credentials(file: &Path) -> Value {
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("the credentials file {}: {e}", file.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("the credentials file is JSON ({e}): {text}"))
+}
+
+impl Demo {
+    /// `lmsbridge serve --demo --credentials-file PATH` on a free port.
+    fn start() -> Demo {
+        let dir = tempfile::tempdir().unwrap();
+        let (database, file) = (dir.path().join("aom.db"), dir.path().join("credentials.json"));
+        let server = Server::start(
+            common::process::lmsbridge()
+                .arg("--database-url")
+                .arg(&database)
+                .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1", "--credentials-file"])
+                .arg(&file)
+                .stderr(Stdio::inherit()),
+            |line| line.starts_with("export "),
+        );
+        let ids = read_credentials(&file)["aom"].clone();
+        let field = |key: &str| ids[key].as_str().unwrap_or_else(|| panic!("'{key}' in the credentials' aom object: {ids}")).to_string();
+        let base_url = field("baseUrl");
+        assert!(base_url.ends_with("/api"), "the base URL ends in /api: {base_url}");
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+        let api = Aom { http, base_url, token: Some(field("token")) };
+        for key in ["courseId", "learningPathId", "portalId", "enrollmentId", "userId"] {
+            assert!(ids[key].is_i64(), "'{key}' in the credentials' aom object is an integer: {ids}");
+        }
+        Demo { api, ids, _server: server, _dir: dir }
+    }
+
+    /// A sample id of the credentials file: courseId, learningPathId, portalId, enrollmentId, userId.
+    fn id(&self, key: &str) -> i64 {
+        self.ids[key].as_i64().unwrap_or_else(|| panic!("'{key}' in {}", self.ids))
+    }
+
+    /// Enrolled Learners, one page.
+    async fn enrolled_learners_page(&self, course: i64, portal: i64, size: usize, number: usize, search: Option<&Value>) -> Value {
+        let mut query = query!("course_id" => course, "portalId" => portal, "page_size" => size, "page_number" => number);
+        if let Some(search) = search {
+            query.push(("search_param", search.to_string()));
+        }
+        let page = self.api.get("/courses/enrolled-learners", &query).await.ok();
+        assert_shape("Enrolled Learners", &page, ENROLLED_LEARNERS);
+        for row in records(&page) {
+            assert_shape("an Enrolled Learners row", row, ENROLLMENT_ROW);
+            assert_eq!(row["display_status"], row["status"], "display_status is the status (db_value = display_value): {row}");
+            assert!((0..=100).contains(&int(row, "percentComplete")), "percentComplete is a percentage: {row}");
+        }
+        assert!(records(&page).len() <= size, "page_size={size}: {page}");
+        page
+    }
+
+    /// Enrolled Learners, every page followed; the envelope of the first page and all rows.
+    async fn enrolled_learners(&self, course: i64, portal: i64) -> (Value, Vec<Value>) {
+        self.enrolled_learners_matching(course, portal, None).await
+    }
+
+    /// Enrolled Learners with a `search_param`, every page followed.
+    async fn enrolled_learners_matching(&self, course: i64, portal: i64, search: Option<&Value>) -> (Value, Vec<Value>) {
+        let first = self.enrolled_learners_page(course, portal, 50, 1, search).await;
+        let mut rows = records(&first).clone();
+        let mut number = 1;
+        while rows.len() < int(&first, "recordsFiltered") as usize {
+            number += 1;
+            assert!(number < 100, "Enrolled Learners: the pages never end");
+            let page = self.enrolled_learners_page(course, portal, 50, number, search).await;
+            assert!(!records(&page).is_empty(), "page {number} of Enrolled Learners is empty before recordsFiltered rows: {page}");
+            assert_eq!(page["recordsTotal"], first["recordsTotal"], "recordsTotal is the same on every page");
+            rows.extend(records(&page).iter().cloned());
+        }
+        assert_unique(&rows, "Enrolled Learners");
+        assert_eq!(rows.len() as i64, int(&first, "recordsFiltered"), "Enrolled Learners: every row is on a page");
+        if search.is_none() && portal == -1 {
+            assert_totals_add_up("Enrolled Learners", &first);
+            assert_eq!(first["recordsFiltered"], first["recordsTotal"], "without search_param every record is counted: {first}");
+            let count = |status: &str| rows.iter().filter(|row| row["status"] == status).count() as i64;
+            assert_eq!(int(&first, "totalNotStarted"), count("Not Started"), "totalNotStarted counts the rows");
+            assert_eq!(int(&first, "totalInProgress"), count("In Progress"), "totalInProgress counts the rows");
+            assert_eq!(int(&first, "totalCompleted"), count("Completed"), "totalCompleted counts the rows");
+        }
+        (first, rows)
+    }
+
+    /// Enrolled Students of a learning path, every page followed.
+    async fn enrolled_students(&self, path: i64, portal: i64) -> (Value, Vec<Value>) {
+        let (mut rows, mut number, mut first) = (Vec::new(), 0, Value::Null);
+        loop {
+            number += 1;
+            assert!(number < 100, "Enrolled Students: the pages never end");
+            let query = query!("learning_path_id" => path, "portalId" => portal, "page_size" => 50, "page_number" => number);
+            let page = self.api.get("/learning-paths/enrolled-students", &query).await.ok();
+            assert_shape("Enrolled Students", &page, ENROLLED_STUDENTS);
+            for row in records(&page) {
+                assert_shape("an Enrolled Students row", row, ENROLLMENT_ROW);
+            }
+            let done = records(&page).is_empty();
+            rows.extend(records(&page).iter().cloned());
+            if first.is_null() {
+                first = page;
+            }
+            if done || rows.len() >= int(&first, "recordsFiltered") as usize {
+                break;
+            }
+        }
+        assert_unique(&rows, "Enrolled Students");
+        assert_totals_add_up("Enrolled Students", &first);
+        assert_eq!(rows.len() as i64, int(&first, "recordsTotal"), "Enrolled Students: every row is on a page");
+        (first, rows)
+    }
+
+    /// Every user of a portal (Retrieves a paginated and filtered list of users for a given portal).
+    async fn portal_users(&self, portal: i64) -> (Value, Vec<Value>) {
+        let (mut rows, mut number, mut first) = (Vec::new(), 0, Value::Null);
+        loop {
+            number += 1;
+            assert!(number < 100, "portal users: the pages never end");
+            let query = query!("portalId" => portal, "page_size" => 100, "page_number" => number, "isInPortal" => true);
+            let page = self.api.get("/portals/users", &query).await.ok();
+            assert_shape("the portal users", &page, PORTAL_USERS);
+            assert!(page["recordIdsFiltered"].as_array().unwrap().iter().all(|id| id.is_i64()), "recordIdsFiltered are ids: {page}");
+            for row in records(&page) {
+                assert_shape("a portal user", row, PORTAL_USER_ROW);
+                assert_stats("a portal user's stats", &row["stats"], true);
+                assert!(row["permissionsNames"].as_array().unwrap().iter().all(Value::is_string), "{row}");
+            }
+            let done = records(&page).is_empty();
+            rows.extend(records(&page).iter().cloned());
+            if first.is_null() {
+                first = page;
+            }
+            if done || rows.len() >= int(&first, "recordsFiltered") as usize {
+                break;
+            }
+        }
+        assert_unique(&rows, "the portal users");
+        (first, rows)
+    }
+
+    /// Adds new learners to `portal` ("Add learners to a portal", `addManually`), one per last name, and
+    /// finds their ids in the portal's user list.
+    async fn new_learners(&self, portal: i64, last_names: &[&str]) -> Vec<Learner> {
+        let learners: Vec<Value> = last_names
+            .iter()
+            .map(|last| {
+                json!({
+                    "first_name": "Ada",
+                    "last_name": last,
+                    "email": format!("ada.{}@example.test", last.to_lowercase()),
+                    "password": "Quince-Harbour-71!",
+                })
+            })
+            .collect();
+        let body = json!({"portalId": portal, "userAddedType": "addManually", "learners": learners});
+        let answer = self.api.post("/portals/learners", &body).await.ok_or_created();
+        assert!(answer.is_object(), "Add learners to a portal answers an object: {answer}");
+        let (_, users) = self.portal_users(portal).await;
+        last_names
+            .iter()
+            .map(|last| {
+                let row = users
+                    .iter()
+                    .find(|u| u["firstName"] == "Ada" && u["lastName"] == *last)
+                    .unwrap_or_else(|| panic!("the learner Ada {last} is among the users of portal {portal}: {users:?}"));
+                assert_eq!(row["is_learner"], true, "added as a learner: {row}");
+                Learner {
+                    id: int(row, "id"),
+                    first: "Ada".into(),
+                    last: last.to_string(),
+                    email: format!("ada.{}@example.test", last.to_lowercase()),
+                }
+            })
+            .collect()
+    }
+
+    /// A course other than `course`: from the portal's courses, else from the learning path's courses.
+    async fn another_course(&self, course: i64) -> i64 {
+        let query = query!("portalId" => self.id("portalId"), "page_size" => 100, "page_number" => 1);
+        let courses = self.api.get("/portals/courses", &query).await.ok();
+        if let Some(other) = records(&courses).iter().map(|row| int(row, "courseId")).find(|id| *id != course) {
+            return other;
+        }
+        let (_, students) = self.enrolled_students(self.id("learningPathId"), -1).await;
+        let registration = students.first().map(|row| int(row, "id")).expect("the learning path has an enrollment");
+        let launch = self
+            .api
+            .get(&format!("/learning-path-registrations/{registration}/launch"), &query!("info" => true, "portalId" => self.id("portalId")))
+            .await
+            .ok();
+        launch["courseData"].as_array().unwrap().iter().map(|c| int(c, "courseId")).find(|id| *id != course).expect("a second course")
+    }
+
+    /// Enroll learners into a course; the answer checked against the document's sample and wording.
+    async fn enroll(&self, course: i64, students: &[i64], portal: Option<i64>, enrolled: i64, not_enrolled: i64) {
+        let mut body = json!({"studentIds": students});
+        if let Some(portal) = portal {
+            body["portalId"] = portal.into();
+        }
+        let answer = self.api.post(&format!("/courses/{course}/enrollments"), &body).await.ok();
+        assert_shape("Enroll learners", &answer, ENROLL_ANSWER);
+        assert_eq!(answer["message"], format!("{enrolled} student(s) enrolled successfully"), "{students:?}: {answer}");
+        assert_eq!((int(&answer, "enrolledUsersCount"), int(&answer, "notEnrolledUsers")), (enrolled, not_enrolled), "{answer}");
+    }
+
+    /// A bulk action on a course's enrollments: `POST /courses/{id}/enrollments/{action}`.
+    async fn act(&self, course: i64, action: &str, body: Value, message: &str) {
+        self.api.post(&format!("/courses/{course}/enrollments/{action}"), &body).await.says(message);
+    }
+
+    /// Course activities, up to 100, newest first, optionally for one learner (`nameOrEmail`).
+    async fn course_activities(&self, course: i64, name_or_email: Option<&str>) -> (Value, Vec<Value>) {
+        let mut query = query!(
+            "course_id" => course,
+            "page_size" => 100,
+            "page_number" => 1,
+            "order_by" => json!({"colName": "created_at", "direction": "desc"}),
+            "portalId" => -1,
+        );
+        if let Some(name) = name_or_email {
+            query.push(("search_param", json!({"nameOrEmail": name}).to_string()));
+        }
+        let page = self.api.get("/courses/activities", &query).await.ok();
+        assert_shape("Retrieve Course Activities", &page, COURSE_ACTIVITIES);
+        for row in records(&page) {
+            assert_shape("a course activity", row, COURSE_ACTIVITY);
+        }
+        let rows = records(&page).clone();
+        (page, rows)
+    }
+
+    async fn lookup(&self, noun: &str) -> Vec<Value> {
+        let rows = self.api.get(&format!("/lookups/{noun}"), &Vec::new()).await.ok();
+        let rows = rows.as_array().unwrap_or_else(|| panic!("a lookup answers a bare array: {rows}")).clone();
+        rows.iter().for_each(|row| assert_shape(noun, row, LOOKUP_ROW));
+        rows
+    }
+
+    async fn progress(&self, registration: i64, user: i64) -> Value {
+        let progress = self.api.get(&format!("/course-registrations/{registration}/progress"), &query!("userId" => user)).await.ok();
+        assert_shape("the course progress", &progress, COURSE_PROGRESS);
+        for module in progress["modules"].as_array().unwrap() {
+            assert_shape("a module of the course progress", module, PROGRESS_MODULE);
+            if module["status_row_id"] == -1 {
+                assert_eq!(module["status"], "Not Started", "a module without a status row is not started: {module}");
+            }
+        }
+        assert_eq!(int(&progress, "id"), registration, "{progress}");
+        assert_eq!(int(&progress, "userId"), user, "{progress}");
+        progress
+    }
+
+    async fn gradebook(&self, registration: i64, user: i64) -> Value {
+        let book = self.api.get(&format!("/course-registrations/{registration}/gradebook"), &query!("userId" => user)).await.ok();
+        assert_shape("the gradebook", &book, GRADEBOOK);
+        for module in book["modules"].as_array().unwrap() {
+            assert_shape("a module of the gradebook", module, GRADEBOOK_MODULE);
+            if module["total_time_spent"].is_object() {
+                assert_time_spent(&module["total_time_spent"]);
+            }
+        }
+        assert_time_spent(&book["timeSpent"]);
+        assert_eq!(int(&book, "id"), registration, "{book}");
+        assert_eq!(int(&book, "userId"), user, "{book}");
+        book
+    }
+
+    async fn certificates(&self, user: i64) -> Vec<Value> {
+        let query = query!("page_size" => 100, "page_number" => 1, "order_by" => json!([{"field": "issued_at", "direction": "desc"}]));
+        let list = self.api.get(&format!("/users/{user}/certificates"), &query).await.ok();
+        let list = list.as_array().unwrap_or_else(|| panic!("Get user certificates answers a bare array: {list}")).clone();
+        list.iter().for_each(|row| assert_shape("a user certificate", row, USER_CERTIFICATE));
+        list
+    }
+}
+
+fn assert_time_spent(spent: &Value) {
+    assert_shape("timeSpent", spent, TIME_SPENT);
+    let total = int(spent, "hours") * 3600 + int(spent, "minutes") * 60 + int(spent, "seconds");
+    assert_eq!(total, int(spent, "totalSeconds"), "totalSeconds is the hours, minutes and seconds: {spent}");
+}
+
+fn assert_unique(rows: &[Value], what: &str) {
+    let ids: Vec<&Value> = rows.iter().map(|row| &row["id"]).collect();
+    let unique: BTreeSet<String> = ids.iter().map(|id| id.to_string()).collect();
+    assert_eq!(unique.len(), ids.len(), "{what}: a row came twice across pages");
+}
+
+fn row_of_user(rows: &[Value], user: i64) -> &Value {
+    rows.iter().find(|row| row["user_id"] == user).unwrap_or_else(|| panic!("no row of user {user} in {rows:?}"))
+}
+
+fn row_with_id(rows: &[Value], id: i64) -> Option<&Value> {
+    rows.iter().find(|row| row["id"] == id)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tests.
+
+/// One call of each operation this client uses, with arguments the document asks for.
+fn operations(demo: &Demo) -> Vec<(&'static str, String, Query, Option<Value>)> {
+    let (course, path, portal) = (demo.id("courseId"), demo.id("learningPathId"), demo.id("portalId"));
+    let (registration, user) = (demo.id("enrollmentId"), demo.id("userId"));
+    let page = query!("page_size" => 10, "page_number" => 1);
+    let with_page = |mut query: Query| {
+        query.extend(page.clone());
+        query
+    };
+    let ids = json!({"enrollmentIds": [registration]});
+    vec![
+        ("GET", "/courses/enrolled-learners".into(), with_page(query!("course_id" => course, "portalId" => -1)), None),
+        ("POST", format!("/courses/{course}/enrollments"), Vec::new(), Some(json!({"studentIds": [user]}))),
+        ("POST", format!("/courses/{course}/enrollments/remove"), Vec::new(), Some(ids.clone())),
+        ("POST", format!("/courses/{course}/enrollments/reset-progress"), Vec::new(), Some(ids.clone())),
+        ("POST", format!("/courses/{course}/enrollments/revoke-access"), Vec::new(), Some(ids.clone())),
+        ("POST", format!("/courses/{course}/enrollments/grant-access"), Vec::new(), Some(ids.clone())),
+        (
+            "POST",
+            format!("/courses/{course}/enrollments/set-expiry"),
+            Vec::new(),
+            Some(json!({"enrollmentIds": [registration], "expiryDate": "2031-01-01 00:00:00"})),
+        ),
+        ("POST", format!("/courses/{course}/enrollments/assign-certificate"), Vec::new(), Some(ids.clone())),
+        ("GET", format!("/course-registrations/{registration}/progress"), query!("userId" => user), None),
+        ("PUT", format!("/course-registrations/{registration}/progress"), query!("userId" => user, "status" => "Completed"), None),
+        ("GET", format!("/course-registrations/{registration}/gradebook"), query!("userId" => user), None),
+        ("GET", format!("/course-registrations/{registration}/launch"), query!("info" => true, "portalId" => portal), None),
+        ("GET", "/courses/activities".into(), with_page(query!("course_id" => course)), None),
+        ("GET", "/lookups/course-enrolled-users".into(), query!("search_term" => "a", "id" => course, "portalId" => -1), None),
+        ("POST", "/reports/course-detail".into(), Vec::new(), Some(course_detail_body(course, json!(10), json!(1)))),
+        ("POST", "/reports/lms-overview".into(), Vec::new(), Some(json!({"searchPortalIds": [-1]}))),
+        ("GET", "/lookups/course-statuses".into(), Vec::new(), None),
+        ("GET", "/lookups/course-activities".into(), Vec::new(), None),
+        ("GET", "/lookups/learning-path-activities".into(), Vec::new(), None),
+        ("GET", "/learning-paths/enrolled-students".into(), with_page(query!("learning_path_id" => path, "portalId" => -1)), None),
+        ("POST", format!("/learning-paths/{path}/enrollments"), Vec::new(), Some(json!({"studentIds": [user]}))),
+        ("POST", format!("/learning-paths/{path}/enrollments/remove"), Vec::new(), Some(ids.clone())),
+        ("POST", format!("/learning-paths/{path}/enrollments/assign-certificate"), Vec::new(), Some(ids.clone())),
+        ("GET", format!("/learning-path-registrations/{registration}/launch"), query!("info" => true, "portalId" => portal), None),
+        ("POST", "/portals".into(), Vec::new(), Some(new_portal("Refused Portal", "refused-portal", 10))),
+        (
+            "POST",
+            format!("/portals/{portal}/sub-portals"),
+            Vec::new(),
+            Some(json!({"subPortal": json!([{"name": "Refused Sub", "referralCode": "refused"}]).to_string()})),
+        ),
+        ("GET", "/portals/details".into(), query!("portalId" => portal), None),
+        ("GET", "/lookups/portals".into(), query!("type" => "portals", "portalId" => -1), None),
+        (
+            "POST",
+            "/portals/learners".into(),
+            Vec::new(),
+            Some(json!({"portalId": portal, "userAddedType": "addManually", "learners": [
+                {"first_name": "Refused", "last_name": "Learner", "email": "refused@example.test", "password": "Quince-Harbour-71!"}
+            ]})),
+        ),
+        ("GET", "/portals/courses".into(), with_page(query!("portalId" => portal)), None),
+        ("GET", "/portals/users".into(), with_page(query!("portalId" => portal)), None),
+        (
+            "GET",
+            "/users/enrolled-courses".into(),
+            with_page(query!("user_id" => user, "portalId" => -1, "viewType" => "manage", "manage_course" => false)),
+            None,
+        ),
+        ("GET", format!("/users/{user}/certificates"), page.clone(), None),
+        (
+            "PUT",
+            "/user-certificates/1/dates".into(),
+            Vec::new(),
+            Some(json!({"rowId": 1, "newIssueDate": "2024-01-01 00:00:00", "newExpiryDate": "2025-01-01 00:00:00"})),
+        ),
+        ("GET", "/users/activities".into(), with_page(query!("user_id" => user, "context" => "admin", "portalId" => portal)), None),
+        ("GET", "/users/dashboard-statistics".into(), query!("user_id" => user, "portalId" => portal), None),
+    ]
+}
+
+/// The body of "Create a new portal." with every field the document marks required.
+fn new_portal(name: &str, slug: &str, seats: i64) -> Value {
+    json!({
+        "portalName": name,
+        "portalSlug": slug,
+        "totalSeat": seats,
+        "seatAccess": "limited",
+        "brandColor": "#3498db",
+        "bodyBackgroundColor": "#ffffff",
+        "bodyTextColor": "#333333",
+        "selectedPrimaryLanguage": "en",
+        "isActive": true,
+    })
+}
+
+/// The body of "API to get Course Detail Report": every field is required. Their values are the
+/// widest the document allows: every status, every registration date, every portal (-1, as the
+/// document says for portalId elsewhere) and every user category (-1 likewise).
+fn course_detail_body(course: i64, size: Value, number: Value) -> Value {
+    json!({
+        "course_ids": [course],
+        "page_size": size,
+        "page_number": number,
+        "order_by": {"colName": "registered_on", "direction": "desc"},
+        "search_param": {"status": STATUSES},
+        "userCategoryId": -1,
+        "registered_between": ["2000-01-01", "2099-12-31"],
+        "searchPortalIds": [-1],
+    })
+}
+
+#[tokio::test]
+async fn every_operation_wants_a_bearer_token() {
+    let demo = Demo::start();
+    let (course, portal) = (demo.id("courseId"), demo.id("portalId"));
+    let before = demo.enrolled_learners(course, -1).await;
+    let portals = demo.api.get("/lookups/portals", &query!("type" => "portals", "portalId" => -1)).await.ok();
+    let operations = operations(&demo);
+    assert_eq!(operations.len(), 36);
+    for (method, path, query, body) in &operations {
+        demo.api.without_token().call(method, path, query, body.as_ref()).await.unauthenticated();
+        demo.api.with_token("not-a-token-of-anyone").call(method, path, query, body.as_ref()).await.unauthenticated();
+    }
+    assert_eq!(demo.enrolled_learners(course, -1).await, before, "refused calls change no enrollment");
+    assert_eq!(demo.api.get("/lookups/portals", &query!("type" => "portals", "portalId" => -1)).await.ok(), portals, "nor any portal");
+    let details = demo.api.get("/portals/details", &query!("portalId" => portal)).await.ok();
+    assert_eq!(int(&details, "id"), portal, "with the token, the same call succeeds: {details}");
+}
+
+#[tokio::test]
+async fn enrolled_learners_answer_the_documented_envelope_pages_and_filters() {
+    let demo = Demo::start();
+    let (course, portal) = (demo.id("courseId"), demo.id("portalId"));
+    let (registration, user) = (demo.id("enrollmentId"), demo.id("userId"));
+
+    // Every row of the course, with the totals the sample shows.
+    let (all, rows) = demo.enrolled_learners(course, -1).await;
+    assert!(!text(&all, "courseName").is_empty(), "{all}");
+    assert!(row_with_id(&rows, registration).is_some(), "the sample enrollment {registration} is a row of course {course}");
+    let learner = row_of_user(&rows, user);
+    assert_eq!(learner["raw_user_type"], "learner", "the sample learner: {learner}");
+    assert_eq!(learner["user_type"], "Learner", "the sample learner: {learner}");
+
+    // Pages of one row (in the order the server keeps when order_by is absent): each a different row,
+    // the same totals, together all the rows.
+    let total = int(&all, "recordsTotal") as usize;
+    let mut seen = Vec::new();
+    for number in 1..=total.min(25) {
+        let page = demo.enrolled_learners_page(course, -1, 1, number, None).await;
+        assert_eq!(records(&page).len(), 1, "page {number} of size 1: {page}");
+        for key in ["recordsTotal", "recordsFiltered", "totalNotStarted", "totalInProgress", "totalCompleted", "courseName"] {
+            assert_eq!(page[key], all[key], "{key} is the same on page {number}");
+        }
+        seen.push(records(&page)[0].clone());
+    }
+    assert_unique(&seen, "pages of one row");
+    let ids = |rows: &[Value]| rows.iter().map(|row| row["id"].to_string()).collect::<BTreeSet<_>>();
+    assert!(ids(&seen).is_subset(&ids(&rows)), "the pages of one row hold rows of the course");
+    if total <= 25 {
+        assert_eq!(ids(&seen), ids(&rows), "the pages of one row hold every row");
+    }
+    let beyond = demo.enrolled_learners_page(course, -1, 1, total + 1, None).await;
+    assert!(records(&beyond).is_empty(), "no row after the last page: {beyond}");
+    assert_eq!(beyond["recordsTotal"], all["recordsTotal"], "{beyond}");
+
+    // page_size and page_number are numeric strings in the document ("page_size=10"): leading zeros are numbers too.
+    let padded = demo
+        .api
+        .get("/courses/enrolled-learners", &query!("course_id" => course, "portalId" => -1, "page_size" => "01", "page_number" => "01"))
+        .await
+        .ok();
+    assert_eq!(records(&padded).len(), 1, "page_size=01: {padded}");
+    assert_eq!(records(&padded)[0], seen[0], "page_number=01 is the first page");
+
+    // search_param status: only rows of that status; recordsTotal still counts every row.
+    for status in STATUSES {
+        let (filtered, matching) = demo.enrolled_learners_matching(course, -1, Some(&json!({"status": [status]}))).await;
+        assert!(matching.iter().all(|row| row["status"] == *status), "status {status}: {matching:?}");
+        let expected = rows.iter().filter(|row| row["status"] == *status).count();
+        assert_eq!(matching.len(), expected, "every row of status {status}");
+        assert_eq!(int(&filtered, "recordsFiltered") as usize, expected, "recordsFiltered counts the rows of status {status}: {filtered}");
+        assert_eq!(filtered["recordsTotal"], all["recordsTotal"], "recordsTotal counts every row: {filtered}");
+    }
+    let (_, two) = demo.enrolled_learners_matching(course, -1, Some(&json!({"status": ["Not Started", "In Progress"]}))).await;
+    let expected = rows.iter().filter(|row| row["status"] != "Completed").count();
+    assert_eq!(two.len(), expected, "the document's example: two statuses");
+
+    // search_param nameOrEmail: the sample learner by name.
+    let name = format!("{} {}", text(learner, "first_name"), text(learner, "last_name"));
+    let (by_name, found) = demo.enrolled_learners_matching(course, -1, Some(&json!({"nameOrEmail": name}))).await;
+    assert!(found.iter().any(|row| row["user_id"] == user), "nameOrEmail={name} finds the learner: {found:?}");
+    assert!(int(&by_name, "recordsFiltered") <= int(&by_name, "recordsTotal"), "{by_name}");
+    let (_, none) = demo.enrolled_learners_matching(course, -1, Some(&json!({"nameOrEmail": "no learner has this name qzx"}))).await;
+    assert!(none.is_empty(), "a name no one has finds no one: {none:?}");
+
+    // order_by as the document writes it (a column), and as JSON: the same rows either way.
+    for order in [json!("registered_on"), json!({"colName": "registered_on", "direction": "desc"})] {
+        let order = order.as_str().map(str::to_string).unwrap_or_else(|| order.to_string());
+        let query = query!("course_id" => course, "portalId" => -1, "page_size" => 100, "page_number" => 1, "order_by" => order);
+        let page = demo.api.get("/courses/enrolled-learners", &query).await.ok();
+        assert_shape("Enrolled Learners", &page, ENROLLED_LEARNERS);
+        assert_eq!(page["recordsFiltered"], all["recordsFiltered"], "order_by={order} orders, it does not filter");
+    }
+
+    // A portal narrows the list to its learners (and its sub-portals').
+    let (in_portal, portal_rows) = demo.enrolled_learners(course, portal).await;
+    assert!(int(&in_portal, "recordsTotal") <= int(&all, "recordsTotal"), "portal {portal}: {in_portal}");
+    assert!(portal_rows.iter().all(|row| rows.contains(row)), "a portal's rows are rows of the course");
+}
+
+#[tokio::test]
+async fn enrolling_and_the_six_bulk_actions_have_the_documented_counts_and_effects() {
+    let demo = Demo::start();
+    let (course, portal, user) = (demo.id("courseId"), demo.id("portalId"), demo.id("userId"));
+    let learners = demo.new_learners(portal, &["Alpha", "Bravo", "Charlie"]).await;
+    let (alpha, bravo, charlie) = (&learners[0], &learners[1], &learners[2]);
+    let other = demo.another_course(course).await;
+    let (before, _) = demo.enrolled_learners(course, -1).await;
+
+    // Enroll: two new learners, and one already enrolled, who counts as not enrolled.
+    demo.enroll(course, &[alpha.id, bravo.id, user], Some(portal), 2, 1).await;
+    demo.enroll(course, &[alpha.id], None, 0, 1).await;
+    demo.enroll(other, &[charlie.id], None, 1, 0).await;
+    let (after, rows) = demo.enrolled_learners(course, -1).await;
+    assert_eq!(int(&after, "recordsTotal"), int(&before, "recordsTotal") + 2, "two more learners: {after}");
+    assert_eq!(int(&after, "totalNotStarted"), int(&before, "totalNotStarted") + 2, "both not started: {after}");
+    for learner in [alpha, bravo] {
+        let row = row_of_user(&rows, learner.id);
+        assert_eq!((text(row, "first_name"), text(row, "last_name")), (learner.first.as_str(), learner.last.as_str()), "{row}");
+        assert_eq!((&row["status"], &row["percentComplete"], &row["access_status"]), (&json!("Not Started"), &json!(0), &json!("Allowed")));
+        assert_eq!(row["certificate_count"], 0, "{row}");
+        assert!(is_about_today(text(row, "registered_on"), LIST_DATE), "registered today: {row}");
+        assert_eq!((&row["user_type"], &row["raw_user_type"]), (&json!("Learner"), &json!("learner")), "{row}");
+    }
+    let (alpha_enrollment, bravo_enrollment) = (int(row_of_user(&rows, alpha.id), "id"), int(row_of_user(&rows, bravo.id), "id"));
+    let (_, other_rows) = demo.enrolled_learners(other, -1).await;
+    let charlie_before = row_of_user(&other_rows, charlie.id).clone();
+    let charlie_enrollment = int(&charlie_before, "id");
+    assert!(rows.iter().all(|row| row["user_id"] != charlie.id), "Charlie is enrolled in the other course only");
+
+    // Update Course Progress, then Reset Progress: Not Started, 0 %. Charlie's enrollment is of another course.
+    let query = query!("userId" => alpha.id, "status" => "In Progress", "startDate" => "2024-05-06 07:08:09");
+    demo.api
+        .call("PUT", &format!("/course-registrations/{alpha_enrollment}/progress"), &query, None)
+        .await
+        .says("Course updated Successfully");
+    let (_, rows) = demo.enrolled_learners(course, -1).await;
+    assert_eq!(row_of_user(&rows, alpha.id)["status"], "In Progress", "the progress was written");
+    let ids = json!({"enrollmentIds": [alpha_enrollment, charlie_enrollment]});
+    demo.act(course, "reset-progress", ids.clone(), "1 student(s) progress is reset successfully").await;
+    let (_, rows) = demo.enrolled_learners(course, -1).await;
+    let row = row_of_user(&rows, alpha.id);
+    assert_eq!((&row["status"], &row["percentComplete"]), (&json!("Not Started"), &json!(0)), "reset: {row}");
+    let progress = demo.progress(alpha_enrollment, alpha.id).await;
+    assert_eq!((&progress["status"], &progress["completionPercentage"]), (&json!("Not Started"), &json!(0)), "{progress}");
+    assert!(progress["modules"].as_array().unwrap().iter().all(|m| m["status"] == "Not Started"), "every module reset: {progress}");
+
+    // Revoke Access (ids as strings: the document types them "Array of strings"), then Grant Access.
+    let as_strings = json!({"enrollmentIds": [alpha_enrollment.to_string(), charlie_enrollment.to_string()]});
+    demo.act(course, "revoke-access", as_strings, "1 learner(s) access has been revoked successfully").await;
+    let (_, rows) = demo.enrolled_learners(course, -1).await;
+    let revoked = text(row_of_user(&rows, alpha.id), "access_status").to_string();
+    assert_ne!(revoked, "Allowed", "revoked: {:?}", row_of_user(&rows, alpha.id));
+    assert_eq!(row_of_user(&rows, bravo.id)["access_status"], "Allowed", "Bravo was not revoked");
+    assert_eq!(demo.gradebook(alpha_enrollment, alpha.id).await["accessStatus"], revoked.as_str(), "the gradebook agrees");
+    demo.act(course, "grant-access", ids.clone(), "1 learner(s) access has been granted successfully").await;
+    let (_, rows) = demo.enrolled_learners(course, -1).await;
+    assert_eq!(row_of_user(&rows, alpha.id)["access_status"], "Allowed", "granted again");
+    assert_eq!(demo.gradebook(alpha_enrollment, alpha.id).await["accessStatus"], "Allowed", "the gradebook agrees");
+
+    // Set Expiry: expire_on shows the date, as registered_on is written.
+    let body = json!({"enrollmentIds": [alpha_enrollment, bravo_enrollment, charlie_enrollment], "expiryDate": "2031-05-17 12:00:00"});
+    demo.act(course, "set-expiry", body, "Expiration date is successfully updated for 2 student(s)").await;
+    let (_, rows) = demo.enrolled_learners(course, -1).await;
+    for learner in [alpha, bravo] {
+        assert_eq!(row_of_user(&rows, learner.id)["expire_on"], "May 17, 2031", "{}'s expiry", learner.name());
+    }
+    let progress = demo.progress(alpha_enrollment, alpha.id).await;
+    assert_eq!(progress["expiryDate"], "2031-05-17T12:00:00.000000Z", "the progress shows the expiry: {progress}");
+
+    // Assign Certificate: certificate_count grows, and the learner has one more certificate.
+    let certificates = demo.certificates(alpha.id).await;
+    demo.act(course, "assign-certificate", ids.clone(), "Certificate is successfully assigned to 1 student(s)").await;
+    let (_, rows) = demo.enrolled_learners(course, -1).await;
+    assert_eq!(row_of_user(&rows, alpha.id)["certificate_count"], 1, "one certificate");
+    assert_eq!(row_of_user(&rows, bravo.id)["certificate_count"], 0, "Bravo has none");
+    let now = demo.certificates(alpha.id).await;
+    assert_eq!(now.len(), certificates.len() + 1, "one more certificate: {now:?}");
+    let issued = now.iter().find(|c| !certificates.contains(c)).unwrap().clone();
+    assert!(is_about_today(text(&issued, "issued_at"), CERTIFICATE_DATE), "issued today: {issued}");
+
+    // Update Certificate Issue and Expiry Dates of that certificate.
+    let row_id = int(&issued, "id");
+    let body = json!({"rowId": row_id, "newIssueDate": "2024-02-03 10:00:00", "newExpiryDate": "2027-02-03 10:00:00"});
+    demo.api.call("PUT", &format!("/user-certificates/{row_id}/dates"), &Vec::new(), Some(&body)).await.says("Date Updated Successfully");
+    let now = demo.certificates(alpha.id).await;
+    let updated = now.iter().find(|c| c["id"] == row_id).unwrap_or_else(|| panic!("certificate {row_id} is still listed: {now:?}"));
+    assert_eq!((&updated["issued_at"], &updated["valid_till"]), (&json!("2024-02-03"), &json!("2027-02-03")), "{updated}");
+
+    // The Course Detail Report shows the same, with the document's spellings.
+    let report = demo.api.post("/reports/course-detail", &course_detail_body(course, json!(100), json!(1))).await.ok();
+    assert_shape("the Course Detail Report", &report, COURSE_DETAIL_REPORT);
+    let rows_of_report = records(&report);
+    rows_of_report.iter().for_each(|row| assert_shape("a Course Detail Report row", row, COURSE_DETAIL_ROW));
+    let row = row_of_user(rows_of_report, alpha.id);
+    assert_eq!((int(row, "course_id"), text(row, "email")), (course, alpha.email.as_str()), "{row}");
+    assert_eq!(count(row, "certifcate_count"), 1, "one certificate: {row}");
+    assert_eq!(row["access_status"], "Allowed", "{row}");
+
+    // Remove Learners: Bravo's enrollment is gone; Charlie's, of another course, stays.
+    let body = json!({"enrollmentIds": [bravo_enrollment, charlie_enrollment]});
+    demo.act(course, "remove", body, "1 student(s) removed successfully").await;
+    let (after_remove, rows) = demo.enrolled_learners(course, -1).await;
+    assert!(row_with_id(&rows, bravo_enrollment).is_none(), "Bravo's enrollment is removed");
+    assert_eq!(int(&after_remove, "recordsTotal"), int(&before, "recordsTotal") + 1, "{after_remove}");
+
+    // Charlie's enrollment in the other course was passed to every action and changed by none.
+    let (_, other_rows) = demo.enrolled_learners(other, -1).await;
+    assert_eq!(row_of_user(&other_rows, charlie.id), &charlie_before, "an enrollment of another course is not affected");
+
+    // The activities record each action, with verbs of the Course Activity Lookup.
+    let verbs: BTreeSet<String> = demo.lookup("course-activities").await.iter().map(|row| text(row, "db_value").to_string()).collect();
+    let (activities, alpha_rows) = demo.course_activities(course, Some(&alpha.name())).await;
+    assert!(alpha_rows.iter().all(|row| row["student"] == alpha.name().as_str()), "nameOrEmail: only Alpha's activities: {alpha_rows:?}");
+    let alpha_verbs: BTreeSet<&str> = alpha_rows.iter().map(|row| text(row, "verb")).collect();
+    for verb in ["ENROLLED", "RESET", "REVOKED", "GRANTED", "UPDATED EXPIRY DATE", "ACHIEVED CERTIFICATE"] {
+        assert!(alpha_verbs.contains(verb), "Alpha's activities have {verb}: {alpha_rows:?}");
+    }
+    let enrolled = alpha_rows.iter().find(|row| row["verb"] == "ENROLLED").unwrap();
+    let course_name = text(&activities, "courseName");
+    assert_eq!(enrolled["message"], format!("{} is enrolled to {course_name}", alpha.name()), "the document's wording: {enrolled}");
+    assert!(alpha_rows.iter().all(|row| is_about_today(&text(row, "created_at")[..12], LIST_DATE)), "all done today: {alpha_rows:?}");
+    let (_, bravo_rows) = demo.course_activities(course, Some(&bravo.name())).await;
+    let bravo_verbs: BTreeSet<&str> = bravo_rows.iter().map(|row| text(row, "verb")).collect();
+    for verb in ["ENROLLED", "UPDATED EXPIRY DATE", "REMOVED"] {
+        assert!(bravo_verbs.contains(verb), "Bravo's activities have {verb}: {bravo_rows:?}");
+    }
+    for verb in ["RESET", "REVOKED", "GRANTED", "ACHIEVED CERTIFICATE"] {
+        assert!(!bravo_verbs.contains(verb), "nothing was {verb} for Bravo: {bravo_rows:?}");
+    }
+    let (_, charlie_rows) = demo.course_activities(other, Some(&charlie.name())).await;
+    let charlie_verbs: BTreeSet<&str> = charlie_rows.iter().map(|row| text(row, "verb")).collect();
+    assert_eq!(charlie_verbs, BTreeSet::from(["ENROLLED"]), "Charlie was only enrolled: {charlie_rows:?}");
+    let (_, every) = demo.course_activities(course, None).await;
+    assert!(every.iter().all(|row| verbs.contains(text(row, "verb"))), "every verb is in the lookup: {every:?}");
+
+    // The learner's own views: Enrolled Courses and Retrieve User Activities.
+    let query = query!("user_id" => alpha.id, "page_size" => 100, "page_number" => 1, "portalId" => -1, "viewType" => "manage", "manage_course" => false);
+    let courses = demo.api.get("/users/enrolled-courses", &query).await.ok();
+    assert_shape("Enrolled Courses", &courses, USER_ENROLLED_COURSES);
+    records(&courses).iter().for_each(|row| assert_shape("an Enrolled Courses row", row, USER_ENROLLED_COURSE_ROW));
+    let mine = records(&courses).iter().find(|row| row["courseId"] == course).unwrap_or_else(|| panic!("course {course}: {courses}"));
+    assert_eq!(
+        (&mine["accessStatus"], &mine["expire_on"], &mine["certificate_count"]),
+        (&json!("Allowed"), &json!("May 17, 2031"), &json!(1))
+    );
+    assert_eq!((text(&courses, "name"), text(mine, "courseName")), (alpha.name().as_str(), course_name), "{courses}");
+    assert!(is_about_today(text(mine, "registered_on"), LIST_DATE), "{mine}");
+    let query = query!("user_id" => alpha.id, "page_size" => 100, "page_number" => 1, "context" => "admin", "portalId" => portal);
+    let activities = demo.api.get("/users/activities", &query).await.ok();
+    assert_shape("Retrieve User Activities", &activities, USER_ACTIVITIES);
+    records(&activities).iter().for_each(|row| assert_shape("a user activity", row, USER_ACTIVITY));
+    assert!(
+        records(&activities).iter().any(|row| row["verb"] == "ENROLLED" && row["course"] == course_name),
+        "Alpha's activities show the enrollment in {course_name}: {activities}"
+    );
+}
+
+#[tokio::test]
+async fn progress_gradebook_and_launch_answer_the_documented_shapes() {
+    let demo = Demo::start();
+    let (course, portal, registration) = (demo.id("courseId"), demo.id("portalId"), demo.id("enrollmentId"));
+    let (envelope, rows) = demo.enrolled_learners(course, -1).await;
+    let row = row_with_id(&rows, registration).unwrap_or_else(|| panic!("enrollment {registration} in {rows:?}")).clone();
+    let user = int(&row, "user_id");
+    let course_name = text(&envelope, "courseName").to_string();
+
+    // Retrieves the course details for given course ID and user ID (a course registration's progress).
+    let progress = demo.progress(registration, user).await;
+    assert_eq!(int(&progress, "course_id"), course, "{progress}");
+    assert_eq!(progress["name"], course_name.as_str(), "{progress}");
+    assert_eq!(progress["userName"], format!("{} {}", text(&row, "first_name"), text(&row, "last_name")), "{progress}");
+    assert_eq!(
+        (&progress["status"], &progress["completionPercentage"]),
+        (&row["status"], &row["percentComplete"]),
+        "as the list: {progress}"
+    );
+
+    // Gradebook Data.
+    let book = demo.gradebook(registration, user).await;
+    assert_eq!((&book["name"], &book["status"]), (&json!(course_name), &row["status"]), "{book}");
+    assert_eq!(book["accessStatus"], row["access_status"], "{book}");
+    let module_ids = |value: &Value| value["modules"].as_array().unwrap().iter().map(|m| m["module_id"].clone()).collect::<Vec<_>>();
+    assert_eq!(module_ids(&book), module_ids(&progress), "the gradebook and the progress list the same modules");
+
+    // Launch with info: the information, and nothing started.
+    let launch =
+        demo.api.get(&format!("/course-registrations/{registration}/launch"), &query!("info" => true, "portalId" => portal)).await.ok();
+    assert_shape("Launch", &launch, LAUNCH);
+    assert_eq!((int(&launch, "id"), text(&launch, "name")), (registration, course_name.as_str()), "{launch}");
+    assert_eq!((&launch["accessStatus"], &launch["status"]), (&row["access_status"], &row["status"]), "{launch}");
+    assert_eq!(launch["display_status"], launch["status"], "{launch}");
+    let (_, again) = demo.enrolled_learners(course, -1).await;
+    assert_eq!(row_with_id(&again, registration), Some(&row), "a launch with info starts nothing");
+
+    // Update Course Progress writes what it is given, in Y-m-d H:i:s, and nothing else.
+    let (before, _) = demo.enrolled_learners(course, -1).await;
+    let query = query!(
+        "userId" => user,
+        "status" => "Completed",
+        "startDate" => "2024-01-02 03:04:05",
+        "completionDate" => "2024-01-03 04:05:06",
+        "lastAccessed" => "2024-01-04 05:06:07",
+    );
+    let path = format!("/course-registrations/{registration}/progress");
+    demo.api.call("PUT", &path, &query, None).await.says("Course updated Successfully");
+    let written = demo.progress(registration, user).await;
+    assert_eq!(written["status"], "Completed", "{written}");
+    assert_eq!(written["startDate"], "2024-01-02T03:04:05.000000Z", "{written}");
+    assert_eq!(written["completionDate"], "2024-01-03T04:05:06.000000Z", "{written}");
+    assert_eq!(written["lastAccessed"], "2024-01-04T05:06:07.000000Z", "{written}");
+    assert_eq!((&written["enrollmentDate"], &written["expiryDate"]), (&progress["enrollmentDate"], &progress["expiryDate"]), "not given");
+    let (after, rows) = demo.enrolled_learners(course, -1).await;
+    let now = row_with_id(&rows, registration).unwrap();
+    assert_eq!((&now["status"], &now["display_status"]), (&json!("Completed"), &json!("Completed")), "{now}");
+    assert!(!text(now, "started_on").is_empty() && !text(now, "completed_on").is_empty(), "started and completed: {now}");
+    let was_completed = i64::from(row["status"] == "Completed");
+    assert_eq!(int(&after, "totalCompleted"), int(&before, "totalCompleted") + 1 - was_completed, "{after}");
+    assert_eq!(after["recordsTotal"], before["recordsTotal"], "{after}");
+
+    let query = query!("userId" => user, "expiryDate" => "2032-03-04 05:06:07", "enrollmentDate" => "2023-12-01 08:00:00");
+    demo.api.call("PUT", &path, &query, None).await.says("Course updated Successfully");
+    let dated = demo.progress(registration, user).await;
+    assert_eq!(dated["expiryDate"], "2032-03-04T05:06:07.000000Z", "{dated}");
+    assert_eq!(dated["enrollmentDate"], "2023-12-01T08:00:00.000000Z", "{dated}");
+    for key in ["status", "startDate", "completionDate", "lastAccessed"] {
+        assert_eq!(dated[key], written[key], "{key} was not given, so it stays");
+    }
+    let (_, rows) = demo.enrolled_learners(course, -1).await;
+    let now = row_with_id(&rows, registration).unwrap();
+    assert_eq!((&now["registered_on"], &now["expire_on"]), (&json!("Dec 01, 2023"), &json!("Mar 04, 2032")), "{now}");
+
+    // One module's status, as the document's `modules` example writes it.
+    if let Some(module) = dated["modules"].as_array().unwrap().first().cloned() {
+        let id = int(&module, "module_id");
+        let target = if module["status"] == "Completed" { "Not Started" } else { "Completed" };
+        let query = query!("userId" => user, "modules" => json!([{"module_id": id, "status": target}]));
+        demo.api.call("PUT", &path, &query, None).await.says("Course updated Successfully");
+        let moved = demo.progress(registration, user).await;
+        let module = moved["modules"].as_array().unwrap().iter().find(|m| m["module_id"] == id).unwrap();
+        assert_eq!(module["status"], target, "module {id}: {moved}");
+    }
+}
+
+#[tokio::test]
+async fn learning_path_enrollments_as_documented() {
+    let demo = Demo::start();
+    let (path, portal) = (demo.id("learningPathId"), demo.id("portalId"));
+    let learners = demo.new_learners(portal, &["Delta", "Echo"]).await;
+    let (delta, echo) = (&learners[0], &learners[1]);
+    let (before, _) = demo.enrolled_students(path, -1).await;
+    let name = text(&before, "learningPathName").to_string();
+    assert!(!name.is_empty(), "{before}");
+
+    // Enroll Students.
+    let api = &demo.api;
+    let enroll = |students: Vec<i64>| async move {
+        let body = json!({"studentIds": students, "portalId": portal});
+        let answer = api.post(&format!("/learning-paths/{path}/enrollments"), &body).await.ok();
+        assert_shape("Enroll Students", &answer, ENROLL_ANSWER);
+        answer
+    };
+    let answer = enroll(vec![delta.id, echo.id]).await;
+    assert_eq!(answer, json!({"message": "2 student(s) enrolled successfully", "enrolledUsersCount": 2, "notEnrolledUsers": 0}));
+    let answer = enroll(vec![delta.id]).await;
+    assert_eq!(answer, json!({"message": "0 student(s) enrolled successfully", "enrolledUsersCount": 0, "notEnrolledUsers": 1}));
+    let (after, rows) = demo.enrolled_students(path, -1).await;
+    assert_eq!(int(&after, "recordsTotal"), int(&before, "recordsTotal") + 2, "{after}");
+    for learner in [delta, echo] {
+        let row = row_of_user(&rows, learner.id);
+        assert_eq!((&row["status"], &row["percentComplete"], &row["access_status"]), (&json!("Not Started"), &json!(0), &json!("Allowed")));
+        assert_eq!((&row["first_name"], &row["last_name"]), (&json!(learner.first), &json!(learner.last)), "{row}");
+        assert!(is_about_today(text(row, "registered_on"), LIST_DATE), "{row}");
+    }
+    let (delta_enrollment, echo_enrollment) = (int(row_of_user(&rows, delta.id), "id"), int(row_of_user(&rows, echo.id), "id"));
+
+    // Learning Path Launch with info.
+    let launch = demo
+        .api
+        .get(&format!("/learning-path-registrations/{delta_enrollment}/launch"), &query!("info" => true, "portalId" => portal))
+        .await
+        .ok();
+    assert_shape("Learning Path Launch", &launch, LP_LAUNCH);
+    assert_eq!((int(&launch, "id"), text(&launch, "name")), (delta_enrollment, name.as_str()), "{launch}");
+    assert_eq!(launch["status"], "Not Started", "{launch}");
+    assert!(is_about_today(text(&launch, "enrollmentDate"), LAUNCH_DATE), "{launch}");
+    let courses = launch["courseData"].as_array().unwrap();
+    assert!(courses.len() >= 2, "a learning path has at least two courses: {launch}");
+    courses.iter().for_each(|course| assert_shape("a course of the learning path launch", course, LP_LAUNCH_COURSE));
+    let (_, again) = demo.enrolled_students(path, -1).await;
+    assert_eq!(row_of_user(&again, delta.id), row_of_user(&rows, delta.id), "a launch with info starts nothing");
+
+    // Assign Certificate (the learning path has a template), with the document's `isSucess`.
+    let body = json!({"enrollmentIds": [delta_enrollment]});
+    let answer = demo.api.post(&format!("/learning-paths/{path}/enrollments/assign-certificate"), &body).await.ok();
+    assert_shape("Assign Certificate (learning path)", &answer, LP_CERTIFICATE_ANSWER);
+    assert_eq!(answer, json!({"isSucess": true, "message": "Certificate assigned successfully to 1 student(s)"}));
+    let (_, rows) = demo.enrolled_students(path, -1).await;
+    assert_eq!(row_of_user(&rows, delta.id)["certificate_count"], 1, "one certificate");
+    assert_eq!(row_of_user(&rows, echo.id)["certificate_count"], 0, "none for Echo");
+
+    // Remove Learners: an id that is no enrollment is not counted.
+    let body = json!({"enrollmentIds": [echo_enrollment, 999_999_999]});
+    demo.api.post(&format!("/learning-paths/{path}/enrollments/remove"), &body).await.says("1 student(s) removed successfully");
+    let (removed, rows) = demo.enrolled_students(path, -1).await;
+    assert!(row_with_id(&rows, echo_enrollment).is_none(), "Echo's enrollment is removed");
+    assert!(row_with_id(&rows, delta_enrollment).is_some(), "Delta's stays");
+    assert_eq!(int(&removed, "recordsTotal"), int(&before, "recordsTotal") + 1, "{removed}");
+}
+
+#[tokio::test]
+async fn lookups_list_the_documented_values() {
+    let demo = Demo::start();
+    let pairs = |rows: Vec<Value>| {
+        rows.iter().map(|row| (text(row, "db_value").to_string(), text(row, "display_value").to_string())).collect::<Vec<_>>()
+    };
+    let same = |values: &[&str]| values.iter().map(|v| (v.to_string(), v.to_string())).collect::<Vec<_>>();
+
+    assert_eq!(pairs(demo.lookup("course-statuses").await), same(STATUSES), "Course Status Lookup");
+
+    let mut activities = same(&[
+        "ENROLLED",
+        "STARTED",
+        "ACCESSED",
+        "COMPLETED",
+        "SUBMITTED",
+        "EVALUATED",
+        "REJECTED",
+        "RETAKE",
+        "ACHIEVED CERTIFICATE",
+        "RESET",
+        "REMOVED",
+        "REVOKED",
+        "GRANTED",
+        "UPDATED EXPIRY DATE",
+        "FAILED",
+        "MANUALLY UPDATED",
+        "REGISTERED",
+        "ATTENDED",
+        "NO SHOW",
+        "CANCELLED",
+        "ACHIEVED BADGE",
+    ]);
+    activities[7].1 = "RETAKEN".to_string();
+    assert_eq!(pairs(demo.lookup("course-activities").await), activities, "Course Activity Lookup: 21 verbs, RETAKE shown as RETAKEN");
+
+    let path = same(&["ENROLLED", "STARTED", "ACCESSED", "COMPLETED", "ACHIEVED CERTIFICATE", "REMOVED"]);
+    assert_eq!(pairs(demo.lookup("learning-path-activities").await), path, "Learning Path Activities Lookup");
+
+    // Enrolled User Lookup: the sample is an empty array; a learner of the course is found by name.
+    let (course, user) = (demo.id("courseId"), demo.id("userId"));
+    let (_, rows) = demo.enrolled_learners(course, -1).await;
+    let learner = row_of_user(&rows, user);
+    let name = format!("{} {}", text(learner, "first_name"), text(learner, "last_name"));
+    let found = demo.api.get("/lookups/course-enrolled-users", &query!("search_term" => name, "id" => course, "portalId" => -1)).await.ok();
+    let found = found.as_array().unwrap_or_else(|| panic!("Enrolled User Lookup answers an array: {found}"));
+    assert!(!found.is_empty(), "{name} is enrolled in course {course}");
+    let none =
+        demo.api.get("/lookups/course-enrolled-users", &query!("search_term" => "no learner has this name qzx", "id" => course)).await.ok();
+    assert_eq!(none, json!([]), "no one has that name");
+}
+
+#[tokio::test]
+async fn portals_are_created_detailed_and_filled_as_documented() {
+    let demo = Demo::start();
+    let portal = demo.id("portalId");
+    let details = |id: i64| {
+        let api = demo.api.clone();
+        async move {
+            let details = api.get("/portals/details", &query!("portalId" => id)).await.ok();
+            assert_shape("Get detailed portal information", &details, PORTAL_DETAILS);
+            assert_shape("selectedContent", &details["selectedContent"], PORTAL_SELECTED_CONTENT);
+            assert_eq!(int(&details, "id"), id, "{details}");
+            if let (Some(total), Some(available)) = (details["totalSeats"].as_i64(), details["availableSeats"].as_i64()) {
+                assert_eq!(int(&details, "usedSeats") + available, total, "used and available seats make the total: {details}");
+            }
+            details
+        }
+    };
+    let lookup = |kind: &str, id: i64, search: Option<&str>| {
+        let (api, kind, search) = (demo.api.clone(), kind.to_string(), search.map(str::to_string));
+        async move {
+            let mut query = query!("type" => kind, "portalId" => id);
+            if let Some(search) = search {
+                query.push(("search_term", search));
+            }
+            let rows = api.get("/lookups/portals", &query).await.ok();
+            let rows = rows.as_array().unwrap_or_else(|| panic!("Lookup Portals answers an array: {rows}")).clone();
+            for row in &rows {
+                assert_shape("Lookup Portals", row, PORTAL_LOOKUP_ROW);
+                if let (Some(total), Some(available)) = (row["totalSeats"].as_i64(), row["availableSeats"].as_i64()) {
+                    assert_eq!(int(row, "usedSeat") + available, total, "seats: {row}");
+                }
+            }
+            rows
+        }
+    };
+
+    // The demo portal: its details, its sub-portals, its courses.
+    let main = details(portal).await;
+    assert!(int(&main, "subPortalCount") >= 1, "the demo portal has a sub-portal: {main}");
+    let subs = lookup("subPortals", portal, None).await;
+    assert_eq!(subs.len() as i64, int(&main, "subPortalCount"), "the sub-portals: {subs:?}");
+    for sub in &subs {
+        let sub = details(int(sub, "id")).await;
+        assert_eq!((int(&sub, "parentPortalId"), &sub["parentPortalName"]), (portal, &main["portalName"]), "{sub}");
+    }
+    let courses = demo.api.get("/portals/courses", &query!("portalId" => portal, "page_size" => 100, "page_number" => 1)).await.ok();
+    assert_shape("the portal's courses", &courses, PORTAL_COURSES);
+    assert_eq!(courses["portalName"], main["portalName"], "{courses}");
+    for row in records(&courses) {
+        assert_shape("a portal course", row, PORTAL_COURSE_ROW);
+        assert_stats("a portal course's stats", &row["stats"], true);
+    }
+    let one = demo.api.get("/portals/courses", &query!("portalId" => portal, "page_size" => 1, "page_number" => 1)).await.ok();
+    assert!(records(&one).len() <= 1 && one["recordsTotal"] == courses["recordsTotal"], "page_size=1: {one}");
+
+    // An unknown portal: the document's 404 tab.
+    demo.api.get("/portals/details", &query!("portalId" => 999_999_999)).await.not_found();
+
+    // Create a new portal, then find it and read it back.
+    demo.api.post("/portals", &new_portal("Seed Client Portal", "seed-client-portal", 1)).await.says("Portal created successfully");
+    let found = lookup("portals", -1, Some("Seed Client Portal")).await;
+    assert_eq!(found.len(), 1, "the new portal, by name: {found:?}");
+    let created = int(&found[0], "id");
+    assert_eq!((&found[0]["totalSeats"], &found[0]["usedSeat"], &found[0]["availableSeats"]), (&json!(1), &json!(0), &json!(1)));
+    let new = details(created).await;
+    for (key, value) in [
+        ("portalName", json!("Seed Client Portal")),
+        ("portalSlug", json!("seed-client-portal")),
+        ("brandColor", json!("#3498db")),
+        ("bodyBackgroundColor", json!("#ffffff")),
+        ("bodyTextColor", json!("#333333")),
+        ("selectedPrimaryLanguage", json!("en")),
+        ("isActive", json!(true)),
+        ("totalSeats", json!(1)),
+        ("usedSeats", json!(0)),
+        ("subPortalCount", json!(0)),
+        ("parentPortalId", Value::Null),
+    ] {
+        assert_eq!(new[key], value, "{key} of the new portal: {new}");
+    }
+
+    // Add a sub portal: `subPortal` is a JSON-encoded array, as the document's sample sends it.
+    let body = json!({"subPortal": json!([{"name": "Seed Client Sub", "referralCode": "seedsub1"}]).to_string()});
+    demo.api.post(&format!("/portals/{created}/sub-portals"), &body).await.says("Sub Portal added successfully");
+    assert_eq!(details(created).await["subPortalCount"], 1);
+    let subs = lookup("subPortals", created, None).await;
+    assert_eq!(subs.len(), 1, "{subs:?}");
+    assert_eq!(subs[0]["name"], "Seed Client Sub", "{subs:?}");
+    let sub = details(int(&subs[0], "id")).await;
+    assert_eq!((int(&sub, "parentPortalId"), &sub["referralCode"]), (created, &json!("seedsub1")), "{sub}");
+    assert_eq!(sub["parentPortalName"], "Seed Client Portal", "{sub}");
+
+    // Add learners to a portal: the one seat is taken; a second learner does not fit.
+    let foxtrot = demo.new_learners(created, &["Foxtrot"]).await;
+    let (users, rows) = demo.portal_users(created).await;
+    assert_eq!(users["portalName"], "Seed Client Portal", "{users}");
+    assert_eq!(rows.len(), 1, "one learner in the new portal: {rows:?}");
+    assert_eq!(int(&rows[0], "id"), foxtrot[0].id);
+    assert_eq!(rows[0]["stats"], json!({"notStarted": 0, "inProgress": 0, "completed": 0, "total": 0}), "{rows:?}");
+    let found = lookup("portals", -1, Some("Seed Client Portal")).await;
+    let seats = found.iter().find(|row| row["id"] == created).unwrap();
+    assert_eq!((&seats["usedSeat"], &seats["availableSeats"]), (&json!(1), &json!(0)), "{seats}");
+    let body = json!({"portalId": created, "userAddedType": "addManually", "learners": [
+        {"first_name": "Ada", "last_name": "Golf", "email": "ada.golf@example.test", "password": "Quince-Harbour-71!"}
+    ]});
+    let full = demo.api.post("/portals/learners", &body).await;
+    assert_eq!(full.status, 422, "no seat left in the portal: {}", full.body);
+    assert!(full.body.is_object(), "{}", full.body);
+    let (_, rows) = demo.portal_users(created).await;
+    assert_eq!(rows.len(), 1, "the refused learner was not added: {rows:?}");
+}
+
+#[tokio::test]
+async fn user_views_and_reports_answer_the_documented_shapes() {
+    let demo = Demo::start();
+    let (course, portal, user) = (demo.id("courseId"), demo.id("portalId"), demo.id("userId"));
+    let (learners, rows) = demo.enrolled_learners(course, -1).await;
+    let row = row_of_user(&rows, user).clone();
+
+    // Enrolled Courses of the sample learner.
+    let query = query!("user_id" => user, "page_size" => 10, "page_number" => 1, "portalId" => -1, "viewType" => "manage", "manage_course" => false);
+    let courses = demo.api.get("/users/enrolled-courses", &query).await.ok();
+    assert_shape("Enrolled Courses", &courses, USER_ENROLLED_COURSES);
+    records(&courses).iter().for_each(|row| assert_shape("an Enrolled Courses row", row, USER_ENROLLED_COURSE_ROW));
+    let mine = records(&courses).iter().find(|r| r["courseId"] == course).unwrap_or_else(|| panic!("course {course} in {courses}"));
+    assert_eq!(mine["courseName"], learners["courseName"], "{mine}");
+    for (key, list_key) in
+        [("status", "status"), ("percentComplete", "percentComplete"), ("registered_on", "registered_on"), ("expire_on", "expire_on")]
+    {
+        assert_eq!(mine[key], row[list_key], "{key} agrees with Enrolled Learners: {mine}");
+    }
+    assert_eq!(mine["accessStatus"], row["access_status"], "{mine}");
+    assert_eq!(courses["name"], format!("{} {}", text(&row, "first_name"), text(&row, "last_name")), "{courses}");
+    assert_eq!(courses["isLearner"], true, "{courses}");
+
+    // Retrieve User Dashboard Statistics.
+    let statistics = demo.api.get("/users/dashboard-statistics", &query!("user_id" => user, "portalId" => portal)).await.ok();
+    assert_shape("Retrieve User Dashboard Statistics", &statistics, DASHBOARD_STATISTICS);
+    let parts = int(&statistics, "completedCourses") + int(&statistics, "inProgressCourses") + int(&statistics, "notStartedCourses");
+    assert_eq!(parts, int(&statistics, "totalCourses"), "{statistics}");
+
+    // Get user certificates: a bare array of the document's rows.
+    demo.certificates(user).await;
+
+    // API to get Course Detail Report: page_size and page_number as integers (the document's type) or numeric strings.
+    let report = demo.api.post("/reports/course-detail", &course_detail_body(course, json!(100), json!(1))).await.ok();
+    assert_shape("the Course Detail Report", &report, COURSE_DETAIL_REPORT);
+    assert_totals_add_up("the Course Detail Report", &report);
+    let rows_of_report = records(&report);
+    rows_of_report.iter().for_each(|row| assert_shape("a Course Detail Report row", row, COURSE_DETAIL_ROW));
+    assert_eq!(rows_of_report.len() as i64, int(&report, "recordsFiltered"), "{report}");
+    let line = row_of_user(rows_of_report, user);
+    assert_eq!((int(line, "course_id"), &line["course_name"]), (course, &learners["courseName"]), "{line}");
+    assert_eq!((&line["first_name"], &line["last_name"], &line["status"]), (&row["first_name"], &row["last_name"], &row["status"]));
+    assert_eq!(count(line, "certifcate_count"), int(&row, "certificate_count"), "{line}");
+    let as_text = demo.api.post("/reports/course-detail", &course_detail_body(course, json!("100"), json!("1"))).await.ok();
+    assert_eq!(as_text, report, "page_size and page_number as numeric strings");
+    if rows_of_report.len() >= 2 {
+        let first = demo.api.post("/reports/course-detail", &course_detail_body(course, json!(1), json!(1))).await.ok();
+        let second = demo.api.post("/reports/course-detail", &course_detail_body(course, json!(1), json!(2))).await.ok();
+        assert_eq!((records(&first).len(), records(&second).len()), (1, 1), "pages of one row");
+        assert_ne!(records(&first)[0], records(&second)[0], "two pages, two rows");
+        assert_eq!(first["recordsFiltered"], report["recordsFiltered"], "{first}");
+    }
+
+    // API to fetch LMS Overview Report: parallel arrays and their sums.
+    let overview = demo.api.post("/reports/lms-overview", &json!({"searchPortalIds": [-1]})).await.ok();
+    assert_shape("the LMS Overview Report", &overview, LMS_OVERVIEW);
+    let column = |key: &str| overview[key].as_array().unwrap().clone();
+    let labels = column("labels");
+    assert!(labels.iter().all(Value::is_string), "{overview}");
+    for (key, sum) in [("totalNotStarted", "sumNotStarted"), ("totalInProgress", "sumInProgress"), ("totalCompleted", "sumCompleted")] {
+        let values = column(key);
+        assert_eq!(values.len(), labels.len(), "one {key} per label: {overview}");
+        let total: i64 = values.iter().map(|v| v.as_i64().unwrap_or_else(|| panic!("{key} holds integers: {overview}"))).sum();
+        assert_eq!(total, int(&overview, sum), "{sum} is the sum of {key}: {overview}");
+    }
+    let percentages = column("percentageCompleted");
+    assert_eq!(percentages.len(), labels.len(), "{overview}");
+    assert!(percentages.iter().all(|p| p.as_f64().is_some_and(|p| (0.0..=100.0).contains(&p))), "percentages: {overview}");
+}
+
+#[tokio::test]
+async fn missing_required_parameters_are_the_documented_422() {
+    let demo = Demo::start();
+    let (course, portal, registration, user) = (demo.id("courseId"), demo.id("portalId"), demo.id("enrollmentId"), demo.id("userId"));
+    let api = &demo.api;
+    let (before, _) = demo.enrolled_learners(course, -1).await;
+
+    let page = query!("portalId" => -1, "page_size" => 10, "page_number" => 1);
+    api.get("/courses/enrolled-learners", &page).await.invalid("course_id");
+    api.get("/courses/enrolled-learners", &query!("course_id" => course, "page_size" => 10, "page_number" => 1)).await.invalid("portalId");
+    api.get("/courses/enrolled-learners", &query!("course_id" => course, "portalId" => -1, "page_number" => 1)).await.invalid("page_size");
+    api.get("/courses/enrolled-learners", &query!("course_id" => course, "portalId" => -1, "page_size" => "ten", "page_number" => 1))
+        .await
+        .invalid("page_size");
+    api.post(&format!("/courses/{course}/enrollments"), &json!({"portalId": portal})).await.invalid("studentIds");
+    for action in ["remove", "reset-progress", "revoke-access", "grant-access", "assign-certificate"] {
+        api.post(&format!("/courses/{course}/enrollments/{action}"), &json!({})).await.invalid("enrollmentIds");
+    }
+    api.post(&format!("/courses/{course}/enrollments/set-expiry"), &json!({"enrollmentIds": [registration]})).await.invalid("expiryDate");
+    api.get(&format!("/course-registrations/{registration}/progress"), &Vec::new()).await.invalid("userId");
+    api.get(&format!("/course-registrations/{registration}/gradebook"), &Vec::new()).await.invalid("userId");
+    api.get(&format!("/course-registrations/{registration}/launch"), &query!("info" => true)).await.invalid("portalId");
+    api.get("/learning-paths/enrolled-students", &page).await.invalid("learning_path_id");
+    api.post(&format!("/learning-paths/{}/enrollments", demo.id("learningPathId")), &json!({})).await.invalid("studentIds");
+    let mut portal_body = new_portal("Nameless", "nameless", 5);
+    portal_body.as_object_mut().unwrap().remove("portalName");
+    api.post("/portals", &portal_body).await.invalid("portalName");
+    api.get("/portals/details", &Vec::new()).await.invalid("portalId");
+    api.post("/portals/learners", &json!({"portalId": portal, "learners": []})).await.invalid("userAddedType");
+    api.post("/portals/learners", &json!({"portalId": portal, "userAddedType": "byCarrierPigeon"})).await.invalid("userAddedType");
+    api.post("/reports/lms-overview", &json!({})).await.invalid("searchPortalIds");
+    let mut report = course_detail_body(course, json!(10), json!(1));
+    report.as_object_mut().unwrap().remove("course_ids");
+    api.post("/reports/course-detail", &report).await.invalid("course_ids");
+    api.get("/users/dashboard-statistics", &query!("portalId" => portal)).await.invalid("user_id");
+    api.get(
+        "/users/enrolled-courses",
+        &query!("user_id" => user, "page_size" => 10, "page_number" => 1, "portalId" => -1, "manage_course" => false),
+    )
+    .await
+    .invalid("viewType");
+    let dates = json!({"rowId": 1, "newExpiryDate": "2025-01-01 00:00:00"});
+    api.call("PUT", "/user-certificates/1/dates", &Vec::new(), Some(&dates)).await.invalid("newIssueDate");
+    assert_eq!(demo.enrolled_learners(course, -1).await.0, before, "refused calls change nothing");
+}
