@@ -5,14 +5,14 @@
 
 use chrono::NaiveDateTime;
 
-use super::progress::{Enrolled, Member};
+use super::progress::{Enrolled, Member, Within, log_activity};
 use super::{Entity, OpError, ProblemKind, Service, now};
 use crate::domain::activity::Verb;
 use crate::domain::progress::CourseStatus;
 use crate::domain::{Principal, Role};
 use crate::store::Tx;
 use crate::store::paths::{self as store, PathLearnerRow};
-use crate::store::progress::{self as progress_store, NewActivity, Reach, Totals};
+use crate::store::progress::{self as progress_store, Reach, Totals};
 
 /// A learner of a path and where the learner stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -177,18 +177,7 @@ impl Service {
         for (course, _, _) in store::courses_of(tx, path.id)? {
             self.enroll_in_course(tx, principal, course, &enrolled, portal_id)?;
         }
-        let entries: Vec<NewActivity<'_>> = enrolled
-            .iter()
-            .map(|learner| NewActivity {
-                tenant_id: principal.tenant_id,
-                verb: Verb::Enrolled.as_str(),
-                learner_id: *learner,
-                course_id: None,
-                learning_path_id: Some(path.id),
-                created_at: now,
-            })
-            .collect();
-        progress_store::log(tx, &entries)?;
+        log_activity(tx, principal.tenant_id, Within::Path(path.id), enrolled.iter().map(|l| (Verb::Enrolled, *l)), now)?;
         Ok(Enrolled { enrolled: enrolled.len(), not_enrolled: student_ids.len() - enrolled.len() })
     }
 
@@ -223,18 +212,7 @@ impl Service {
             PathAction::Remove => Verb::Removed,
             PathAction::AssignCertificate => Verb::AchievedCertificate,
         };
-        let entries: Vec<NewActivity<'_>> = found
-            .iter()
-            .map(|(_, learner)| NewActivity {
-                tenant_id: principal.tenant_id,
-                verb: verb.as_str(),
-                learner_id: *learner,
-                course_id: None,
-                learning_path_id: Some(path.id),
-                created_at: now,
-            })
-            .collect();
-        progress_store::log(tx, &entries)?;
+        log_activity(tx, principal.tenant_id, Within::Path(path.id), found.iter().map(|(_, l)| (verb, *l)), now)?;
         Ok(reached.len())
     }
 
@@ -250,15 +228,7 @@ impl Service {
         let now = now();
         if !info_only {
             store::record_access(tx, row.id, now)?;
-            let entry = NewActivity {
-                tenant_id: principal.tenant_id,
-                verb: Verb::Accessed.as_str(),
-                learner_id: row.learner_id,
-                course_id: None,
-                learning_path_id: Some(path_id),
-                created_at: now,
-            };
-            progress_store::log(tx, &[entry])?;
+            log_activity(tx, principal.tenant_id, Within::Path(path_id), [(Verb::Accessed, row.learner_id)], now)?;
         }
         let path = Self::path(tx, principal, path_id)?;
         let mut courses = Vec::new();

@@ -195,6 +195,32 @@ fn full_name(first: Option<&str>, last: Option<&str>) -> String {
     [first.unwrap_or_default(), last.unwrap_or_default()].iter().filter(|part| !part.is_empty()).copied().collect::<Vec<_>>().join(" ")
 }
 
+/// Where an activity happened: in a course, or in a learning path.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Within {
+    Course(i64),
+    Path(i64),
+}
+
+/// Writes what happened, `(verb, learner)` an entry, at `at`.
+pub(super) fn log_activity(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    within: Within,
+    happened: impl IntoIterator<Item = (Verb, i64)>,
+    at: NaiveDateTime,
+) -> Result<(), OpError> {
+    let (course_id, learning_path_id) = match within {
+        Within::Course(course) => (Some(course), None),
+        Within::Path(path) => (None, Some(path)),
+    };
+    let entries: Vec<NewActivity<'_>> = happened
+        .into_iter()
+        .map(|(verb, learner_id)| NewActivity { tenant_id, verb: verb.as_str(), learner_id, course_id, learning_path_id, created_at: at })
+        .collect();
+    Ok(store::log(tx, &entries)?)
+}
+
 fn learner_view(row: store::LearnerRow) -> Result<LearnerView, OpError> {
     Ok(LearnerView {
         enrollment_id: row.enrollment_id,
@@ -348,18 +374,7 @@ impl Service {
             })
             .collect();
         let enrolled = store::enroll(tx, &rows)?;
-        let entries: Vec<NewActivity<'_>> = enrolled
-            .iter()
-            .map(|learner| NewActivity {
-                tenant_id: principal.tenant_id,
-                verb: Verb::Enrolled.as_str(),
-                learner_id: *learner,
-                course_id: Some(course.id),
-                learning_path_id: None,
-                created_at: now,
-            })
-            .collect();
-        store::log(tx, &entries)?;
+        log_activity(tx, principal.tenant_id, Within::Course(course.id), enrolled.iter().map(|l| (Verb::Enrolled, *l)), now)?;
         Ok(Enrolled { enrolled: enrolled.len(), not_enrolled: student_ids.len() - enrolled.len() })
     }
 
@@ -394,18 +409,7 @@ impl Service {
                 }
             }
         }
-        let entries: Vec<NewActivity<'_>> = found
-            .iter()
-            .map(|(_, learner)| NewActivity {
-                tenant_id: principal.tenant_id,
-                verb: action.verb().as_str(),
-                learner_id: *learner,
-                course_id: Some(course.id),
-                learning_path_id: None,
-                created_at: now,
-            })
-            .collect();
-        store::log(tx, &entries)?;
+        log_activity(tx, principal.tenant_id, Within::Course(course.id), found.iter().map(|(_, l)| (action.verb(), *l)), now)?;
         Ok(ids.len())
     }
 
@@ -572,18 +576,7 @@ impl Service {
                 verbs.push(Verb::AchievedCertificate);
             }
         }
-        let entries: Vec<NewActivity<'_>> = verbs
-            .into_iter()
-            .map(|verb| NewActivity {
-                tenant_id: principal.tenant_id,
-                verb: verb.as_str(),
-                learner_id: row.learner_id,
-                course_id: Some(row.course_id),
-                learning_path_id: None,
-                created_at: now,
-            })
-            .collect();
-        store::log(tx, &entries)?;
+        log_activity(tx, principal.tenant_id, Within::Course(row.course_id), verbs.into_iter().map(|v| (v, row.learner_id)), now)?;
         Ok(())
     }
 
@@ -748,18 +741,7 @@ impl Service {
             if row.started_at.is_none() {
                 verbs.insert(0, Verb::Started);
             }
-            let entries: Vec<NewActivity<'_>> = verbs
-                .into_iter()
-                .map(|verb| NewActivity {
-                    tenant_id: principal.tenant_id,
-                    verb: verb.as_str(),
-                    learner_id: row.learner_id,
-                    course_id: Some(row.course_id),
-                    learning_path_id: None,
-                    created_at: now,
-                })
-                .collect();
-            store::log(tx, &entries)?;
+            log_activity(tx, principal.tenant_id, Within::Course(row.course_id), verbs.into_iter().map(|v| (v, row.learner_id)), now)?;
         }
         self.course_progress(tx, principal, row.enrollment_id, row.learner_id)
     }
