@@ -846,6 +846,22 @@ fn load_academy(
     )?;
     let path_learners: Vec<i64> = enrolled.iter().take(4).map(|(_, learner)| *learner).collect();
     service.enroll_in_path(tx, &principal, path, &path_learners, None)?;
+    crate::store::paths::add_to_portal(tx, root, &[path], true)?;
+    if courses.len() >= 3 {
+        let onboarding = crate::store::paths::insert(
+            tx,
+            &crate::store::paths::NewPath {
+                tenant_id,
+                name: "Sales Onboarding",
+                slug: "sales-onboarding",
+                instructions: None,
+                certificate_template_id: None,
+                courses: &courses[1..3],
+            },
+            created,
+        )?;
+        crate::store::paths::add_to_portal(tx, sales, &[onboarding], false)?;
+    }
     if let Some((expiring, _)) = enrolled.get(5) {
         let end = at(NaiveDate::from_ymd_opt(2027, 6, 30).expect("valid date"), 18);
         service.act_on_course_enrollments(tx, &principal, courses[0], &[*expiring], CourseAction::SetExpiry(end))?;

@@ -40,6 +40,43 @@ worded! {
     }
 }
 
+worded! {
+    /// A learning-path enrollment's status in the path reports' words: registered (not started),
+    /// started (in progress), completed.
+    PathStage {
+        Registered = "registered",
+        Started = "started",
+        Completed = "completed",
+    }
+}
+
+impl PathStage {
+    pub fn of(status: CourseStatus) -> PathStage {
+        match status {
+            CourseStatus::NotStarted => PathStage::Registered,
+            CourseStatus::InProgress => PathStage::Started,
+            CourseStatus::Completed => PathStage::Completed,
+        }
+    }
+
+    pub fn status(self) -> CourseStatus {
+        match self {
+            PathStage::Registered => CourseStatus::NotStarted,
+            PathStage::Started => CourseStatus::InProgress,
+            PathStage::Completed => CourseStatus::Completed,
+        }
+    }
+
+    /// `Registered`, `Started`, `Completed`.
+    pub fn display(self) -> &'static str {
+        match self {
+            PathStage::Registered => "Registered",
+            PathStage::Started => "Started",
+            PathStage::Completed => "Completed",
+        }
+    }
+}
+
 impl CourseStatus {
     /// The status of an enrollment the store holds with this completion status and progress,
     /// opened (`started`) or not.

@@ -145,4 +145,13 @@ catalog! {
     LAUNCH_PATH = "LearningPathLaunch", Write;
     COURSE_DETAIL_REPORT = "CourseDetailReport", Read;
     LMS_OVERVIEW_REPORT = "LmsOverviewReport", Read;
+    PATH_DETAIL_REPORT = "LearningPathDetailReport", Read;
+    PATHS_OVERVIEW_REPORT = "LearningPathsOverviewReport", Read;
+    PATH_ACTIVITIES = "LearningPathActivities", Read;
+    PORTAL_PATHS = "PortalLearningPathList", Read;
+    MY_PORTAL_PATHS = "MyPortalLearningPaths", Read;
+    USER_PATHS = "UserLearningPaths", Read;
+    PORTAL_CATALOG = "PortalCourseCatalog", Read;
+    MY_PORTAL_COURSES = "MyPortalCourses", Read;
+    USER_COURSE_REPORT = "UserCourseReport", Read;
 }}

@@ -11,16 +11,19 @@ use crate::domain::activity::Verb;
 use crate::domain::progress::CourseStatus;
 use crate::domain::{Principal, Role};
 use crate::store::Tx;
-use crate::store::paths::{self as store, PathLearnerRow};
+use crate::store::paths::{self as store, PathLearnerRow, PathScope};
 use crate::store::progress::{self as progress_store, Reach, Totals};
 
 /// A learner of a path and where the learner stands.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathLearner {
     pub enrollment_id: i64,
+    pub path_id: i64,
+    pub path_name: String,
     pub user_id: i64,
     pub first_name: String,
     pub last_name: String,
+    pub email: Option<String>,
     pub role: Role,
     pub status: CourseStatus,
     pub percent_complete: i16,
@@ -29,6 +32,11 @@ pub struct PathLearner {
     pub certificate: bool,
     pub courses: i64,
     pub completed_courses: i64,
+    /// The first start in any of the path's courses.
+    pub started_at: Option<NaiveDateTime>,
+    /// When the path was completed: the last of its courses' completions.
+    pub completed_at: Option<NaiveDateTime>,
+    pub time_spent_seconds: i64,
 }
 
 impl PathLearner {
@@ -43,9 +51,12 @@ impl PathLearner {
         let percent = if row.courses > 0 { (row.completed.min(row.courses) * 100 / row.courses) as i16 } else { 0 };
         Ok(PathLearner {
             enrollment_id: row.id,
+            path_id: row.path_id,
+            path_name: row.path_name,
             user_id: row.learner_id,
             first_name: row.first_name.unwrap_or_default(),
             last_name: row.last_name.unwrap_or_default(),
+            email: row.email,
             role: row.role.parse().map_err(OpError::Internal)?,
             status,
             percent_complete: percent,
@@ -54,7 +65,70 @@ impl PathLearner {
             certificate: row.certificate_issued_at.is_some(),
             courses: row.courses,
             completed_courses: row.completed,
+            started_at: row.started_at,
+            completed_at: (status == CourseStatus::Completed).then_some(row.completed_at).flatten(),
+            time_spent_seconds: row.time_spent_seconds,
         })
+    }
+}
+
+/// Which path enrollments of a list match, in which order, and which page.
+#[derive(Debug, Clone, Default)]
+pub struct PathFilter {
+    pub statuses: Vec<CourseStatus>,
+    /// Matched against the learner's name and e-mail, or (in a learner's own lists) the path's name.
+    pub name_or_email: Option<String>,
+    /// Inclusive bounds of the registration.
+    pub registered: (Option<NaiveDateTime>, Option<NaiveDateTime>),
+    /// Inclusive bounds of the completion (a bound excludes the paths not completed).
+    pub completed: (Option<NaiveDateTime>, Option<NaiveDateTime>),
+    pub newest_first: bool,
+    /// 1-based.
+    pub page_number: i64,
+    pub page_size: i64,
+}
+
+impl PathFilter {
+    fn within(at: Option<NaiveDateTime>, (from, to): (Option<NaiveDateTime>, Option<NaiveDateTime>)) -> bool {
+        match at {
+            Some(at) => from.is_none_or(|from| at >= from) && to.is_none_or(|to| at <= to),
+            None => from.is_none() && to.is_none(),
+        }
+    }
+
+    fn matches(&self, learner: &PathLearner, by_path_name: bool) -> bool {
+        let needle = self.name_or_email.as_deref().map(str::to_lowercase);
+        let found = |text: &str| needle.as_deref().is_none_or(|needle| text.to_lowercase().contains(needle));
+        let named = if by_path_name {
+            found(&learner.path_name)
+        } else {
+            found(&format!("{} {}", learner.first_name, learner.last_name)) || learner.email.as_deref().is_some_and(found)
+        };
+        (self.statuses.is_empty() || self.statuses.contains(&learner.status))
+            && named
+            && Self::within(Some(learner.registered_at), self.registered)
+            && Self::within(learner.completed_at, self.completed)
+    }
+
+    /// How many of `all` match, and the page of them asked for.
+    fn page(&self, all: Vec<PathLearner>, by_path_name: bool) -> (i64, Vec<PathLearner>) {
+        let mut matching: Vec<PathLearner> = all.into_iter().filter(|l| self.matches(l, by_path_name)).collect();
+        if self.newest_first {
+            matching.reverse();
+        }
+        let filtered = matching.len() as i64;
+        let offset = usize::try_from((self.page_number - 1).saturating_mul(self.page_size)).unwrap_or(usize::MAX);
+        (filtered, matching.into_iter().skip(offset).take(usize::try_from(self.page_size).unwrap_or(0)).collect())
+    }
+}
+
+/// Totals by status of path enrollments.
+fn totals_of(learners: &[PathLearner]) -> Totals {
+    let count = |status: CourseStatus| learners.iter().filter(|l| l.status == status).count() as i64;
+    Totals {
+        not_started: count(CourseStatus::NotStarted),
+        in_progress: count(CourseStatus::InProgress),
+        completed: count(CourseStatus::Completed),
     }
 }
 
@@ -63,11 +137,7 @@ impl PathLearner {
 pub struct PathLearnersRequest {
     pub path_id: i64,
     pub portal_id: Option<i64>,
-    pub statuses: Vec<CourseStatus>,
-    pub name_or_email: Option<String>,
-    pub newest_first: bool,
-    pub page_number: i64,
-    pub page_size: i64,
+    pub filter: PathFilter,
 }
 
 /// A path's learners: the path's name, totals by status, how many match, one page.
@@ -107,6 +177,11 @@ pub struct PathLaunch {
     pub courses: Vec<PathCourse>,
 }
 
+/// The path enrollments in a scope and within a reach, oldest first.
+fn learners(tx: &mut Tx<'_>, principal: &Principal, scope: PathScope<'_>, reach: &Reach) -> Result<Vec<PathLearner>, OpError> {
+    store::path_learners(tx, principal.tenant_id, scope, reach)?.into_iter().map(PathLearner::of).collect()
+}
+
 impl Service {
     fn path(tx: &mut Tx<'_>, principal: &Principal, id: i64) -> Result<store::PathRow, OpError> {
         store::path(tx, principal.tenant_id, id)?.ok_or_else(|| OpError::not_found(Entity::LearningPath, &id.to_string()))
@@ -126,28 +201,9 @@ impl Service {
         let member = self.path_manager(tx, principal)?;
         let path = Self::path(tx, principal, request.path_id)?;
         let reach = Self::reach_within(tx, principal, &member, request.portal_id)?;
-        let all = store::path_learners(tx, principal.tenant_id, path.id, &reach)?
-            .into_iter()
-            .map(PathLearner::of)
-            .collect::<Result<Vec<_>, _>>()?;
-        let count = |status: CourseStatus| all.iter().filter(|l| l.status == status).count() as i64;
-        let totals = Totals {
-            not_started: count(CourseStatus::NotStarted),
-            in_progress: count(CourseStatus::InProgress),
-            completed: count(CourseStatus::Completed),
-        };
-        let needle = request.name_or_email.as_ref().map(|text| text.to_lowercase());
-        let mut matching: Vec<PathLearner> = all
-            .into_iter()
-            .filter(|l| request.statuses.is_empty() || request.statuses.contains(&l.status))
-            .filter(|l| needle.as_ref().is_none_or(|n| format!("{} {}", l.first_name, l.last_name).to_lowercase().contains(n.as_str())))
-            .collect();
-        if request.newest_first {
-            matching.reverse();
-        }
-        let filtered = matching.len() as i64;
-        let offset = usize::try_from((request.page_number - 1).saturating_mul(request.page_size)).unwrap_or(usize::MAX);
-        let learners = matching.into_iter().skip(offset).take(request.page_size as usize).collect();
+        let all = learners(tx, principal, PathScope { paths: Some(&[path.id]), learner: None }, &reach)?;
+        let totals = totals_of(&all);
+        let (filtered, learners) = request.filter.page(all, false);
         Ok(PathLearners { name: path.name, totals, filtered, learners })
     }
 
@@ -220,8 +276,9 @@ impl Service {
     /// progress in each; the first not completed is the current one.
     pub fn launch_path(&self, tx: &mut Tx<'_>, principal: &Principal, id: i64, info_only: bool) -> Result<PathLaunch, OpError> {
         let member = self.member(tx, principal)?;
-        let (path_id, row) = store::path_enrollment(tx, principal.tenant_id, id, &member.reach_all())?
+        let row = store::path_enrollment(tx, principal.tenant_id, id, &member.reach_all())?
             .ok_or_else(|| OpError::not_found(Entity::LearningPath, &id.to_string()))?;
+        let path_id = row.path_id;
         if !member.manages() && row.learner_id != member.user_id {
             return Err(OpError::Forbidden("a learner launches only its own learning paths".into()));
         }
@@ -252,7 +309,236 @@ impl Service {
                 estimated_minutes,
             });
         }
-        let refreshed = store::path_enrollment(tx, principal.tenant_id, id, &Reach::default())?.map(|(_, row)| row).unwrap_or(row);
+        let refreshed = store::path_enrollment(tx, principal.tenant_id, id, &Reach::default())?.unwrap_or(row);
         Ok(PathLaunch { learner: PathLearner::of(refreshed)?, name: path.name, instructions: path.instructions, courses })
+    }
+}
+
+/// A learning path detail report, as asked for.
+#[derive(Debug, Clone)]
+pub struct PathReportRequest {
+    /// Only these paths (none: every path).
+    pub paths: Option<Vec<i64>>,
+    /// Only learners of these portals and their sub-portals (none: every learner).
+    pub portals: Vec<i64>,
+    pub filter: PathFilter,
+}
+
+/// A learning path detail report: how many rows match, one page with each learner's portals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathReport {
+    pub filtered: i64,
+    pub rows: Vec<(PathLearner, Vec<String>)>,
+}
+
+/// One path's line of an overview, or of a portal's path list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathTotals {
+    pub path_id: i64,
+    pub name: String,
+    pub public: bool,
+    pub totals: Totals,
+    /// Enrollments in the last 24 hours.
+    pub last_day: i64,
+}
+
+/// A user's learning paths: the user's name and role, how many, how many match, one page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserPaths {
+    pub name: String,
+    pub role: Role,
+    pub total: i64,
+    pub filtered: i64,
+    pub paths: Vec<PathLearner>,
+    /// The estimated minutes of each path's courses, by path (only where some course has one).
+    pub estimates: Vec<(i64, i64)>,
+}
+
+/// A path a portal offers, and the caller's enrollment in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfferedPath {
+    pub path_id: i64,
+    pub name: String,
+    pub public: bool,
+    pub courses: i64,
+    pub estimated_minutes: Option<i64>,
+    pub enrollment: Option<PathLearner>,
+}
+
+impl Service {
+    /// The learning path detail report: enrollments of the paths, within the portals, filtered.
+    pub fn path_report(&self, tx: &mut Tx<'_>, principal: &Principal, request: &PathReportRequest) -> Result<PathReport, OpError> {
+        let member = self.path_manager(tx, principal)?;
+        let reach = Self::report_reach(tx, principal, &member, &request.portals)?;
+        if let Some(paths) = &request.paths {
+            let known = store::paths_of_tenant(tx, principal.tenant_id, paths)?;
+            if let Some(unknown) = paths.iter().find(|p| !known.contains(p)) {
+                return Err(OpError::not_found(Entity::LearningPath, &unknown.to_string()));
+            }
+        }
+        let all = learners(tx, principal, PathScope { paths: request.paths.as_deref(), learner: None }, &reach)?;
+        let (filtered, page) = request.filter.page(all, false);
+        let rows = page
+            .into_iter()
+            .map(|learner| {
+                let portals = crate::store::portals::portal_names_of(tx, learner.user_id)?;
+                Ok((learner, portals))
+            })
+            .collect::<Result<Vec<_>, OpError>>()?;
+        Ok(PathReport { filtered, rows })
+    }
+
+    /// The learning paths overview: each path's learners by status, within the portals named.
+    pub fn paths_overview(&self, tx: &mut Tx<'_>, principal: &Principal, portals: &[i64]) -> Result<Vec<PathTotals>, OpError> {
+        let member = self.path_manager(tx, principal)?;
+        let reach = Self::report_reach(tx, principal, &member, portals)?;
+        let mut lines = Vec::new();
+        for (path_id, name) in store::paths_with_enrollments(tx, principal.tenant_id)? {
+            let all = learners(tx, principal, PathScope { paths: Some(&[path_id]), learner: None }, &reach)?;
+            if !all.is_empty() {
+                lines.push(PathTotals { path_id, name, public: true, totals: totals_of(&all), last_day: 0 });
+            }
+        }
+        Ok(lines)
+    }
+
+    /// A page of learning-path activity within the caller's reach and the portal, newest first:
+    /// the path's (or, with `every_path`, all paths'), and how many entries there are.
+    #[allow(clippy::too_many_arguments)]
+    pub fn path_activity(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        path_id: i64,
+        every_path: bool,
+        portal_id: Option<i64>,
+        oldest_first: bool,
+        page_number: i64,
+        page_size: i64,
+    ) -> Result<(i64, Vec<super::progress::ActivityView>), OpError> {
+        let member = self.path_manager(tx, principal)?;
+        let path = Self::path(tx, principal, path_id)?;
+        let reach = Self::reach_within(tx, principal, &member, portal_id)?;
+        let query = progress_store::ActivityQuery {
+            tenant_id: principal.tenant_id,
+            trail: if every_path { progress_store::Trail::EveryPath } else { progress_store::Trail::Path(path.id) },
+            reach: &reach,
+            name_or_email: None,
+            oldest_first,
+            offset: (page_number - 1).saturating_mul(page_size),
+            limit: page_size,
+        };
+        let (rows, total, _) = progress_store::activity_of(tx, &query)?;
+        Ok((total, super::progress::activity_views(rows)?))
+    }
+
+    /// A page of the paths a portal offers (published only, when asked; whose name contains
+    /// `name`), each with the progress of the portal's learners (and its sub-portals'), the
+    /// portal's name, how many paths it offers and how many match.
+    #[allow(clippy::too_many_arguments)]
+    pub fn portal_paths(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        portal_id: i64,
+        published_only: bool,
+        name: Option<&str>,
+        descending: bool,
+        page_number: i64,
+        page_size: i64,
+    ) -> Result<(String, i64, i64, Vec<PathTotals>), OpError> {
+        let member = self.portal_manager(tx, principal)?;
+        let portal = self.portal_in_reach(tx, principal, &member, portal_id)?;
+        let reach = Self::reach_within(tx, principal, &member, Some(portal.id))?;
+        let offered = store::paths_of_portal(tx, portal.id, published_only)?;
+        let total = offered.len() as i64;
+        let needle = name.map(str::to_lowercase);
+        let mut matching: Vec<_> =
+            offered.into_iter().filter(|path| needle.as_deref().is_none_or(|n| path.name.to_lowercase().contains(n))).collect();
+        if descending {
+            matching.reverse();
+        }
+        let filtered = matching.len() as i64;
+        let offset = usize::try_from((page_number - 1).saturating_mul(page_size)).unwrap_or(usize::MAX);
+        let since = now() - chrono::Duration::hours(24);
+        let mut lines = Vec::new();
+        for path in matching.into_iter().skip(offset).take(usize::try_from(page_size).unwrap_or(0)) {
+            let all = learners(tx, principal, PathScope { paths: Some(&[path.id]), learner: None }, &reach)?;
+            let last_day = all.iter().filter(|l| l.registered_at >= since).count() as i64;
+            lines.push(PathTotals { path_id: path.id, name: path.name, public: path.public, totals: totals_of(&all), last_day });
+        }
+        Ok((portal.name, total, filtered, lines))
+    }
+
+    /// A user's learning paths (the caller's own, or a user's its manager asks for), within the
+    /// portal when one is named; the filter's name matches the path's name.
+    pub fn user_paths(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        user_id: i64,
+        view: super::progress::ViewType,
+        portal_id: Option<i64>,
+        filter: &PathFilter,
+    ) -> Result<UserPaths, OpError> {
+        let member = self.member(tx, principal)?;
+        let user_id = match view {
+            super::progress::ViewType::Own => member.user_id,
+            super::progress::ViewType::Manage => self.user_in_reach(tx, principal, &member, user_id)?,
+        };
+        let reach = Self::reach_within(tx, principal, &member, portal_id)?;
+        let all = learners(tx, principal, PathScope { paths: None, learner: Some(user_id) }, &reach)?;
+        let total = all.len() as i64;
+        let (filtered, paths) = filter.page(all, true);
+        let ids: Vec<i64> = paths.iter().map(|p| p.path_id).collect();
+        let estimates = store::estimated_minutes(tx, &ids)?;
+        let (first, last, role) = crate::store::users::name_and_role(tx, user_id)?;
+        let name = [first.unwrap_or_default(), last.unwrap_or_default()].join(" ").trim().to_string();
+        Ok(UserPaths { name, role: role.parse().map_err(OpError::Internal)?, total, filtered, paths, estimates })
+    }
+
+    /// A page of the paths a portal offers (published ones; whose name contains `name`), each with
+    /// the caller's enrollment in it; only those whose enrollment is in `statuses` when given (a
+    /// path not enrolled in has none); how many it offers and how many match.
+    pub fn my_portal_paths(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        portal_id: i64,
+        filter: &PathFilter,
+    ) -> Result<(i64, i64, Vec<OfferedPath>), OpError> {
+        let member = self.member(tx, principal)?;
+        let portal = crate::store::portals::portal(tx, principal.tenant_id, portal_id)?
+            .ok_or_else(|| OpError::not_found(Entity::Portal, &portal_id.to_string()))?;
+        let offered = store::paths_of_portal(tx, portal.id, true)?;
+        let total = offered.len() as i64;
+        let mine = learners(tx, principal, PathScope { paths: None, learner: Some(member.user_id) }, &Reach::default())?;
+        let needle = filter.name_or_email.as_deref().map(str::to_lowercase);
+        let mut matching: Vec<OfferedPath> = offered
+            .into_iter()
+            .filter(|path| needle.as_deref().is_none_or(|n| path.name.to_lowercase().contains(n)))
+            .map(|path| OfferedPath {
+                enrollment: mine.iter().find(|l| l.path_id == path.id).cloned(),
+                path_id: path.id,
+                name: path.name,
+                public: path.public,
+                courses: 0,
+                estimated_minutes: None,
+            })
+            .filter(|path| filter.statuses.is_empty() || path.enrollment.as_ref().is_some_and(|e| filter.statuses.contains(&e.status)))
+            .collect();
+        if filter.newest_first {
+            matching.reverse();
+        }
+        let filtered = matching.len() as i64;
+        let offset = usize::try_from((filter.page_number - 1).saturating_mul(filter.page_size)).unwrap_or(usize::MAX);
+        let mut page: Vec<OfferedPath> = matching.into_iter().skip(offset).take(usize::try_from(filter.page_size).unwrap_or(0)).collect();
+        let ids: Vec<i64> = page.iter().map(|p| p.path_id).collect();
+        let (counts, estimates) = (store::course_counts(tx, &ids)?, store::estimated_minutes(tx, &ids)?);
+        for path in &mut page {
+            path.courses = counts.iter().find(|(id, _)| *id == path.path_id).map_or(0, |(_, n)| *n);
+            path.estimated_minutes = estimates.iter().find(|(id, _)| *id == path.path_id).map(|(_, m)| *m);
+        }
+        Ok((total, filtered, page))
     }
 }

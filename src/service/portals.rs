@@ -24,6 +24,8 @@ pub struct PortalRequest {
     pub settings: PortalSettings,
     /// Courses of its catalog.
     pub courses: Vec<i64>,
+    /// Learning paths of its catalog.
+    pub paths: Vec<i64>,
     /// Existing users who become its learners.
     pub learners: Vec<i64>,
 }
@@ -90,7 +92,7 @@ pub fn slug_of(name: &str) -> String {
 
 impl Service {
     /// The member, if it may manage portals: anyone but a learner (a portal admin, its own).
-    fn portal_manager(&self, tx: &mut Tx<'_>, principal: &Principal) -> Result<Member, OpError> {
+    pub(super) fn portal_manager(&self, tx: &mut Tx<'_>, principal: &Principal) -> Result<Member, OpError> {
         let member = self.member(tx, principal)?;
         if !member.manages() {
             return Err(OpError::Forbidden("a learner may not manage portals".into()));
@@ -100,7 +102,7 @@ impl Service {
 
     /// The tenant's portal `id`, if the member reaches it (a portal admin: its portals and what is
     /// under them).
-    fn portal_in_reach(&self, tx: &mut Tx<'_>, principal: &Principal, member: &Member, id: i64) -> Result<PortalRow, OpError> {
+    pub(super) fn portal_in_reach(&self, tx: &mut Tx<'_>, principal: &Principal, member: &Member, id: i64) -> Result<PortalRow, OpError> {
         let portal = store::portal(tx, principal.tenant_id, id)?.ok_or_else(|| OpError::not_found(Entity::Portal, &id.to_string()))?;
         if member.role == AomRole::PortalAdmin {
             let mine = crate::store::portals::administered_paths(tx, member.user_id)?;
@@ -137,6 +139,10 @@ impl Service {
         if let Some(unknown) = request.courses.iter().find(|c| !courses.contains(c)) {
             return Err(OpError::not_found(Entity::Course, &unknown.to_string()));
         }
+        let paths = crate::store::paths::paths_of_tenant(tx, principal.tenant_id, &request.paths)?;
+        if let Some(unknown) = request.paths.iter().find(|p| !paths.contains(p)) {
+            return Err(OpError::not_found(Entity::LearningPath, &unknown.to_string()));
+        }
         let now = now();
         let id = store::insert(
             tx,
@@ -153,6 +159,7 @@ impl Service {
             now,
         )?;
         store::add_courses(tx, id, &courses, true)?;
+        crate::store::paths::add_to_portal(tx, id, &paths, true)?;
         if !request.learners.is_empty() {
             self.add_learners(tx, principal, id, &Joining::Existing(request.learners.clone()), &[])?;
         }
@@ -458,6 +465,82 @@ impl Service {
         store::portal(tx, principal.tenant_id, portal_id)?.ok_or_else(|| OpError::not_found(Entity::Portal, &portal_id.to_string()))?;
         store::set_current_portal(tx, user, portal_id)?;
         Ok(())
+    }
+}
+
+/// A course or learning path of a portal's catalog, and whether the user is enrolled in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogEntry {
+    pub id: i64,
+    pub name: String,
+    pub slug: String,
+    pub enrolled: bool,
+}
+
+/// What a portal offers a user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    pub portal_slug: String,
+    pub courses: Vec<CatalogEntry>,
+    pub paths: Vec<CatalogEntry>,
+}
+
+impl Service {
+    /// The courses and published learning paths a portal offers, whose name contains `name`, and
+    /// whether the user (the caller, or one its manager names) is enrolled in each.
+    pub fn portal_catalog(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        portal_id: i64,
+        user_id: i64,
+        name: Option<&str>,
+    ) -> Result<Catalog, OpError> {
+        let member = self.member(tx, principal)?;
+        let user_id = self.user_in_reach(tx, principal, &member, user_id)?;
+        let portal =
+            store::portal(tx, principal.tenant_id, portal_id)?.ok_or_else(|| OpError::not_found(Entity::Portal, &portal_id.to_string()))?;
+        let needle = name.map(str::to_lowercase);
+        let named = |text: &str| needle.as_deref().is_none_or(|n| text.to_lowercase().contains(n));
+        let mut courses = Vec::new();
+        for (course_id, _) in store::courses_of(tx, portal.id)? {
+            let Some(card) = crate::store::progress::course_card(tx, principal.tenant_id, course_id)? else { continue };
+            if named(&card.title) {
+                let enrolled = crate::store::offerings::active_enrollment_of(tx, course_id, user_id)?.is_some();
+                courses.push(CatalogEntry {
+                    id: card.id,
+                    slug: card.slug.unwrap_or_else(|| slug_of(&card.title)),
+                    name: card.title,
+                    enrolled,
+                });
+            }
+        }
+        let offered = crate::store::paths::paths_of_portal(tx, portal.id, true)?;
+        let ids: Vec<i64> = offered.iter().map(|path| path.id).collect();
+        let enrolled_in: Vec<i64> = crate::store::paths::paths_of_learner(tx, user_id, &ids)?;
+        let paths = offered
+            .into_iter()
+            .filter(|path| named(&path.name))
+            .map(|path| CatalogEntry { enrolled: enrolled_in.contains(&path.id), id: path.id, name: path.name, slug: path.slug })
+            .collect();
+        Ok(Catalog { portal_slug: portal.slug, courses, paths })
+    }
+
+    /// The caller's enrollments in the courses a portal offers: the portal's slug, totals by
+    /// status, how many match, one page.
+    pub fn my_portal_courses(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        portal_id: i64,
+        request: &super::progress::CoursesRequest,
+    ) -> Result<(String, crate::store::progress::Totals, i64, Vec<super::progress::LearnerView>), OpError> {
+        let member = self.member(tx, principal)?;
+        let portal =
+            store::portal(tx, principal.tenant_id, portal_id)?.ok_or_else(|| OpError::not_found(Entity::Portal, &portal_id.to_string()))?;
+        let courses: Vec<i64> = store::courses_of(tx, portal.id)?.into_iter().map(|(course, _)| course).collect();
+        let (totals, filtered, views) = self.learner_courses(tx, principal, member.user_id, Reach::default(), Some(courses), request)?;
+        Ok((portal.slug, totals, filtered, views))
     }
 }
 

@@ -246,7 +246,7 @@ fn learner_view(row: store::LearnerRow) -> Result<LearnerView, OpError> {
     })
 }
 
-fn activity_views(rows: Vec<store::ActivityRow>) -> Result<Vec<ActivityView>, OpError> {
+pub(super) fn activity_views(rows: Vec<store::ActivityRow>) -> Result<Vec<ActivityView>, OpError> {
     rows.into_iter()
         .map(|row| {
             let verb = Verb::parse(&row.verb).map_err(|refused| OpError::Internal(refused.reason))?;
@@ -600,7 +600,7 @@ impl Service {
         let name = name_or_email.map(str::to_lowercase);
         let query = store::ActivityQuery {
             tenant_id: principal.tenant_id,
-            of: Of::Course(course.id),
+            trail: store::Trail::Course(course.id),
             reach: &reach,
             name_or_email: name.as_deref(),
             oldest_first,
@@ -626,7 +626,8 @@ pub enum ViewType {
 pub struct CoursesRequest {
     pub user_id: i64,
     pub view: ViewType,
-    pub portal_id: Option<i64>,
+    /// Only learning within these portals and their sub-portals (none: every portal).
+    pub portals: Vec<i64>,
     pub statuses: Vec<CourseStatus>,
     pub course_name: Option<String>,
     pub order: LearnerOrder,
@@ -675,7 +676,7 @@ pub struct CourseInfo {
 impl Service {
     /// The user a request names, checked against the caller: a learner names itself only; a
     /// manager names users within its reach.
-    fn user_in_reach(&self, tx: &mut Tx<'_>, principal: &Principal, member: &Member, user_id: i64) -> Result<i64, OpError> {
+    pub(super) fn user_in_reach(&self, tx: &mut Tx<'_>, principal: &Principal, member: &Member, user_id: i64) -> Result<i64, OpError> {
         if !member.manages() && user_id != member.user_id {
             return Err(OpError::Forbidden("a learner sees only its own learning".into()));
         }
@@ -690,8 +691,25 @@ impl Service {
             ViewType::Own => member.user_id,
             ViewType::Manage => self.user_in_reach(tx, principal, &member, request.user_id)?,
         };
-        let reach = Self::reach_within(tx, principal, &member, request.portal_id)?;
-        let totals = store::totals(tx, principal.tenant_id, Of::Learner(user_id), &reach)?;
+        let reach = Self::report_reach(tx, principal, &member, &request.portals)?;
+        let (totals, filtered, courses) = self.learner_courses(tx, principal, user_id, reach, None, request)?;
+        let profile = crate::store::users::name_and_role(tx, user_id)?;
+        let name = full_name(profile.0.as_deref(), profile.1.as_deref());
+        let role = profile.2.parse().map_err(OpError::Internal)?;
+        Ok(UserCourses { name, role, totals, filtered, courses })
+    }
+
+    /// A learner's enrollments (within a reach, and in `courses` when given): totals by status,
+    /// how many match the request's statuses and course name, and its page.
+    pub(super) fn learner_courses(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        user_id: i64,
+        reach: Reach,
+        courses: Option<Vec<i64>>,
+        request: &CoursesRequest,
+    ) -> Result<(Totals, i64, Vec<LearnerView>), OpError> {
         let query = store::LearnerQuery {
             tenant_id: principal.tenant_id,
             of: Of::Learner(user_id),
@@ -702,15 +720,13 @@ impl Service {
             descending: request.descending,
             offset: (request.page_number - 1).saturating_mul(request.page_size),
             limit: request.page_size,
-            courses: None,
+            courses,
             registered: (None, None),
         };
+        let totals = store::query_totals(tx, &query)?;
         let (rows, filtered) = store::enrollment_rows(tx, &query)?;
-        let courses = rows.into_iter().map(learner_view).collect::<Result<Vec<_>, OpError>>()?;
-        let profile = crate::store::users::name_and_role(tx, user_id)?;
-        let name = full_name(profile.0.as_deref(), profile.1.as_deref());
-        let role = profile.2.parse().map_err(OpError::Internal)?;
-        Ok(UserCourses { name, role, totals, filtered, courses })
+        let views = rows.into_iter().map(learner_view).collect::<Result<Vec<_>, OpError>>()?;
+        Ok((totals, filtered, views))
     }
 
     /// The gradebook and launch pages of an enrollment: its progress, as its learner sees it.
@@ -877,7 +893,7 @@ impl Service {
         let reach = Self::reach_within(tx, principal, &member, portal_id)?;
         let query = store::ActivityQuery {
             tenant_id: principal.tenant_id,
-            of: Of::Learner(user_id),
+            trail: store::Trail::Learner(user_id),
             reach: &reach,
             name_or_email: None,
             oldest_first: false,
@@ -944,7 +960,7 @@ pub struct CourseOverview {
 
 impl Service {
     /// The reach of a report: the member's, narrowed to any of the portals named.
-    fn report_reach(tx: &mut Tx<'_>, principal: &Principal, member: &Member, portals: &[i64]) -> Result<Reach, OpError> {
+    pub(super) fn report_reach(tx: &mut Tx<'_>, principal: &Principal, member: &Member, portals: &[i64]) -> Result<Reach, OpError> {
         let mut reach = member.reach.clone();
         if !portals.is_empty() {
             let mut paths = Vec::new();

@@ -415,12 +415,25 @@ pub struct ActivityRow {
     pub course_title: Option<String>,
 }
 
+/// Whose activity a list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trail {
+    /// In a course.
+    Course(i64),
+    /// Of a learner, anywhere.
+    Learner(i64),
+    /// In a learning path.
+    Path(i64),
+    /// In any learning path.
+    EveryPath,
+}
+
 /// What an activity list holds: whose entries, whose learners match a name or e-mail (lower case),
 /// and in which order.
 #[derive(Debug, Clone, Copy)]
 pub struct ActivityQuery<'a> {
     pub tenant_id: i64,
-    pub of: Of,
+    pub trail: Trail,
     pub reach: &'a Reach,
     pub name_or_email: Option<&'a str>,
     pub oldest_first: bool,
@@ -428,10 +441,10 @@ pub struct ActivityQuery<'a> {
     pub limit: i64,
 }
 
-/// A page of a course's (or a learner's) activity within a reach; how many entries there are in
+/// A page of a course's, a learner's or learning paths' activity within a reach; how many entries there are in
 /// all, and how many match the search.
 pub fn activity_of(tx: &mut Tx<'_>, query: &ActivityQuery<'_>) -> QueryResult<(Vec<ActivityRow>, i64, i64)> {
-    let (tenant_id, of, reach) = (query.tenant_id, query.of, query.reach);
+    let (tenant_id, trail, reach) = (query.tenant_id, query.trail, query.reach);
     let pattern = query.name_or_email.map(super::offerings::contains);
     macro_rules! entries {
         ($search:expr) => {{
@@ -440,10 +453,11 @@ pub fn activity_of(tx: &mut Tx<'_>, query: &ActivityQuery<'_>) -> QueryResult<(V
                 .left_join(course::table.on(course::id.nullable().eq(activity::course_id)))
                 .filter(activity::tenant_id.eq(tenant_id))
                 .into_boxed();
-            query = match of {
-                Of::Course(id) => query.filter(activity::course_id.eq(id)),
-                Of::Learner(id) => query.filter(activity::learner_id.eq(id)),
-                Of::Tenant => query,
+            query = match trail {
+                Trail::Course(id) => query.filter(activity::course_id.eq(id)),
+                Trail::Learner(id) => query.filter(activity::learner_id.eq(id)),
+                Trail::Path(id) => query.filter(activity::learning_path_id.eq(id)),
+                Trail::EveryPath => query.filter(activity::learning_path_id.is_not_null()),
             };
             for paths in &reach.within {
                 query = query.filter(activity::learner_id.eq_any(learners_of!(tenant_id, paths)));

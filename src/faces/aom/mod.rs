@@ -5,10 +5,12 @@
 //!
 //! - [`routes`]: the registration list (method, path, handler, catalog operation) and the handlers;
 //! - [`input`]: the request's parameters, with the tolerance the seed's clients need;
+//! - [`paths`]: the learning-path reports, activity and lists;
 //! - [`model`]: the answers' shapes and display formats.
 
 pub mod input;
 pub mod model;
+pub mod paths;
 pub mod routes;
 
 use actix_web::http::StatusCode;

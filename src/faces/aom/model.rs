@@ -8,8 +8,9 @@ use utoipa::ToSchema;
 
 use crate::domain::Role;
 use crate::domain::activity::Verb;
-use crate::service::paths::{PathLaunch, PathLearners};
-use crate::service::portals::{PortalDetails, PortalSeats, PortalUser};
+use crate::domain::progress::PathStage;
+use crate::service::paths::{OfferedPath, PathLaunch, PathLearners, PathReport, PathTotals, UserPaths};
+use crate::service::portals::{Catalog, PortalDetails, PortalSeats, PortalUser};
 use crate::service::progress::{
     ActivityView, CertificateView, CourseInfo, CourseLearners, CourseOverview, CourseReport, Dashboard, LearnerView, ModuleView,
     ProgressView,
@@ -1345,6 +1346,501 @@ impl OverviewAnswer {
             sum_in_progress: in_progress,
             sum_completed: completed,
             sum_percentage_completed: percent(completed, not_started + in_progress + completed),
+        }
+    }
+}
+
+/// A row of the learning path detail report (with the vendor's `certifcate_issued`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PathReportRow {
+    user_id: i64,
+    first_name: String,
+    last_name: String,
+    email: String,
+    learning_path_id: i64,
+    learning_path_name: String,
+    /// registered, started or completed.
+    status: &'static str,
+    display_status: &'static str,
+    registered_on: String,
+    started_on: String,
+    completed_on: String,
+    last_accessed_on: String,
+    certifcate_issued: &'static str,
+    #[serde(rename = "courseDetails")]
+    course_details: Vec<serde_json::Value>,
+    /// Hours spent in the path's courses, whole.
+    total_time_spent: i64,
+    expire_on: &'static str,
+    completed_lp_courses: i64,
+    total_lp_courses: i64,
+    #[serde(rename = "portalName")]
+    portal_name: String,
+}
+
+/// The learning path detail report.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PathReportAnswer {
+    records_filtered: i64,
+    records: Vec<PathReportRow>,
+}
+
+/// `01-Jan-2021`, or `""` for no day.
+pub fn report_day(at: Option<NaiveDateTime>) -> String {
+    at.map_or_else(String::new, |at| at.format("%d-%b-%Y").to_string())
+}
+
+impl From<PathReport> for PathReportAnswer {
+    fn from(report: PathReport) -> Self {
+        PathReportAnswer {
+            records_filtered: report.filtered,
+            records: report
+                .rows
+                .into_iter()
+                .map(|(l, portals)| {
+                    let stage = PathStage::of(l.status);
+                    PathReportRow {
+                        user_id: l.user_id,
+                        first_name: l.first_name,
+                        last_name: l.last_name,
+                        email: l.email.unwrap_or_default(),
+                        learning_path_id: l.path_id,
+                        learning_path_name: l.path_name,
+                        status: stage.as_str(),
+                        display_status: stage.display(),
+                        registered_on: report_day(Some(l.registered_at)),
+                        started_on: report_day(l.started_at),
+                        completed_on: report_day(l.completed_at),
+                        last_accessed_on: l.last_accessed_at.map_or_else(|| "Never".into(), |at| report_day(Some(at))),
+                        certifcate_issued: if l.certificate { "Yes" } else { "No" },
+                        course_details: Vec::new(),
+                        total_time_spent: l.time_spent_seconds / 3600,
+                        expire_on: "Never",
+                        completed_lp_courses: l.completed_courses,
+                        total_lp_courses: l.courses,
+                        portal_name: portals.join(", "),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The learning paths overview: one entry a path in each list, and the sums.
+pub fn paths_overview(paths: Vec<PathTotals>) -> OverviewAnswer {
+    OverviewAnswer::of(paths.into_iter().map(|p| CourseOverview { title: p.name, totals: p.totals }).collect())
+}
+
+/// An entry of a learning path's activity.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PathActivityRecord {
+    id: i64,
+    /// The learner's name.
+    name: String,
+    /// What happened (a learning path activity's `db_value`).
+    status: &'static str,
+    message: String,
+    created_at: String,
+}
+
+impl From<ActivityView> for PathActivityRecord {
+    fn from(view: ActivityView) -> Self {
+        PathActivityRecord {
+            id: view.id,
+            name: view.learner,
+            status: view.verb.as_str(),
+            message: view.sentence,
+            created_at: moment(view.at),
+        }
+    }
+}
+
+/// A page of learning-path activity.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PathActivities {
+    pub records_total: i64,
+    pub records_filtered: i64,
+    pub records: Vec<PathActivityRecord>,
+}
+
+/// A learning path's learners by status.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PathStatistics {
+    not_started: i64,
+    in_progress: i64,
+    completed: i64,
+}
+
+/// A learning path a portal offers, with its learners by status.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalPathRecord {
+    learning_path_id: i64,
+    learning_path_name: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    last24h_count: i64,
+    learning_path_statistics: PathStatistics,
+}
+
+/// A page of a portal's learning paths.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalPaths {
+    pub portal_name: String,
+    pub records_total: i64,
+    pub records_filtered: i64,
+    pub records: Vec<PortalPathRecord>,
+}
+
+impl PortalPathRecord {
+    pub fn of(path: PathTotals) -> PortalPathRecord {
+        PortalPathRecord {
+            learning_path_id: path.path_id,
+            learning_path_name: path.name,
+            kind: if path.public { "public" } else { "private" },
+            last24h_count: path.last_day,
+            learning_path_statistics: PathStatistics {
+                not_started: path.totals.not_started,
+                in_progress: path.totals.in_progress,
+                completed: path.totals.completed,
+            },
+        }
+    }
+}
+
+/// A course or learning path of a portal's catalog.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogRecord {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    course_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    learning_path_id: Option<i64>,
+    content_name: String,
+    is_enrolled: bool,
+    launch_url: String,
+    category_ids: Vec<i64>,
+}
+
+/// A portal's catalog for a user.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogAnswer {
+    courses: Vec<CatalogRecord>,
+    learning_paths: Vec<CatalogRecord>,
+    /// The categories of what the catalog holds (the store keeps none).
+    category_ids: Vec<i64>,
+}
+
+impl From<Catalog> for CatalogAnswer {
+    fn from(catalog: Catalog) -> Self {
+        let portal = catalog.portal_slug;
+        CatalogAnswer {
+            courses: catalog
+                .courses
+                .into_iter()
+                .map(|c| CatalogRecord {
+                    course_id: Some(c.id),
+                    learning_path_id: None,
+                    launch_url: format!("{portal}/course/{}/launch", c.slug),
+                    content_name: c.name,
+                    is_enrolled: c.enrolled,
+                    category_ids: Vec::new(),
+                })
+                .collect(),
+            learning_paths: catalog
+                .paths
+                .into_iter()
+                .map(|p| CatalogRecord {
+                    course_id: None,
+                    learning_path_id: Some(p.id),
+                    launch_url: format!("{portal}/learning-path/{}/launch", p.slug),
+                    content_name: p.name,
+                    is_enrolled: p.enrolled,
+                    category_ids: Vec::new(),
+                })
+                .collect(),
+            category_ids: Vec::new(),
+        }
+    }
+}
+
+/// One of the caller's courses in a portal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyCourseRecord {
+    #[serde(rename = "courseId")]
+    course_id: i64,
+    #[serde(rename = "registrationId")]
+    registration_id: i64,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "contentName")]
+    content_name: String,
+    rating: Option<f64>,
+    #[serde(rename = "enableCourseRating")]
+    enable_course_rating: bool,
+    #[serde(rename = "launchUrl")]
+    launch_url: String,
+    #[serde(rename = "canRecertify")]
+    can_recertify: bool,
+    #[serde(rename = "isEnrolled")]
+    is_enrolled: bool,
+    #[serde(rename = "lastAccessed")]
+    last_accessed: String,
+    display_status: &'static str,
+    #[serde(rename = "percentComplete")]
+    percent_complete: i16,
+    #[serde(rename = "isExpired")]
+    is_expired: bool,
+    /// `2021-01-01 00:00:00`.
+    registered_on: String,
+    #[serde(rename = "estimatedCompletionTime")]
+    estimated_completion_time: Option<String>,
+    status: &'static str,
+}
+
+/// The caller's courses in a portal.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MyCourses {
+    courses: Vec<MyCourseRecord>,
+    total_records: i64,
+    records_filtered: i64,
+}
+
+impl MyCourses {
+    pub fn of(portal_slug: &str, total: i64, filtered: i64, views: Vec<LearnerView>, now: NaiveDateTime) -> MyCourses {
+        MyCourses {
+            total_records: total,
+            records_filtered: filtered,
+            courses: views
+                .into_iter()
+                .map(|view| {
+                    let slug = view.course_slug.clone().unwrap_or_default();
+                    MyCourseRecord {
+                        course_id: view.course_id,
+                        registration_id: view.enrollment_id,
+                        kind: "course",
+                        content_name: view.course_title,
+                        rating: None,
+                        enable_course_rating: false,
+                        launch_url: format!("/{portal_slug}/course/{slug}/launch"),
+                        can_recertify: false,
+                        is_enrolled: true,
+                        last_accessed: ago(view.last_accessed_at, now),
+                        display_status: view.status.as_str(),
+                        percent_complete: view.percent_complete,
+                        is_expired: view.expires_on.is_some_and(|d| d < now.date()),
+                        registered_on: view.registered_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                        estimated_completion_time: duration(view.estimated_minutes),
+                        status: view.status.as_str(),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One of a user's learning paths.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserPathRecord {
+    /// The learning-path enrollment.
+    id: i64,
+    learning_path_id: i64,
+    learning_path_name: String,
+    status: &'static str,
+    #[serde(rename = "display_status")]
+    display_status: &'static str,
+    percent_complete: i16,
+    /// `22-02-2022`.
+    #[serde(rename = "registered_on")]
+    registered_on: String,
+    #[serde(rename = "started_on")]
+    started_on: String,
+    #[serde(rename = "completed_on")]
+    completed_on: String,
+    certificate_count: i64,
+    #[serde(rename = "totalLPCourses")]
+    total_lp_courses: i64,
+    completed_lp_courses: i64,
+    rating: Option<f64>,
+    total_estimated_time: Option<String>,
+}
+
+/// A user's learning paths.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserPathsAnswer {
+    records_total: i64,
+    records_filtered: i64,
+    records: Vec<UserPathRecord>,
+    name: String,
+    user_type: &'static str,
+}
+
+impl From<UserPaths> for UserPathsAnswer {
+    fn from(paths: UserPaths) -> Self {
+        let estimates = paths.estimates;
+        let estimate = |id: i64| estimates.iter().find(|(path, _)| *path == id).and_then(|(_, m)| i32::try_from(*m).ok());
+        UserPathsAnswer {
+            records_total: paths.total,
+            records_filtered: paths.filtered,
+            name: paths.name,
+            user_type: user_type(paths.role).0,
+            records: paths
+                .paths
+                .into_iter()
+                .map(|l| UserPathRecord {
+                    id: l.enrollment_id,
+                    learning_path_id: l.path_id,
+                    total_estimated_time: duration(estimate(l.path_id)),
+                    learning_path_name: l.path_name,
+                    status: l.status.as_str(),
+                    display_status: l.status.as_str(),
+                    percent_complete: l.percent_complete,
+                    registered_on: dashed_day(l.registered_at.date()),
+                    started_on: l.started_at.map_or_else(String::new, |at| dashed_day(at.date())),
+                    completed_on: l.completed_at.map_or_else(String::new, |at| dashed_day(at.date())),
+                    certificate_count: i64::from(l.certificate),
+                    total_lp_courses: l.courses,
+                    completed_lp_courses: l.completed_courses,
+                    rating: None,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A learning path a portal offers, and where the caller stands in it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MyPathRecord {
+    /// The learning-path enrollment (the path, when not enrolled).
+    id: i64,
+    learning_path_id: i64,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    learning_path_name: String,
+    /// Registered, Started or Completed; Not Enrolled.
+    #[serde(rename = "display_status")]
+    display_status: &'static str,
+    percent_complete: i16,
+    is_enrolled: bool,
+    certificate_count: i64,
+    #[serde(rename = "totalLPCourses")]
+    total_lp_courses: i64,
+    completed_lp_courses: i64,
+    rating: Option<f64>,
+    total_estimated_time: Option<String>,
+}
+
+/// The learning paths a portal offers the caller.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MyPaths {
+    learning_paths: Vec<MyPathRecord>,
+    total_records: i64,
+    records_filtered: i64,
+}
+
+impl MyPaths {
+    pub fn of(total: i64, filtered: i64, paths: Vec<OfferedPath>) -> MyPaths {
+        MyPaths {
+            total_records: total,
+            records_filtered: filtered,
+            learning_paths: paths
+                .into_iter()
+                .map(|p| MyPathRecord {
+                    id: p.enrollment.as_ref().map_or(p.path_id, |e| e.enrollment_id),
+                    learning_path_id: p.path_id,
+                    kind: if p.public { "public" } else { "private" },
+                    learning_path_name: p.name,
+                    display_status: p.enrollment.as_ref().map_or("Not Enrolled", |e| PathStage::of(e.status).display()),
+                    percent_complete: p.enrollment.as_ref().map_or(0, |e| e.percent_complete),
+                    is_enrolled: p.enrollment.is_some(),
+                    certificate_count: p.enrollment.as_ref().map_or(0, |e| i64::from(e.certificate)),
+                    total_lp_courses: p.courses,
+                    completed_lp_courses: p.enrollment.as_ref().map_or(0, |e| e.completed_courses),
+                    rating: None,
+                    total_estimated_time: duration(p.estimated_minutes.and_then(|m| i32::try_from(m).ok())),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A row of a user's course report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserReportRow {
+    course_id: i64,
+    course_name: String,
+    first_name: String,
+    last_name: String,
+    status: &'static str,
+    percent_complete: i16,
+    access_status: &'static str,
+    registered_on: String,
+    started_on: String,
+    completed_on: String,
+    expire_on: String,
+    last_accessed_on: String,
+    percent_achieved: Option<i64>,
+    /// `0h 20m`.
+    total_time_spent: String,
+    certifcate_issued: &'static str,
+}
+
+/// A user's course report: totals by status and a page of the user's courses.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserReportAnswer {
+    /// None: the report spans the user's courses.
+    course_name: Option<String>,
+    featured_image: Option<String>,
+    records_total: i64,
+    total_not_started: i64,
+    total_in_progress: i64,
+    total_completed: i64,
+    records_filtered: i64,
+    records: Vec<UserReportRow>,
+}
+
+impl UserReportAnswer {
+    pub fn of(courses: crate::service::progress::UserCourses, now: NaiveDateTime) -> UserReportAnswer {
+        UserReportAnswer {
+            course_name: None,
+            featured_image: None,
+            records_total: courses.totals.all(),
+            total_not_started: courses.totals.not_started,
+            total_in_progress: courses.totals.in_progress,
+            total_completed: courses.totals.completed,
+            records_filtered: courses.filtered,
+            records: courses
+                .courses
+                .into_iter()
+                .map(|view| UserReportRow {
+                    course_id: view.course_id,
+                    course_name: view.course_title,
+                    first_name: view.first_name,
+                    last_name: view.last_name,
+                    status: view.status.as_str(),
+                    percent_complete: view.percent_complete,
+                    access_status: view.access.as_str(),
+                    registered_on: report_day(Some(view.registered_at)),
+                    started_on: report_day(view.started_at),
+                    completed_on: report_day(view.completed_at),
+                    expire_on: view.expires_on.map_or_else(|| "Never".into(), |d| d.format("%d-%b-%Y").to_string()),
+                    last_accessed_on: ago(view.last_accessed_at, now),
+                    percent_achieved: None,
+                    total_time_spent: hours_minutes(view.time_spent_seconds),
+                    certifcate_issued: if view.certificate.is_some() { "Yes" } else { "No" },
+                })
+                .collect(),
         }
     }
 }

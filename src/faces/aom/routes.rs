@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::input::{Input, path_id};
 use super::model::{self, CourseActivities, CourseProgress, EnrollAnswer, EnrolledLearners, Message};
-use super::{FACE, answer};
+use super::{FACE, answer, paths};
 use crate::domain::activity::{LEARNING_PATH_VERBS, Verb};
 use crate::domain::progress::{CourseStatus, ModuleStatus};
 use crate::faces::kit::answer_panics;
@@ -71,6 +71,15 @@ pub const ROUTES: &[(&str, &str, &Operation)] = &[
     ("GET", "/learning-path-registrations/{registrationId}/launch", catalog::LAUNCH_PATH),
     ("POST", "/reports/course-detail", catalog::COURSE_DETAIL_REPORT),
     ("POST", "/reports/lms-overview", catalog::LMS_OVERVIEW_REPORT),
+    ("GET", "/reports/learning-paths/{searchPortalIds}/{learning_path_ids}", catalog::PATH_DETAIL_REPORT),
+    ("GET", "/reports/learning-paths-overview", catalog::PATHS_OVERVIEW_REPORT),
+    ("GET", "/learning-paths/activities", catalog::PATH_ACTIVITIES),
+    ("GET", "/portals/{portalId}/learning-paths", catalog::PORTAL_PATHS),
+    ("GET", "/portals/{portalId}/my-learning-paths", catalog::MY_PORTAL_PATHS),
+    ("GET", "/users/learning-paths", catalog::USER_PATHS),
+    ("POST", "/portals/catalog", catalog::PORTAL_CATALOG),
+    ("POST", "/portals/my-courses", catalog::MY_PORTAL_COURSES),
+    ("GET", "/users/course-report", catalog::USER_COURSE_REPORT),
 ];
 
 /// Mounts the face at `/api` and under `prefix` (when it is not the root). Each route is its own
@@ -130,6 +139,10 @@ fn register(cfg: &mut web::ServiceConfig, prefix: &str) {
     at!("/portals/users/status", put => portal_user_status);
     at!("/portals/courses", get => portal_courses);
     at!("/portals/users", get => portal_users);
+    at!("/portals/catalog", post => portal_catalog);
+    at!("/portals/my-courses", post => my_portal_courses);
+    at!("/portals/{portalId}/learning-paths", get => paths::portal_paths);
+    at!("/portals/{portalId}/my-learning-paths", get => paths::my_portal_paths);
     at!("/portals/{portalId}/sub-portals", post => add_sub_portals);
     at!("/portals/{portalId}", get => portal_by_id);
     at!("/lookups/portals", get => lookup_portals);
@@ -141,6 +154,11 @@ fn register(cfg: &mut web::ServiceConfig, prefix: &str) {
     at!("/learning-path-registrations/{registrationId}/launch", get => launch_path);
     at!("/reports/course-detail", post => course_detail_report);
     at!("/reports/lms-overview", post => lms_overview_report);
+    at!("/reports/learning-paths/{searchPortalIds}/{learning_path_ids}", get => paths::path_report);
+    at!("/reports/learning-paths-overview", get => paths::paths_overview);
+    at!("/learning-paths/activities", get => paths::path_activities);
+    at!("/users/learning-paths", get => paths::user_paths);
+    at!("/users/course-report", get => user_course_report);
 }
 
 /// The face's OpenAPI 3.1 document, built once.
@@ -210,7 +228,16 @@ impl utoipa::Modify for BearerToken {
         assign_path_certificate,
         launch_path,
         course_detail_report,
-        lms_overview_report
+        lms_overview_report,
+        super::paths::path_report,
+        super::paths::paths_overview,
+        super::paths::path_activities,
+        super::paths::portal_paths,
+        super::paths::my_portal_paths,
+        super::paths::user_paths,
+        portal_catalog,
+        my_portal_courses,
+        user_course_report
     ),
     components(schemas(Message)),
     modifiers(&BearerToken),
@@ -221,7 +248,7 @@ struct Document;
 /// The documented errors of every route.
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)]
-enum Refusals {
+pub(super) enum Refusals {
     /// No token, or a token that is not valid.
     #[response(status = 401)]
     Unauthenticated(Message),
@@ -280,7 +307,14 @@ fn order_by(input: &Input) -> Result<(LearnerOrder, bool), OpError> {
 
 /// `search_param`: `{"status": [..], "nameOrEmail": ".."}`.
 fn search(input: &Input) -> Result<(Vec<CourseStatus>, Option<String>), OpError> {
-    let Some(search) = input.json("search_param")? else { return Ok((Vec::new(), None)) };
+    match input.json("search_param")? {
+        Some(search) => search_of(&search),
+        None => Ok((Vec::new(), None)),
+    }
+}
+
+/// A `search_param` object: `{"status": [..], "nameOrEmail": ".."}`.
+fn search_of(search: &Value) -> Result<(Vec<CourseStatus>, Option<String>), OpError> {
     let Value::Object(search) = search else {
         return Err(OpError::wrong(ProblemKind::Type, "search_param", "The search param field must be a JSON object."));
     };
@@ -687,23 +721,70 @@ pub async fn user_enrolled_courses(req: HttpRequest, state: State) -> HttpRespon
     let request: Result<CoursesRequest, OpError> = (|| {
         let user_id = input.required_int("user_id")?;
         input.required_int("portalId")?;
-        let portal_id = input.portal("portalId")?;
-        let view = match input.text("viewType")?.map(|v| v.trim_matches('"').to_ascii_lowercase()).as_deref() {
-            Some("self") => ViewType::Own,
-            Some("manage") => ViewType::Manage,
-            Some(_) => return Err(OpError::wrong(ProblemKind::Enumeration, "viewType", "The selected view type is invalid.")),
-            None => return Err(OpError::wrong(ProblemKind::Required, "viewType", "The viewType field is required.")),
-        };
+        let portals = input.portal("portalId")?.into_iter().collect();
+        let view = view_type(&input)?;
         if input.text("manage_course")?.is_none() {
             return Err(OpError::wrong(ProblemKind::Required, "manage_course", "The manage course field is required."));
         }
         let (page_number, page_size) = input.page()?;
         let (order, descending) = order_by(&input)?;
         let (statuses, course_name) = search(&input)?;
-        Ok(CoursesRequest { user_id, view, portal_id, statuses, course_name, order, descending, page_number, page_size })
+        Ok(CoursesRequest { user_id, view, portals, statuses, course_name, order, descending, page_number, page_size })
     })();
     answer(&req, &state, catalog::USER_ENROLLED_COURSES, StatusCode::OK, move |service, tx, caller| {
         Ok(model::UserCourses::of(service.user_courses(tx, caller, &request?)?, now()))
+    })
+    .await
+}
+
+/// `viewType`: `self` (the caller's own) or `manage` (a user the caller manages).
+pub(super) fn view_type(input: &Input) -> Result<ViewType, OpError> {
+    match input.text("viewType")?.map(|v| v.trim_matches('"').to_ascii_lowercase()).as_deref() {
+        Some("self") => Ok(ViewType::Own),
+        Some("manage") => Ok(ViewType::Manage),
+        Some(_) => Err(OpError::wrong(ProblemKind::Enumeration, "viewType", "The selected view type is invalid.")),
+        None => Err(OpError::wrong(ProblemKind::Required, "viewType", "The viewType field is required.")),
+    }
+}
+
+/// A portal filter given as a number or as the seed's `{"portalId": 1}` (or, for
+/// `searchPortalIds`, `{"searchPortalIds": [1, 2]}`); -1 is every portal.
+fn wrapped_portals(input: &Input, name: &str) -> Result<Vec<i64>, OpError> {
+    let ids = match input.json(name) {
+        Ok(Some(Value::Object(wrapper))) => match wrapper.get(name) {
+            Some(Value::Array(items)) => items.iter().map(Value::as_i64).collect::<Option<Vec<_>>>(),
+            Some(Value::Number(n)) => n.as_i64().map(|id| vec![id]),
+            Some(Value::String(s)) => s.trim().parse().ok().map(|id| vec![id]),
+            _ => None,
+        }
+        .ok_or_else(|| OpError::wrong(ProblemKind::Type, name, format!("The {} field must hold integers.", name)))?,
+        _ => input.ids(name)?.unwrap_or_default(),
+    };
+    Ok(ids.into_iter().filter(|id| *id != -1).collect())
+}
+
+/// A user's course report: totals by status and the user's courses, each with where the user
+/// stands.
+#[utoipa::path(get, path = "/api/users/course-report", operation_id = "UserCourseReport",
+    params(("user_id" = i64, Query), ("page_size" = i64, Query), ("page_number" = i64, Query),
+        ("order_by" = Option<String>, Query, description = "{\"colName\":\"registered_on\",\"direction\":\"desc\"}"),
+        ("search_param" = Option<String>, Query, description = "{\"nameOrEmail\":\"\",\"status\":[]} (nameOrEmail matches the course's name)"),
+        ("portalId" = Option<String>, Query, description = "{\"portalId\":1}, or 1; -1: every portal"),
+        ("searchPortalIds" = Option<String>, Query, description = "{\"searchPortalIds\":[1,2]}")),
+    responses((status = 200, description = "The report.", body = model::UserReportAnswer), Refusals))]
+pub async fn user_course_report(req: HttpRequest, state: State) -> HttpResponse {
+    let input = Input::query(&req);
+    let request: Result<CoursesRequest, OpError> = (|| {
+        let user_id = input.required_int("user_id")?;
+        let (page_number, page_size) = input.page()?;
+        let (order, descending) = order_by(&input)?;
+        let (statuses, course_name) = search(&input)?;
+        let mut portals = wrapped_portals(&input, "portalId")?;
+        portals.extend(wrapped_portals(&input, "searchPortalIds")?);
+        Ok(CoursesRequest { user_id, view: ViewType::Manage, portals, statuses, course_name, order, descending, page_number, page_size })
+    })();
+    answer(&req, &state, catalog::USER_COURSE_REPORT, StatusCode::OK, move |service, tx, caller| {
+        Ok(model::UserReportAnswer::of(service.user_courses(tx, caller, &request?)?, now()))
     })
     .await
 }
@@ -837,7 +918,7 @@ fn optional_text(input: &Input, name: &str) -> Result<Option<String>, OpError> {
 
 /// Creates a portal.
 #[utoipa::path(post, path = "/api/portals", operation_id = "CreatePortal",
-    request_body(content = Object, description = "portalName, portalSlug, brandColor, bodyBackgroundColor, bodyTextColor, selectedPrimaryLanguage; optional totalSeat, expiryDate, expiryMessage, accessPermission, seatAccess, isActive, selectedCourses, addExistingUser, …"),
+    request_body(content = Object, description = "portalName, portalSlug, brandColor, bodyBackgroundColor, bodyTextColor, selectedPrimaryLanguage; optional totalSeat, expiryDate, expiryMessage, accessPermission, seatAccess, isActive, selectedCourses, enrollLearningPathIds, addExistingUser, …"),
     responses((status = 200, description = "Portal created successfully", body = Message), Refusals))]
 pub async fn create_portal(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
     let input = Input::with_body(&req, &state, payload).await;
@@ -869,6 +950,7 @@ pub async fn create_portal(req: HttpRequest, state: State, payload: web::Payload
             total_seats: seats.transpose()?,
             settings,
             courses: input.ids("selectedCourses")?.unwrap_or_default(),
+            paths: input.ids("enrollLearningPathIds")?.unwrap_or_default(),
             learners: input.ids("addExistingUser")?.unwrap_or_default(),
         })
     });
@@ -1148,6 +1230,99 @@ pub async fn portal_users(req: HttpRequest, state: State) -> HttpResponse {
     .await
 }
 
+/// What a portal offers a user: its courses and published learning paths, and whether the user is
+/// enrolled in each.
+#[utoipa::path(post, path = "/api/portals/catalog", operation_id = "PortalCourseCatalog",
+    request_body(content = Object, description = "{\"portalId\": 12, \"userId\": 45, \"search\": {\"name\": \"Security\", \"categoryIds\": []}}"),
+    responses((status = 200, description = "The catalog.", body = model::CatalogAnswer), Refusals))]
+pub async fn portal_catalog(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = input.and_then(|input| {
+        let name = match input.json("search")? {
+            None => None,
+            Some(Value::Array(items)) if items.is_empty() => None,
+            Some(Value::Object(search)) => {
+                // The store keeps no categories: an id names none (Laravel's `exists` rule).
+                if search.get("categoryIds").and_then(Value::as_array).is_some_and(|ids| !ids.is_empty()) {
+                    return Err(OpError::wrong(
+                        ProblemKind::Enumeration,
+                        "search.categoryIds",
+                        "The selected search.categoryIds is invalid.",
+                    ));
+                }
+                search
+                    .get("name")
+                    .or(search.get("contentName"))
+                    .and_then(Value::as_str)
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+            }
+            Some(_) => return Err(OpError::wrong(ProblemKind::Type, "search", "The search field must be an object.")),
+        };
+        Ok((input.required_int("portalId")?, input.required_int("userId")?, name))
+    });
+    answer(&req, &state, catalog::PORTAL_CATALOG, StatusCode::OK, move |service, tx, caller| {
+        let (portal, user, name) = request?;
+        Ok(model::CatalogAnswer::from(service.portal_catalog(tx, caller, portal, user, name.as_deref())?))
+    })
+    .await
+}
+
+/// The caller's courses among those a portal offers.
+#[utoipa::path(post, path = "/api/portals/my-courses", operation_id = "MyPortalCourses",
+    request_body(content = Object, description = "{\"portalId\": 7, \"page_size\": 10, \"page_number\": 1, \"order_by\": {\"colName\": \"registered_on\", \"direction\": \"desc\"}, \"search_param\": {\"name\": \"Security\", \"status\": [\"In Progress\"]}}"),
+    responses((status = 200, description = "The caller's courses.", body = model::MyCourses), Refusals))]
+pub async fn my_portal_courses(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    let input = Input::with_body(&req, &state, payload).await;
+    let request = input.and_then(|input| {
+        let portal = input.required_int("portalId")?;
+        let (page_number, page_size) = input.page()?;
+        for name in ["order_by", "search_param"] {
+            if input.json(name)?.is_none() {
+                return Err(OpError::wrong(ProblemKind::Required, name, format!("The {} field is required.", name.replace('_', " "))));
+            }
+        }
+        let (order, descending) = match input.json("order_by")? {
+            Some(Value::Array(items)) if items.is_empty() => (LearnerOrder::Enrollment, false),
+            _ => order_by(&input)?,
+        };
+        let (statuses, course_name) = match input.json("search_param")? {
+            Some(Value::Array(items)) if items.is_empty() => (Vec::new(), None),
+            Some(Value::Object(search)) => {
+                if search.get("categories").and_then(Value::as_array).is_some_and(|ids| !ids.is_empty()) {
+                    return Err(OpError::wrong(
+                        ProblemKind::Enumeration,
+                        "search_param.categories",
+                        "The selected search param.categories is invalid.",
+                    ));
+                }
+                let (statuses, _) = search_of(&Value::Object(search.clone()))?;
+                (statuses, search.get("name").and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty()).map(str::to_string))
+            }
+            _ => search(&input)?,
+        };
+        let request = CoursesRequest {
+            user_id: 0,
+            view: ViewType::Own,
+            portals: Vec::new(),
+            statuses,
+            course_name,
+            order,
+            descending,
+            page_number,
+            page_size,
+        };
+        Ok((portal, request))
+    });
+    answer(&req, &state, catalog::MY_PORTAL_COURSES, StatusCode::OK, move |service, tx, caller| {
+        let (portal, request) = request?;
+        let (slug, totals, filtered, courses) = service.my_portal_courses(tx, caller, portal, &request)?;
+        Ok(model::MyCourses::of(&slug, totals.all(), filtered, courses, now()))
+    })
+    .await
+}
+
 /// Sets the portal a user works in (the caller, by default).
 #[utoipa::path(put, path = "/api/users/current-portal", operation_id = "UpdateCurrentPortal",
     params(("portalId" = i64, Query), ("userId" = Option<i64>, Query, description = "Defaults to the caller.")),
@@ -1174,7 +1349,7 @@ fn path_in_path(req: &HttpRequest, name: &str) -> Result<i64, OpError> {
         ("search_param" = Option<String>, Query, description = "{\"status\": [..], \"nameOrEmail\": ..}")),
     responses((status = 200, description = "The path's learners.", body = model::PathStudents), Refusals))]
 pub async fn path_students(req: HttpRequest, state: State) -> HttpResponse {
-    use crate::service::paths::PathLearnersRequest;
+    use crate::service::paths::{PathFilter, PathLearnersRequest};
     let input = Input::query(&req);
     let request: Result<PathLearnersRequest, OpError> = (|| {
         let path_id = input.required_int("learning_path_id")?;
@@ -1186,7 +1361,8 @@ pub async fn path_students(req: HttpRequest, state: State) -> HttpResponse {
             return Err(OpError::wrong(ProblemKind::Enumeration, "order_by", "The selected order by is invalid."));
         }
         let (statuses, name_or_email) = search(&input)?;
-        Ok(PathLearnersRequest { path_id, portal_id, statuses, name_or_email, newest_first: descending, page_number, page_size })
+        let filter = PathFilter { statuses, name_or_email, newest_first: descending, page_number, page_size, ..PathFilter::default() };
+        Ok(PathLearnersRequest { path_id, portal_id, filter })
     })();
     answer(&req, &state, catalog::PATH_STUDENTS, StatusCode::OK, move |service, tx, caller| {
         Ok(model::PathStudents::from(service.path_learners(tx, caller, &request?)?))
