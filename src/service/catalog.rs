@@ -145,4 +145,11 @@ catalog! {
     LAUNCH_PATH = "LearningPathLaunch", Write;
     COURSE_DETAIL_REPORT = "CourseDetailReport", Read;
     LMS_OVERVIEW_REPORT = "LmsOverviewReport", Read;
+    WEBINAR_STUDENTS = "WebinarStudents", Read;
+    WEBINAR_REGISTRATION_STATUS = "UpdateWebinarRegistrationStatus", Write;
+    WEBINAR_REGISTRATION_NOTES = "UpdateWebinarRegistrationNotes", Write;
+    WEBINAR_ATTENDANCE_REPORT = "WebinarAttendanceReport", Read;
+    BULK_UPLOAD_USERS = "BulkUploadUsers", Write;
+    QUICK_EDIT_USERS = "QuickEditUsers", Write;
+    UPDATE_USER_MEMBERSHIP = "UpdateUserMembership", Write;
 }}

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::input::{Input, path_id};
 use super::model::{self, CourseActivities, CourseProgress, EnrollAnswer, EnrolledLearners, Message};
-use super::{FACE, answer};
+use super::{FACE, accounts, answer, webinars};
 use crate::domain::activity::{LEARNING_PATH_VERBS, Verb};
 use crate::domain::progress::{CourseStatus, ModuleStatus};
 use crate::faces::kit::answer_panics;
@@ -20,7 +20,7 @@ use crate::service::{Entity, OpError, ProblemKind};
 use crate::state::AppState;
 use crate::store::progress::LearnerOrder;
 
-type State = web::Data<AppState>;
+pub(super) type State = web::Data<AppState>;
 
 /// Where the face's OpenAPI document is served.
 pub const DOCUMENT_PATH: &str = "/aom/openapi.json";
@@ -71,6 +71,13 @@ pub const ROUTES: &[(&str, &str, &Operation)] = &[
     ("GET", "/learning-path-registrations/{registrationId}/launch", catalog::LAUNCH_PATH),
     ("POST", "/reports/course-detail", catalog::COURSE_DETAIL_REPORT),
     ("POST", "/reports/lms-overview", catalog::LMS_OVERVIEW_REPORT),
+    ("GET", "/courses/{course_id}/webinars/{webinar_id}/portals/{portal_id}/students", catalog::WEBINAR_STUDENTS),
+    ("PUT", "/webinar-registrations/status", catalog::WEBINAR_REGISTRATION_STATUS),
+    ("PUT", "/webinar-registrations/notes", catalog::WEBINAR_REGISTRATION_NOTES),
+    ("POST", "/webinars/attendance-report", catalog::WEBINAR_ATTENDANCE_REPORT),
+    ("POST", "/users/bulk-upload", catalog::BULK_UPLOAD_USERS),
+    ("PUT", "/users/quick-edit", catalog::QUICK_EDIT_USERS),
+    ("PUT", "/users/{id}/membership", catalog::UPDATE_USER_MEMBERSHIP),
 ];
 
 /// Mounts the face at `/api` and under `prefix` (when it is not the root). Each route is its own
@@ -141,6 +148,13 @@ fn register(cfg: &mut web::ServiceConfig, prefix: &str) {
     at!("/learning-path-registrations/{registrationId}/launch", get => launch_path);
     at!("/reports/course-detail", post => course_detail_report);
     at!("/reports/lms-overview", post => lms_overview_report);
+    at!("/courses/{course_id}/webinars/{webinar_id}/portals/{portal_id}/students", get => webinars::students);
+    at!("/webinar-registrations/status", put => webinars::registration_status);
+    at!("/webinar-registrations/notes", put => webinars::registration_notes);
+    at!("/webinars/attendance-report", post => webinars::attendance_report);
+    at!("/users/bulk-upload", post => accounts::bulk_upload);
+    at!("/users/quick-edit", put => accounts::quick_edit);
+    at!("/users/{id}/membership", put => accounts::membership_of_user);
 }
 
 /// The face's OpenAPI 3.1 document, built once.
@@ -210,7 +224,14 @@ impl utoipa::Modify for BearerToken {
         assign_path_certificate,
         launch_path,
         course_detail_report,
-        lms_overview_report
+        lms_overview_report,
+        webinars::students,
+        webinars::registration_status,
+        webinars::registration_notes,
+        webinars::attendance_report,
+        accounts::bulk_upload,
+        accounts::quick_edit,
+        accounts::membership_of_user
     ),
     components(schemas(Message)),
     modifiers(&BearerToken),
@@ -221,7 +242,7 @@ struct Document;
 /// The documented errors of every route.
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)]
-enum Refusals {
+pub(super) enum Refusals {
     /// No token, or a token that is not valid.
     #[response(status = 401)]
     Unauthenticated(Message),
@@ -823,7 +844,7 @@ pub async fn user_dashboard(req: HttpRequest, state: State) -> HttpResponse {
     .await
 }
 
-fn required_text(input: &Input, name: &str) -> Result<String, OpError> {
+pub(super) fn required_text(input: &Input, name: &str) -> Result<String, OpError> {
     input
         .text(name)?
         .map(|text| text.trim().trim_matches('"').to_string())
@@ -831,7 +852,7 @@ fn required_text(input: &Input, name: &str) -> Result<String, OpError> {
         .ok_or_else(|| OpError::wrong(ProblemKind::Required, name, format!("The {} field is required.", name.replace('_', " "))))
 }
 
-fn optional_text(input: &Input, name: &str) -> Result<Option<String>, OpError> {
+pub(super) fn optional_text(input: &Input, name: &str) -> Result<Option<String>, OpError> {
     Ok(input.text(name)?.map(|text| text.trim().trim_matches('"').to_string()).filter(|text| !text.is_empty()))
 }
 
