@@ -869,7 +869,13 @@ fn load_academy(
         let notes = crate::domain::values::Text::parse("Asked about the lab setup.").map_err(|r| OpError::Internal(r.reason))?;
         service.change_webinar_registrations(tx, &principal, webinar, &[*first], None, &WebinarChange::Notes(notes))?;
     }
-    let gold = portals::insert_membership(tx, tenant_id, "Gold Membership", Some(at(NaiveDate::from_ymd_opt(2027, 12, 31).expect("valid date"), 23)), created)?;
+    let gold = portals::insert_membership(
+        tx,
+        tenant_id,
+        "Gold Membership",
+        Some(at(NaiveDate::from_ymd_opt(2027, 12, 31).expect("valid date"), 23)),
+        created,
+    )?;
     for (_, learner) in enrolled.iter().take(3) {
         service.set_user_membership(tx, &principal, *learner, gold, None)?;
     }

@@ -166,7 +166,8 @@ fn refused(answer: (u16, Value)) -> (u16, String) {
 
 /// Enrolls users in a course (as the administrator) and returns their enrollments, by user.
 async fn enroll(app: &TestApp, s: &Setup, course: i64, users: &[i64]) -> Vec<i64> {
-    let (status, answer) = call(app, Some(&s.admin), "POST", &format!("/courses/{course}/enrollments"), Some(json!({"studentIds": users}))).await;
+    let (status, answer) =
+        call(app, Some(&s.admin), "POST", &format!("/courses/{course}/enrollments"), Some(json!({"studentIds": users}))).await;
     assert_eq!(status, 200, "{answer}");
     let path = format!("/courses/enrolled-learners?course_id={course}&portalId=-1&page_size=100&page_number=1");
     let (_, list) = call(app, Some(&s.admin), "GET", &path, None).await;
@@ -179,7 +180,9 @@ async fn register(app: &TestApp, webinar: i64, enrollments: Vec<i64>) {
     tokio::task::spawn_blocking(move || {
         service
             .db()
-            .write(|tx| -> Result<usize, OpError> { Ok(academy::register_for_webinar(tx, webinar, &enrollments, moment("2030-04-01 09:30:00"))?) })
+            .write(|tx| -> Result<usize, OpError> {
+                Ok(academy::register_for_webinar(tx, webinar, &enrollments, moment("2030-04-01 09:30:00"))?)
+            })
             .unwrap()
     })
     .await
@@ -209,7 +212,10 @@ async fn verbs(app: &TestApp, s: &Setup, course: i64) -> Vec<String> {
 }
 
 fn status_path(ids: &str, webinar: i64, portal: i64, status: &str) -> String {
-    format!("/webinar-registrations/status?{}", query(&[("ids", ids), ("webinarId", &webinar.to_string()), ("portalId", &portal.to_string()), ("status", status)]))
+    format!(
+        "/webinar-registrations/status?{}",
+        query(&[("ids", ids), ("webinarId", &webinar.to_string()), ("portalId", &portal.to_string()), ("status", status)])
+    )
 }
 
 async fn webinars(backend: Backend) {
@@ -238,7 +244,14 @@ async fn webinars(backend: Backend) {
         (&eng_row["user_id"], &eng_row["status"], &eng_row["registered_on"], &eng_row["last_accessed_on"], &eng_row["notes"]),
         (&json!(eng), &json!("Registered"), &json!("2030-04-01 09:30:00"), &json!(""), &Value::Null)
     );
-    let (_, page) = call(&app, Some(&s.admin), "GET", &students_path(s.course, s.webinar, -1, "").replace("page_size=50", "page_size=2").replace("page_number=1", "page_number=2"), None).await;
+    let (_, page) = call(
+        &app,
+        Some(&s.admin),
+        "GET",
+        &students_path(s.course, s.webinar, -1, "").replace("page_size=50", "page_size=2").replace("page_number=1", "page_number=2"),
+        None,
+    )
+    .await;
     assert_eq!(page.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect::<Vec<_>>(), [by_id[2]]);
     let by_name = |direction: &str| {
         let order = format!("{{\"colName\": \"name\", \"direction\": \"{direction}\"}}");
@@ -247,7 +260,10 @@ async fn webinars(backend: Backend) {
     let (_, ascending) = call(&app, Some(&s.admin), "GET", &by_name("asc"), None).await;
     let (_, descending) = call(&app, Some(&s.admin), "GET", &by_name("desc"), None).await;
     let names = |rows: &Value| rows.as_array().unwrap().iter().map(|r| r["first_name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
-    assert_eq!((names(&ascending), names(&descending)), (["Ada", "Erin", "Hal"].map(String::from).to_vec(), ["Hal", "Erin", "Ada"].map(String::from).to_vec()));
+    assert_eq!(
+        (names(&ascending), names(&descending)),
+        (["Ada", "Erin", "Hal"].map(String::from).to_vec(), ["Hal", "Erin", "Ada"].map(String::from).to_vec())
+    );
     // A real portal includes its sub-portals; the portal admin reaches its sub-portal only.
     let ids = |rows: Vec<Value>| rows.iter().map(|r| r["id"].as_i64().unwrap()).collect::<Vec<_>>();
     assert_eq!(ids(students(&app, &s.admin, s.course, s.webinar, s.portal).await), [eng_r.min(east_r), eng_r.max(east_r)]);
@@ -310,7 +326,12 @@ async fn webinars(backend: Backend) {
     // Notes, from the query string or a JSON body.
     let notes = format!(
         "/webinar-registrations/notes?{}",
-        query(&[("ids", &format!("[{eng_r}]")), ("webinarId", &s.webinar.to_string()), ("portalId", "-1"), ("notes", "\"This is a test note\"")])
+        query(&[
+            ("ids", &format!("[{eng_r}]")),
+            ("webinarId", &s.webinar.to_string()),
+            ("portalId", "-1"),
+            ("notes", "\"This is a test note\"")
+        ])
     );
     assert_eq!(call(&app, Some(&s.admin), "PUT", &notes, None).await, (200, json!({"message": "Notes Updated Successfully"})));
     let body = json!({"ids": [east_r], "webinarId": s.webinar, "portalId": -1, "notes": "Left early"});
@@ -326,7 +347,11 @@ async fn webinars(backend: Backend) {
     let one = format!("[{eng_r}]");
     let w = s.webinar.to_string();
     for (method, path, expected) in [
-        ("PUT", "/webinar-registrations/status?webinarId=1&portalId=-1&status=Attended".to_string(), invalid("ids", "The ids field is required.")),
+        (
+            "PUT",
+            "/webinar-registrations/status?webinarId=1&portalId=-1&status=Attended".to_string(),
+            invalid("ids", "The ids field is required."),
+        ),
         ("PUT", status_path("[\"x\"]", s.webinar, -1, "Attended"), invalid("ids.0", "The ids.0 field must be an integer.")),
         (
             "PUT",
@@ -360,16 +385,24 @@ async fn webinars(backend: Backend) {
     assert_eq!((students(&app, &s.admin, s.course, s.webinar, -1).await, verbs(&app, &s, s.course).await), before);
 
     // The attendance report: totals counted by attendance, adding up with those not recorded.
-    let (status, _) = call(&app, Some(&s.admin), "PUT", &status_path(&format!("[{hq_r}]"), s.webinar, -1, "partially attended"), None).await;
+    let (status, _) =
+        call(&app, Some(&s.admin), "PUT", &status_path(&format!("[{hq_r}]"), s.webinar, -1, "partially attended"), None).await;
     assert_eq!(status, 200);
-    let report = |portal: i64, size: i64, number: i64| json!({"webinarId": s.webinar, "pageSize": size, "pageNumber": number, "portalId": portal});
+    let report =
+        |portal: i64, size: i64, number: i64| json!({"webinarId": s.webinar, "pageSize": size, "pageNumber": number, "portalId": portal});
     let (status, answer) = call(&app, Some(&s.admin), "POST", "/webinars/attendance-report", Some(report(-1, 10, 1))).await;
     assert_eq!(status, 200, "{answer}");
     let mut envelope = answer.clone();
     let records = envelope.as_object_mut().unwrap().remove("records").unwrap();
-    let course_name = call(&app, Some(&s.admin), "GET", &format!("/courses/enrolled-learners?course_id={}&portalId=-1&page_size=1&page_number=1", s.course), None)
-        .await
-        .1["courseName"]
+    let course_name = call(
+        &app,
+        Some(&s.admin),
+        "GET",
+        &format!("/courses/enrolled-learners?course_id={}&portalId=-1&page_size=1&page_number=1", s.course),
+        None,
+    )
+    .await
+    .1["courseName"]
         .clone();
     assert_eq!(
         envelope,
@@ -395,7 +428,8 @@ async fn webinars(backend: Backend) {
     // A registration not recorded shows its status, and counts in the total only.
     register(&app, s.webinar, vec![enroll(&app, &s, s.course, &[s.learners[3]]).await[0]]).await;
     let (_, answer) = call(&app, Some(&s.admin), "POST", "/webinars/attendance-report", Some(report(-1, 10, 1))).await;
-    let counted: i64 = ["totalAttended", "totalNoShow", "totalCancelled", "totalPartiallyAttended"].iter().map(|k| answer[k].as_i64().unwrap()).sum();
+    let counted: i64 =
+        ["totalAttended", "totalNoShow", "totalCancelled", "totalPartiallyAttended"].iter().map(|k| answer[k].as_i64().unwrap()).sum();
     assert_eq!((answer["recordsTotal"].as_i64(), counted), (Some(4), 3));
     let registered = answer["records"].as_array().unwrap().iter().find(|r| r["status"] == "Registered").unwrap();
     assert_eq!((&registered["attendanceRecordingType"], &registered["recordedAt"]), (&Value::Null, &json!("")));
@@ -464,13 +498,17 @@ async fn accounts(backend: Backend) {
     let app = spawn_app(backend).await;
     let s = setup(&app).await;
     let [eng, hq, east, sales] = [s.learners[0], s.learners[1], s.learners[2], s.learners[3]];
-    let upload = |rows: Value, portal: i64| {
-        json!({"userList": rows, "selectedCourses": [s.course], "selectedLearningPaths": [s.path], "membershipId": s.gold, "portalId": portal})
-    };
+    let upload = |rows: Value, portal: i64| json!({"userList": rows, "selectedCourses": [s.course], "selectedLearningPaths": [s.path], "membershipId": s.gold, "portalId": portal});
 
     // Bulk upload: made, enrolled in the course and the path, in the portal, holding the membership.
-    let (status, answer) =
-        call(&app, Some(&s.admin), "POST", "/users/bulk-upload", Some(upload(json!([row("ann@new.example"), row("bob@new.example")]), s.portal))).await;
+    let (status, answer) = call(
+        &app,
+        Some(&s.admin),
+        "POST",
+        "/users/bulk-upload",
+        Some(upload(json!([row("ann@new.example"), row("bob@new.example")]), s.portal)),
+    )
+    .await;
     assert_eq!((status, answer), (201, json!({"message": "User(s) uploaded successfully", "is_success": "true"})));
     let ann = user_by_email(&app, "ann@new.example").await.unwrap();
     let bob = user_by_email(&app, "bob@new.example").await.unwrap();
@@ -478,7 +516,8 @@ async fn accounts(backend: Backend) {
     assert!([ann, bob].iter().all(|u| in_course.contains(u) && in_path.contains(u)), "{in_course:?} {in_path:?}");
     assert!(enrolled(&app, &s, s.other_course).await.0.contains(&ann), "the path's courses too");
     assert_eq!(user_state(&app, ann).await, (1, Some((s.gold, Some(moment("2030-12-31 23:59:59"))))));
-    let (_, portal_users) = call(&app, Some(&s.admin), "GET", &format!("/portals/users?portalId={}&page_size=50&page_number=1", s.portal), None).await;
+    let (_, portal_users) =
+        call(&app, Some(&s.admin), "GET", &format!("/portals/users?portalId={}&page_size=50&page_number=1", s.portal), None).await;
     assert!(portal_users["recordIdsFiltered"].as_array().unwrap().contains(&json!(ann)), "{portal_users}");
     assert_eq!(verbs(&app, &s, s.course).await.iter().filter(|v| *v == "ENROLLED").count(), 2);
     // Without a portal or a membership (-1), for those who reach the whole account.
@@ -486,15 +525,30 @@ async fn accounts(backend: Backend) {
     assert_eq!(call(&app, Some(&s.admin), "POST", "/users/bulk-upload", Some(body.clone())).await.0, 201);
     let cy = user_by_email(&app, "cy@new.example").await.unwrap();
     assert_eq!(user_state(&app, cy).await, (1, None));
-    assert_eq!(refused(call(&app, Some(&s.portal_admin), "POST", "/users/bulk-upload", Some(body)).await), (FORBIDDEN.0, FORBIDDEN.1.into()));
+    assert_eq!(
+        refused(call(&app, Some(&s.portal_admin), "POST", "/users/bulk-upload", Some(body)).await),
+        (FORBIDDEN.0, FORBIDDEN.1.into())
+    );
 
     // Bad rows name the row's field, and nothing changes: not even the good rows before them.
     let course_before = enrolled(&app, &s, s.course).await;
     let verbs_before = verbs(&app, &s, s.course).await;
     let bad_rows = [
-        (json!([row("dee@new.example"), {"first_name": "No", "last_name": "Mail"}]), "userList.1.email", "The userList.1.email field is required."),
-        (json!([row("dee@new.example"), row("not-an-email")]), "userList.1.email", "The userList.1.email field must be a valid email address."),
-        (json!([row("dee@new.example"), {"email": "eve@new.example", "last_name": "X"}]), "userList.1.first_name", "The userList.1.first name field is required."),
+        (
+            json!([row("dee@new.example"), {"first_name": "No", "last_name": "Mail"}]),
+            "userList.1.email",
+            "The userList.1.email field is required.",
+        ),
+        (
+            json!([row("dee@new.example"), row("not-an-email")]),
+            "userList.1.email",
+            "The userList.1.email field must be a valid email address.",
+        ),
+        (
+            json!([row("dee@new.example"), {"email": "eve@new.example", "last_name": "X"}]),
+            "userList.1.first_name",
+            "The userList.1.first name field is required.",
+        ),
         (json!([row("ann@new.example")]), "userList.0.email", "The userList.0.email has already been taken."),
         (json!([row("dee@new.example"), row("dee@new.example")]), "userList.1.email", "The userList.1.email has already been taken."),
         (json!(["amet"]), "userList.0", "The userList.0 field must be an object."),
@@ -503,36 +557,67 @@ async fn accounts(backend: Backend) {
         let answer = call(&app, Some(&s.admin), "POST", "/users/bulk-upload", Some(upload(rows.clone(), s.portal))).await;
         assert_eq!(answer, invalid(field, message), "{rows}");
     }
-    let (status, answer) = call(&app, Some(&s.admin), "POST", "/users/bulk-upload", Some(upload(json!([row("dee@new.example"), row("x@blocked.example")]), s.portal))).await;
-    assert_eq!((status, &answer["blockedEmailDomainsmessage"]), (422, &json!("Email or domain is blocked for user with email x@blocked.example. Please contact Admin.")));
+    let (status, answer) = call(
+        &app,
+        Some(&s.admin),
+        "POST",
+        "/users/bulk-upload",
+        Some(upload(json!([row("dee@new.example"), row("x@blocked.example")]), s.portal)),
+    )
+    .await;
+    assert_eq!(
+        (status, &answer["blockedEmailDomainsmessage"]),
+        (422, &json!("Email or domain is blocked for user with email x@blocked.example. Please contact Admin."))
+    );
     let mut missing = upload(json!([row("dee@new.example")]), s.portal);
     missing.as_object_mut().unwrap().remove("selectedCourses");
-    assert_eq!(call(&app, Some(&s.admin), "POST", "/users/bulk-upload", Some(missing)).await, invalid("selectedCourses", "The selectedCourses field is required."));
+    assert_eq!(
+        call(&app, Some(&s.admin), "POST", "/users/bulk-upload", Some(missing)).await,
+        invalid("selectedCourses", "The selectedCourses field is required.")
+    );
     let mut unknown = upload(json!([row("dee@new.example")]), s.portal);
     unknown["selectedCourses"] = json!([s.course, 999_999]);
-    assert_eq!(call(&app, Some(&s.admin), "POST", "/users/bulk-upload", Some(unknown.clone())).await, (404, json!({"message": "Course not found"})));
+    assert_eq!(
+        call(&app, Some(&s.admin), "POST", "/users/bulk-upload", Some(unknown.clone())).await,
+        (404, json!({"message": "Course not found"}))
+    );
     unknown["selectedCourses"] = json!([]);
     unknown["selectedLearningPaths"] = json!([999_999]);
-    assert_eq!(call(&app, Some(&s.admin), "POST", "/users/bulk-upload", Some(unknown.clone())).await, (404, json!({"message": "Learning path not found"})));
+    assert_eq!(
+        call(&app, Some(&s.admin), "POST", "/users/bulk-upload", Some(unknown.clone())).await,
+        (404, json!({"message": "Learning path not found"}))
+    );
     unknown["selectedLearningPaths"] = json!([]);
     unknown["membershipId"] = json!(s.other_tenant_membership);
-    assert_eq!(call(&app, Some(&s.admin), "POST", "/users/bulk-upload", Some(unknown.clone())).await, (404, json!({"message": "Membership not found"})));
+    assert_eq!(
+        call(&app, Some(&s.admin), "POST", "/users/bulk-upload", Some(unknown.clone())).await,
+        (404, json!({"message": "Membership not found"}))
+    );
     unknown["membershipId"] = json!(-1);
     unknown["portalId"] = json!(999_999);
-    assert_eq!(call(&app, Some(&s.admin), "POST", "/users/bulk-upload", Some(unknown)).await, (404, json!({"message": "Portal not found"})));
-    let answer = call(&app, Some(&s.learner), "POST", "/users/bulk-upload", Some(upload(json!([row("dee@new.example")]), s.sub_portal))).await;
+    assert_eq!(
+        call(&app, Some(&s.admin), "POST", "/users/bulk-upload", Some(unknown)).await,
+        (404, json!({"message": "Portal not found"}))
+    );
+    let answer =
+        call(&app, Some(&s.learner), "POST", "/users/bulk-upload", Some(upload(json!([row("dee@new.example")]), s.sub_portal))).await;
     assert_eq!(refused(answer), (FORBIDDEN.0, FORBIDDEN.1.into()));
-    let answer = call(&app, Some(&s.portal_admin), "POST", "/users/bulk-upload", Some(upload(json!([row("dee@new.example")]), s.portal))).await;
+    let answer =
+        call(&app, Some(&s.portal_admin), "POST", "/users/bulk-upload", Some(upload(json!([row("dee@new.example")]), s.portal))).await;
     assert_eq!(refused(answer), (FORBIDDEN.0, FORBIDDEN.1.into()), "the root portal is not the portal admin's");
     assert_eq!(user_by_email(&app, "dee@new.example").await, None);
     assert_eq!((enrolled(&app, &s, s.course).await, verbs(&app, &s, s.course).await), (course_before, verbs_before));
     // Into its own sub-portal, a portal admin uploads.
-    let answer = call(&app, Some(&s.portal_admin), "POST", "/users/bulk-upload", Some(upload(json!([row("dee@new.example")]), s.sub_portal))).await;
+    let answer =
+        call(&app, Some(&s.portal_admin), "POST", "/users/bulk-upload", Some(upload(json!([row("dee@new.example")]), s.sub_portal))).await;
     assert_eq!(answer.0, 201, "{}", answer.1);
 
     // Quick edit: enroll, disable, attach the membership; then enable again.
     let edit = json!({"user_ids": [eng, hq], "course_ids": [s.other_course], "learning_path_ids": [s.path], "disabled": true, "enrollMembershipId": s.gold, "portalId": -1});
-    assert_eq!(call(&app, Some(&s.admin), "PUT", "/users/quick-edit", Some(edit)).await, (200, json!({"message": "Users updated Successfully"})));
+    assert_eq!(
+        call(&app, Some(&s.admin), "PUT", "/users/quick-edit", Some(edit)).await,
+        (200, json!({"message": "Users updated Successfully"}))
+    );
     let (other_course, in_path) = enrolled(&app, &s, s.other_course).await;
     assert!([eng, hq].iter().all(|u| other_course.contains(u) && in_path.contains(u)));
     assert_eq!(user_state(&app, hq).await, (3, Some((s.gold, Some(moment("2030-12-31 23:59:59"))))));
@@ -546,7 +631,11 @@ async fn accounts(backend: Backend) {
         (&s.admin, json!({"user_ids": [sales], "course_ids": [s.other_course], "disabled": true, "portalId": s.portal})),
         (&s.portal_admin, json!({"user_ids": [east, sales], "course_ids": [s.other_course], "disabled": true})),
     ] {
-        assert_eq!(call(&app, Some(token), "PUT", "/users/quick-edit", Some(edit.clone())).await, (404, json!({"message": "User not found"})), "{edit}");
+        assert_eq!(
+            call(&app, Some(token), "PUT", "/users/quick-edit", Some(edit.clone())).await,
+            (404, json!({"message": "User not found"})),
+            "{edit}"
+        );
     }
     for (edit, expected) in [
         (json!({"course_ids": [s.other_course]}), invalid("user_ids", "The user ids field is required.")),
@@ -556,10 +645,15 @@ async fn accounts(backend: Backend) {
     ] {
         assert_eq!(call(&app, Some(&s.admin), "PUT", "/users/quick-edit", Some(edit.clone())).await, expected, "{edit}");
     }
-    assert_eq!(refused(call(&app, Some(&s.learner), "PUT", "/users/quick-edit", Some(json!({"user_ids": [east]}))).await), (FORBIDDEN.0, FORBIDDEN.1.into()));
+    assert_eq!(
+        refused(call(&app, Some(&s.learner), "PUT", "/users/quick-edit", Some(json!({"user_ids": [east]}))).await),
+        (FORBIDDEN.0, FORBIDDEN.1.into())
+    );
     assert_eq!((enrolled(&app, &s, s.other_course).await, user_state(&app, sales).await), before);
     // Within its portals, a portal admin edits.
-    let answer = call(&app, Some(&s.portal_admin), "PUT", "/users/quick-edit", Some(json!({"user_ids": [east], "enrollMembershipId": s.gold}))).await;
+    let answer =
+        call(&app, Some(&s.portal_admin), "PUT", "/users/quick-edit", Some(json!({"user_ids": [east], "enrollMembershipId": s.gold})))
+            .await;
     assert_eq!(answer.0, 200);
     assert_eq!(user_state(&app, east).await.1.map(|(m, _)| m), Some(s.gold));
 
@@ -575,11 +669,26 @@ async fn accounts(backend: Backend) {
     let before = user_state(&app, sales).await;
     for (token, path, body, expected) in [
         (&s.admin, format!("/users/{sales}/membership"), json!({}), invalid("id", "The id field is required.")),
-        (&s.admin, format!("/users/{sales}/membership"), json!({"id": s.gold, "expired_at": "soon"}), invalid("expired_at", "The expired at field must match the format Y-m-d H:i:s.")),
-        (&s.admin, format!("/users/{sales}/membership"), json!({"id": s.other_tenant_membership}), (404, json!({"message": "Membership not found"}))),
+        (
+            &s.admin,
+            format!("/users/{sales}/membership"),
+            json!({"id": s.gold, "expired_at": "soon"}),
+            invalid("expired_at", "The expired at field must match the format Y-m-d H:i:s."),
+        ),
+        (
+            &s.admin,
+            format!("/users/{sales}/membership"),
+            json!({"id": s.other_tenant_membership}),
+            (404, json!({"message": "Membership not found"})),
+        ),
         (&s.admin, "/users/999999/membership".to_string(), json!({"id": s.gold}), (404, json!({"message": "User not found"}))),
         (&s.admin, "/users/x/membership".to_string(), json!({"id": s.gold}), (404, json!({"message": "User not found"}))),
-        (&s.portal_admin, format!("/users/{sales}/membership"), json!({"id": s.gold, "expired_at": "2020-01-01"}), (404, json!({"message": "User not found"}))),
+        (
+            &s.portal_admin,
+            format!("/users/{sales}/membership"),
+            json!({"id": s.gold, "expired_at": "2020-01-01"}),
+            (404, json!({"message": "User not found"})),
+        ),
     ] {
         assert_eq!(call(&app, Some(token), "PUT", &path, Some(body.clone())).await, expected, "{path} {body}");
     }

@@ -111,7 +111,13 @@ async fn aom_face_conforms_to_its_openapi_document() {
                 lmsbridge::store::portals::insert(tx, &portal, now)?;
                 // A webinar with a registration, and a membership, for the webinar and account routes.
                 let course = lmsbridge::store::courses::courses_by_external_ids(tx, tenant, &["course-3"])?[0].id;
-                let webinar = lmsbridge::store::progress::NewWebinar { tenant_id: tenant, course_id: course, name: "Live", starts_at: now, ends_at: now };
+                let webinar = lmsbridge::store::progress::NewWebinar {
+                    tenant_id: tenant,
+                    course_id: course,
+                    name: "Live",
+                    starts_at: now,
+                    ends_at: now,
+                };
                 let webinar = lmsbridge::store::progress::insert_webinar(tx, &webinar)?;
                 let registrations: Vec<i64> =
                     lmsbridge::store::progress::active_enrollments_of_course(tx, course)?.into_iter().map(|(id, _)| id).collect();

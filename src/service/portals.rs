@@ -389,7 +389,10 @@ impl Service {
                 }
                 other => other,
             })?;
-            made.push(users::live_user_key(tx, principal.tenant_id, &external_id)?.ok_or_else(|| OpError::Internal("a new user is missing".into()))?);
+            made.push(
+                users::live_user_key(tx, principal.tenant_id, &external_id)?
+                    .ok_or_else(|| OpError::Internal("a new user is missing".into()))?,
+            );
         }
         Ok(made)
     }
@@ -539,7 +542,8 @@ impl Service {
             return Err(OpError::not_found(Entity::Course, &unknown.to_string()));
         }
         for path in paths {
-            crate::store::paths::path(tx, principal.tenant_id, *path)?.ok_or_else(|| OpError::not_found(Entity::LearningPath, &path.to_string()))?;
+            crate::store::paths::path(tx, principal.tenant_id, *path)?
+                .ok_or_else(|| OpError::not_found(Entity::LearningPath, &path.to_string()))?;
         }
         Ok(())
     }

@@ -1120,8 +1120,16 @@ impl Service {
         let reach = Self::reach_within(tx, principal, &member, portal_id)?;
         let totals = store::attendance_totals(tx, principal.tenant_id, &webinar, &reach)?;
         let offset = (page_number - 1).saturating_mul(page_size);
-        let (records, _) =
-            store::webinar_registrations(tx, principal.tenant_id, &webinar, &reach, store::WebinarOrder::Registration, false, offset, page_size)?;
+        let (records, _) = store::webinar_registrations(
+            tx,
+            principal.tenant_id,
+            &webinar,
+            &reach,
+            store::WebinarOrder::Registration,
+            false,
+            offset,
+            page_size,
+        )?;
         Ok(AttendanceReport { webinar, totals, records })
     }
 }

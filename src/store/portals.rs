@@ -535,7 +535,13 @@ pub fn membership(tx: &mut Tx<'_>, tenant_id: i64, id: i64) -> QueryResult<Optio
 }
 
 /// Creates a membership; returns its id.
-pub fn insert_membership(tx: &mut Tx<'_>, tenant_id: i64, name: &str, expired_at: Option<NaiveDateTime>, now: NaiveDateTime) -> QueryResult<i64> {
+pub fn insert_membership(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    name: &str,
+    expired_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
     on_conn!(tx, |c| diesel::insert_into(membership::table)
         .values((
             membership::tenant_id.eq(tenant_id),
@@ -553,7 +559,11 @@ pub fn set_membership(tx: &mut Tx<'_>, users: &[i64], membership_id: i64, expire
         let rows: Vec<_> = chunk
             .iter()
             .map(|user| {
-                (user_membership::user_id.eq(*user), user_membership::membership_id.eq(membership_id), user_membership::expired_at.eq(expired_at))
+                (
+                    user_membership::user_id.eq(*user),
+                    user_membership::membership_id.eq(membership_id),
+                    user_membership::expired_at.eq(expired_at),
+                )
             })
             .collect();
         on_conn!(tx, |c| {

@@ -33,7 +33,11 @@ fn user_list(input: &Input) -> Result<Vec<NewLearner>, OpError> {
                 return Err(OpError::wrong(ProblemKind::Type, &field, format!("The {field} field must be an object.")));
             }
             let text = |keys: &[&str]| {
-                keys.iter().find_map(|key| row.get(*key).and_then(Value::as_str)).map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
+                keys.iter()
+                    .find_map(|key| row.get(*key).and_then(Value::as_str))
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
             };
             let required = |keys: &[&str], name: &str| {
                 text(keys).ok_or_else(|| {

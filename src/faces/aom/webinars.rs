@@ -40,7 +40,9 @@ fn order_by(input: &Input) -> Result<(WebinarOrder, bool), OpError> {
     let descending = match direction.as_ref().and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() {
         None | Some("asc") => false,
         Some("desc") => true,
-        Some(_) => return Err(OpError::wrong(ProblemKind::Enumeration, "order_by.direction", "The selected order by.direction is invalid.")),
+        Some(_) => {
+            return Err(OpError::wrong(ProblemKind::Enumeration, "order_by.direction", "The selected order by.direction is invalid."));
+        }
     };
     Ok((order, descending))
 }
