@@ -569,6 +569,15 @@ async fn accounts(backend: Backend) {
         (status, &answer["blockedEmailDomainsmessage"]),
         (422, &json!("Email or domain is blocked for user with email x@blocked.example. Please contact Admin."))
     );
+    let mut weak = row("eve@new.example");
+    weak["password"] = json!("weakpassword");
+    let (status, answer) =
+        call(&app, Some(&s.admin), "POST", "/users/bulk-upload", Some(upload(json!([row("dee@new.example"), weak]), s.portal))).await;
+    assert_eq!(
+        (status, answer["errors"].as_object().unwrap().keys().map(String::as_str).collect::<Vec<_>>()),
+        (422, vec!["userList.1.password"]),
+        "{answer}"
+    );
     let mut missing = upload(json!([row("dee@new.example")]), s.portal);
     missing.as_object_mut().unwrap().remove("selectedCourses");
     assert_eq!(

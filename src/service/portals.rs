@@ -354,7 +354,7 @@ impl Service {
         for (index, learner) in learners.iter().enumerate() {
             let field = |name: &str| format!("{list}.{index}.{name}");
             let address = learner.email.trim();
-            if !address.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !address.contains(' ')) {
+            if !crate::domain::people::is_email_address(address) {
                 let field = field("email");
                 return Err(OpError::wrong(ProblemKind::Type, &field, format!("The {field} field must be a valid email address.")));
             }
@@ -383,10 +383,7 @@ impl Service {
                     let field = field("email");
                     OpError::invalid(&field, format!("The {field} has already been taken."))
                 }
-                OpError::Invalid(problem) => {
-                    let field = field(problem.path.as_deref().unwrap_or("email"));
-                    OpError::invalid(&field, format!("{field} {}", problem.message))
-                }
+                OpError::Invalid(problem) => OpError::invalid(field(problem.path.as_deref().unwrap_or("email")), problem.message),
                 other => other,
             })?;
             made.push(
