@@ -866,5 +866,34 @@ fn load_academy(
         let end = at(NaiveDate::from_ymd_opt(2027, 6, 30).expect("valid date"), 18);
         service.act_on_course_enrollments(tx, &principal, courses[0], &[*expiring], CourseAction::SetExpiry(end))?;
     }
+
+    // A webinar of the first course with registrations in every attendance state, and a membership.
+    use crate::domain::activity::WebinarStatus;
+    use crate::service::progress::WebinarChange;
+    let day = NaiveDate::from_ymd_opt(2026, 11, 26).expect("valid date");
+    let webinar = academy::insert_webinar(
+        tx,
+        &academy::NewWebinar { tenant_id, course_id: courses[0], name: "Live Q&A", starts_at: at(day, 15), ends_at: at(day, 16) },
+    )?;
+    let registered: Vec<i64> = enrolled.iter().take(6).map(|(enrollment, _)| *enrollment).collect();
+    academy::register_for_webinar(tx, webinar, &registered, created)?;
+    for (enrollment, word) in registered.iter().zip(["Attended", "Attended", "No Show", "Cancelled", "Partially Attended"]) {
+        let status = WebinarStatus::parse(word).map_err(|r| OpError::Internal(r.reason))?;
+        service.change_webinar_registrations(tx, &principal, webinar, &[*enrollment], None, &WebinarChange::Status(status))?;
+    }
+    if let Some(first) = registered.first() {
+        let notes = crate::domain::values::Text::parse("Asked about the lab setup.").map_err(|r| OpError::Internal(r.reason))?;
+        service.change_webinar_registrations(tx, &principal, webinar, &[*first], None, &WebinarChange::Notes(notes))?;
+    }
+    let gold = portals::insert_membership(
+        tx,
+        tenant_id,
+        "Gold Membership",
+        Some(at(NaiveDate::from_ymd_opt(2027, 12, 31).expect("valid date"), 23)),
+        created,
+    )?;
+    for (_, learner) in enrolled.iter().take(3) {
+        service.set_user_membership(tx, &principal, *learner, gold, None)?;
+    }
     Ok(3)
 }

@@ -90,7 +90,7 @@ async fn rhythm_face_conforms_to_its_openapi_document() {
 }
 
 /// The Academy Of Mine face with an administrator's token of acme's: every route with generated
-/// parameters, ids among them (a course with modules and learners, a portal).
+/// parameters, ids among them (a course with modules and learners, a portal, a webinar, a membership).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aom_face_conforms_to_its_openapi_document() {
     let app = spawn_app_with(Backend::Sqlite, |config| config.rhythm_rate_limit = 0.0).await;
@@ -109,6 +109,20 @@ async fn aom_face_conforms_to_its_openapi_document() {
                     ..Default::default()
                 };
                 lmsbridge::store::portals::insert(tx, &portal, now)?;
+                // A webinar with a registration, and a membership, for the webinar and account routes.
+                let course = lmsbridge::store::courses::courses_by_external_ids(tx, tenant, &["course-3"])?[0].id;
+                let webinar = lmsbridge::store::progress::NewWebinar {
+                    tenant_id: tenant,
+                    course_id: course,
+                    name: "Live",
+                    starts_at: now,
+                    ends_at: now,
+                };
+                let webinar = lmsbridge::store::progress::insert_webinar(tx, &webinar)?;
+                let registrations: Vec<i64> =
+                    lmsbridge::store::progress::active_enrollments_of_course(tx, course)?.into_iter().map(|(id, _)| id).collect();
+                lmsbridge::store::progress::register_for_webinar(tx, webinar, &registrations, now)?;
+                lmsbridge::store::portals::insert_membership(tx, tenant, "Gold", None, now)?;
                 Ok(lmsbridge::store::users::first_user_with_role(tx, tenant, "account_administrator")?.unwrap())
             })
             .unwrap();

@@ -71,6 +71,51 @@ impl Verb {
     }
 }
 
+worded! {
+    /// Whether a learner attended a webinar, as its attendance report counts it.
+    Attendance {
+        Attended = "Attended",
+        NoShow = "No Show",
+        Cancelled = "Cancelled",
+        PartiallyAttended = "Partially Attended",
+    }
+}
+
+/// A webinar registration's status as a manager sets it. The vendor's example is `"approved"`, so
+/// any one-line word is kept as given; "Registered" and the attendance statuses (in any case) are
+/// also what they mean: an attendance is recorded, and each writes its verb where the vendor has
+/// one (Partially Attended has none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebinarStatus {
+    /// The status as shown: the canonical spelling of a known one, else the word given.
+    pub word: String,
+    pub attendance: Option<Attendance>,
+}
+
+impl WebinarStatus {
+    pub fn parse(word: &str) -> Result<Self, super::values::Refused> {
+        let word = super::values::Name::parse(word.trim())?.as_str().to_string();
+        if word.eq_ignore_ascii_case("registered") {
+            return Ok(WebinarStatus { word: "Registered".into(), attendance: None });
+        }
+        match Attendance::parse_any_case(&word) {
+            Ok(attendance) => Ok(WebinarStatus { word: attendance.as_str().into(), attendance: Some(attendance) }),
+            Err(_) => Ok(WebinarStatus { word, attendance: None }),
+        }
+    }
+
+    /// The verb the change writes, if the vendor has one for it.
+    pub fn verb(&self) -> Option<Verb> {
+        match self.attendance {
+            Some(Attendance::Attended) => Some(Verb::Attended),
+            Some(Attendance::NoShow) => Some(Verb::NoShow),
+            Some(Attendance::Cancelled) => Some(Verb::Cancelled),
+            Some(Attendance::PartiallyAttended) => None,
+            None => (self.word == "Registered").then_some(Verb::Registered),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +126,18 @@ mod tests {
         assert_eq!(Verb::Enrolled.sentence("Demo Student", "course 1"), "Demo Student is enrolled to course 1");
         assert_eq!(Verb::Retake.display(), "RETAKEN");
         assert!(LEARNING_PATH_VERBS.iter().all(|verb| Verb::ALL.contains(verb)));
+    }
+
+    #[test]
+    fn webinar_statuses_keep_their_word_and_know_attendance() {
+        let status = |word: &str| WebinarStatus::parse(word).unwrap();
+        assert_eq!(status("no show"), WebinarStatus { word: "No Show".into(), attendance: Some(Attendance::NoShow) });
+        assert_eq!(status("no show").verb(), Some(Verb::NoShow));
+        assert_eq!(status(" approved "), WebinarStatus { word: "approved".into(), attendance: None });
+        assert_eq!(status("approved").verb(), None);
+        assert_eq!(status("REGISTERED").verb(), Some(Verb::Registered));
+        assert_eq!(status("partially attended").verb(), None);
+        assert!(WebinarStatus::parse("").is_err());
+        assert!(WebinarStatus::parse("two\nlines").is_err());
     }
 }

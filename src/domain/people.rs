@@ -79,6 +79,15 @@ pub struct FinalStatusView {
 /// iSpring's password strength: an uppercase letter and a digit (its length is [`Password`]'s rule).
 ///
 /// [`Password`]: super::values::Password
+/// Whether a text has the shape of an e-mail address (`local@domain.tld`, no spaces): the rule new
+/// learners' addresses follow, since the address becomes their login.
+pub fn is_email_address(address: &str) -> bool {
+    !address.contains(char::is_whitespace)
+        && address.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && !domain.contains('@') && domain.split('.').count() > 1 && domain.split('.').all(|part| !part.is_empty())
+        })
+}
+
 pub fn check_password(password: &super::values::Password) -> Result<(), String> {
     if !password.chars().any(char::is_uppercase) || !password.chars().any(|c| c.is_ascii_digit()) {
         return Err("the password must contain at least one uppercase letter and one digit".into());
@@ -90,6 +99,14 @@ pub fn check_password(password: &super::values::Password) -> Result<(), String> 
 mod tests {
     use super::*;
     use crate::domain::values::Password;
+
+    #[test]
+    fn email_addresses_have_a_local_part_and_a_dotted_domain() {
+        assert!(is_email_address("ann@new.example"));
+        for wrong in ["not-an-email", "@new.example", "ann@localhost", "ann@new..example", "a b@new.example", "a@b@new.example"] {
+            assert!(!is_email_address(wrong), "{wrong}");
+        }
+    }
 
     #[test]
     fn passwords_need_length_an_uppercase_letter_and_a_digit() {

@@ -29,7 +29,9 @@ pub fn fault_string(error: &OpError) -> &'static str {
             | Entity::EventRegistration
             | Entity::RegistrationProcess
             | Entity::Portal
-            | Entity::LearningPath => "Wrong parameters",
+            | Entity::LearningPath
+            | Entity::Webinar
+            | Entity::Membership => "Wrong parameters",
         },
         OpError::Conflict { what, .. } => match what {
             Clash::LoginTaken => "User with the same login is already registered.",
@@ -73,6 +75,8 @@ mod tests {
                 "Wrong parameters",
                 "Unknown content item",
                 "Unknown Enrollment",
+                "Wrong parameters",
+                "Wrong parameters",
                 "Wrong parameters",
                 "Wrong parameters",
                 "Wrong parameters",

@@ -154,4 +154,11 @@ catalog! {
     PORTAL_CATALOG = "PortalCourseCatalog", Read;
     MY_PORTAL_COURSES = "MyPortalCourses", Read;
     USER_COURSE_REPORT = "UserCourseReport", Read;
+    WEBINAR_STUDENTS = "WebinarStudents", Read;
+    WEBINAR_REGISTRATION_STATUS = "UpdateWebinarRegistrationStatus", Write;
+    WEBINAR_REGISTRATION_NOTES = "UpdateWebinarRegistrationNotes", Write;
+    WEBINAR_ATTENDANCE_REPORT = "WebinarAttendanceReport", Read;
+    BULK_UPLOAD_USERS = "BulkUploadUsers", Write;
+    QUICK_EDIT_USERS = "QuickEditUsers", Write;
+    UPDATE_USER_MEMBERSHIP = "UpdateUserMembership", Write;
 }}

@@ -57,6 +57,10 @@ pub enum Entity {
     /// A portal (Academy Of Mine's group of learners).
     Portal,
     LearningPath,
+    /// A live session of a course (Academy Of Mine's webinar).
+    Webinar,
+    /// An access plan users hold (Academy Of Mine's membership).
+    Membership,
 }
 
 impl Entity {
@@ -81,6 +85,8 @@ impl Entity {
             Entity::RegistrationProcess => "registration process",
             Entity::Portal => "portal",
             Entity::LearningPath => "learning path",
+            Entity::Webinar => "webinar",
+            Entity::Membership => "membership",
         }
     }
 }
@@ -199,6 +205,8 @@ impl OpError {
             Entity::RegistrationProcess,
             Entity::Portal,
             Entity::LearningPath,
+            Entity::Webinar,
+            Entity::Membership,
         ];
         all.extend(entities.map(|entity| OpError::NotFound { entity, id: "x".into() }));
         let clashes = [

@@ -7,7 +7,7 @@
 use chrono::NaiveDateTime;
 
 use super::progress::Member;
-use super::{Entity, NewUserRequest, OpError, ProblemKind, Service, now};
+use super::{Clash, Entity, NewUserRequest, OpError, ProblemKind, Service, now};
 use crate::domain::role::AomRole;
 use crate::domain::values::ExternalId;
 use crate::domain::{Principal, Role};
@@ -287,6 +287,20 @@ impl Service {
         joining: &Joining,
         courses: &[i64],
     ) -> Result<usize, OpError> {
+        Ok(self.join_portal(tx, principal, portal_id, joining, courses, "learners")?.1)
+    }
+
+    /// [`Self::add_learners`], naming a new learner's fields after `list` (`learners.2.email`):
+    /// returns the users and how many became learners of the portal.
+    fn join_portal(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        portal_id: i64,
+        joining: &Joining,
+        courses: &[i64],
+        list: &str,
+    ) -> Result<(Vec<i64>, usize), OpError> {
         let member = self.portal_manager(tx, principal)?;
         let portal = self.portal_in_reach(tx, principal, &member, portal_id)?;
         let now = now();
@@ -304,40 +318,7 @@ impl Service {
                         ));
                     }
                 }
-                let department = store::home_department(tx, principal.tenant_id)?
-                    .ok_or_else(|| OpError::invalid("learners", "the account has no department to place new learners in"))?;
-                let department = ExternalId::parse(&department).map_err(|r| OpError::Internal(r.reason))?;
-                // Made as the account's administrator would make them, under the same rules.
-                let admin = Principal { role: Role::AccountAdministrator, managed_departments: Vec::new(), ..principal.clone() };
-                let mut made = Vec::with_capacity(learners.len());
-                for (index, learner) in learners.iter().enumerate() {
-                    let field = |name: &str| format!("learners.{index}.{name}");
-                    let email = ExternalId::parse(learner.email.trim()).map_err(|r| OpError::refused(field("email"), r))?;
-                    let text = |value: &str, name: &str| {
-                        crate::domain::values::Text::parse(value.trim()).map(Some).map_err(|r| OpError::refused(field(name), r))
-                    };
-                    let request = NewUserRequest {
-                        login: email.clone(),
-                        email: Some(email),
-                        password: learner
-                            .password
-                            .as_deref()
-                            .map(|p| crate::domain::values::Password::parse(p).map_err(|r| OpError::refused(field("password"), r)))
-                            .transpose()?,
-                        first_name: text(&learner.first_name, "first_name")?,
-                        last_name: text(&learner.last_name, "last_name")?,
-                        department_id: department.clone(),
-                        role: Some(Role::Learner),
-                        manageable_department_ids: None,
-                        groups: None,
-                    };
-                    let external_id = self.add_user(tx, &admin, &request)?;
-                    made.push(
-                        users::live_user_key(tx, principal.tenant_id, &external_id)?
-                            .ok_or_else(|| OpError::Internal("a new user is missing".into()))?,
-                    );
-                }
-                made
+                self.make_learners(tx, principal, learners, list)?
             }
             Joining::Existing(ids) => {
                 let mut ids = ids.clone();
@@ -358,19 +339,78 @@ impl Service {
             }
         }
         if let Joining::New(_) = joining {
-            let mut enroll: Vec<i64> = crate::store::progress::auto_enroll_courses(tx, principal.tenant_id)?;
-            enroll.extend_from_slice(courses);
-            enroll.sort_unstable();
-            enroll.dedup();
-            for course in enroll {
-                self.enroll_in_course(tx, principal, course, &users, None)?;
-            }
+            self.enroll_new_learners(tx, principal, &users, courses)?;
         } else {
             for course in courses {
                 self.enroll_in_course(tx, principal, *course, &users, None)?;
             }
         }
-        Ok(added)
+        Ok((users, added))
+    }
+
+    /// Makes new learners as the user rules of every face make users (the e-mail is the login), in
+    /// the account's first root department; a row's refusal names its field after `list`
+    /// (`userList.2.email`). Returns their ids.
+    fn make_learners(&self, tx: &mut Tx<'_>, principal: &Principal, learners: &[NewLearner], list: &str) -> Result<Vec<i64>, OpError> {
+        let department = store::home_department(tx, principal.tenant_id)?
+            .ok_or_else(|| OpError::invalid(list, "the account has no department to place new learners in"))?;
+        let department = ExternalId::parse(&department).map_err(|r| OpError::Internal(r.reason))?;
+        // Made as the account's administrator would make them, under the same rules.
+        let admin = Principal { role: Role::AccountAdministrator, managed_departments: Vec::new(), ..principal.clone() };
+        let mut made = Vec::with_capacity(learners.len());
+        for (index, learner) in learners.iter().enumerate() {
+            let field = |name: &str| format!("{list}.{index}.{name}");
+            let address = learner.email.trim();
+            if !crate::domain::people::is_email_address(address) {
+                let field = field("email");
+                return Err(OpError::wrong(ProblemKind::Type, &field, format!("The {field} field must be a valid email address.")));
+            }
+            let email = ExternalId::parse(address).map_err(|r| OpError::refused(field("email"), r))?;
+            let text = |value: &str, name: &str| {
+                crate::domain::values::Text::parse(value.trim()).map(Some).map_err(|r| OpError::refused(field(name), r))
+            };
+            let request = NewUserRequest {
+                login: email.clone(),
+                email: Some(email),
+                password: learner
+                    .password
+                    .as_deref()
+                    .map(|p| crate::domain::values::Password::parse(p).map_err(|r| OpError::refused(field("password"), r)))
+                    .transpose()?,
+                first_name: text(&learner.first_name, "first_name")?,
+                last_name: text(&learner.last_name, "last_name")?,
+                department_id: department.clone(),
+                role: Some(Role::Learner),
+                manageable_department_ids: None,
+                groups: None,
+            };
+            // The user rules name the field alone: here it is the row's.
+            let external_id = self.add_user(tx, &admin, &request).map_err(|error| match error {
+                OpError::Conflict { what: Clash::EmailTaken | Clash::LoginTaken, .. } => {
+                    let field = field("email");
+                    OpError::invalid(&field, format!("The {field} has already been taken."))
+                }
+                OpError::Invalid(problem) => OpError::invalid(field(problem.path.as_deref().unwrap_or("email")), problem.message),
+                other => other,
+            })?;
+            made.push(
+                users::live_user_key(tx, principal.tenant_id, &external_id)?
+                    .ok_or_else(|| OpError::Internal("a new user is missing".into()))?,
+            );
+        }
+        Ok(made)
+    }
+
+    /// Enrolls new learners in the courses every new learner gets and in `courses`.
+    fn enroll_new_learners(&self, tx: &mut Tx<'_>, principal: &Principal, users: &[i64], courses: &[i64]) -> Result<(), OpError> {
+        let mut enroll: Vec<i64> = crate::store::progress::auto_enroll_courses(tx, principal.tenant_id)?;
+        enroll.extend_from_slice(courses);
+        enroll.sort_unstable();
+        enroll.dedup();
+        for course in enroll {
+            self.enroll_in_course(tx, principal, course, users, None)?;
+        }
+        Ok(())
     }
 
     /// Removes users of a kind (`learner`, `portal_admin`) from a portal and its sub-portals.
@@ -541,6 +581,141 @@ impl Service {
         let courses: Vec<i64> = store::courses_of(tx, portal.id)?.into_iter().map(|(course, _)| course).collect();
         let (totals, filtered, views) = self.learner_courses(tx, principal, member.user_id, Reach::default(), Some(courses), request)?;
         Ok((portal.slug, totals, filtered, views))
+    }
+}
+
+/// A bulk upload: new learners, the courses and learning paths they are enrolled in, the
+/// membership they hold and the portal they join.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkUpload {
+    pub learners: Vec<NewLearner>,
+    pub courses: Vec<i64>,
+    pub paths: Vec<i64>,
+    /// `None`: no membership.
+    pub membership: Option<i64>,
+    /// `None`: no portal (only those who reach the whole account).
+    pub portal: Option<i64>,
+}
+
+/// A quick edit of many users: each part given is applied to every one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QuickEdit {
+    pub users: Vec<i64>,
+    pub courses: Vec<i64>,
+    pub paths: Vec<i64>,
+    pub disabled: Option<bool>,
+    pub membership: Option<i64>,
+    /// The users must be learners of this portal (or its sub-portals); enrollments count it.
+    pub portal: Option<i64>,
+}
+
+impl Service {
+    /// The tenant's membership `id` and its own expiry.
+    fn membership(tx: &mut Tx<'_>, principal: &Principal, id: i64) -> Result<(i64, Option<NaiveDateTime>), OpError> {
+        store::membership(tx, principal.tenant_id, id)?.ok_or_else(|| OpError::not_found(Entity::Membership, &id.to_string()))
+    }
+
+    /// Refuses an unknown course or learning path before anything changes.
+    fn known_content(tx: &mut Tx<'_>, principal: &Principal, courses: &[i64], paths: &[i64]) -> Result<(), OpError> {
+        let found = crate::store::progress::courses_of_tenant(tx, principal.tenant_id, courses)?;
+        if let Some(unknown) = courses.iter().find(|c| !found.contains(c)) {
+            return Err(OpError::not_found(Entity::Course, &unknown.to_string()));
+        }
+        for path in paths {
+            crate::store::paths::path(tx, principal.tenant_id, *path)?
+                .ok_or_else(|| OpError::not_found(Entity::LearningPath, &path.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// Makes users from an upload (the rows' fields named `userList.N.…`), as adding learners to
+    /// the portal makes them (blocked domains, seats, the courses new learners get), enrolls them in
+    /// the courses and learning paths, and gives them the membership. Returns how many were made.
+    pub fn bulk_upload(&self, tx: &mut Tx<'_>, principal: &Principal, upload: &BulkUpload) -> Result<usize, OpError> {
+        let member = self.portal_manager(tx, principal)?;
+        if upload.learners.is_empty() {
+            return Err(OpError::wrong(ProblemKind::Required, "userList", "The user list field is required."));
+        }
+        Self::known_content(tx, principal, &upload.courses, &upload.paths)?;
+        let membership = upload.membership.map(|id| Self::membership(tx, principal, id)).transpose()?;
+        let users = match upload.portal {
+            Some(portal) => self.join_portal(tx, principal, portal, &Joining::New(upload.learners.clone()), &upload.courses, "userList")?.0,
+            None if member.role == AomRole::PortalAdmin => {
+                return Err(OpError::Forbidden("a portal admin uploads users into its portals".into()));
+            }
+            None => {
+                let users = self.make_learners(tx, principal, &upload.learners, "userList")?;
+                self.enroll_new_learners(tx, principal, &users, &upload.courses)?;
+                users
+            }
+        };
+        for path in &upload.paths {
+            self.enroll_in_path(tx, principal, *path, &users, upload.portal)?;
+        }
+        if let Some((id, expired_at)) = membership {
+            store::set_membership(tx, &users, id, expired_at)?;
+        }
+        Ok(users.len())
+    }
+
+    /// Applies a quick edit to users within the caller's reach (and the portal): every user named
+    /// must be, else nothing changes (404). Enrolls them in the courses and learning paths they are
+    /// not in yet, disables or enables them, and gives them the membership.
+    pub fn quick_edit(&self, tx: &mut Tx<'_>, principal: &Principal, edit: &QuickEdit) -> Result<(), OpError> {
+        let member = self.portal_manager(tx, principal)?;
+        if edit.users.is_empty() {
+            return Err(OpError::wrong(ProblemKind::Required, "user_ids", "The user ids field is required."));
+        }
+        Self::known_content(tx, principal, &edit.courses, &edit.paths)?;
+        let membership = edit.membership.map(|id| Self::membership(tx, principal, id)).transpose()?;
+        let reach = Self::reach_within(tx, principal, &member, edit.portal)?;
+        let mut users = edit.users.clone();
+        users.sort_unstable();
+        users.dedup();
+        let found = crate::store::progress::users_within(tx, principal.tenant_id, &users, &reach)?;
+        if let Some(unknown) = users.iter().find(|id| !found.contains(id)) {
+            return Err(OpError::not_found(Entity::User, &unknown.to_string()));
+        }
+        for course in &edit.courses {
+            self.enroll_in_course(tx, principal, *course, &users, edit.portal)?;
+        }
+        for path in &edit.paths {
+            self.enroll_in_path(tx, principal, *path, &users, edit.portal)?;
+        }
+        if let Some(disabled) = edit.disabled {
+            // The user rules of every face decide what a disabled user is.
+            let admin = Principal { role: Role::AccountAdministrator, managed_departments: Vec::new(), ..principal.clone() };
+            let ids = users
+                .iter()
+                .map(|id| ExternalId::parse(&users::external_id_of(tx, *id)?).map_err(|r| OpError::Internal(r.reason)))
+                .collect::<Result<Vec<_>, OpError>>()?;
+            let status = if disabled { crate::domain::UserStatus::Inactive } else { crate::domain::UserStatus::Active };
+            self.set_users_status(tx, &admin, &ids, status)?;
+        }
+        if let Some((id, expired_at)) = membership {
+            store::set_membership(tx, &users, id, expired_at)?;
+        }
+        Ok(())
+    }
+
+    /// Gives a user (within the caller's reach) a membership until `expired_at`, or the
+    /// membership's own expiry when none is given; a moment past revokes it.
+    pub fn set_user_membership(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        user_id: i64,
+        membership_id: i64,
+        expired_at: Option<NaiveDateTime>,
+    ) -> Result<(), OpError> {
+        let member = self.portal_manager(tx, principal)?;
+        let user = crate::store::progress::users_within(tx, principal.tenant_id, &[user_id], &member.reach_all())?
+            .first()
+            .copied()
+            .ok_or_else(|| OpError::not_found(Entity::User, &user_id.to_string()))?;
+        let (id, own_expiry) = Self::membership(tx, principal, membership_id)?;
+        store::set_membership(tx, &[user], id, expired_at.or(own_expiry))?;
+        Ok(())
     }
 }
 

@@ -7,7 +7,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::{Entity, OpError, ProblemKind, Service, now};
-use crate::domain::activity::Verb;
+use crate::domain::activity::{Verb, WebinarStatus};
 use crate::domain::progress::{AccessStatus, CourseStatus, ModuleStatus};
 use crate::domain::role::AomRole;
 use crate::domain::{EnrollmentTypeGroup, Lifecycle, Principal};
@@ -1022,5 +1022,130 @@ impl Service {
             }
         }
         Ok(lines)
+    }
+}
+
+/// A page of a webinar's students, as asked for.
+#[derive(Debug, Clone)]
+pub struct WebinarStudentsRequest {
+    pub course_id: i64,
+    pub webinar_id: i64,
+    /// Only learners of this portal and its sub-portals (`None`: every portal).
+    pub portal_id: Option<i64>,
+    pub order: store::WebinarOrder,
+    pub descending: bool,
+    pub page_number: i64,
+    pub page_size: i64,
+}
+
+/// What a change to webinar registrations sets.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WebinarChange {
+    Status(WebinarStatus),
+    Notes(crate::domain::values::Text),
+}
+
+/// A webinar's attendance: the webinar, its registrations counted by attendance, and one page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttendanceReport {
+    pub webinar: store::WebinarRow,
+    pub totals: store::AttendanceTotals,
+    pub records: Vec<store::WebinarRegistrationRow>,
+}
+
+impl Service {
+    /// The tenant's webinar `id` (of the course, when one is named: another course's is not found).
+    fn webinar(tx: &mut Tx<'_>, principal: &Principal, id: i64, course_id: Option<i64>) -> Result<store::WebinarRow, OpError> {
+        store::webinar(tx, principal.tenant_id, id)?
+            .filter(|webinar| course_id.is_none_or(|course| webinar.course_id == course))
+            .ok_or_else(|| OpError::not_found(Entity::Webinar, &id.to_string()))
+    }
+
+    /// A page of a webinar's students within the caller's reach and the portal.
+    pub fn webinar_students(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        request: &WebinarStudentsRequest,
+    ) -> Result<Vec<store::WebinarRegistrationRow>, OpError> {
+        let member = self.manager(tx, principal)?;
+        let course = Self::course(tx, principal, request.course_id)?;
+        let webinar = Self::webinar(tx, principal, request.webinar_id, Some(course.id))?;
+        let reach = Self::reach_within(tx, principal, &member, request.portal_id)?;
+        let offset = (request.page_number - 1).saturating_mul(request.page_size);
+        let (rows, _) = store::webinar_registrations(
+            tx,
+            principal.tenant_id,
+            &webinar,
+            &reach,
+            request.order,
+            request.descending,
+            offset,
+            request.page_size,
+        )?;
+        Ok(rows)
+    }
+
+    /// Changes the webinar registrations named (by course registration) that are the webinar's
+    /// and within the caller's reach and the portal; returns how many. The others are not touched.
+    /// A status writes its verb for each learner reached, where it has one.
+    pub fn change_webinar_registrations(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        webinar_id: i64,
+        ids: &[i64],
+        portal_id: Option<i64>,
+        change: &WebinarChange,
+    ) -> Result<usize, OpError> {
+        let member = self.manager(tx, principal)?;
+        let webinar = Self::webinar(tx, principal, webinar_id, None)?;
+        let reach = Self::reach_within(tx, principal, &member, portal_id)?;
+        let found = store::webinar_registrations_among(tx, principal.tenant_id, &webinar, ids, &reach)?;
+        let reached: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
+        if reached.is_empty() {
+            return Ok(0);
+        }
+        let now = now();
+        match change {
+            WebinarChange::Status(status) => {
+                let attendance = status.attendance.map(|a| a.as_str());
+                store::set_webinar_status(tx, webinar.id, &reached, &status.word, attendance, now)?;
+                if let Some(verb) = status.verb() {
+                    log_activity(tx, principal.tenant_id, Within::Course(webinar.course_id), found.iter().map(|(_, l)| (verb, *l)), now)?;
+                }
+            }
+            WebinarChange::Notes(notes) => store::set_webinar_notes(tx, webinar.id, &reached, notes.as_str())?,
+        }
+        Ok(reached.len())
+    }
+
+    /// A webinar's attendance within the caller's reach and the portal: totals counted in the
+    /// database, and one page of its registrations.
+    pub fn attendance_report(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        webinar_id: i64,
+        portal_id: Option<i64>,
+        page_number: i64,
+        page_size: i64,
+    ) -> Result<AttendanceReport, OpError> {
+        let member = self.manager(tx, principal)?;
+        let webinar = Self::webinar(tx, principal, webinar_id, None)?;
+        let reach = Self::reach_within(tx, principal, &member, portal_id)?;
+        let totals = store::attendance_totals(tx, principal.tenant_id, &webinar, &reach)?;
+        let offset = (page_number - 1).saturating_mul(page_size);
+        let (records, _) = store::webinar_registrations(
+            tx,
+            principal.tenant_id,
+            &webinar,
+            &reach,
+            store::WebinarOrder::Registration,
+            false,
+            offset,
+            page_size,
+        )?;
+        Ok(AttendanceReport { webinar, totals, records })
     }
 }

@@ -1,13 +1,15 @@
 //! Portals: groups of learners nested in sub-portals, each a path of ids from its root so that a
 //! portal and everything under it is one range of an index; their members (learners and portal
-//! admins), courses and blocked e-mail domains.
+//! admins), courses and blocked e-mail domains; and the memberships users hold.
 
 use chrono::NaiveDateTime;
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool};
 
-use super::schema::{app_user, course, department, enrollment, portal, portal_blocked_domain, portal_course, portal_user};
+use super::schema::{
+    app_user, course, department, enrollment, membership, portal, portal_blocked_domain, portal_course, portal_user, user_membership,
+};
 use super::{Tx, on_conn};
 
 /// A new portal's settings.
@@ -518,6 +520,65 @@ pub fn home_department(tx: &mut Tx<'_>, tenant_id: i64) -> QueryResult<Option<St
         .filter(department::parent_id.is_null())
         .order(department::id)
         .select(department::external_id)
+        .first(c)
+        .optional())
+}
+
+/// A membership of the tenant: `(id, its own expiry)`.
+pub fn membership(tx: &mut Tx<'_>, tenant_id: i64, id: i64) -> QueryResult<Option<(i64, Option<NaiveDateTime>)>> {
+    on_conn!(tx, |c| membership::table
+        .filter(membership::tenant_id.eq(tenant_id))
+        .filter(membership::id.eq(id))
+        .select((membership::id, membership::expired_at))
+        .first(c)
+        .optional())
+}
+
+/// Creates a membership; returns its id.
+pub fn insert_membership(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    name: &str,
+    expired_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    on_conn!(tx, |c| diesel::insert_into(membership::table)
+        .values((
+            membership::tenant_id.eq(tenant_id),
+            membership::name.eq(name),
+            membership::expired_at.eq(expired_at),
+            membership::created_at.eq(now),
+        ))
+        .returning(membership::id)
+        .get_result(c))
+}
+
+/// Gives users a membership until `expired_at` (a user holds one: it replaces any other).
+pub fn set_membership(tx: &mut Tx<'_>, users: &[i64], membership_id: i64, expired_at: Option<NaiveDateTime>) -> QueryResult<()> {
+    for chunk in users.chunks(500) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|user| {
+                (
+                    user_membership::user_id.eq(*user),
+                    user_membership::membership_id.eq(membership_id),
+                    user_membership::expired_at.eq(expired_at),
+                )
+            })
+            .collect();
+        on_conn!(tx, |c| {
+            diesel::delete(user_membership::table.filter(user_membership::user_id.eq_any(chunk))).execute(c)?;
+            diesel::insert_into(user_membership::table).values(&rows).execute(c)
+        })?;
+    }
+    Ok(())
+}
+
+/// A user's membership: `(membership, expired_at)`.
+pub fn membership_of(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<Option<(i64, Option<NaiveDateTime>)>> {
+    on_conn!(tx, |c| user_membership::table
+        .filter(user_membership::user_id.eq(user_id))
+        .select((user_membership::membership_id, user_membership::expired_at))
         .first(c)
         .optional())
 }

@@ -7,7 +7,9 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 
-use super::schema::{activity, app_user, certificate, course, course_module, enrollment, module_progress, portal, portal_user};
+use super::schema::{
+    activity, app_user, certificate, course, course_module, enrollment, module_progress, portal, portal_user, webinar, webinar_registration,
+};
 use super::{Tx, on_conn};
 use crate::domain::progress::CourseStatus;
 
@@ -944,4 +946,242 @@ pub fn courses_with_enrollments(tx: &mut Tx<'_>, tenant_id: i64) -> QueryResult<
         .order((course::title, course::id))
         .select((course::id, course::title))
         .load(c))
+}
+
+/// A webinar of a course, with the course's title.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct WebinarRow {
+    pub id: i64,
+    pub course_id: i64,
+    pub course_title: String,
+    pub name: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+}
+
+/// A new webinar of a course.
+#[derive(Debug, Clone)]
+pub struct NewWebinar<'a> {
+    pub tenant_id: i64,
+    pub course_id: i64,
+    pub name: &'a str,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+}
+
+/// Creates a webinar; returns its id.
+pub fn insert_webinar(tx: &mut Tx<'_>, new: &NewWebinar<'_>) -> QueryResult<i64> {
+    on_conn!(tx, |c| diesel::insert_into(webinar::table)
+        .values((
+            webinar::tenant_id.eq(new.tenant_id),
+            webinar::course_id.eq(new.course_id),
+            webinar::name.eq(new.name),
+            webinar::starts_at.eq(new.starts_at),
+            webinar::ends_at.eq(new.ends_at),
+        ))
+        .returning(webinar::id)
+        .get_result(c))
+}
+
+/// Registers course enrollments for a webinar (status "Registered"); those registered already stay.
+pub fn register_for_webinar(tx: &mut Tx<'_>, webinar_id: i64, enrollment_ids: &[i64], now: NaiveDateTime) -> QueryResult<usize> {
+    let rows: Vec<_> = enrollment_ids
+        .iter()
+        .map(|id| {
+            (
+                webinar_registration::webinar_id.eq(webinar_id),
+                webinar_registration::enrollment_id.eq(*id),
+                webinar_registration::status.eq("Registered"),
+                webinar_registration::registered_at.eq(now),
+            )
+        })
+        .collect();
+    on_conn!(tx, |c| diesel::insert_into(webinar_registration::table).values(&rows).on_conflict_do_nothing().execute(c))
+}
+
+/// The tenant's webinar `id`.
+pub fn webinar(tx: &mut Tx<'_>, tenant_id: i64, id: i64) -> QueryResult<Option<WebinarRow>> {
+    on_conn!(tx, |c| webinar::table
+        .inner_join(course::table.on(course::id.eq(webinar::course_id)))
+        .filter(webinar::tenant_id.eq(tenant_id))
+        .filter(webinar::id.eq(id))
+        .select((webinar::id, webinar::course_id, course::title, webinar::name, webinar::starts_at, webinar::ends_at))
+        .first(c)
+        .optional())
+}
+
+/// A webinar registration with its learner.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct WebinarRegistrationRow {
+    /// The course registration (enrollment) it belongs to.
+    pub enrollment_id: i64,
+    pub user_id: i64,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub status: String,
+    pub notes: Option<String>,
+    pub attendance: Option<String>,
+    pub recording_type: Option<String>,
+    pub recorded_at: Option<NaiveDateTime>,
+    pub registered_at: NaiveDateTime,
+    pub last_accessed_at: Option<NaiveDateTime>,
+}
+
+/// What a webinar's registrations sort by; ties go by course registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebinarOrder {
+    Registration,
+    Name,
+    RegisteredOn,
+    LastAccessedOn,
+    Status,
+}
+
+impl WebinarOrder {
+    fn column(self) -> &'static str {
+        match self {
+            WebinarOrder::Registration => "webinar_registration.enrollment_id",
+            WebinarOrder::Name => "lower(COALESCE(app_user.first_name, '') || ' ' || COALESCE(app_user.last_name, ''))",
+            WebinarOrder::RegisteredOn => "webinar_registration.registered_at",
+            WebinarOrder::LastAccessedOn => "webinar_registration.last_accessed_at",
+            WebinarOrder::Status => "webinar_registration.status",
+        }
+    }
+}
+
+/// The registrations of a webinar whose course enrollments are active and within a reach: the
+/// base of every webinar list and action.
+macro_rules! registrations_of {
+    ($tenant_id:expr, $webinar:expr, $reach:expr) => {{
+        let mut query = webinar_registration::table
+            .inner_join(enrollment::table.on(enrollment::id.eq(webinar_registration::enrollment_id)))
+            .inner_join(app_user::table.on(app_user::id.eq(enrollment::learner_id)))
+            .filter(webinar_registration::webinar_id.eq($webinar.id))
+            .filter(enrollment::tenant_id.eq($tenant_id))
+            .filter(enrollment::course_id.eq($webinar.course_id))
+            .filter(enrollment::lifecycle.eq("active"))
+            .into_boxed();
+        for paths in &$reach.within {
+            query = query.filter(enrollment::learner_id.eq_any(learners_of!($tenant_id, paths)));
+        }
+        query
+    }};
+}
+
+/// One page of a webinar's registrations within a reach, and how many it has in all.
+#[allow(clippy::too_many_arguments)]
+pub fn webinar_registrations(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    webinar: &WebinarRow,
+    reach: &Reach,
+    order: WebinarOrder,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<WebinarRegistrationRow>, i64)> {
+    let direction = if descending { "DESC" } else { "ASC" };
+    let order = format!("{} {direction}, webinar_registration.enrollment_id ASC", order.column());
+    on_conn!(tx, |c| {
+        let total: i64 = registrations_of!(tenant_id, webinar, reach).count().get_result(c)?;
+        let rows = registrations_of!(tenant_id, webinar, reach)
+            .select((
+                webinar_registration::enrollment_id,
+                app_user::id,
+                app_user::first_name,
+                app_user::last_name,
+                webinar_registration::status,
+                webinar_registration::notes,
+                webinar_registration::attendance,
+                webinar_registration::recording_type,
+                webinar_registration::recorded_at,
+                webinar_registration::registered_at,
+                webinar_registration::last_accessed_at,
+            ))
+            .order(sql::<BigInt>(&order))
+            .offset(offset)
+            .limit(limit)
+            .load(c)?;
+        Ok((rows, total))
+    })
+}
+
+/// A webinar's registrations by attendance (within a reach), counted in one pass.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AttendanceTotals {
+    pub all: i64,
+    pub attended: i64,
+    pub no_show: i64,
+    pub cancelled: i64,
+    pub partially_attended: i64,
+}
+
+pub fn attendance_totals(tx: &mut Tx<'_>, tenant_id: i64, webinar: &WebinarRow, reach: &Reach) -> QueryResult<AttendanceTotals> {
+    let sum = |word: &str| format!("COALESCE(SUM(CASE WHEN webinar_registration.attendance = '{word}' THEN 1 ELSE 0 END), 0)");
+    let (all, attended, no_show, cancelled, partially_attended): (i64, i64, i64, i64, i64) =
+        on_conn!(tx, |c| registrations_of!(tenant_id, webinar, reach)
+            .select((
+                diesel::dsl::count_star(),
+                sql::<BigInt>(&sum("Attended")),
+                sql::<BigInt>(&sum("No Show")),
+                sql::<BigInt>(&sum("Cancelled")),
+                sql::<BigInt>(&sum("Partially Attended")),
+            ))
+            .first(c))?;
+    Ok(AttendanceTotals { all, attended, no_show, cancelled, partially_attended })
+}
+
+/// Of `ids` (course registrations), those registered for the webinar within a reach:
+/// `(registration, learner)`.
+pub fn webinar_registrations_among(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    webinar: &WebinarRow,
+    ids: &[i64],
+    reach: &Reach,
+) -> QueryResult<Vec<(i64, i64)>> {
+    on_conn!(tx, |c| registrations_of!(tenant_id, webinar, reach)
+        .filter(webinar_registration::enrollment_id.eq_any(ids))
+        .select((webinar_registration::enrollment_id, enrollment::learner_id))
+        .order(webinar_registration::enrollment_id)
+        .load(c))
+}
+
+/// Sets the status of a webinar's registrations, and their attendance (recorded now, by hand, or
+/// cleared when the status is not an attendance).
+pub fn set_webinar_status(
+    tx: &mut Tx<'_>,
+    webinar_id: i64,
+    ids: &[i64],
+    status: &str,
+    attendance: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let recorded = attendance.map(|_| now);
+    let recording = attendance.map(|_| "Manual");
+    on_conn!(tx, |c| diesel::update(
+        webinar_registration::table
+            .filter(webinar_registration::webinar_id.eq(webinar_id))
+            .filter(webinar_registration::enrollment_id.eq_any(ids))
+    )
+    .set((
+        webinar_registration::status.eq(status),
+        webinar_registration::attendance.eq(attendance),
+        webinar_registration::recorded_at.eq(recorded),
+        webinar_registration::recording_type.eq(recording),
+    ))
+    .execute(c))?;
+    Ok(())
+}
+
+/// Sets the notes of a webinar's registrations.
+pub fn set_webinar_notes(tx: &mut Tx<'_>, webinar_id: i64, ids: &[i64], notes: &str) -> QueryResult<()> {
+    on_conn!(tx, |c| diesel::update(
+        webinar_registration::table
+            .filter(webinar_registration::webinar_id.eq(webinar_id))
+            .filter(webinar_registration::enrollment_id.eq_any(ids))
+    )
+    .set(webinar_registration::notes.eq(notes))
+    .execute(c))?;
+    Ok(())
 }

@@ -542,6 +542,7 @@ diesel::table! {
         tenant_id -> BigInt,
         name -> Text,
         created_at -> Timestamp,
+        expired_at -> Nullable<Timestamp>,
     }
 }
 

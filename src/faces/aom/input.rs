@@ -171,7 +171,8 @@ impl Input {
     /// A moment, `Y-m-d H:i:s` or a day, `Y-m-d` (its midnight).
     pub fn date_time(&self, name: &str) -> Result<Option<NaiveDateTime>, OpError> {
         let Some(text) = self.text(name)? else { return Ok(None) };
-        let text = text.trim();
+        // The seed's samples quote their dates: `"'2021-10-03 23:59:59'"`.
+        let text = text.trim().trim_matches(['\'', '"']);
         NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
             .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|day| day.and_time(chrono::NaiveTime::MIN)))
             .map(Some)

@@ -6,12 +6,16 @@
 //! - [`routes`]: the registration list (method, path, handler, catalog operation) and the handlers;
 //! - [`input`]: the request's parameters, with the tolerance the seed's clients need;
 //! - [`paths`]: the learning-path reports, activity and lists;
-//! - [`model`]: the answers' shapes and display formats.
+//! - [`model`]: the answers' shapes and display formats;
+//! - [`webinars`] and [`accounts`]: the handlers of the webinar routes, and of bulk upload, quick
+//!   edit and memberships.
 
+pub mod accounts;
 pub mod input;
 pub mod model;
 pub mod paths;
 pub mod routes;
+pub mod webinars;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
@@ -47,6 +51,8 @@ fn resource(entity: Entity) -> &'static str {
         Entity::User => "User",
         Entity::Portal => "Portal",
         Entity::LearningPath => "Learning path",
+        Entity::Webinar => "Webinar",
+        Entity::Membership => "Membership",
         _ => "Resource",
     }
 }

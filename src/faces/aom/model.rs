@@ -12,9 +12,10 @@ use crate::domain::progress::PathStage;
 use crate::service::paths::{OfferedPath, PathLaunch, PathLearners, PathReport, PathTotals, UserPaths};
 use crate::service::portals::{Catalog, PortalDetails, PortalSeats, PortalUser};
 use crate::service::progress::{
-    ActivityView, CertificateView, CourseInfo, CourseLearners, CourseOverview, CourseReport, Dashboard, LearnerView, ModuleView,
-    ProgressView,
+    ActivityView, AttendanceReport, CertificateView, CourseInfo, CourseLearners, CourseOverview, CourseReport, Dashboard, LearnerView,
+    ModuleView, ProgressView,
 };
+use crate::store::progress::WebinarRegistrationRow;
 
 /// `Aug 09, 2020`.
 pub fn day(at: NaiveDate) -> String {
@@ -1845,6 +1846,113 @@ impl UserReportAnswer {
     }
 }
 
+/// `2020-07-01 10:00:00`, as the webinar answers write moments.
+pub fn plain(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// A moment as the webinar answers write it, or `""` when it has not come.
+fn plain_or_empty(at: Option<NaiveDateTime>) -> String {
+    at.map(plain).unwrap_or_default()
+}
+
+/// A student of a webinar.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebinarStudent {
+    /// The course registration (the `ids` of the status and notes updates).
+    id: i64,
+    user_id: i64,
+    first_name: String,
+    last_name: String,
+    /// The registration's status: Registered, an attendance, or the word a manager set.
+    status: String,
+    registered_on: String,
+    /// `""` when never.
+    last_accessed_on: String,
+    attendance_recording_type: Option<String>,
+    notes: Option<String>,
+}
+
+impl From<WebinarRegistrationRow> for WebinarStudent {
+    fn from(row: WebinarRegistrationRow) -> Self {
+        WebinarStudent {
+            id: row.enrollment_id,
+            user_id: row.user_id,
+            first_name: row.first_name.unwrap_or_default(),
+            last_name: row.last_name.unwrap_or_default(),
+            status: row.status,
+            registered_on: plain(row.registered_at),
+            last_accessed_on: plain_or_empty(row.last_accessed_at),
+            attendance_recording_type: row.recording_type,
+            notes: row.notes,
+        }
+    }
+}
+
+/// A registration in a webinar's attendance report.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendanceRecord {
+    first_name: String,
+    last_name: String,
+    /// The attendance recorded, else the registration's status.
+    status: String,
+    attendance_recording_type: Option<String>,
+    notes: Option<String>,
+    /// `""` when no attendance is recorded.
+    recorded_at: String,
+}
+
+/// A webinar's attendance report: its course and times, its registrations by attendance, one page.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendanceReportAnswer {
+    course_name: String,
+    start_date: String,
+    end_date: String,
+    records_total: i64,
+    total_attended: i64,
+    total_no_show: i64,
+    total_cancelled: i64,
+    total_partially_attended: i64,
+    records: Vec<AttendanceRecord>,
+}
+
+impl From<AttendanceReport> for AttendanceReportAnswer {
+    fn from(report: AttendanceReport) -> Self {
+        let totals = report.totals;
+        AttendanceReportAnswer {
+            course_name: report.webinar.course_title,
+            start_date: plain(report.webinar.starts_at),
+            end_date: plain(report.webinar.ends_at),
+            records_total: totals.all,
+            total_attended: totals.attended,
+            total_no_show: totals.no_show,
+            total_cancelled: totals.cancelled,
+            total_partially_attended: totals.partially_attended,
+            records: report
+                .records
+                .into_iter()
+                .map(|row| AttendanceRecord {
+                    first_name: row.first_name.unwrap_or_default(),
+                    last_name: row.last_name.unwrap_or_default(),
+                    status: row.attendance.unwrap_or(row.status),
+                    attendance_recording_type: row.recording_type,
+                    notes: row.notes,
+                    recorded_at: plain_or_empty(row.recorded_at),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// How a bulk upload went: the seed's `is_success` is the text `"true"`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UploadAnswer {
+    pub message: String,
+    pub is_success: &'static str,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1864,6 +1972,8 @@ mod tests {
         assert_eq!(duration(Some(120)).as_deref(), Some("2 hours"));
         assert_eq!(duration(Some(90)).as_deref(), Some("1 hour 30 minutes"));
         assert_eq!(clock(3725), "01:02:05");
+        assert_eq!(plain(at), "2020-08-03 10:00:00");
+        assert_eq!(plain_or_empty(None), "");
         let spent = serde_json::to_value(TimeSpent::of(3725)).unwrap();
         assert_eq!(spent, serde_json::json!({"hours": 1, "minutes": 2, "seconds": 5, "totalSeconds": 3725}));
     }

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::input::{Input, path_id};
 use super::model::{self, CourseActivities, CourseProgress, EnrollAnswer, EnrolledLearners, Message};
-use super::{FACE, answer, paths};
+use super::{FACE, accounts, answer, paths, webinars};
 use crate::domain::activity::{LEARNING_PATH_VERBS, Verb};
 use crate::domain::progress::{CourseStatus, ModuleStatus};
 use crate::faces::kit::answer_panics;
@@ -20,7 +20,7 @@ use crate::service::{Entity, OpError, ProblemKind};
 use crate::state::AppState;
 use crate::store::progress::LearnerOrder;
 
-type State = web::Data<AppState>;
+pub(super) type State = web::Data<AppState>;
 
 /// Where the face's OpenAPI document is served.
 pub const DOCUMENT_PATH: &str = "/aom/openapi.json";
@@ -80,6 +80,13 @@ pub const ROUTES: &[(&str, &str, &Operation)] = &[
     ("POST", "/portals/catalog", catalog::PORTAL_CATALOG),
     ("POST", "/portals/my-courses", catalog::MY_PORTAL_COURSES),
     ("GET", "/users/course-report", catalog::USER_COURSE_REPORT),
+    ("GET", "/courses/{course_id}/webinars/{webinar_id}/portals/{portal_id}/students", catalog::WEBINAR_STUDENTS),
+    ("PUT", "/webinar-registrations/status", catalog::WEBINAR_REGISTRATION_STATUS),
+    ("PUT", "/webinar-registrations/notes", catalog::WEBINAR_REGISTRATION_NOTES),
+    ("POST", "/webinars/attendance-report", catalog::WEBINAR_ATTENDANCE_REPORT),
+    ("POST", "/users/bulk-upload", catalog::BULK_UPLOAD_USERS),
+    ("PUT", "/users/quick-edit", catalog::QUICK_EDIT_USERS),
+    ("PUT", "/users/{id}/membership", catalog::UPDATE_USER_MEMBERSHIP),
 ];
 
 /// Mounts the face at `/api` and under `prefix` (when it is not the root). Each route is its own
@@ -159,6 +166,13 @@ fn register(cfg: &mut web::ServiceConfig, prefix: &str) {
     at!("/learning-paths/activities", get => paths::path_activities);
     at!("/users/learning-paths", get => paths::user_paths);
     at!("/users/course-report", get => user_course_report);
+    at!("/courses/{course_id}/webinars/{webinar_id}/portals/{portal_id}/students", get => webinars::students);
+    at!("/webinar-registrations/status", put => webinars::registration_status);
+    at!("/webinar-registrations/notes", put => webinars::registration_notes);
+    at!("/webinars/attendance-report", post => webinars::attendance_report);
+    at!("/users/bulk-upload", post => accounts::bulk_upload);
+    at!("/users/quick-edit", put => accounts::quick_edit);
+    at!("/users/{id}/membership", put => accounts::membership_of_user);
 }
 
 /// The face's OpenAPI 3.1 document, built once.
@@ -237,7 +251,14 @@ impl utoipa::Modify for BearerToken {
         super::paths::user_paths,
         portal_catalog,
         my_portal_courses,
-        user_course_report
+        user_course_report,
+        webinars::students,
+        webinars::registration_status,
+        webinars::registration_notes,
+        webinars::attendance_report,
+        accounts::bulk_upload,
+        accounts::quick_edit,
+        accounts::membership_of_user
     ),
     components(schemas(Message)),
     modifiers(&BearerToken),
@@ -904,7 +925,7 @@ pub async fn user_dashboard(req: HttpRequest, state: State) -> HttpResponse {
     .await
 }
 
-fn required_text(input: &Input, name: &str) -> Result<String, OpError> {
+pub(super) fn required_text(input: &Input, name: &str) -> Result<String, OpError> {
     input
         .text(name)?
         .map(|text| text.trim().trim_matches('"').to_string())
@@ -912,7 +933,7 @@ fn required_text(input: &Input, name: &str) -> Result<String, OpError> {
         .ok_or_else(|| OpError::wrong(ProblemKind::Required, name, format!("The {} field is required.", name.replace('_', " "))))
 }
 
-fn optional_text(input: &Input, name: &str) -> Result<Option<String>, OpError> {
+pub(super) fn optional_text(input: &Input, name: &str) -> Result<Option<String>, OpError> {
     Ok(input.text(name)?.map(|text| text.trim().trim_matches('"').to_string()).filter(|text| !text.is_empty()))
 }
 
