@@ -12,11 +12,14 @@
 #   W6  Rhythm's course registration by id, and W7 a student's registrations (an index lookup), the
 #       same way, each against its own ceiling;
 #   W8  Rhythm's batch: 100 patches a request, each its own transaction (operations/s);
+#   W9  Academy Of Mine's enrolled learners of a course of AOM_LEARNERS enrollments, the first page
+#       and the last (page size 10, with the totals by status), 64 keep-alive connections;
+#   W10 Academy Of Mine's enroll learners: 1,000 learners in one call (median of 3 courses);
 #   and the criterion benchmarks of request decoding and response encoding.
 # W1 on SQLite, the ceiling and the peer are measured in interleaved rounds (lmsbridge, ceiling, peer,
 # then again), and each reports its median round: on a shared machine the speed drifts over minutes,
 # and ratios of figures taken side by side are the ones that mean something.
-# Environment: ENROLLMENTS (default 1000000), SMALL (100000), DURATION (20), ROUNDS (3), LMSBRIDGE_BENCH_PG
+# Environment: ENROLLMENTS (default 1000000), SMALL (100000), AOM_LEARNERS (100000), DURATION (20), ROUNDS (3), LMSBRIDGE_BENCH_PG
 # (admin URL of a PostgreSQL server; default postgres://postgres@127.0.0.1/postgres), BASELINE (an
 # lmsbridge binary built from an earlier commit: its W1 on SQLite joins the interleaved rounds, on the
 # same rows, so a change's effect is measured side by side). Needs wrk, node, python3, curl.
@@ -27,6 +30,7 @@ ENROLLMENTS=${ENROLLMENTS:-1000000}
 SMALL=${SMALL:-100000}
 DURATION=${DURATION:-20}
 ROUNDS=${ROUNDS:-3}
+AOM_LEARNERS=${AOM_LEARNERS:-100000}
 PG_ADMIN=${LMSBRIDGE_BENCH_PG:-postgres://postgres@127.0.0.1/postgres}
 OUT=$ROOT/target/bench
 mkdir -p "$OUT"
@@ -83,7 +87,7 @@ for BACKEND in sqlite postgres; do
   PORT=$((PORT + 10))
   URL=$(database lmsbridge_bench "$BACKEND")
   echo "== $BACKEND: generating $ENROLLMENTS enrollments"
-  "$GEN" --database-url "$URL" --enrollments "$ENROLLMENTS" > "$OUT/$BACKEND.json"
+  "$GEN" --database-url "$URL" --enrollments "$ENROLLMENTS" --aom-learners "$AOM_LEARNERS" > "$OUT/$BACKEND.json"
   python3 - "$OUT/$BACKEND.json" "$OUT" "$BACKEND" <<'PY'
 import json, sys
 summary = json.load(open(sys.argv[1]))
@@ -93,6 +97,10 @@ open(f"{out}/{backend}.token", "w").write(summary["token"])
 open(f"{out}/{backend}.skillable-key", "w").write(summary["skillable_key"])
 open(f"{out}/{backend}-class-enrollments.txt", "w").write("\n".join(str(i) for i in summary["class_enrollments"]) + "\n")
 open(f"{out}/{backend}.rhythm-key", "w").write(summary["rhythm_key"])
+open(f"{out}/{backend}.aom-token", "w").write(summary["aom_token"])
+open(f"{out}/{backend}.aom-course", "w").write(str(summary["aom_course"]))
+open(f"{out}/{backend}.aom-enroll-courses", "w").write("\n".join(str(c) for c in summary["aom_enroll_courses"]) + "\n")
+open(f"{out}/{backend}.aom-students.json", "w").write(json.dumps({"studentIds": summary["aom_students"], "portalId": -1}))
 collection = "/courseRegistrations/bench.org"
 open(f"{out}/{backend}-w6.txt", "w").write("".join(f"{collection}/{r}\n" for r in summary["registrations"]))
 open(f"{out}/{backend}-w7.txt", "w").write("".join(f"{collection}/student/{s}\n" for s in summary["registration_students"]))
@@ -133,6 +141,23 @@ PY
       --data-binary @"$OUT/$BACKEND-w8.json" "http://127.0.0.1:$PORT/courseRegistrations/bench.org/batch"
   done | sort -n | sed -n 3p > "$OUT/w8-seconds.txt"
   echo "| W8 Rhythm batch, 100 patches | $BACKEND | $(awk '{printf "%.3f s a batch, %.0f operations/s", $1, 100/$1}' "$OUT/w8-seconds.txt") (median of 5) | each operation its own transaction |" >> "$RESULTS"
+
+  echo "== $BACKEND: W9 Academy Of Mine enrolled learners, W10 enroll 1,000"
+  learners="/api/courses/enrolled-learners?course_id=$(cat "$OUT/$BACKEND.aom-course")&portalId=-1&page_size=10"
+  echo "$learners&page_number=1" > "$OUT/w9-first.txt"
+  echo "$learners&page_number=$(( AOM_LEARNERS / 10 ))" > "$OUT/w9-last.txt"
+  for page in first last; do
+    read -r _ _ rps _ p50 _ p99 _ errors < <(LABEL=W9 PATHS="$OUT/w9-$page.txt" AUTH_NAME=Authorization AUTH_VALUE="Bearer $(cat "$OUT/$BACKEND.aom-token")" \
+      wrk -t2 -c64 -d"${DURATION}s" -s benches/paths.lua "http://127.0.0.1:$PORT" | grep '^W9 ')
+    echo "| W9 AOM enrolled learners, $page page of $AOM_LEARNERS | $BACKEND | $rps requests/s, p50 $p50 ms, p99 $p99 ms | $errors non-200; totals by status in every answer |" >> "$RESULTS"
+  done
+  while read -r course; do
+    curl -s -w '\n%{time_total}\n' -H "Authorization: Bearer $(cat "$OUT/$BACKEND.aom-token")" -H 'Content-Type: application/json' \
+      --data-binary @"$OUT/$BACKEND.aom-students.json" "http://127.0.0.1:$PORT/api/courses/$course/enrollments" > "$OUT/w10-answer.txt"
+    grep -q '"1000 student(s) enrolled successfully"' "$OUT/w10-answer.txt" || { echo "W10: unexpected answer: $(head -c 300 "$OUT/w10-answer.txt")" >&2; exit 1; }
+    tail -1 "$OUT/w10-answer.txt"
+  done < "$OUT/$BACKEND.aom-enroll-courses" | sort -n | sed -n 2p > "$OUT/w10-seconds.txt"
+  echo "| W10 AOM enroll 1,000 learners in one call | $BACKEND | $(awk '{printf "%.3f s, %.0f enrollments/s", $1, 1000/$1}' "$OUT/w10-seconds.txt") (median of 3) | one transaction, with activity entries |" >> "$RESULTS"
 
   if [ "$BACKEND" = sqlite ]; then
     # The ceiling and the peer answer the same request with the same bytes, from the same rows.

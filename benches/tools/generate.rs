@@ -42,6 +42,10 @@ struct Args {
     w3_learners: usize,
     #[arg(long, default_value_t = 10)]
     w3_courses: usize,
+    /// Learners of Academy Of Mine's big course (W9), each enrolled in it; the first 1,000 are
+    /// also those W10 enrolls in one call.
+    #[arg(long, default_value_t = 100_000)]
+    aom_learners: usize,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -54,7 +58,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = Seeded(42);
 
     // Account, 10 divisions of 10 teams, courses, users: one transaction.
-    let (tenant, course_ids, learner_ids) = db.write(|tx| -> Result<_, OpError> {
+    let (tenant, course_ids, learner_ids, departments_root) = db.write(|tx| -> Result<_, OpError> {
         let tenant = tenants::insert_tenant(tx, "bench", Some("https://bench.lmsbridge.test"), now)?;
         let root = departments::insert_department(
             tx,
@@ -129,7 +133,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 &[],
             )?);
         }
-        Ok((tenant, course_ids, learner_ids))
+        Ok((tenant, course_ids, learner_ids, root))
     })?;
 
     // Enrollments: each learner in distinct courses, committed every 20,000 rows.
@@ -225,6 +229,81 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(())
     })?;
     made += w1_rows.len();
+
+    // W9 and W10: an Academy Of Mine course with a learner in it for every `aom_learners` (a third
+    // completed, a third started), and three empty courses to enroll 1,000 of them in one call.
+    let aom = db.write(|tx| -> Result<(i64, Vec<i64>, Vec<i64>, i64), OpError> {
+        let course = |tx: &mut Tx<'_>, id: &str| {
+            courses::insert_course(
+                tx,
+                &NewCourse {
+                    tenant_id: tenant,
+                    external_id: id,
+                    title: id,
+                    subtitle: None,
+                    description: None,
+                    content_type: "course",
+                    default_due_period_hours: None,
+                    created_at: now,
+                },
+            )
+        };
+        let big = course(tx, "aom-course-big")?;
+        let empty = (0..3).map(|n| course(tx, &format!("aom-enroll-{n}"))).collect::<Result<Vec<_>, _>>()?;
+        let user = |tx: &mut Tx<'_>, id: &str, role: Role| {
+            users::insert_user(
+                tx,
+                &NewUser {
+                    tenant_id: tenant,
+                    external_id: id,
+                    department_id: departments_root,
+                    login: id,
+                    email: None,
+                    first_name: Some("Aom"),
+                    last_name: Some(id),
+                    password_hash: None,
+                    role: role.as_str(),
+                    status: 1,
+                    created_at: now,
+                    updated_at: now,
+                },
+                &[],
+            )
+        };
+        let admin = user(tx, "aom-admin", Role::AccountAdministrator)?;
+        let learners =
+            (0..args.aom_learners).map(|u| user(tx, &format!("aom-learner-{u:06}"), Role::Learner)).collect::<Result<Vec<_>, _>>()?;
+        let external: Vec<String> = (0..learners.len()).map(|u| format!("enr-aom-{u:06}")).collect();
+        for (chunk, ids) in learners.chunks(5_000).zip(external.chunks(5_000)) {
+            let rows: Vec<NewEnrollment> = chunk
+                .iter()
+                .zip(ids)
+                .enumerate()
+                .map(|(i, (&learner_id, id))| NewEnrollment {
+                    tenant_id: tenant,
+                    external_id: id,
+                    source: "aom",
+                    learner_id,
+                    course_id: big,
+                    access_date: (start_day + Duration::days((i % 700) as i64)).and_hms_opt(9, 0, 0).expect("valid time"),
+                    due_date: None,
+                    lock_after_due_date: false,
+                    enrollment_type_group: 0,
+                    lifecycle: "active",
+                    completion_status: ["not_started", "in_progress", "complete"][i % 3],
+                    progress: [0, 40, 100][i % 3],
+                    completed_at: (i % 3 == 2).then(|| (start_day + Duration::days(3)).and_hms_opt(15, 0, 0).expect("valid time")),
+                    created_at: now,
+                    updated_at: now,
+                })
+                .collect();
+            enrollments::insert_many(tx, &rows)?;
+        }
+        Ok((big, empty, learners.into_iter().take(1_000).collect(), admin))
+    })?;
+    made += args.aom_learners;
+    let (_, aom_token, _) =
+        service.create_aom_token("bench", lmsbridge::domain::role::AomRole::Admin, Some(&aom.3.to_string())).map_err(|e| e.to_string())?;
 
     // Certificates for completed enrollments, in one statement.
     let certificates = db.write(|tx| -> Result<usize, OpError> {
@@ -370,6 +449,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let summary = serde_json::json!({
         "rhythm_key": rhythm_key,
+        "aom_token": aom_token,
+        "aom_course": aom.0,
+        "aom_enroll_courses": aom.1,
+        "aom_students": aom.2,
         "registrations": registrations.iter().map(|(id, _)| id).collect::<Vec<_>>(),
         "registration_students": registrations.iter().map(|(_, student)| student).collect::<Vec<_>>(),
         "skillable_key": skillable_key,

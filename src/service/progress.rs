@@ -305,7 +305,6 @@ impl Service {
         let member = self.manager(tx, principal)?;
         let course = Self::course(tx, principal, request.course_id)?;
         let reach = Self::reach_within(tx, principal, &member, request.portal_id)?;
-        let totals = store::totals(tx, principal.tenant_id, Of::Course(course.id), &reach)?;
         let query = store::LearnerQuery {
             tenant_id: principal.tenant_id,
             of: Of::Course(course.id),
@@ -319,7 +318,7 @@ impl Service {
             courses: None,
             registered: (None, None),
         };
-        let (rows, filtered) = store::enrollment_rows(tx, &query)?;
+        let (rows, filtered, totals) = store::enrollment_rows(tx, &query)?;
         let learners = rows.into_iter().map(learner_view).collect::<Result<Vec<_>, OpError>>()?;
         Ok(CourseLearners { course_name: course.title, totals, filtered, learners })
     }
@@ -723,8 +722,7 @@ impl Service {
             courses,
             registered: (None, None),
         };
-        let totals = store::query_totals(tx, &query)?;
-        let (rows, filtered) = store::enrollment_rows(tx, &query)?;
+        let (rows, filtered, totals) = store::enrollment_rows(tx, &query)?;
         let views = rows.into_iter().map(learner_view).collect::<Result<Vec<_>, OpError>>()?;
         Ok((totals, filtered, views))
     }
@@ -998,8 +996,7 @@ impl Service {
             courses: request.courses.clone(),
             registered: request.registered,
         };
-        let totals = store::query_totals(tx, &query)?;
-        let (rows, filtered) = store::enrollment_rows(tx, &query)?;
+        let (rows, filtered, totals) = store::enrollment_rows(tx, &query)?;
         let rows = rows
             .into_iter()
             .map(|row| {

@@ -13,10 +13,27 @@ use super::schema::{
 use super::{Tx, on_conn};
 use crate::domain::progress::CourseStatus;
 
-/// The status of an enrollment row, as SQL: the rule of [`CourseStatus::of`], over `enrollment`.
-const STATUS_SQL: &str = "(CASE WHEN enrollment.completion_status IN ('complete', 'passed', 'accepted') THEN 'Completed' \
-     WHEN enrollment.completion_status = 'not_started' AND enrollment.progress = 0 AND enrollment.started_at IS NULL \
-     THEN 'Not Started' ELSE 'In Progress' END)";
+/// The rule of [`CourseStatus::of`] over `enrollment`, as SQL predicates: Completed, and Not
+/// Started (In Progress is neither).
+macro_rules! completed_sql {
+    () => {
+        "enrollment.completion_status IN ('complete', 'passed', 'accepted')"
+    };
+}
+macro_rules! not_started_sql {
+    () => {
+        "(enrollment.completion_status = 'not_started' AND enrollment.progress = 0 AND enrollment.started_at IS NULL)"
+    };
+}
+
+/// The status of an enrollment row, as SQL (to sort by).
+const STATUS_SQL: &str =
+    concat!("(CASE WHEN ", completed_sql!(), " THEN 'Completed' WHEN ", not_started_sql!(), " THEN 'Not Started' ELSE 'In Progress' END)");
+
+/// The totals by status and the count of all rows, as SQL over `enrollment`: one pass that tests
+/// the columns themselves (no status word is made per row).
+const TOTALS_SQL: [&str; 2] =
+    [concat!("COUNT(*) FILTER (WHERE ", not_started_sql!(), ")"), concat!("COUNT(*) FILTER (WHERE ", completed_sql!(), ")")];
 
 /// The rows of a tenant's portals and all under them, as the paths of their subtrees.
 fn subtree_pattern(path: &str) -> String {
@@ -152,8 +169,13 @@ impl Totals {
 
 /// The SQL that keeps the rows of the given statuses.
 fn statuses_sql(statuses: &[CourseStatus]) -> String {
-    let words: Vec<String> = statuses.iter().map(|status| format!("'{}'", status.as_str())).collect();
-    format!("{STATUS_SQL} IN ({})", words.join(", "))
+    let one = |status: &CourseStatus| match status {
+        CourseStatus::Completed => completed_sql!().to_string(),
+        CourseStatus::NotStarted => not_started_sql!().to_string(),
+        CourseStatus::InProgress => concat!("NOT (", completed_sql!(), ") AND NOT ", not_started_sql!()).to_string(),
+    };
+    let each: Vec<String> = statuses.iter().map(|status| format!("({})", one(status))).collect();
+    format!("({})", each.join(" OR "))
 }
 
 /// The active enrollments of a course or a learner, joined with their learners, courses and
@@ -179,18 +201,39 @@ macro_rules! enrollments_of {
     }};
 }
 
+/// The active enrollments of a course or a learner within a reach, without joins: what counts
+/// and pages are taken from (over the enrollment indexes alone).
+macro_rules! enrollment_keys {
+    ($tenant_id:expr, $of:expr, $reach:expr) => {{
+        let mut query =
+            enrollment::table.filter(enrollment::tenant_id.eq($tenant_id)).filter(enrollment::lifecycle.eq("active")).into_boxed();
+        query = match $of {
+            Of::Course(id) => query.filter(enrollment::course_id.eq(id)),
+            Of::Learner(id) => query.filter(enrollment::learner_id.eq(id)),
+            Of::Tenant => query,
+        };
+        for paths in &$reach.within {
+            query = query.filter(enrollment::learner_id.eq_any(learners_of!($tenant_id, paths)));
+        }
+        query
+    }};
+}
+
 /// The totals by status of a course's learners (or a learner's courses) within a reach: one pass
 /// over the course's (or learner's) index.
 pub fn totals(tx: &mut Tx<'_>, tenant_id: i64, of: Of, reach: &Reach) -> QueryResult<Totals> {
-    let sum = |status: CourseStatus| format!("COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0)", statuses_sql(&[status]));
-    let (not_started, completed, all): (i64, i64, i64) = on_conn!(tx, |c| enrollments_of!(tenant_id, of, reach)
-        .select((sql::<BigInt>(&sum(CourseStatus::NotStarted)), sql::<BigInt>(&sum(CourseStatus::Completed)), diesel::dsl::count_star()))
+    let (not_started, completed, all): (i64, i64, i64) = on_conn!(tx, |c| enrollment_keys!(tenant_id, of, reach)
+        .select((sql::<BigInt>(TOTALS_SQL[0]), sql::<BigInt>(TOTALS_SQL[1]), diesel::dsl::count_star()))
         .first(c))?;
     Ok(Totals { not_started, in_progress: all - not_started - completed, completed })
 }
 
-/// One page of a course's learners (or a learner's courses), and how many match the query in all.
-pub fn enrollment_rows(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Vec<LearnerRow>, i64)> {
+/// One page of a course's learners (or a learner's courses), how many match the query in all, and
+/// the totals by status of what it lists before its statuses and search. The counts and the
+/// page's keys come from the enrollments alone (joined with learners or courses
+/// only when the search or the order needs them); only the page's rows are joined whole, so a deep
+/// page costs a walk of an index, not of joined rows.
+pub fn enrollment_rows(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Vec<LearnerRow>, i64, Totals)> {
     let order = format!(
         "{} {}, enrollment.id {}",
         query.order.column(),
@@ -198,9 +241,11 @@ pub fn enrollment_rows(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Ve
         if query.descending && query.order == LearnerOrder::Enrollment { "DESC" } else { "ASC" }
     );
     let search = query.name_or_email.as_deref().map(super::offerings::contains);
+    let joined = search.is_some() || matches!(query.order, LearnerOrder::FirstName | LearnerOrder::LastName);
+    // The filters of the query, on a boxed select over `enrollment` (joined or not).
     macro_rules! filtered {
-        () => {{
-            let mut rows = enrollments_of!(query.tenant_id, query.of, query.reach);
+        ($rows:expr) => {{
+            let mut rows = $rows;
             if let Some(courses) = &query.courses {
                 rows = rows.filter(enrollment::course_id.eq_any(courses));
             }
@@ -210,9 +255,26 @@ pub fn enrollment_rows(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Ve
             if let Some(to) = query.registered.1 {
                 rows = rows.filter(enrollment::access_date.le(to));
             }
+            rows
+        }};
+    }
+    macro_rules! statused {
+        ($rows:expr) => {{
+            let mut rows = $rows;
             if !query.statuses.is_empty() {
                 rows = rows.filter(sql::<Bool>(&statuses_sql(&query.statuses)));
             }
+            rows
+        }};
+    }
+    let matching_sql = if query.statuses.is_empty() {
+        "COUNT(*)".to_string()
+    } else {
+        format!("COUNT(*) FILTER (WHERE {})", statuses_sql(&query.statuses))
+    };
+    macro_rules! searched {
+        () => {{
+            let mut rows = statused!(filtered!(enrollments_of!(query.tenant_id, query.of, query.reach)));
             match (&search, query.of) {
                 (Some(pattern), Of::Course(_) | Of::Tenant) => {
                     rows = rows.filter(
@@ -232,8 +294,36 @@ pub fn enrollment_rows(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Ve
         }};
     }
     on_conn!(tx, |c| {
-        let matching: i64 = filtered!().count().get_result(c)?;
-        let rows = filtered!()
+        // One pass over the keys counts the totals and, unless a search needs the joins, the rows
+        // that match.
+        let (not_started, completed, all, unsearched): (i64, i64, i64, i64) =
+            filtered!(enrollment_keys!(query.tenant_id, query.of, query.reach))
+                .select((
+                    sql::<BigInt>(TOTALS_SQL[0]),
+                    sql::<BigInt>(TOTALS_SQL[1]),
+                    diesel::dsl::count_star(),
+                    sql::<BigInt>(&matching_sql),
+                ))
+                .first(c)?;
+        let totals = Totals { not_started, in_progress: all - not_started - completed, completed };
+        let (matching, keys): (i64, Vec<i64>) = if joined {
+            let matching = searched!().count().get_result(c)?;
+            let keys = searched!().select(enrollment::id).order(sql::<BigInt>(&order)).offset(query.offset).limit(query.limit).load(c)?;
+            (matching, keys)
+        } else {
+            let keys = statused!(filtered!(enrollment_keys!(query.tenant_id, query.of, query.reach)))
+                .select(enrollment::id)
+                .order(sql::<BigInt>(&order))
+                .offset(query.offset)
+                .limit(query.limit)
+                .load(c)?;
+            (unsearched, keys)
+        };
+        if keys.is_empty() {
+            return Ok((Vec::new(), matching, totals));
+        }
+        let rows = enrollments_of!(query.tenant_id, query.of, Reach::default())
+            .filter(enrollment::id.eq_any(&keys))
             .select((
                 enrollment::id,
                 course::id,
@@ -260,10 +350,8 @@ pub fn enrollment_rows(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Ve
                 certificate::expires_at.nullable(),
             ))
             .order(sql::<BigInt>(&order))
-            .offset(query.offset)
-            .limit(query.limit)
             .load(c)?;
-        Ok((rows, matching))
+        Ok((rows, matching, totals))
     })
 }
 
@@ -910,30 +998,6 @@ pub fn record_access(tx: &mut Tx<'_>, id: i64, now: NaiveDateTime, first: bool) 
 /// How many certificates an enrollment holds (none or one).
 pub fn certificate_count(tx: &mut Tx<'_>, enrollment_id: i64) -> QueryResult<i64> {
     on_conn!(tx, |c| certificate::table.filter(certificate::enrollment_id.eq(enrollment_id)).count().get_result(c))
-}
-
-/// The totals by status of the enrollments a query lists, before its statuses and search.
-pub fn query_totals(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<Totals> {
-    let sum = |status: CourseStatus| format!("COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0)", statuses_sql(&[status]));
-    let (not_started, completed, all): (i64, i64, i64) = on_conn!(tx, |c| {
-        let mut rows = enrollments_of!(query.tenant_id, query.of, query.reach);
-        if let Some(courses) = &query.courses {
-            rows = rows.filter(enrollment::course_id.eq_any(courses));
-        }
-        if let Some(from) = query.registered.0 {
-            rows = rows.filter(enrollment::access_date.ge(from));
-        }
-        if let Some(to) = query.registered.1 {
-            rows = rows.filter(enrollment::access_date.le(to));
-        }
-        rows.select((
-            sql::<BigInt>(&sum(CourseStatus::NotStarted)),
-            sql::<BigInt>(&sum(CourseStatus::Completed)),
-            diesel::dsl::count_star(),
-        ))
-        .first(c)
-    })?;
-    Ok(Totals { not_started, in_progress: all - not_started - completed, completed })
 }
 
 /// The tenant's courses with active enrollments: `(course, title)`, in title order.

@@ -80,7 +80,8 @@ pub async fn students(req: HttpRequest, state: State) -> HttpResponse {
     .await
 }
 
-/// Changes the registrations `ids` of `webinarId` (within `portalId`), answering the seed's message.
+/// Changes the registrations `ids` of `webinarId` (within `portalId`), answering the seed's message;
+/// when some were not reached, the message counts those that were.
 async fn change(
     req: HttpRequest,
     state: State,
@@ -98,9 +99,17 @@ async fn change(
     });
     answer(&req, &state, operation, StatusCode::OK, move |service, tx, caller| {
         let (ids, webinar, portal, change) = request?;
-        // The seed's message has no count: registrations not reached are left alone silently.
-        service.change_webinar_registrations(tx, caller, webinar, &ids, portal, &change)?;
-        Ok(Message { message: message.into() })
+        let reached = service.change_webinar_registrations(tx, caller, webinar, &ids, portal, &change)?;
+        let mut asked = ids.clone();
+        asked.sort_unstable();
+        asked.dedup();
+        // The seed's message has no count; a partial outcome is still said, never skipped silently.
+        let message = if reached == asked.len() {
+            message.to_string()
+        } else {
+            format!("{message} for {reached} of {} registration(s)", asked.len())
+        };
+        Ok(Message { message })
     })
     .await
 }

@@ -1,0 +1,2 @@
+DROP INDEX enrollment_course;
+CREATE INDEX enrollment_course ON enrollment (course_id, lifecycle, id);
