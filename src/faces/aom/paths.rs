@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 
 use super::answer;
-use super::input::{Input, path_id};
+use super::input::{Input, attribute, path_id};
 use super::model;
 use super::routes::Refusals;
 use crate::domain::progress::{CourseStatus, PathStage};
@@ -20,11 +20,12 @@ type State = web::Data<AppState>;
 
 /// A status as the path lists word it: `registered`, `started`, `completed`, or a course's words.
 fn stage(field: &str, word: &Value) -> Result<CourseStatus, OpError> {
-    let word = word.as_str().ok_or_else(|| OpError::wrong(ProblemKind::Type, field, format!("The {field} field must hold texts.")))?;
+    let name = attribute(field);
+    let word = word.as_str().ok_or_else(|| OpError::wrong(ProblemKind::Type, field, format!("The {name} field must hold texts.")))?;
     PathStage::parse_any_case(word)
         .map(PathStage::status)
         .or_else(|_| CourseStatus::parse_any_case(word))
-        .map_err(|_| OpError::wrong(ProblemKind::Enumeration, field, format!("The selected {field} is invalid.")))
+        .map_err(|_| OpError::wrong(ProblemKind::Enumeration, field, format!("The selected {name} is invalid.")))
 }
 
 /// A `[from, to]` range of days (`Y-m-d`, either empty) under `key` of the search.
@@ -37,14 +38,14 @@ fn day_range(
         return Err(OpError::wrong(
             ProblemKind::Type,
             &format!("search_param.{key}"),
-            format!("The search param.{key} field must be an array."),
+            format!("The search param.{} field must be an array.", attribute(key)),
         ));
     };
     let bound = |index: usize| -> Result<Option<chrono::NaiveDateTime>, OpError> {
         let Some(text) = bounds.get(index).and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
         let field = format!("search_param.{key}.{index}");
         let day = chrono::NaiveDate::parse_from_str(&text[..text.len().min(10)], "%Y-%m-%d")
-            .map_err(|_| OpError::wrong(ProblemKind::Type, &field, format!("The {field} field must match the format Y-m-d.")))?;
+            .map_err(|_| OpError::wrong(ProblemKind::Type, &field, format!("The {} field must match the format Y-m-d.", attribute(&field))))?;
         Ok(Some(if index == 0 { day.and_time(chrono::NaiveTime::MIN) } else { day.and_hms_opt(23, 59, 59).expect("a valid time") }))
     };
     Ok((bound(0)?, bound(1)?))
@@ -120,9 +121,9 @@ fn ids_in_path(req: &HttpRequest, name: &str) -> Result<Option<Vec<i64>>, OpErro
         .filter(|part| !part.is_empty())
         .map(|part| part.trim_matches('"').parse::<i64>())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| OpError::wrong(ProblemKind::Type, name, format!("The {name} field must be a list of integers.")))?;
+        .map_err(|_| OpError::wrong(ProblemKind::Type, name, format!("The {} field must be a list of integers.", attribute(name))))?;
     if ids.is_empty() {
-        return Err(OpError::wrong(ProblemKind::Required, name, format!("The {name} field is required.")));
+        return Err(OpError::wrong(ProblemKind::Required, name, format!("The {} field is required.", attribute(name))));
     }
     Ok((!ids.contains(&-1)).then_some(ids))
 }
