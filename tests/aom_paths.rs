@@ -322,6 +322,24 @@ async fn detail_report(backend: Backend) {
     newest_first.reverse();
     assert_eq!(column(&newest["records"], "user_id"), newest_first);
 
+    // Other columns: the path's name; the learner's (the fixture's learners have none: their
+    // e-mails then); ties in the enrollments' age.
+    let order = |column: &str, direction: &str| report_path(every, every, &format!("&order_by={}", enc(json!({"colName": column, "direction": direction}))));
+    let by_path = get(&app, &w.admin, &order("learningPathName", "asc")).await;
+    assert_eq!(column(&by_path["records"], "learning_path_name"), [json!("Advanced"), json!("Foundations"), json!("Foundations"), json!("Foundations")]);
+    let by_path = get(&app, &w.admin, &order("learningPathName", "desc")).await;
+    assert_eq!(by_path["records"][3]["learning_path_name"], "Advanced");
+    let by_name = get(&app, &w.admin, &order("name", "asc")).await;
+    assert_eq!(
+        column(&by_name["records"], "email"),
+        ["east.learner@acme.example.test", "eng.learner@acme.example.test", "eng.learner@acme.example.test", "hq.learner@acme.example.test"]
+            .map(|e| json!(e))
+    );
+    assert_eq!(column(&by_name["records"], "learning_path_name")[1..3], [json!("Foundations"), json!("Advanced")]);
+    // Started: never started first (as SQL orders nulls), then by the first start.
+    let started = get(&app, &w.admin, &report_path(every, &foundations, &format!("&order_by={}", enc(json!({"colName": "started_on", "direction": "desc"}))))).await;
+    assert_eq!(column(&started["records"], "user_id"), [json!(w.hq), json!(w.eng), json!(w.east)]);
+
     // Portals: the root portal holds ENG and, through its sub-portal, EAST; the sub-portal EAST.
     let root = get(&app, &w.admin, &report_path(&format!("%5B{}%5D", w.root), &foundations, "")).await;
     assert_eq!(column(&root["records"], "user_id"), by_age(&[w.eng, w.east]));
@@ -425,6 +443,9 @@ async fn overview_and_activity(backend: Backend) {
     // Within a portal: the sub-portal's EAST only.
     let east_only = get(&app, &w.admin, &activity(format!("&context=lp&portalId={}", w.sub))).await;
     assert_eq!(east_only["recordsTotal"], 1);
+    // Searched by the learner's name or e-mail: the total stays.
+    let searched = get(&app, &w.admin, &activity(format!("&context=lp&portalId=-1&search_param={}", enc(json!({"name": "east.learner"}))))).await;
+    assert_eq!((&searched["recordsTotal"], &searched["recordsFiltered"], searched["records"].as_array().unwrap().len()), (&json!(3), &json!(1), 1));
     // Paging.
     let page = get(&app, &w.admin, &format!("/learning-paths/activities?learning_path_id={}&page_size=2&page_number=2&context=lp&portalId=-1", w.foundations)).await;
     assert_eq!((&page["recordsTotal"], page["records"].as_array().unwrap().len()), (&json!(3), 1));
@@ -674,8 +695,11 @@ async fn user_paths_and_course_report(backend: Backend) {
     );
     assert_eq!((&foundations["totalLPCourses"], &foundations["completedLpCourses"], &foundations["rating"]), (&json!(2), &json!(2), &Value::Null));
     assert_eq!(column(&eng["records"], "learningPathName"), [json!("Foundations"), json!("Advanced")]);
-    let desc = get(&app, &w.admin, &paths(w.eng, "-1", "manage", &format!("&order_by={}", enc(json!({"colName": "started_on", "direction": "desc"}))))).await;
+    let desc = get(&app, &w.admin, &paths(w.eng, "-1", "manage", &format!("&order_by={}", enc(json!({"colName": "registered_on", "direction": "desc"}))))).await;
     assert_eq!(column(&desc["records"], "learningPathName"), [json!("Advanced"), json!("Foundations")]);
+    // By the path's name: Advanced before Foundations, though enrolled in after it.
+    let by_name = get(&app, &w.admin, &paths(w.eng, "-1", "manage", &format!("&order_by={}", enc(json!({"colName": "name", "direction": "asc"}))))).await;
+    assert_eq!(column(&by_name["records"], "learningPathName"), [json!("Advanced"), json!("Foundations")]);
     // Search by the path's name and by status; paging.
     let named = get(&app, &w.admin, &paths(w.eng, "-1", "manage", &format!("&search_param={}", enc(json!({"nameOrEmail": "adv"}))))).await;
     assert_eq!((&named["recordsTotal"], &named["recordsFiltered"], column(&named["records"], "learningPathName")), (&json!(2), &json!(1), vec![json!("Advanced")]));

@@ -1388,7 +1388,7 @@ pub async fn path_students(req: HttpRequest, state: State) -> HttpResponse {
             return Err(OpError::wrong(ProblemKind::Enumeration, "order_by", "The selected order by is invalid."));
         }
         let (statuses, name_or_email) = search(&input)?;
-        let filter = PathFilter { statuses, name_or_email, newest_first: descending, page_number, page_size, ..PathFilter::default() };
+        let filter = PathFilter { statuses, name_or_email, descending, page_number, page_size, ..PathFilter::default() };
         Ok(PathLearnersRequest { path_id, portal_id, filter })
     })();
     answer(&req, &state, catalog::PATH_STUDENTS, StatusCode::OK, move |service, tx, caller| {
