@@ -128,7 +128,8 @@ async fn world(app: &TestApp) -> World {
                     .map(|id| users::live_user_key(tx, acme, id).map(Option::unwrap))
                     .collect::<Result<_, _>>()?;
                 let admin = users::first_user_with_role(tx, acme, "account_administrator")?.unwrap();
-                let root = portals::insert(tx, &NewPortal { tenant_id: acme, name: "Acme Academy", slug: "acme", ..Default::default() }, now)?;
+                let root =
+                    portals::insert(tx, &NewPortal { tenant_id: acme, name: "Acme Academy", slug: "acme", ..Default::default() }, now)?;
                 let sub = portals::insert(
                     tx,
                     &NewPortal { tenant_id: acme, parent_id: Some(root), name: "East", slug: "east", ..Default::default() },
@@ -194,9 +195,14 @@ async fn world(app: &TestApp) -> World {
         for user in [w.eng, w.hq, w.east] {
             ids.push(enrollment(app, &w.admin, course, user).await);
         }
-        let (status, _) =
-            call(app, Some(&w.admin), "POST", &format!("/courses/{course}/enrollments/reset-progress"), Some(json!({"enrollmentIds": ids})))
-                .await;
+        let (status, _) = call(
+            app,
+            Some(&w.admin),
+            "POST",
+            &format!("/courses/{course}/enrollments/reset-progress"),
+            Some(json!({"enrollmentIds": ids})),
+        )
+        .await;
         assert_eq!(status, 200);
     }
     let progress = |course: i64, user: i64, status: &'static str| {
@@ -324,20 +330,35 @@ async fn detail_report(backend: Backend) {
 
     // Other columns: the path's name; the learner's (the fixture's learners have none: their
     // e-mails then); ties in the enrollments' age.
-    let order = |column: &str, direction: &str| report_path(every, every, &format!("&order_by={}", enc(json!({"colName": column, "direction": direction}))));
+    let order = |column: &str, direction: &str| {
+        report_path(every, every, &format!("&order_by={}", enc(json!({"colName": column, "direction": direction}))))
+    };
     let by_path = get(&app, &w.admin, &order("learningPathName", "asc")).await;
-    assert_eq!(column(&by_path["records"], "learning_path_name"), [json!("Advanced"), json!("Foundations"), json!("Foundations"), json!("Foundations")]);
+    assert_eq!(
+        column(&by_path["records"], "learning_path_name"),
+        [json!("Advanced"), json!("Foundations"), json!("Foundations"), json!("Foundations")]
+    );
     let by_path = get(&app, &w.admin, &order("learningPathName", "desc")).await;
     assert_eq!(by_path["records"][3]["learning_path_name"], "Advanced");
     let by_name = get(&app, &w.admin, &order("name", "asc")).await;
     assert_eq!(
         column(&by_name["records"], "email"),
-        ["east.learner@acme.example.test", "eng.learner@acme.example.test", "eng.learner@acme.example.test", "hq.learner@acme.example.test"]
-            .map(|e| json!(e))
+        [
+            "east.learner@acme.example.test",
+            "eng.learner@acme.example.test",
+            "eng.learner@acme.example.test",
+            "hq.learner@acme.example.test"
+        ]
+        .map(|e| json!(e))
     );
     assert_eq!(column(&by_name["records"], "learning_path_name")[1..3], [json!("Foundations"), json!("Advanced")]);
     // Started: never started first (as SQL orders nulls), then by the first start.
-    let started = get(&app, &w.admin, &report_path(every, &foundations, &format!("&order_by={}", enc(json!({"colName": "started_on", "direction": "desc"}))))).await;
+    let started = get(
+        &app,
+        &w.admin,
+        &report_path(every, &foundations, &format!("&order_by={}", enc(json!({"colName": "started_on", "direction": "desc"})))),
+    )
+    .await;
     assert_eq!(column(&started["records"], "user_id"), [json!(w.hq), json!(w.eng), json!(w.east)]);
 
     // Portals: the root portal holds ENG and, through its sub-portal, EAST; the sub-portal EAST.
@@ -404,12 +425,15 @@ async fn overview_and_activity(backend: Backend) {
             "percentageCompleted": [0], "sumNotStarted": 1, "sumInProgress": 0, "sumCompleted": 0, "sumPercentageCompleted": 0})
     );
     // Either portal: the root portal (with its sub-portal) and Partners.
-    let two = get(&app, &w.admin, &format!("/reports/learning-paths-overview?searchPortalIds={}&searchPortalIds={}", w.root, w.partners)).await;
+    let two =
+        get(&app, &w.admin, &format!("/reports/learning-paths-overview?searchPortalIds={}&searchPortalIds={}", w.root, w.partners)).await;
     assert_eq!(
         (&two["labels"], &two["totalNotStarted"], &two["totalInProgress"], &two["totalCompleted"]),
         (&json!(["Advanced", "Foundations"]), &json!([0, 1]), &json!([0, 1]), &json!([1, 1]))
     );
-    let bracketed = get(&app, &w.admin, &format!("/reports/learning-paths-overview?searchPortalIds[]={}&searchPortalIds[]={}", w.root, w.partners)).await;
+    let bracketed =
+        get(&app, &w.admin, &format!("/reports/learning-paths-overview?searchPortalIds[]={}&searchPortalIds[]={}", w.root, w.partners))
+            .await;
     assert_eq!(bracketed, two);
     assert_eq!(get(&app, &w.portal_admin, "/reports/learning-paths-overview").await, east, "a portal admin counts its portals' learners");
     assert_eq!(call(&app, Some(&w.learner), "GET", "/reports/learning-paths-overview", None).await.0, 403);
@@ -423,7 +447,8 @@ async fn overview_and_activity(backend: Backend) {
     );
 
     // A path's activity: the three enrollments in Foundations, newest first.
-    let activity = |extra: String| format!("/learning-paths/activities?learning_path_id={}&page_size=50&page_number=1{extra}", w.foundations);
+    let activity =
+        |extra: String| format!("/learning-paths/activities?learning_path_id={}&page_size=50&page_number=1{extra}", w.foundations);
     let lp = get(&app, &w.admin, &activity("&context=lp&portalId=-1".into())).await;
     assert_eq!((&lp["recordsTotal"], &lp["recordsFiltered"]), (&json!(3), &json!(3)));
     let records = lp["records"].as_array().unwrap();
@@ -433,7 +458,12 @@ async fn overview_and_activity(backend: Backend) {
     assert!(ids.windows(2).all(|w| w[0] > w[1]), "{ids:?}");
     let created = records[0]["created_at"].as_str().unwrap();
     assert!(chrono::NaiveDateTime::parse_from_str(created, "%b %d, %Y %I:%M %p").is_ok(), "{created}");
-    let oldest = get(&app, &w.admin, &activity(format!("&context=lp&portalId=-1&order_by={}", enc(json!({"colName": "created_at", "direction": "asc"}))))).await;
+    let oldest = get(
+        &app,
+        &w.admin,
+        &activity(format!("&context=lp&portalId=-1&order_by={}", enc(json!({"colName": "created_at", "direction": "asc"})))),
+    )
+    .await;
     let mut ascending = ids.clone();
     ascending.reverse();
     assert_eq!(column(&oldest["records"], "id"), ascending.iter().map(|id| json!(id)).collect::<Vec<_>>());
@@ -444,15 +474,30 @@ async fn overview_and_activity(backend: Backend) {
     let east_only = get(&app, &w.admin, &activity(format!("&context=lp&portalId={}", w.sub))).await;
     assert_eq!(east_only["recordsTotal"], 1);
     // Searched by the learner's name or e-mail: the total stays.
-    let searched = get(&app, &w.admin, &activity(format!("&context=lp&portalId=-1&search_param={}", enc(json!({"name": "east.learner"}))))).await;
-    assert_eq!((&searched["recordsTotal"], &searched["recordsFiltered"], searched["records"].as_array().unwrap().len()), (&json!(3), &json!(1), 1));
+    let searched =
+        get(&app, &w.admin, &activity(format!("&context=lp&portalId=-1&search_param={}", enc(json!({"name": "east.learner"}))))).await;
+    assert_eq!(
+        (&searched["recordsTotal"], &searched["recordsFiltered"], searched["records"].as_array().unwrap().len()),
+        (&json!(3), &json!(1), 1)
+    );
     // Paging.
-    let page = get(&app, &w.admin, &format!("/learning-paths/activities?learning_path_id={}&page_size=2&page_number=2&context=lp&portalId=-1", w.foundations)).await;
+    let page = get(
+        &app,
+        &w.admin,
+        &format!("/learning-paths/activities?learning_path_id={}&page_size=2&page_number=2&context=lp&portalId=-1", w.foundations),
+    )
+    .await;
     assert_eq!((&page["recordsTotal"], page["records"].as_array().unwrap().len()), (&json!(3), 1));
     assert_eq!(call(&app, Some(&w.learner), "GET", &activity("&context=lp&portalId=-1".into()), None).await.0, 403);
     assert_eq!(
-        call(&app, Some(&w.admin), "GET", "/learning-paths/activities?learning_path_id=999999&page_size=5&page_number=1&context=lp&portalId=-1", None)
-            .await,
+        call(
+            &app,
+            Some(&w.admin),
+            "GET",
+            "/learning-paths/activities?learning_path_id=999999&page_size=5&page_number=1&context=lp&portalId=-1",
+            None
+        )
+        .await,
         (404, json!({"message": "Learning path not found"}))
     );
     for (extra, expected) in [
@@ -487,18 +532,32 @@ async fn portal_paths_and_catalog(backend: Backend) {
     );
     // active: the published ones.
     let active = get(&app, &w.admin, &list(w.partners, "&type=active")).await;
-    assert_eq!((&active["recordsTotal"], column(&active["records"], "learningPathName")), (&json!(2), vec![json!("Advanced"), json!("Foundations")]));
+    assert_eq!(
+        (&active["recordsTotal"], column(&active["records"], "learningPathName")),
+        (&json!(2), vec![json!("Advanced"), json!("Foundations")])
+    );
     // Search, order, paging.
-    let named = get(&app, &w.admin, &list(w.partners, &format!("&type=all&search_param={}", enc(json!({"learningPathName": "FOUND"}))))).await;
-    assert_eq!((&named["recordsTotal"], &named["recordsFiltered"], column(&named["records"], "learningPathId")), (&json!(3), &json!(1), vec![json!(w.foundations)]));
-    let desc = get(&app, &w.admin, &list(w.partners, &format!("&type=all&order_by={}", enc(json!({"colName": "name", "direction": "desc"}))))).await;
+    let named =
+        get(&app, &w.admin, &list(w.partners, &format!("&type=all&search_param={}", enc(json!({"learningPathName": "FOUND"}))))).await;
+    assert_eq!(
+        (&named["recordsTotal"], &named["recordsFiltered"], column(&named["records"], "learningPathId")),
+        (&json!(3), &json!(1), vec![json!(w.foundations)])
+    );
+    let desc =
+        get(&app, &w.admin, &list(w.partners, &format!("&type=all&order_by={}", enc(json!({"colName": "name", "direction": "desc"})))))
+            .await;
     assert_eq!(column(&desc["records"], "learningPathName"), [json!("Foundations"), json!("Drafts"), json!("Advanced")]);
     let page = get(&app, &w.admin, &format!("/portals/{}/learning-paths?page_size=2&page_number=2&type=all", w.partners)).await;
     assert_eq!((&page["recordsFiltered"], column(&page["records"], "learningPathName")), (&json!(3), vec![json!("Foundations")]));
     // The root portal offers Foundations privately; its learners are ENG and (through East) EAST.
     let root = get(&app, &w.admin, &list(w.root, "&type=all")).await;
     assert_eq!(
-        (&root["recordsTotal"], &root["records"][0]["type"], &root["records"][0]["learningPathStatistics"], &root["records"][0]["last24hCount"]),
+        (
+            &root["recordsTotal"],
+            &root["records"][0]["type"],
+            &root["records"][0]["learningPathStatistics"],
+            &root["records"][0]["last24hCount"]
+        ),
         (&json!(1), &json!("private"), &stats(1, 0, 1), &json!(2))
     );
     // Roles: a portal admin reaches its portal only; a learner none.
@@ -509,7 +568,10 @@ async fn portal_paths_and_catalog(backend: Backend) {
     assert_eq!(call(&app, Some(&w.admin), "GET", &list(999_999, "&type=all"), None).await, (404, json!({"message": "Portal not found"})));
     assert_eq!(call(&app, Some(&w.admin), "GET", "/portals/abc/learning-paths?page_size=5&page_number=1&type=all", None).await.0, 404);
     assert_eq!(call(&app, Some(&w.admin), "GET", &list(w.partners, ""), None).await, refusal("type", "The type field is required."));
-    assert_eq!(call(&app, Some(&w.admin), "GET", &list(w.partners, "&type=some"), None).await, refusal("type", "The selected type is invalid."));
+    assert_eq!(
+        call(&app, Some(&w.admin), "GET", &list(w.partners, "&type=some"), None).await,
+        refusal("type", "The selected type is invalid.")
+    );
 
     // The caller's paths in a portal: the published ones, with where the caller stands.
     let my = |portal: i64, extra: &str| format!("/portals/{portal}/my-learning-paths?page_size=50&page_number=1{extra}");
@@ -533,7 +595,14 @@ async fn portal_paths_and_catalog(backend: Backend) {
     assert_eq!((&eng["totalRecords"], &eng["recordsFiltered"]), (&json!(2), &json!(2)));
     let done = &eng["learningPaths"][1];
     assert_eq!(
-        (&done["learningPathName"], &done["display_status"], &done["percentComplete"], &done["isEnrolled"], &done["totalLPCourses"], &done["completedLpCourses"]),
+        (
+            &done["learningPathName"],
+            &done["display_status"],
+            &done["percentComplete"],
+            &done["isEnrolled"],
+            &done["totalLPCourses"],
+            &done["completedLpCourses"]
+        ),
         (&json!("Foundations"), &json!("Completed"), &json!(100), &json!(true), &json!(2), &json!(2))
     );
     let east_paths = get(&app, &w.learner, &my(w.partners, "")).await;
@@ -546,13 +615,23 @@ async fn portal_paths_and_catalog(backend: Backend) {
     );
     assert_eq!((&east_paths[1]["display_status"], &east_paths[1]["isEnrolled"]), (&json!("Registered"), &json!(true)));
     // An enrolled path's id is the enrollment's (as the user's paths list it).
-    let listed = get(&app, &w.eng_token, &format!("/users/learning-paths?user_id=0&portalId=-1&viewType=self&page_size=10&page_number=1&order_by=%7B%7D&search_param=%7B%7D")).await;
+    let listed = get(
+        &app,
+        &w.eng_token,
+        "/users/learning-paths?user_id=0&portalId=-1&viewType=self&page_size=10&page_number=1&order_by=%7B%7D&search_param=%7B%7D",
+    )
+    .await;
     let advanced = &eng["learningPaths"][0];
     assert_eq!((&advanced["id"], &advanced["learningPathId"]), (&listed["records"][1]["id"], &json!(w.advanced)));
     assert_ne!(advanced["id"], advanced["learningPathId"]);
     let hq = get(&app, &w.hq_token, &my(w.partners, &format!("&search_param={}", enc(json!({"status": ["started"]}))))).await;
     assert_eq!(
-        (&hq["totalRecords"], &hq["recordsFiltered"], &hq["learningPaths"][0]["display_status"], &hq["learningPaths"][0]["percentComplete"]),
+        (
+            &hq["totalRecords"],
+            &hq["recordsFiltered"],
+            &hq["learningPaths"][0]["display_status"],
+            &hq["learningPaths"][0]["percentComplete"]
+        ),
         (&json!(2), &json!(1), &json!("Started"), &json!(0))
     );
     let named = get(&app, &w.learner, &my(w.partners, &format!("&search_param={}", enc(json!({"name": "adv"}))))).await;
@@ -568,12 +647,13 @@ async fn portal_paths_and_catalog(backend: Backend) {
     );
 
     // The catalog: the portal's courses and published paths, and whether the user is in each.
-    let (status, catalog) = call(&app, Some(&w.admin), "POST", "/portals/catalog", Some(json!({"portalId": w.partners, "userId": w.hq, "search": []}))).await;
+    let (status, catalog) =
+        call(&app, Some(&w.admin), "POST", "/portals/catalog", Some(json!({"portalId": w.partners, "userId": w.hq, "search": []}))).await;
     assert_eq!(status, 200, "{catalog}");
     assert_eq!(keys(&catalog), sorted(&["courses", "learningPaths", "categoryIds"]));
     let courses = catalog["courses"].as_array().unwrap();
     // The courses by id (as the portal keeps them).
-    let mut offered = vec![w.course, w.other_course];
+    let mut offered = [w.course, w.other_course];
     offered.sort();
     assert_eq!(column(&catalog["courses"], "courseId"), offered.iter().map(|id| json!(id)).collect::<Vec<_>>());
     assert!(courses.iter().all(|c| keys(c) == sorted(&["courseId", "contentName", "isEnrolled", "launchUrl", "categoryIds"])), "{catalog}");
@@ -587,7 +667,14 @@ async fn portal_paths_and_catalog(backend: Backend) {
         ])
     );
     assert_eq!(catalog["categoryIds"], json!([]));
-    let (_, named) = call(&app, Some(&w.learner), "POST", "/portals/catalog", Some(json!({"portalId": w.partners, "userId": w.east, "search": {"name": "ADV", "categoryIds": []}}))).await;
+    let (_, named) = call(
+        &app,
+        Some(&w.learner),
+        "POST",
+        "/portals/catalog",
+        Some(json!({"portalId": w.partners, "userId": w.east, "search": {"name": "ADV", "categoryIds": []}})),
+    )
+    .await;
     assert_eq!((&named["courses"], column(&named["learningPaths"], "isEnrolled")), (&json!([]), vec![json!(false)]));
     for (body, expected) in [
         (json!({"portalId": w.partners, "userId": w.hq}), (403, json!({"message": "This action is unauthorized."}))),
@@ -632,13 +719,39 @@ async fn portal_paths_and_catalog(backend: Backend) {
     assert!(mine["courses"].as_array().unwrap().iter().all(|c| keys(c) == sorted(&course_keys)), "{mine}");
     assert_eq!(column(&mine["courses"], "status"), [json!("Completed"), json!("Completed")]);
     assert_eq!(column(&mine["courses"], "percentComplete"), [json!(100), json!(100)]);
-    assert!(mine["courses"].as_array().unwrap().iter().all(|c| c["type"] == "course" && c["isEnrolled"] == true && c["launchUrl"].as_str().unwrap().starts_with("/partners/course/")));
-    let (_, hq) = call(&app, Some(&w.hq_token), "POST", "/portals/my-courses", Some(body(json!({"search_param": {"status": ["In Progress"]}})))).await;
-    assert_eq!((&hq["totalRecords"], &hq["recordsFiltered"], column(&hq["courses"], "courseId")), (&json!(2), &json!(1), vec![json!(w.course)]));
-    let (_, page) = call(&app, Some(&w.hq_token), "POST", "/portals/my-courses", Some(body(json!({"page_size": 1, "page_number": 2})))).await;
+    assert!(
+        mine["courses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["type"] == "course" && c["isEnrolled"] == true && c["launchUrl"].as_str().unwrap().starts_with("/partners/course/"))
+    );
+    let (_, hq) =
+        call(&app, Some(&w.hq_token), "POST", "/portals/my-courses", Some(body(json!({"search_param": {"status": ["In Progress"]}}))))
+            .await;
+    assert_eq!(
+        (&hq["totalRecords"], &hq["recordsFiltered"], column(&hq["courses"], "courseId")),
+        (&json!(2), &json!(1), vec![json!(w.course)])
+    );
+    let (_, page) =
+        call(&app, Some(&w.hq_token), "POST", "/portals/my-courses", Some(body(json!({"page_size": 1, "page_number": 2})))).await;
     assert_eq!((&page["recordsFiltered"], page["courses"].as_array().unwrap().len()), (&json!(2), 1));
-    let (_, asc) = call(&app, Some(&w.hq_token), "POST", "/portals/my-courses", Some(body(json!({"order_by": {"colName": "registered_on", "direction": "asc"}})))).await;
-    let (_, desc) = call(&app, Some(&w.hq_token), "POST", "/portals/my-courses", Some(body(json!({"order_by": {"colName": "registered_on", "direction": "desc"}})))).await;
+    let (_, asc) = call(
+        &app,
+        Some(&w.hq_token),
+        "POST",
+        "/portals/my-courses",
+        Some(body(json!({"order_by": {"colName": "registered_on", "direction": "asc"}}))),
+    )
+    .await;
+    let (_, desc) = call(
+        &app,
+        Some(&w.hq_token),
+        "POST",
+        "/portals/my-courses",
+        Some(body(json!({"order_by": {"colName": "registered_on", "direction": "desc"}}))),
+    )
+    .await;
     let mut reversed = column(&asc["courses"], "registrationId");
     reversed.reverse();
     assert_eq!(column(&desc["courses"], "registrationId"), reversed);
@@ -646,7 +759,10 @@ async fn portal_paths_and_catalog(backend: Backend) {
     for (extra, expected) in [
         (json!({"portalId": 999_999}), (404, json!({"message": "Portal not found"}))),
         (json!({"order_by": null}), refusal("order_by", "The order by field is required.")),
-        (json!({"search_param": {"categories": [1]}}), refusal("search_param.categories", "The selected search param.categories is invalid.")),
+        (
+            json!({"search_param": {"categories": [1]}}),
+            refusal("search_param.categories", "The selected search param.categories is invalid."),
+        ),
     ] {
         assert_eq!(call(&app, Some(&w.hq_token), "POST", "/portals/my-courses", Some(body(extra.clone()))).await, expected, "{extra}");
     }
@@ -664,7 +780,10 @@ async fn user_paths_and_course_report(backend: Backend) {
     };
     let eng = get(&app, &w.admin, &paths(w.eng, "-1", "manage", "")).await;
     assert_eq!(keys(&eng), sorted(&["recordsTotal", "recordsFiltered", "records", "name", "userType"]));
-    assert_eq!((&eng["recordsTotal"], &eng["recordsFiltered"], &eng["name"], &eng["userType"]), (&json!(2), &json!(2), &json!(""), &json!("Learner")));
+    assert_eq!(
+        (&eng["recordsTotal"], &eng["recordsFiltered"], &eng["name"], &eng["userType"]),
+        (&json!(2), &json!(2), &json!(""), &json!("Learner"))
+    );
     let day = w.today.format("%d-%m-%Y").to_string();
     let foundations = &eng["records"][0];
     let record_keys = [
@@ -693,21 +812,43 @@ async fn user_paths_and_course_report(backend: Backend) {
         (&foundations["registered_on"], &foundations["started_on"], &foundations["completed_on"], &foundations["certificateCount"]),
         (&json!(day), &json!(day), &json!(day), &json!(0))
     );
-    assert_eq!((&foundations["totalLPCourses"], &foundations["completedLpCourses"], &foundations["rating"]), (&json!(2), &json!(2), &Value::Null));
+    assert_eq!(
+        (&foundations["totalLPCourses"], &foundations["completedLpCourses"], &foundations["rating"]),
+        (&json!(2), &json!(2), &Value::Null)
+    );
     assert_eq!(column(&eng["records"], "learningPathName"), [json!("Foundations"), json!("Advanced")]);
-    let desc = get(&app, &w.admin, &paths(w.eng, "-1", "manage", &format!("&order_by={}", enc(json!({"colName": "registered_on", "direction": "desc"}))))).await;
+    let desc = get(
+        &app,
+        &w.admin,
+        &paths(w.eng, "-1", "manage", &format!("&order_by={}", enc(json!({"colName": "registered_on", "direction": "desc"})))),
+    )
+    .await;
     assert_eq!(column(&desc["records"], "learningPathName"), [json!("Advanced"), json!("Foundations")]);
     // By the path's name: Advanced before Foundations, though enrolled in after it.
-    let by_name = get(&app, &w.admin, &paths(w.eng, "-1", "manage", &format!("&order_by={}", enc(json!({"colName": "name", "direction": "asc"}))))).await;
+    let by_name =
+        get(&app, &w.admin, &paths(w.eng, "-1", "manage", &format!("&order_by={}", enc(json!({"colName": "name", "direction": "asc"})))))
+            .await;
     assert_eq!(column(&by_name["records"], "learningPathName"), [json!("Advanced"), json!("Foundations")]);
     // Search by the path's name and by status; paging.
     let named = get(&app, &w.admin, &paths(w.eng, "-1", "manage", &format!("&search_param={}", enc(json!({"nameOrEmail": "adv"}))))).await;
-    assert_eq!((&named["recordsTotal"], &named["recordsFiltered"], column(&named["records"], "learningPathName")), (&json!(2), &json!(1), vec![json!("Advanced")]));
-    let hq = get(&app, &w.admin, &paths(w.hq, "-1", "manage", &format!("&search_param={}", enc(json!({"status": ["Not Started", "In Progress"]}))))).await;
-    assert_eq!((&hq["recordsFiltered"], &hq["records"][0]["status"], &hq["records"][0]["percentComplete"]), (&json!(1), &json!("In Progress"), &json!(0)));
+    assert_eq!(
+        (&named["recordsTotal"], &named["recordsFiltered"], column(&named["records"], "learningPathName")),
+        (&json!(2), &json!(1), vec![json!("Advanced")])
+    );
+    let hq = get(
+        &app,
+        &w.admin,
+        &paths(w.hq, "-1", "manage", &format!("&search_param={}", enc(json!({"status": ["Not Started", "In Progress"]})))),
+    )
+    .await;
+    assert_eq!(
+        (&hq["recordsFiltered"], &hq["records"][0]["status"], &hq["records"][0]["percentComplete"]),
+        (&json!(1), &json!("In Progress"), &json!(0))
+    );
     let none = get(&app, &w.admin, &paths(w.hq, "-1", "manage", &format!("&search_param={}", enc(json!({"status": ["Completed"]}))))).await;
     assert_eq!((&none["recordsTotal"], &none["recordsFiltered"], &none["records"]), (&json!(1), &json!(0), &json!([])));
-    let page = get(&app, &w.admin, &paths(w.eng, "-1", "manage", "").replace("page_size=10&page_number=1", "page_size=1&page_number=2")).await;
+    let page =
+        get(&app, &w.admin, &paths(w.eng, "-1", "manage", "").replace("page_size=10&page_number=1", "page_size=1&page_number=2")).await;
     assert_eq!((&page["recordsFiltered"], column(&page["records"], "learningPathName")), (&json!(2), vec![json!("Advanced")]));
     // Portals: ENG is in the root portal, not in East.
     assert_eq!(get(&app, &w.admin, &paths(w.eng, &w.root.to_string(), "manage", "")).await["recordsTotal"], 2);
@@ -715,18 +856,33 @@ async fn user_paths_and_course_report(backend: Backend) {
     // Roles: a learner sees its own (self), not another's; a portal admin, its portals' learners.
     let own = get(&app, &w.learner, &paths(w.eng, "-1", "self", "")).await;
     assert_eq!((&own["recordsTotal"], &own["records"][0]["status"]), (&json!(1), &json!("Not Started")));
-    assert_eq!(call(&app, Some(&w.learner), "GET", &paths(w.eng, "-1", "manage", ""), None).await, (403, json!({"message": "This action is unauthorized."})));
+    assert_eq!(
+        call(&app, Some(&w.learner), "GET", &paths(w.eng, "-1", "manage", ""), None).await,
+        (403, json!({"message": "This action is unauthorized."}))
+    );
     assert_eq!(get(&app, &w.portal_admin, &paths(w.east, "-1", "manage", "")).await["recordsTotal"], 1);
-    assert_eq!(call(&app, Some(&w.portal_admin), "GET", &paths(w.hq, "-1", "manage", ""), None).await, (404, json!({"message": "User not found"})));
-    assert_eq!(call(&app, Some(&w.admin), "GET", &paths(999_999, "-1", "manage", ""), None).await, (404, json!({"message": "User not found"})));
-    assert_eq!(call(&app, Some(&w.admin), "GET", &paths(w.eng, "999999", "manage", ""), None).await, (404, json!({"message": "Portal not found"})));
+    assert_eq!(
+        call(&app, Some(&w.portal_admin), "GET", &paths(w.hq, "-1", "manage", ""), None).await,
+        (404, json!({"message": "User not found"}))
+    );
+    assert_eq!(
+        call(&app, Some(&w.admin), "GET", &paths(999_999, "-1", "manage", ""), None).await,
+        (404, json!({"message": "User not found"}))
+    );
+    assert_eq!(
+        call(&app, Some(&w.admin), "GET", &paths(w.eng, "999999", "manage", ""), None).await,
+        (404, json!({"message": "Portal not found"}))
+    );
     let bare = format!("/users/learning-paths?user_id={}&portalId=-1&viewType=manage&page_size=10&page_number=1", w.eng);
     for (path, expected) in [
         (bare.clone(), refusal("order_by", "The order by field is required.")),
         (format!("{bare}&order_by=%7B%7D"), refusal("search_param", "The search param field is required.")),
         (paths(w.eng, "-1", "boss", ""), refusal("viewType", "The selected view type is invalid.")),
         (paths(w.eng, "-1", "manage", "").replace("portalId=-1&", ""), refusal("portalId", "The portalId field is required.")),
-        (paths(w.eng, "-1", "manage", "").replace("page_size=10", "page_size=ten"), refusal("page_size", "The page size field must be an integer.")),
+        (
+            paths(w.eng, "-1", "manage", "").replace("page_size=10", "page_size=ten"),
+            refusal("page_size", "The page size field must be an integer."),
+        ),
     ] {
         assert_eq!(call(&app, Some(&w.admin), "GET", &path, None).await, expected, "{path}");
     }
@@ -736,7 +892,16 @@ async fn user_paths_and_course_report(backend: Backend) {
     let all = get(&app, &w.admin, &report(w.eng, "")).await;
     assert_eq!(
         keys(&all),
-        sorted(&["courseName", "featuredImage", "recordsTotal", "totalNotStarted", "totalInProgress", "totalCompleted", "recordsFiltered", "records"])
+        sorted(&[
+            "courseName",
+            "featuredImage",
+            "recordsTotal",
+            "totalNotStarted",
+            "totalInProgress",
+            "totalCompleted",
+            "recordsFiltered",
+            "records"
+        ])
     );
     assert_eq!((&all["courseName"], &all["featuredImage"]), (&Value::Null, &Value::Null));
     // ENG: the fixture's COURSE_1 (completed) and the paths' COURSE_3 and COURSE_2, completed.
@@ -769,7 +934,10 @@ async fn user_paths_and_course_report(backend: Backend) {
         (&course3["status"], &course3["percent_complete"], &course3["access_status"], &course3["registered_on"], &course3["completed_on"]),
         (&json!("Completed"), &json!(100), &json!("Allowed"), &json!(day), &json!(day))
     );
-    assert_eq!((&course3["certifcate_issued"], &course3["total_time_spent"], &course3["percent_achieved"]), (&json!("Yes"), &json!("0h 0m"), &Value::Null));
+    assert_eq!(
+        (&course3["certifcate_issued"], &course3["total_time_spent"], &course3["percent_achieved"]),
+        (&json!("Yes"), &json!("0h 0m"), &Value::Null)
+    );
     let course2 = rows.iter().find(|r| r["course_id"] == json!(w.other_course)).unwrap();
     assert_eq!(course2["certifcate_issued"], "No", "COURSE_2 has no certificate template");
     // HQ: COURSE_3 in progress, COURSE_2 not started; status and name filters, order, paging.
@@ -778,12 +946,18 @@ async fn user_paths_and_course_report(backend: Backend) {
         (&hq["recordsTotal"], &hq["totalNotStarted"], &hq["totalInProgress"], &hq["totalCompleted"]),
         (&json!(2), &json!(1), &json!(1), &json!(0))
     );
-    let started = get(&app, &w.admin, &report(w.hq, &format!("&search_param={}", enc(json!({"nameOrEmail": "", "status": ["In Progress"]}))))).await;
-    assert_eq!((&started["recordsTotal"], &started["recordsFiltered"], column(&started["records"], "course_id")), (&json!(2), &json!(1), vec![json!(w.course)]));
+    let started =
+        get(&app, &w.admin, &report(w.hq, &format!("&search_param={}", enc(json!({"nameOrEmail": "", "status": ["In Progress"]}))))).await;
+    assert_eq!(
+        (&started["recordsTotal"], &started["recordsFiltered"], column(&started["records"], "course_id")),
+        (&json!(2), &json!(1), vec![json!(w.course)])
+    );
     let page = get(&app, &w.admin, &format!("/users/course-report?user_id={}&page_size=1&page_number=1", w.hq)).await;
     assert_eq!((&page["recordsFiltered"], page["records"].as_array().unwrap().len()), (&json!(2), 1));
-    let asc = get(&app, &w.admin, &report(w.hq, &format!("&order_by={}", enc(json!({"colName": "registered_on", "direction": "asc"}))))).await;
-    let desc = get(&app, &w.admin, &report(w.hq, &format!("&order_by={}", enc(json!({"colName": "registered_on", "direction": "desc"}))))).await;
+    let asc =
+        get(&app, &w.admin, &report(w.hq, &format!("&order_by={}", enc(json!({"colName": "registered_on", "direction": "asc"}))))).await;
+    let desc =
+        get(&app, &w.admin, &report(w.hq, &format!("&order_by={}", enc(json!({"colName": "registered_on", "direction": "desc"}))))).await;
     let mut reversed = column(&asc["records"], "course_id");
     reversed.reverse();
     assert_eq!(column(&desc["records"], "course_id"), reversed);
@@ -799,14 +973,23 @@ async fn user_paths_and_course_report(backend: Backend) {
     assert_eq!(get(&app, &w.admin, &report(w.east, &wrapped("searchPortalIds", json!([w.partners])))).await["recordsTotal"], 0);
     // Roles.
     assert_eq!(get(&app, &w.hq_token, &report(w.hq, "")).await["recordsTotal"], 2, "a learner reads its own report");
-    assert_eq!(call(&app, Some(&w.hq_token), "GET", &report(w.eng, ""), None).await, (403, json!({"message": "This action is unauthorized."})));
+    assert_eq!(
+        call(&app, Some(&w.hq_token), "GET", &report(w.eng, ""), None).await,
+        (403, json!({"message": "This action is unauthorized."}))
+    );
     assert_eq!(get(&app, &w.portal_admin, &report(w.east, "")).await["recordsTotal"], east);
     assert_eq!(call(&app, Some(&w.portal_admin), "GET", &report(w.hq, ""), None).await, (404, json!({"message": "User not found"})));
-    assert_eq!(call(&app, Some(&w.admin), "GET", &report(w.hq, &wrapped("portalId", json!(999_999))), None).await, (404, json!({"message": "Portal not found"})));
+    assert_eq!(
+        call(&app, Some(&w.admin), "GET", &report(w.hq, &wrapped("portalId", json!(999_999))), None).await,
+        (404, json!({"message": "Portal not found"}))
+    );
     for (path, expected) in [
         ("/users/course-report?page_size=5&page_number=1".to_string(), refusal("user_id", "The user id field is required.")),
         (report(w.hq, &wrapped("portalId", json!("x"))), refusal("portalId", "The portalId field must hold integers.")),
-        (report(w.hq, &format!("&search_param={}", enc(json!({"status": ["Lost"]})))), refusal("search_param.status", "The selected search param.status is invalid.")),
+        (
+            report(w.hq, &format!("&search_param={}", enc(json!({"status": ["Lost"]})))),
+            refusal("search_param.status", "The selected search param.status is invalid."),
+        ),
     ] {
         assert_eq!(call(&app, Some(&w.admin), "GET", &path, None).await, expected, "{path}");
     }

@@ -37,16 +37,21 @@ fn day_range(
     let Value::Array(bounds) = range else {
         return Err(OpError::wrong(
             ProblemKind::Type,
-            &format!("search_param.{key}"),
+            format!("search_param.{key}"),
             format!("The search param.{} field must be an array.", attribute(key)),
         ));
     };
     let bound = |index: usize| -> Result<Option<chrono::NaiveDateTime>, OpError> {
         let Some(text) = bounds.get(index).and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
         let field = format!("search_param.{key}.{index}");
-        let day = chrono::NaiveDate::parse_from_str(&text[..text.len().min(10)], "%Y-%m-%d")
-            .map_err(|_| OpError::wrong(ProblemKind::Type, &field, format!("The {} field must match the format Y-m-d.", attribute(&field))))?;
-        Ok(Some(if index == 0 { day.and_time(chrono::NaiveTime::MIN) } else { day.and_hms_nano_opt(23, 59, 59, 999_999_999).expect("a valid time") }))
+        let day = chrono::NaiveDate::parse_from_str(&text[..text.len().min(10)], "%Y-%m-%d").map_err(|_| {
+            OpError::wrong(ProblemKind::Type, &field, format!("The {} field must match the format Y-m-d.", attribute(&field)))
+        })?;
+        Ok(Some(if index == 0 {
+            day.and_time(chrono::NaiveTime::MIN)
+        } else {
+            day.and_hms_nano_opt(23, 59, 59, 999_999_999).expect("a valid time")
+        }))
     };
     Ok((bound(0)?, bound(1)?))
 }
