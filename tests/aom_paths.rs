@@ -530,6 +530,11 @@ async fn portal_paths_and_catalog(backend: Backend) {
             {"learningPathId": w.foundations, "learningPathName": "Foundations", "type": "public", "last24hCount": 1, "learningPathStatistics": stats(0, 1, 0)}
         ])
     );
+    // An unknown path offered creates no portal.
+    let body = json!({"portalName": "Ghost", "portalSlug": "ghost", "brandColor": "#3498db", "bodyBackgroundColor": "#ffffff",
+        "bodyTextColor": "#333333", "selectedPrimaryLanguage": "en", "enrollLearningPathIds": [w.foundations, 999_999]});
+    assert_eq!(call(&app, Some(&w.admin), "POST", "/portals", Some(body)).await, (404, json!({"message": "Learning path not found"})));
+    assert_eq!(get(&app, &w.admin, "/lookups/portals?search_term=ghost").await, json!([]));
     // active: the published ones.
     let active = get(&app, &w.admin, &list(w.partners, "&type=active")).await;
     assert_eq!(
