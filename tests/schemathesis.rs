@@ -90,7 +90,8 @@ async fn rhythm_face_conforms_to_its_openapi_document() {
 }
 
 /// The Academy Of Mine face with an administrator's token of acme's: every route with generated
-/// parameters, ids among them (a course with modules and learners, a portal, a webinar, a membership).
+/// parameters, ids among them (a course with modules and learners, a portal offering a learning path
+/// with a learner, a webinar, a membership).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aom_face_conforms_to_its_openapi_document() {
     let app = spawn_app_with(Backend::Sqlite, |config| config.rhythm_rate_limit = 0.0).await;
@@ -108,7 +109,25 @@ async fn aom_face_conforms_to_its_openapi_document() {
                     total_seats: Some(5),
                     ..Default::default()
                 };
-                lmsbridge::store::portals::insert(tx, &portal, now)?;
+                let portal = lmsbridge::store::portals::insert(tx, &portal, now)?;
+                // A learning path the portal offers, with a learner, for the learning-path reads.
+                let courses: Vec<i64> = lmsbridge::store::courses::courses_by_external_ids(tx, tenant, &["course-3", "course-2"])?
+                    .iter()
+                    .map(|c| c.id)
+                    .collect();
+                let path = lmsbridge::store::paths::NewPath {
+                    tenant_id: tenant,
+                    name: "Foundations",
+                    slug: "foundations",
+                    instructions: None,
+                    certificate_template_id: None,
+                    courses: &courses,
+                };
+                let path = lmsbridge::store::paths::insert(tx, &path, now)?;
+                lmsbridge::store::paths::add_to_portal(tx, portal, &[path], true)?;
+                let learner = lmsbridge::store::users::first_user_with_role(tx, tenant, "learner")?.unwrap();
+                lmsbridge::store::portals::add_members(tx, portal, "learner", &[learner], now)?;
+                lmsbridge::store::paths::enroll(tx, tenant, path, &[learner], now)?;
                 // A webinar with a registration, and a membership, for the webinar and account routes.
                 let course = lmsbridge::store::courses::courses_by_external_ids(tx, tenant, &["course-3"])?[0].id;
                 let webinar = lmsbridge::store::progress::NewWebinar {

@@ -72,6 +72,19 @@ impl PathLearner {
     }
 }
 
+/// What a list of path enrollments is ordered by (ties by the enrollment's age).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PathOrder {
+    /// The enrollment's age.
+    #[default]
+    Registered,
+    /// The first start in the path's courses (never started first, as SQL orders nulls).
+    Started,
+    /// The learner's name, then e-mail.
+    LearnerName,
+    PathName,
+}
+
 /// Which path enrollments of a list match, in which order, and which page.
 #[derive(Debug, Clone, Default)]
 pub struct PathFilter {
@@ -82,7 +95,8 @@ pub struct PathFilter {
     pub registered: (Option<NaiveDateTime>, Option<NaiveDateTime>),
     /// Inclusive bounds of the completion (a bound excludes the paths not completed).
     pub completed: (Option<NaiveDateTime>, Option<NaiveDateTime>),
-    pub newest_first: bool,
+    pub order: PathOrder,
+    pub descending: bool,
     /// 1-based.
     pub page_number: i64,
     pub page_size: i64,
@@ -113,7 +127,16 @@ impl PathFilter {
     /// How many of `all` match, and the page of them asked for.
     fn page(&self, all: Vec<PathLearner>, by_path_name: bool) -> (i64, Vec<PathLearner>) {
         let mut matching: Vec<PathLearner> = all.into_iter().filter(|l| self.matches(l, by_path_name)).collect();
-        if self.newest_first {
+        // `all` comes oldest first, and a stable sort keeps that order among ties.
+        match self.order {
+            PathOrder::Registered => {}
+            PathOrder::Started => matching.sort_by_key(|l| l.started_at),
+            PathOrder::LearnerName => matching.sort_by_cached_key(|l| {
+                (format!("{} {}", l.first_name, l.last_name).trim().to_lowercase(), l.email.as_deref().unwrap_or_default().to_lowercase())
+            }),
+            PathOrder::PathName => matching.sort_by_cached_key(|l| l.path_name.to_lowercase()),
+        }
+        if self.descending {
             matching.reverse();
         }
         let filtered = matching.len() as i64;
@@ -403,7 +426,8 @@ impl Service {
     }
 
     /// A page of learning-path activity within the caller's reach and the portal, newest first:
-    /// the path's (or, with `every_path`, all paths'), and how many entries there are.
+    /// the path's (or, with `every_path`, all paths'), of learners whose name or e-mail contains
+    /// `name`; how many entries there are, and how many match.
     #[allow(clippy::too_many_arguments)]
     pub fn path_activity(
         &self,
@@ -412,10 +436,11 @@ impl Service {
         path_id: i64,
         every_path: bool,
         portal_id: Option<i64>,
+        name: Option<&str>,
         oldest_first: bool,
         page_number: i64,
         page_size: i64,
-    ) -> Result<(i64, Vec<super::progress::ActivityView>), OpError> {
+    ) -> Result<(i64, i64, Vec<super::progress::ActivityView>), OpError> {
         let member = self.path_manager(tx, principal)?;
         let path = Self::path(tx, principal, path_id)?;
         let reach = Self::reach_within(tx, principal, &member, portal_id)?;
@@ -423,13 +448,13 @@ impl Service {
             tenant_id: principal.tenant_id,
             trail: if every_path { progress_store::Trail::EveryPath } else { progress_store::Trail::Path(path.id) },
             reach: &reach,
-            name_or_email: None,
+            name_or_email: name,
             oldest_first,
             offset: (page_number - 1).saturating_mul(page_size),
             limit: page_size,
         };
-        let (rows, total, _) = progress_store::activity_of(tx, &query)?;
-        Ok((total, super::progress::activity_views(rows)?))
+        let (rows, total, filtered) = progress_store::activity_of(tx, &query)?;
+        Ok((total, filtered, super::progress::activity_views(rows)?))
     }
 
     /// A page of the paths a portal offers (published only, when asked; whose name contains
@@ -527,7 +552,7 @@ impl Service {
             })
             .filter(|path| filter.statuses.is_empty() || path.enrollment.as_ref().is_some_and(|e| filter.statuses.contains(&e.status)))
             .collect();
-        if filter.newest_first {
+        if filter.descending {
             matching.reverse();
         }
         let filtered = matching.len() as i64;

@@ -17,7 +17,7 @@ use crate::state::AppState;
 pub const MAX_LIST: usize = 10_000;
 
 /// How Laravel names a field in its messages: `course_id` is "course id".
-fn attribute(name: &str) -> String {
+pub(super) fn attribute(name: &str) -> String {
     name.replace('_', " ")
 }
 

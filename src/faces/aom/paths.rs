@@ -6,12 +6,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 
 use super::answer;
-use super::input::{Input, path_id};
+use super::input::{Input, attribute, path_id};
 use super::model;
 use super::routes::Refusals;
 use crate::domain::progress::{CourseStatus, PathStage};
 use crate::service::catalog;
-use crate::service::paths::{PathFilter, PathReportRequest};
+use crate::service::paths::{PathFilter, PathOrder, PathReportRequest};
 use crate::service::progress::ViewType;
 use crate::service::{Entity, OpError, ProblemKind};
 use crate::state::AppState;
@@ -20,11 +20,12 @@ type State = web::Data<AppState>;
 
 /// A status as the path lists word it: `registered`, `started`, `completed`, or a course's words.
 fn stage(field: &str, word: &Value) -> Result<CourseStatus, OpError> {
-    let word = word.as_str().ok_or_else(|| OpError::wrong(ProblemKind::Type, field, format!("The {field} field must hold texts.")))?;
+    let name = attribute(field);
+    let word = word.as_str().ok_or_else(|| OpError::wrong(ProblemKind::Type, field, format!("The {name} field must hold texts.")))?;
     PathStage::parse_any_case(word)
         .map(PathStage::status)
         .or_else(|_| CourseStatus::parse_any_case(word))
-        .map_err(|_| OpError::wrong(ProblemKind::Enumeration, field, format!("The selected {field} is invalid.")))
+        .map_err(|_| OpError::wrong(ProblemKind::Enumeration, field, format!("The selected {name} is invalid.")))
 }
 
 /// A `[from, to]` range of days (`Y-m-d`, either empty) under `key` of the search.
@@ -36,24 +37,30 @@ fn day_range(
     let Value::Array(bounds) = range else {
         return Err(OpError::wrong(
             ProblemKind::Type,
-            &format!("search_param.{key}"),
-            format!("The search param.{key} field must be an array."),
+            format!("search_param.{key}"),
+            format!("The search param.{} field must be an array.", attribute(key)),
         ));
     };
     let bound = |index: usize| -> Result<Option<chrono::NaiveDateTime>, OpError> {
         let Some(text) = bounds.get(index).and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
         let field = format!("search_param.{key}.{index}");
-        let day = chrono::NaiveDate::parse_from_str(&text[..text.len().min(10)], "%Y-%m-%d")
-            .map_err(|_| OpError::wrong(ProblemKind::Type, &field, format!("The {field} field must match the format Y-m-d.")))?;
-        Ok(Some(if index == 0 { day.and_time(chrono::NaiveTime::MIN) } else { day.and_hms_opt(23, 59, 59).expect("a valid time") }))
+        let day = chrono::NaiveDate::parse_from_str(&text[..text.len().min(10)], "%Y-%m-%d").map_err(|_| {
+            OpError::wrong(ProblemKind::Type, &field, format!("The {} field must match the format Y-m-d.", attribute(&field)))
+        })?;
+        Ok(Some(if index == 0 {
+            day.and_time(chrono::NaiveTime::MIN)
+        } else {
+            day.and_hms_nano_opt(23, 59, 59, 999_999_999).expect("a valid time")
+        }))
     };
     Ok((bound(0)?, bound(1)?))
 }
 
 /// The filter of a path list: `search_param` (`status`, a name under any of `names`, and the
-/// `registered_on`/`completed_on` ranges), `order_by` (`registered_on` or `name`, and a
-/// direction), and the page.
-fn path_filter(input: &Input, names: &[&str]) -> Result<PathFilter, OpError> {
+/// `registered_on`/`completed_on` ranges), `order_by` (a column and a direction), and the page.
+/// `name` orders by the learner's name in a list of a path's learners (`learners`), else by the
+/// path's.
+fn path_filter(input: &Input, names: &[&str], learners: bool) -> Result<PathFilter, OpError> {
     let (page_number, page_size) = input.page()?;
     let mut filter = PathFilter { page_number, page_size, ..PathFilter::default() };
     match input.json("search_param")? {
@@ -83,13 +90,16 @@ fn path_filter(input: &Input, names: &[&str]) -> Result<PathFilter, OpError> {
         }
         Some(_) => return Err(OpError::wrong(ProblemKind::Type, "search_param", "The search param field must be a JSON object.")),
     }
-    filter.newest_first = match input.json("order_by") {
+    filter.descending = match input.json("order_by") {
         Ok(None) => false,
         Ok(Some(Value::Object(order))) => {
-            let column = order.get("colName").or(order.get("field")).and_then(Value::as_str);
-            if column.is_some_and(|c| !matches!(c, "registered_on" | "created_at" | "id" | "name" | "learningPathName" | "started_on")) {
-                return Err(OpError::wrong(ProblemKind::Enumeration, "order_by", "The selected order by is invalid."));
-            }
+            filter.order = match order.get("colName").or(order.get("field")).and_then(Value::as_str) {
+                None | Some("registered_on" | "created_at" | "id") => PathOrder::Registered,
+                Some("started_on") => PathOrder::Started,
+                Some("name") if learners => PathOrder::LearnerName,
+                Some("name" | "learningPathName" | "learning_path_name") => PathOrder::PathName,
+                Some(_) => return Err(OpError::wrong(ProblemKind::Enumeration, "order_by", "The selected order by is invalid.")),
+            };
             match order.get("direction").and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() {
                 None | Some("asc") => false,
                 Some("desc") => true,
@@ -120,9 +130,9 @@ fn ids_in_path(req: &HttpRequest, name: &str) -> Result<Option<Vec<i64>>, OpErro
         .filter(|part| !part.is_empty())
         .map(|part| part.trim_matches('"').parse::<i64>())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| OpError::wrong(ProblemKind::Type, name, format!("The {name} field must be a list of integers.")))?;
+        .map_err(|_| OpError::wrong(ProblemKind::Type, name, format!("The {} field must be a list of integers.", attribute(name))))?;
     if ids.is_empty() {
-        return Err(OpError::wrong(ProblemKind::Required, name, format!("The {name} field is required.")));
+        return Err(OpError::wrong(ProblemKind::Required, name, format!("The {} field is required.", attribute(name))));
     }
     Ok((!ids.contains(&-1)).then_some(ids))
 }
@@ -140,7 +150,7 @@ pub async fn path_report(req: HttpRequest, state: State) -> HttpResponse {
     let request: Result<PathReportRequest, OpError> = (|| {
         let portals = ids_in_path(&req, "searchPortalIds")?.unwrap_or_default();
         let paths = ids_in_path(&req, "learning_path_ids")?;
-        Ok(PathReportRequest { paths, portals, filter: path_filter(&input, &["nameOrEmail"])? })
+        Ok(PathReportRequest { paths, portals, filter: path_filter(&input, &["nameOrEmail"], true)? })
     })();
     answer(&req, &state, catalog::PATH_DETAIL_REPORT, StatusCode::OK, move |service, tx, caller| {
         Ok(model::PathReportAnswer::from(service.path_report(tx, caller, &request?)?))
@@ -177,7 +187,8 @@ pub async fn paths_overview(req: HttpRequest, state: State) -> HttpResponse {
 #[utoipa::path(get, path = "/api/learning-paths/activities", operation_id = "LearningPathActivities",
     params(("learning_path_id" = i64, Query), ("page_size" = i64, Query), ("page_number" = i64, Query),
         ("order_by" = Option<String>, Query, description = "{\"colName\":\"created_at\", \"direction\": \"desc\"}"),
-        ("search_param" = Option<String>, Query), ("context" = String, Query, description = "portal or lp"),
+        ("search_param" = Option<String>, Query, description = "{\"name\": \"John\"}: the learner's name or e-mail"),
+        ("context" = String, Query, description = "portal or lp"),
         ("portalId" = i64, Query, description = "-1: every portal")),
     responses((status = 200, description = "The activity.", body = model::PathActivities), Refusals))]
 pub async fn path_activities(req: HttpRequest, state: State) -> HttpResponse {
@@ -201,12 +212,30 @@ pub async fn path_activities(req: HttpRequest, state: State) -> HttpResponse {
             }
             _ => return Err(OpError::wrong(ProblemKind::Enumeration, "order_by", "The selected order by is invalid.")),
         };
-        Ok((path, every_path, input.portal("portalId")?, oldest_first, input.page()?))
+        // The seed searches by `name` (the learner's, as the records name it).
+        let name = match input.json("search_param")? {
+            None => None,
+            Some(Value::Array(items)) if items.is_empty() => None,
+            Some(Value::Object(search)) => search
+                .get("name")
+                .or(search.get("nameOrEmail"))
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
+            Some(_) => return Err(OpError::wrong(ProblemKind::Type, "search_param", "The search param field must be a JSON object.")),
+        };
+        Ok((path, every_path, input.portal("portalId")?, name, oldest_first, input.page()?))
     })();
     answer(&req, &state, catalog::PATH_ACTIVITIES, StatusCode::OK, move |service, tx, caller| {
-        let (path, every_path, portal, oldest_first, (number, size)) = request?;
-        let (total, entries) = service.path_activity(tx, caller, path, every_path, portal, oldest_first, number, size)?;
-        Ok(model::PathActivities { records_total: total, records_filtered: total, records: entries.into_iter().map(Into::into).collect() })
+        let (path, every_path, portal, name, oldest_first, (number, size)) = request?;
+        let (total, filtered, entries) =
+            service.path_activity(tx, caller, path, every_path, portal, name.as_deref(), oldest_first, number, size)?;
+        Ok(model::PathActivities {
+            records_total: total,
+            records_filtered: filtered,
+            records: entries.into_iter().map(Into::into).collect(),
+        })
     })
     .await
 }
@@ -231,7 +260,7 @@ pub async fn portal_paths(req: HttpRequest, state: State) -> HttpResponse {
             Some(_) => return Err(OpError::wrong(ProblemKind::Enumeration, "type", "The selected type is invalid.")),
             None => return Err(OpError::wrong(ProblemKind::Required, "type", "The type field is required.")),
         };
-        let filter = path_filter(&input, &["learningPathName", "name"])?;
+        let filter = path_filter(&input, &["learningPathName", "name"], false)?;
         Ok((portal, published_only, filter))
     });
     answer(&req, &state, catalog::PORTAL_PATHS, StatusCode::OK, move |service, tx, caller| {
@@ -242,7 +271,7 @@ pub async fn portal_paths(req: HttpRequest, state: State) -> HttpResponse {
             portal,
             published_only,
             filter.name_or_email.as_deref(),
-            filter.newest_first,
+            filter.descending,
             filter.page_number,
             filter.page_size,
         )?;
@@ -264,7 +293,7 @@ pub async fn portal_paths(req: HttpRequest, state: State) -> HttpResponse {
     responses((status = 200, description = "The portal's learning paths for the caller.", body = model::MyPaths), Refusals))]
 pub async fn my_portal_paths(req: HttpRequest, state: State) -> HttpResponse {
     let input = Input::query(&req);
-    let request = portal_in_path(&req).and_then(|portal| Ok((portal, path_filter(&input, &["name", "learningPathName"])?)));
+    let request = portal_in_path(&req).and_then(|portal| Ok((portal, path_filter(&input, &["name", "learningPathName"], false)?)));
     answer(&req, &state, catalog::MY_PORTAL_PATHS, StatusCode::OK, move |service, tx, caller| {
         let (portal, filter) = request?;
         let (total, filtered, paths) = service.my_portal_paths(tx, caller, portal, &filter)?;
@@ -291,7 +320,7 @@ pub async fn user_paths(req: HttpRequest, state: State) -> HttpResponse {
                 return Err(OpError::wrong(ProblemKind::Required, name, format!("The {} field is required.", name.replace('_', " "))));
             }
         }
-        Ok((user, view, input.portal("portalId")?, path_filter(&input, &["nameOrEmail", "name"])?))
+        Ok((user, view, input.portal("portalId")?, path_filter(&input, &["nameOrEmail", "name"], false)?))
     })();
     answer(&req, &state, catalog::USER_PATHS, StatusCode::OK, move |service, tx, caller| {
         let (user, view, portal, filter): (i64, ViewType, Option<i64>, PathFilter) = request?;

@@ -334,6 +334,12 @@ fn search(input: &Input) -> Result<(Vec<CourseStatus>, Option<String>), OpError>
     }
 }
 
+/// A course status in `search_param`, refused in Laravel's words for an `in` rule.
+fn status_word(word: &str) -> Result<CourseStatus, OpError> {
+    CourseStatus::parse_any_case(word)
+        .map_err(|_| OpError::wrong(ProblemKind::Enumeration, "search_param.status", "The selected search param.status is invalid."))
+}
+
 /// A `search_param` object: `{"status": [..], "nameOrEmail": ".."}`.
 fn search_of(search: &Value) -> Result<(Vec<CourseStatus>, Option<String>), OpError> {
     let Value::Object(search) = search else {
@@ -348,11 +354,11 @@ fn search_of(search: &Value) -> Result<(Vec<CourseStatus>, Option<String>), OpEr
                     .ok_or_else(|| {
                         OpError::wrong(ProblemKind::Type, "search_param.status", "The search param.status field must hold texts.")
                     })
-                    .and_then(|word| CourseStatus::parse_any_case(word).map_err(|refused| OpError::refused("search_param.status", refused)))
+                    .and_then(status_word)
             })
             .collect::<Result<_, _>>()?,
         Some(Value::String(word)) => {
-            vec![CourseStatus::parse_any_case(word).map_err(|refused| OpError::refused("search_param.status", refused))?]
+            vec![status_word(word)?]
         }
         Some(_) => return Err(OpError::wrong(ProblemKind::Type, "search_param.status", "The search param.status field must be an array.")),
     };
@@ -1382,7 +1388,7 @@ pub async fn path_students(req: HttpRequest, state: State) -> HttpResponse {
             return Err(OpError::wrong(ProblemKind::Enumeration, "order_by", "The selected order by is invalid."));
         }
         let (statuses, name_or_email) = search(&input)?;
-        let filter = PathFilter { statuses, name_or_email, newest_first: descending, page_number, page_size, ..PathFilter::default() };
+        let filter = PathFilter { statuses, name_or_email, descending, page_number, page_size, ..PathFilter::default() };
         Ok(PathLearnersRequest { path_id, portal_id, filter })
     })();
     answer(&req, &state, catalog::PATH_STUDENTS, StatusCode::OK, move |service, tx, caller| {
