@@ -32,8 +32,10 @@ const STATUS_SQL: &str =
 
 /// The totals by status and the count of all rows, as SQL over `enrollment`: one pass that tests
 /// the columns themselves (no status word is made per row).
-const TOTALS_SQL: [&str; 2] =
-    [concat!("COUNT(*) FILTER (WHERE ", not_started_sql!(), ")"), concat!("COUNT(*) FILTER (WHERE ", completed_sql!(), ")")];
+const TOTALS_SQL: [&str; 2] = [
+    concat!("COALESCE(SUM(CASE WHEN ", not_started_sql!(), " THEN 1 ELSE 0 END), 0)"),
+    concat!("COALESCE(SUM(CASE WHEN ", completed_sql!(), " THEN 1 ELSE 0 END), 0)"),
+];
 
 /// The rows of a tenant's portals and all under them, as the paths of their subtrees.
 fn subtree_pattern(path: &str) -> String {
@@ -270,7 +272,7 @@ pub fn enrollment_rows(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Ve
     let matching_sql = if query.statuses.is_empty() {
         "COUNT(*)".to_string()
     } else {
-        format!("COUNT(*) FILTER (WHERE {})", statuses_sql(&query.statuses))
+        format!("COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0)", statuses_sql(&query.statuses))
     };
     macro_rules! searched {
         () => {{
