@@ -467,6 +467,207 @@ const LMS_OVERVIEW: &[(&str, Kind)] = &[
     ("sumPercentageCompleted", Kind::Num),
 ];
 
+/// "2020-07-01 10:00:00": the webinar's students and its attendance report.
+const WEBINAR_TIME: &str = INPUT_TIME;
+/// "01-Jan-2021": the learning path detail report's days, and "10-Aug-2020" the user course report's.
+const REPORT_DAY: &str = PORTAL_DATE;
+
+/// A row of "Retrieve the list of students enrolled in a given webinar" (a bare array of them). The
+/// samples show every value; a student who never came in, or has no recording or notes yet, is left
+/// open ("" or null), as the document does not say.
+const WEBINAR_STUDENT: &[(&str, Kind)] = &[
+    ("id", Kind::Int),
+    ("user_id", Kind::Int),
+    ("first_name", Kind::Text),
+    ("last_name", Kind::Text),
+    ("status", Kind::Text),
+    ("registered_on", Kind::Date(WEBINAR_TIME)),
+    ("last_accessed_on", Kind::Either(&Kind::Date(WEBINAR_TIME), &Kind::OneOf(&[""]))),
+    ("attendance_recording_type", Kind::Nullable(&Kind::Text)),
+    ("notes", Kind::Nullable(&Kind::Text)),
+];
+
+const ATTENDANCE_REPORT: &[(&str, Kind)] = &[
+    ("courseName", Kind::Text),
+    ("startDate", Kind::Date(WEBINAR_TIME)),
+    ("endDate", Kind::Date(WEBINAR_TIME)),
+    ("recordsTotal", Kind::Int),
+    ("totalAttended", Kind::Int),
+    ("totalNoShow", Kind::Int),
+    ("totalCancelled", Kind::Int),
+    ("totalPartiallyAttended", Kind::Int),
+    ("records", Kind::Array),
+];
+
+/// A row of the attendance report; one not recorded yet is left open, as for the students.
+const ATTENDANCE_ROW: &[(&str, Kind)] = &[
+    ("firstName", Kind::Text),
+    ("lastName", Kind::Text),
+    ("status", Kind::Text),
+    ("attendanceRecordingType", Kind::Nullable(&Kind::Text)),
+    ("notes", Kind::Nullable(&Kind::Text)),
+    ("recordedAt", Kind::Either(&Kind::Date(WEBINAR_TIME), &Kind::OneOf(&[""]))),
+];
+
+/// "Bulk upload users from csv file": `is_success` is the text "true" in the sample.
+const UPLOAD_ANSWER: &[(&str, Kind)] = &[("message", Kind::Text), ("is_success", Kind::OneOf(&["true"]))];
+
+const PATH_DETAIL_REPORT: &[(&str, Kind)] = &[("recordsFiltered", Kind::Int), ("records", Kind::Array)];
+
+/// A row of the Learning Path Detail Report (both sample rows have these keys; `certifcate_issued` as spelled).
+const PATH_DETAIL_ROW: &[(&str, Kind)] = &[
+    ("user_id", Kind::Int),
+    ("first_name", Kind::Text),
+    ("last_name", Kind::Text),
+    ("learning_path_name", Kind::Text),
+    ("status", Kind::Text),
+    ("display_status", Kind::Text),
+    ("registered_on", Kind::Date(REPORT_DAY)),
+    ("started_on", Kind::Text),
+    ("completed_on", Kind::Text),
+    ("last_accessed_on", Kind::Text),
+    ("certifcate_issued", Kind::OneOf(&["Yes", "No"])),
+    ("courseDetails", Kind::Array),
+    ("total_time_spent", Kind::Int),
+    ("expire_on", Kind::DateOrNever(REPORT_DAY)),
+    ("completed_lp_courses", Kind::Int),
+    ("total_lp_courses", Kind::Int),
+    ("portalName", Kind::Text),
+];
+
+const PATH_ACTIVITIES: &[(&str, Kind)] = &[("recordsTotal", Kind::Int), ("recordsFiltered", Kind::Int), ("records", Kind::Array)];
+
+const PATH_ACTIVITY: &[(&str, Kind)] =
+    &[("id", Kind::Int), ("name", Kind::Text), ("status", Kind::Text), ("created_at", Kind::Date(ACTIVITY_TIME))];
+
+const PORTAL_PATHS: &[(&str, Kind)] =
+    &[("portalName", Kind::Text), ("recordsTotal", Kind::Int), ("recordsFiltered", Kind::Int), ("records", Kind::Array)];
+
+const PORTAL_PATH_ROW: &[(&str, Kind)] = &[
+    ("learningPathId", Kind::Int),
+    ("learningPathName", Kind::Text),
+    ("last24hCount", Kind::Int),
+    ("learningPathStatistics", Kind::Object),
+];
+
+const CATALOG: &[(&str, Kind)] = &[("courses", Kind::Array), ("learningPaths", Kind::Array), ("categoryIds", Kind::Array)];
+
+const CATALOG_COURSE: &[(&str, Kind)] = &[
+    ("courseId", Kind::Int),
+    ("contentName", Kind::Text),
+    ("isEnrolled", Kind::Bool),
+    ("launchUrl", Kind::Text),
+    ("categoryIds", Kind::Array),
+];
+
+const MY_COURSES: &[(&str, Kind)] = &[("courses", Kind::Array), ("totalRecords", Kind::Int), ("recordsFiltered", Kind::Int)];
+
+const MY_COURSE_ROW: &[(&str, Kind)] = &[
+    ("courseId", Kind::Int),
+    ("registrationId", Kind::Int),
+    ("type", Kind::OneOf(&["course"])),
+    ("contentName", Kind::Text),
+    ("rating", Kind::Nullable(&Kind::Num)),
+    ("enableCourseRating", Kind::Bool),
+    ("launchUrl", Kind::Text),
+    ("canRecertify", Kind::Bool),
+    ("isEnrolled", Kind::Bool),
+    ("lastAccessed", Kind::Text),
+    ("display_status", Kind::Text),
+    ("percentComplete", Kind::Int),
+    ("isExpired", Kind::Bool),
+    ("registered_on", Kind::Date(INPUT_TIME)),
+    ("estimatedCompletionTime", Kind::Nullable(&Kind::Text)),
+    ("status", Kind::OneOf(STATUSES)),
+];
+
+const MY_PATHS: &[(&str, Kind)] = &[("learningPaths", Kind::Array), ("totalRecords", Kind::Int), ("recordsFiltered", Kind::Int)];
+
+/// A learning path of the caller's in a portal; `rating` is null in the second sample row.
+const MY_PATH_ROW: &[(&str, Kind)] = &[
+    ("id", Kind::Int),
+    ("learningPathId", Kind::Int),
+    ("type", Kind::OneOf(&["public", "private"])),
+    ("learningPathName", Kind::Text),
+    ("display_status", Kind::Text),
+    ("percentComplete", Kind::Int),
+    ("isEnrolled", Kind::Bool),
+    ("certificateCount", Kind::Int),
+    ("totalLPCourses", Kind::Int),
+    ("completedLpCourses", Kind::Int),
+    ("rating", Kind::Nullable(&Kind::Num)),
+    ("totalEstimatedTime", Kind::Nullable(&Kind::Text)),
+];
+
+const USER_PATHS: &[(&str, Kind)] = &[
+    ("recordsTotal", Kind::Int),
+    ("recordsFiltered", Kind::Int),
+    ("records", Kind::Array),
+    ("name", Kind::Text),
+    ("userType", Kind::Text),
+];
+
+/// A learning path of a user: dated as the launches are ("22-02-2022").
+const USER_PATH_ROW: &[(&str, Kind)] = &[
+    ("id", Kind::Int),
+    ("learningPathName", Kind::Text),
+    ("status", Kind::OneOf(STATUSES)),
+    ("display_status", Kind::Text),
+    ("percentComplete", Kind::Int),
+    ("registered_on", Kind::Date(LAUNCH_DATE)),
+    ("started_on", Kind::Text),
+    ("completed_on", Kind::Text),
+    ("certificateCount", Kind::Int),
+    ("totalLPCourses", Kind::Int),
+    ("completedLpCourses", Kind::Int),
+    ("rating", Kind::Nullable(&Kind::Num)),
+    ("totalEstimatedTime", Kind::Nullable(&Kind::Text)),
+];
+
+const USER_COURSE_REPORT: &[(&str, Kind)] = &[
+    ("courseName", Kind::Text),
+    ("featuredImage", Kind::Nullable(&Kind::Text)),
+    ("recordsTotal", Kind::Int),
+    ("totalNotStarted", Kind::Int),
+    ("totalInProgress", Kind::Int),
+    ("totalCompleted", Kind::Int),
+    ("recordsFiltered", Kind::Int),
+    ("records", Kind::Array),
+];
+
+/// A row of a user's course report: `percent_achieved` is null in two sample rows and 0 in the third.
+const USER_COURSE_REPORT_ROW: &[(&str, Kind)] = &[
+    ("first_name", Kind::Text),
+    ("last_name", Kind::Text),
+    ("status", Kind::OneOf(STATUSES)),
+    ("percent_complete", Kind::Int),
+    ("access_status", Kind::Text),
+    ("registered_on", Kind::Date(REPORT_DAY)),
+    ("started_on", Kind::Text),
+    ("completed_on", Kind::Text),
+    ("expire_on", Kind::DateOrNever(REPORT_DAY)),
+    ("last_accessed_on", Kind::Text),
+    ("percent_achieved", Kind::Nullable(&Kind::Num)),
+    ("total_time_spent", Kind::Text),
+    ("certifcate_issued", Kind::OneOf(&["Yes", "No"])),
+];
+
+// Where this server departs from a sample that is unambiguous (reported; `the_seed_disagreements`
+// checks them as the document has them, and the scenarios check everything else).
+
+/// Rows of the Learning Path Detail Report also carry `email` and `learning_path_id` (L6650-L6686).
+const PATH_DETAIL_ROW_REPORTED: &[&str] = &["email", "learning_path_id"];
+/// Learning Path Activities' records also carry `message` (L6742-L6747).
+const PATH_ACTIVITY_REPORTED: &[&str] = &["message"];
+/// A portal's Learning Path List records also carry `type` (L8296-L8314).
+const PORTAL_PATH_ROW_REPORTED: &[&str] = &["type"];
+/// A user's learning paths also carry `learningPathId` (L12308-L12322).
+const USER_PATH_ROW_REPORTED: &[&str] = &["learningPathId"];
+/// A user's course report answers `courseName` null where the sample has a text (L12163).
+const USER_COURSE_REPORT_REPORTED: &[&str] = &["courseName"];
+/// Its rows also carry `course_id` and `course_name` (L12171-L12213).
+const USER_COURSE_REPORT_ROW_REPORTED: &[&str] = &["course_id", "course_name"];
+
 /// `text` is written in `format`, exactly (zero padding included): parsed, then written back.
 fn written_as(text: &str, format: &str) -> bool {
     if let Ok(moment) = NaiveDateTime::parse_from_str(text, format) {
@@ -496,18 +697,37 @@ fn fits(value: &Value, kind: Kind) -> bool {
     }
 }
 
-/// `value` is an object with exactly the sample's keys, each of the sample's JSON type.
-fn assert_shape(what: &str, value: &Value, shape: &[(&str, Kind)]) {
+/// Where `value` departs from the sample: each key with what is wrong with it.
+fn shape_problems(what: &str, value: &Value, shape: &[(&str, Kind)]) -> Vec<(String, String)> {
     let object = value.as_object().unwrap_or_else(|| panic!("{what} is a JSON object: {value}"));
+    let mut problems = Vec::new();
     for key in object.keys() {
-        assert!(shape.iter().any(|(name, _)| name == key), "{what}: '{key}' is not in the document's sample: {value}");
+        if !shape.iter().any(|(name, _)| name == key) {
+            problems.push((key.clone(), format!("{what}: '{key}' is not in the document's sample: {value}")));
+        }
     }
     for (name, kind) in shape {
         match object.get(*name) {
             None if matches!(kind, Kind::Optional(_)) => {}
-            None => panic!("{what}: the document's '{name}' is missing: {value}"),
-            Some(field) => assert!(fits(field, *kind), "{what}: '{name}' should be {kind:?} as in the document, not {field}, in {value}"),
+            None => problems.push((name.to_string(), format!("{what}: the document's '{name}' is missing: {value}"))),
+            Some(field) if !fits(field, *kind) => problems
+                .push((name.to_string(), format!("{what}: '{name}' should be {kind:?} as in the document, not {field}, in {value}"))),
+            Some(_) => {}
         }
+    }
+    problems
+}
+
+/// `value` is an object with exactly the sample's keys, each of the sample's JSON type.
+fn assert_shape(what: &str, value: &Value, shape: &[(&str, Kind)]) {
+    assert_shape_but(what, value, shape, &[]);
+}
+
+/// As `assert_shape`, except for the `reported` keys, where this server departs from an unambiguous
+/// sample: those are reported, and `the_seed_disagreements` checks them as the document has them.
+fn assert_shape_but(what: &str, value: &Value, shape: &[(&str, Kind)], reported: &[&str]) {
+    if let Some((_, problem)) = shape_problems(what, value, shape).into_iter().find(|(key, _)| !reported.contains(&key.as_str())) {
+        panic!("{problem}");
     }
 }
 
@@ -633,6 +853,13 @@ impl Answer {
         self.body
     }
 
+    /// The JSON of a success that the document shows under a 201 tab alone.
+    fn created(self) -> Value {
+        assert_eq!(self.status, 201, "{} should create: {}", self.what, self.body);
+        assert!(self.content_type.starts_with("application/json"), "{} answers application/json, not '{}'", self.what, self.content_type);
+        self.body
+    }
+
     /// A 200 `{"message": ...}` with exactly the document's wording.
     fn says(self, message: &str) {
         let what = self.what.clone();
@@ -679,6 +906,7 @@ impl Answer {
 struct Demo {
     api: Aom,
     ids: Value,
+    database: std::path::PathBuf,
     _server: Server,
     _dir: tempfile::TempDir,
 }
@@ -726,12 +954,93 @@ impl Demo {
         for key in ["courseId", "learningPathId", "portalId", "enrollmentId", "userId"] {
             assert!(ids[key].is_i64(), "'{key}' in the credentials' aom object is an integer: {ids}");
         }
-        Demo { api, ids, _server: server, _dir: dir }
+        Demo { api, ids, database, _server: server, _dir: dir }
     }
 
     /// A sample id of the credentials file: courseId, learningPathId, portalId, enrollmentId, userId.
     fn id(&self, key: &str) -> i64 {
         self.ids[key].as_i64().unwrap_or_else(|| panic!("'{key}' in {}", self.ids))
+    }
+
+    /// A token acting as `user` in the learner role, made the way an operator makes one for a user of
+    /// this face (`lmsbridge client create --face aom`, README) in the demo's tenant ("demo", as its
+    /// client `demo-admin` says): the "my ..." operations answer for the caller.
+    fn learner_api(&self, user: i64) -> Aom {
+        let output = common::process::lmsbridge()
+            .arg("--database-url")
+            .arg(&self.database)
+            .args(["client", "create", "--tenant", "demo", "--face", "aom", "--role", "learner", "--user", &user.to_string()])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "client create: {}", String::from_utf8_lossy(&output.stderr));
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        let token = stdout.lines().find_map(|line| line.strip_prefix("token=")).unwrap_or_else(|| panic!("a token in {stdout}"));
+        self.api.with_token(token)
+    }
+
+    /// The id of a webinar of `course`: the document lists a course's webinars in "Retrieve course
+    /// information" (`webinarList`); this server lists none there (reported), so else the first id
+    /// whose students the server answers for.
+    async fn webinar(&self, course: i64) -> i64 {
+        let query = query!("courseId" => course, "portalId" => self.id("portalId"), "userId" => self.id("userId"));
+        let info = self.api.get("/courses/info", &query).await.ok();
+        if let Some(webinar) = info["webinarList"].as_array().and_then(|list| list.first()) {
+            return int(webinar, "id");
+        }
+        for id in 1..=50 {
+            let path = format!("/courses/{course}/webinars/{id}/portals/-1/students");
+            let answer = self.api.get(&path, &query!("page_size" => 1, "page_number" => 1)).await;
+            if answer.status == 200 {
+                return id;
+            }
+            answer.not_found();
+        }
+        panic!("no webinar of course {course}")
+    }
+
+    /// The id of a membership. The document's membership reads (Lookup memberships, Get a membership
+    /// by ID) are not served here, so: the first id Update Membership accepts for `user` (a learner of
+    /// this client's own).
+    async fn membership(&self, user: i64) -> i64 {
+        for id in 1..=50 {
+            let answer = self.api.call("PUT", &format!("/users/{user}/membership"), &Vec::new(), Some(&json!({"id": id}))).await;
+            if answer.status == 200 {
+                return id;
+            }
+            answer.not_found();
+        }
+        panic!("no membership")
+    }
+
+    /// Retrieve the list of students enrolled in a given webinar: a bare array of the sample's rows.
+    async fn webinar_students(&self, course: i64, webinar: i64, portal: i64, query: &Query) -> Vec<Value> {
+        let list = self.api.get(&format!("/courses/{course}/webinars/{webinar}/portals/{portal}/students"), query).await.ok();
+        let rows = list.as_array().unwrap_or_else(|| panic!("the webinar's students are a bare array: {list}")).clone();
+        rows.iter().for_each(|row| assert_shape("a student of the webinar", row, WEBINAR_STUDENT));
+        rows
+    }
+
+    /// Export attendance report for a given webinar, every portal (-1, as the document says for portalId elsewhere).
+    async fn attendance(&self, webinar: i64, size: i64, number: i64) -> Value {
+        let body = json!({"webinarId": webinar, "pageSize": size, "pageNumber": number, "portalId": -1});
+        let report = self.api.post("/webinars/attendance-report", &body).await.ok();
+        assert_shape("the attendance report", &report, ATTENDANCE_REPORT);
+        records(&report).iter().for_each(|row| assert_shape("a row of the attendance report", row, ATTENDANCE_ROW));
+        report
+    }
+
+    /// Learning Path Detail Report: the portals and paths as path segments, written `[1,2]`.
+    async fn path_report(&self, portals: &str, paths: &str, query: &Query) -> Value {
+        let report = self.api.get(&format!("/reports/learning-paths/{portals}/{paths}"), query).await.ok();
+        assert_shape("the Learning Path Detail Report", &report, PATH_DETAIL_REPORT);
+        for row in records(&report) {
+            assert_shape_but("a row of the Learning Path Detail Report", row, PATH_DETAIL_ROW, PATH_DETAIL_ROW_REPORTED);
+            let status = text(row, "status");
+            let capitalized = status[..1].to_uppercase() + &status[1..];
+            assert_eq!(text(row, "display_status"), capitalized, "display_status is the status capitalized, as in both samples: {row}");
+            assert!(int(row, "completed_lp_courses") <= int(row, "total_lp_courses"), "{row}");
+        }
+        report
     }
 
     /// Enrolled Learners, one page.
@@ -1791,4 +2100,217 @@ async fn missing_required_parameters_are_the_documented_422() {
     let dates = json!({"rowId": 1, "newExpiryDate": "2025-01-01 00:00:00"});
     api.call("PUT", "/user-certificates/1/dates", &Vec::new(), Some(&dates)).await.invalid("newIssueDate");
     assert_eq!(demo.enrolled_learners(course, -1).await.0, before, "refused calls change nothing");
+}
+
+/// The day `text` names in `format`.
+fn day(text: &str, format: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, format)
+        .or_else(|_| NaiveDateTime::parse_from_str(text, format).map(|moment| moment.date()))
+        .unwrap_or_else(|e| panic!("'{text}' in {format}: {e}"))
+}
+
+fn full_name(row: &Value, first: &str, last: &str) -> String {
+    format!("{} {}", text(row, first), text(row, last))
+}
+
+#[tokio::test]
+async fn webinar_students_status_notes_and_attendance_as_documented() {
+    let demo = Demo::start();
+    let (course, portal) = (demo.id("courseId"), demo.id("portalId"));
+    let (envelope, learners) = demo.enrolled_learners(course, -1).await;
+    let webinar = demo.webinar(course).await;
+    let page = |size: usize, number: usize| query!("page_size" => size, "page_number" => number, "search_param" => "{}");
+
+    // The students: course registrations of the course (the ids the status and notes take), each once.
+    let students = demo.webinar_students(course, webinar, -1, &page(100, 1)).await;
+    assert!(!students.is_empty(), "the demo's webinar has students");
+    assert_unique(&students, "the webinar's students");
+    for student in &students {
+        let row = row_with_id(&learners, int(student, "id")).unwrap_or_else(|| panic!("{student} is a registration of course {course}"));
+        assert_eq!(
+            (&student["user_id"], &student["first_name"], &student["last_name"]),
+            (&row["user_id"], &row["first_name"], &row["last_name"]),
+            "the student is the registration's learner: {student}"
+        );
+    }
+
+    // order_by name, both directions (the document's example: {"colName": "name", "direction": "asc"}).
+    let names = |rows: &[Value]| rows.iter().map(|row| full_name(row, "first_name", "last_name").to_lowercase()).collect::<Vec<_>>();
+    for direction in ["asc", "desc"] {
+        let mut query = page(100, 1);
+        query.push(("order_by", json!({"colName": "name", "direction": direction}).to_string()));
+        let ordered = names(&demo.webinar_students(course, webinar, -1, &query).await);
+        let mut sorted = ordered.clone();
+        sorted.sort();
+        if direction == "desc" {
+            sorted.reverse();
+        }
+        assert_eq!(ordered, sorted, "order_by name {direction}");
+        assert_eq!(ordered.len(), students.len(), "ordering does not filter");
+    }
+
+    // Pages of one student: each a different one, together all of them.
+    let mut seen = Vec::new();
+    for number in 1..=students.len() {
+        let one = demo.webinar_students(course, webinar, -1, &page(1, number)).await;
+        assert_eq!(one.len(), 1, "page {number} of size 1: {one:?}");
+        seen.extend(one);
+    }
+    assert_unique(&seen, "pages of one student");
+    assert!(demo.webinar_students(course, webinar, -1, &page(1, students.len() + 1)).await.is_empty(), "no student after the last page");
+
+    // A portal's students are students of the webinar.
+    for student in demo.webinar_students(course, webinar, portal, &page(100, 1)).await {
+        assert!(students.contains(&student), "{student} of portal {portal} is a student of the webinar");
+    }
+
+    // The attendance report: the course, the times, one row a student, the attended counted.
+    let report = demo.attendance(webinar, 100, 1).await;
+    assert_eq!(report["courseName"], envelope["courseName"], "{report}");
+    assert!(text(&report, "startDate") <= text(&report, "endDate"), "the webinar starts before it ends: {report}");
+    let rows = records(&report);
+    assert_eq!(int(&report, "recordsTotal") as usize, students.len(), "one registration a student: {report}");
+    assert_eq!(rows.len(), students.len(), "{report}");
+    let mut report_names = rows.iter().map(|row| full_name(row, "firstName", "lastName").to_lowercase()).collect::<Vec<_>>();
+    let mut student_names = names(&students);
+    report_names.sort();
+    student_names.sort();
+    assert_eq!(report_names, student_names, "the report's rows are the webinar's students");
+    let attended = |report: &Value| records(report).iter().filter(|row| row["status"] == "Attended").count() as i64;
+    assert_eq!(int(&report, "totalAttended"), attended(&report), "totalAttended counts the Attended rows: {report}");
+    let counted: i64 = ["totalAttended", "totalNoShow", "totalCancelled", "totalPartiallyAttended"].iter().map(|key| int(&report, key)).sum();
+    assert!(counted <= int(&report, "recordsTotal"), "the totals count registrations of the report: {report}");
+    let second = demo.attendance(webinar, 1, 2).await;
+    assert_eq!(records(&second).len(), 1, "pageSize 1, pageNumber 2: {second}");
+    assert_eq!(second["recordsTotal"], report["recordsTotal"], "{second}");
+    assert!(rows.contains(&records(&second)[0]), "{second}");
+
+    // Update the status: two students who did not attend now did.
+    let absent: Vec<Value> = students.iter().filter(|s| s["status"] != "Attended").take(2).cloned().collect();
+    assert_eq!(absent.len(), 2, "the demo's webinar has students who did not attend: {students:?}");
+    let (first, second) = (int(&absent[0], "id"), int(&absent[1], "id"));
+    let update = |ids: String, key: &'static str, value: &'static str| {
+        let api = demo.api.clone();
+        async move {
+            let query = vec![("ids", ids), (key, value.to_string()), ("webinarId", webinar.to_string()), ("portalId", "-1".to_string())];
+            api.call("PUT", &format!("/webinar-registrations/{key}"), &query, None).await
+        }
+    };
+    update(format!("[{first}, {second}]"), "status", "Attended").await.says("Status Updated Successfully");
+    let after = demo.webinar_students(course, webinar, -1, &page(100, 1)).await;
+    assert_eq!(after.len(), students.len(), "{after:?}");
+    for student in &after {
+        let before = row_with_id(&students, int(student, "id")).unwrap();
+        if [first, second].contains(&int(student, "id")) {
+            assert_eq!(student["status"], "Attended", "{student}");
+        } else {
+            assert_eq!(student, before, "a student not named is left alone");
+        }
+    }
+    let now = demo.attendance(webinar, 100, 1).await;
+    assert_eq!(int(&now, "totalAttended"), int(&report, "totalAttended") + 2, "two more attended: {now}");
+    assert_eq!(int(&now, "totalAttended"), attended(&now), "{now}");
+    for student in &absent {
+        let name = full_name(student, "first_name", "last_name");
+        let row = records(&now).iter().find(|row| full_name(row, "firstName", "lastName") == name).unwrap();
+        assert_eq!(row["status"], "Attended", "{row}");
+        assert!(row["attendanceRecordingType"].is_string(), "an attendance is recorded somehow: {row}");
+        assert!(is_about_today(&text(row, "recordedAt")[..10], CERTIFICATE_DATE), "recorded now: {row}");
+    }
+
+    // Update the notes of one.
+    update(format!("[{first}]"), "notes", "Joined late from the lab").await.says("Notes Updated Successfully");
+    let noted = demo.webinar_students(course, webinar, -1, &page(100, 1)).await;
+    assert_eq!(row_with_id(&noted, first).unwrap()["notes"], "Joined late from the lab", "{noted:?}");
+    assert_eq!(row_with_id(&noted, second).unwrap()["notes"], row_with_id(&after, second).unwrap()["notes"], "not named, not noted");
+    let name = full_name(&absent[0], "first_name", "last_name");
+    let report = demo.attendance(webinar, 100, 1).await;
+    let row = records(&report).iter().find(|row| full_name(row, "firstName", "lastName") == name).unwrap();
+    assert_eq!(row["notes"], "Joined late from the lab", "the report shows the notes: {row}");
+
+    // The document's own example status, "approved".
+    update(format!("[{second}]"), "status", "approved").await.says("Status Updated Successfully");
+    let approved = demo.webinar_students(course, webinar, -1, &page(100, 1)).await;
+    assert_eq!(row_with_id(&approved, second).unwrap()["status"], "approved", "{approved:?}");
+}
+
+#[tokio::test]
+async fn bulk_upload_quick_edit_and_membership_as_documented() {
+    let demo = Demo::start();
+    let (course, path, portal) = (demo.id("courseId"), demo.id("learningPathId"), demo.id("portalId"));
+    let other = demo.another_course(course).await;
+    let learners = demo.new_learners(portal, &["Hotel", "India", "Juliet"]).await;
+    let (hotel, india, juliet) = (&learners[0], &learners[1], &learners[2]);
+    let membership = demo.membership(hotel.id).await;
+
+    // Update Membership, as the sample sends it (the id as a string, the moment quoted); then without
+    // expired_at (the membership's own is used). The document shows no answer.
+    let update = |body: Value| {
+        let api = demo.api.clone();
+        let path = format!("/users/{}/membership", hotel.id);
+        async move { api.call("PUT", &path, &Vec::new(), Some(&body)).await.ok() }
+    };
+    let answer = update(json!({"id": membership.to_string(), "expired_at": "'2031-10-03 23:59:59'"})).await;
+    assert!(answer.is_object(), "{answer}");
+    assert!(update(json!({"id": membership})).await.is_object());
+
+    // Bulk upload users: made learners of the portal, enrolled in the course and the learning path.
+    let (course_before, _) = demo.enrolled_learners(other, -1).await;
+    let (path_before, _) = demo.enrolled_students(path, -1).await;
+    let row = |last: &str| {
+        json!({"email": format!("ada.{}@example.test", last.to_lowercase()), "first_name": "Ada", "last_name": last, "password": "Quince-Harbour-71!"})
+    };
+    let body = json!({
+        "userList": [row("Kilo"), row("Lima")],
+        "selectedCourses": [other],
+        "selectedLearningPaths": [path],
+        "membershipId": membership,
+        "portalId": portal,
+    });
+    let answer = demo.api.post("/users/bulk-upload", &body).await.created();
+    assert_shape("Bulk upload users", &answer, UPLOAD_ANSWER);
+    assert_eq!(answer["message"], "User(s) uploaded successfully", "the document's wording");
+    let (_, users) = demo.portal_users(portal).await;
+    let uploaded: Vec<i64> = ["Kilo", "Lima"]
+        .iter()
+        .map(|last| {
+            let user = users.iter().find(|u| u["firstName"] == "Ada" && u["lastName"] == *last).unwrap_or_else(|| panic!("Ada {last} in the portal"));
+            assert_eq!(user["is_learner"], true, "{user}");
+            int(user, "id")
+        })
+        .collect();
+    let (course_after, rows) = demo.enrolled_learners(other, -1).await;
+    assert_eq!(int(&course_after, "recordsTotal"), int(&course_before, "recordsTotal") + 2, "both enrolled in course {other}");
+    let (path_after, students) = demo.enrolled_students(path, -1).await;
+    assert_eq!(int(&path_after, "recordsTotal"), int(&path_before, "recordsTotal") + 2, "both enrolled in the learning path");
+    for user in &uploaded {
+        assert_eq!(row_of_user(&rows, *user)["status"], "Not Started", "{rows:?}");
+        assert_eq!(row_of_user(&students, *user)["status"], "Not Started", "{students:?}");
+    }
+
+    // Quick Edit: enroll in the course and the learning path, disable, attach the membership.
+    let body = json!({
+        "user_ids": [india.id, juliet.id],
+        "course_ids": [other],
+        "disabled": true,
+        "learning_path_ids": [path],
+        "enrollMembershipId": membership,
+        "portalId": portal,
+    });
+    demo.api.call("PUT", "/users/quick-edit", &Vec::new(), Some(&body)).await.says("Users updated Successfully");
+    let (edited, rows) = demo.enrolled_learners(other, -1).await;
+    assert_eq!(int(&edited, "recordsTotal"), int(&course_after, "recordsTotal") + 2, "both enrolled in course {other}");
+    let (edited_path, students) = demo.enrolled_students(path, -1).await;
+    assert_eq!(int(&edited_path, "recordsTotal"), int(&path_after, "recordsTotal") + 2, "both enrolled in the learning path");
+    for learner in [india, juliet] {
+        let row = row_of_user(&rows, learner.id);
+        assert_eq!((&row["first_name"], &row["last_name"], &row["status"]), (&json!("Ada"), &json!(learner.last), &json!("Not Started")));
+        assert_eq!(row_of_user(&students, learner.id)["status"], "Not Started");
+    }
+
+    // Again, enabling them: the enrollments they hold are not made twice.
+    let body = json!({"user_ids": [india.id, juliet.id], "course_ids": [other], "learning_path_ids": [path], "disabled": false});
+    demo.api.call("PUT", "/users/quick-edit", &Vec::new(), Some(&body)).await.says("Users updated Successfully");
+    assert_eq!(demo.enrolled_learners(other, -1).await.0, edited, "no second enrollment in the course");
+    assert_eq!(demo.enrolled_students(path, -1).await.0["recordsTotal"], edited_path["recordsTotal"], "nor in the learning path");
 }
