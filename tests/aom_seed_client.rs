@@ -2314,3 +2314,350 @@ async fn bulk_upload_quick_edit_and_membership_as_documented() {
     assert_eq!(demo.enrolled_learners(other, -1).await.0, edited, "no second enrollment in the course");
     assert_eq!(demo.enrolled_students(path, -1).await.0["recordsTotal"], edited_path["recordsTotal"], "nor in the learning path");
 }
+
+#[tokio::test]
+async fn learning_path_reports_and_activities_as_documented() {
+    let demo = Demo::start();
+    let (path, portal, user) = (demo.id("learningPathId"), demo.id("portalId"), demo.id("userId"));
+    let (envelope, students) = demo.enrolled_students(path, -1).await;
+    let name = text(&envelope, "learningPathName").to_string();
+    let paths = format!("[{path}]");
+    let page = |size: usize, number: usize| query!("page_size" => size, "page_number" => number);
+
+    // Learning Path Detail Report, every portal: one row a learner of the path, as Enrolled Students has them.
+    let report = demo.path_report("[-1]", &paths, &page(100, 1)).await;
+    let rows = records(&report);
+    assert_eq!(rows.len(), students.len(), "one row a learner of the path: {report}");
+    assert_eq!(int(&report, "recordsFiltered") as usize, rows.len(), "{report}");
+    for row in rows {
+        let student = row_of_user(&students, int(row, "user_id"));
+        assert_eq!((&row["first_name"], &row["last_name"]), (&student["first_name"], &student["last_name"]), "{row}");
+        assert_eq!(row["learning_path_name"], name.as_str(), "{row}");
+        assert_eq!(
+            day(text(row, "registered_on"), REPORT_DAY),
+            day(text(student, "registered_on"), LIST_DATE),
+            "registered the day Enrolled Students says: {row}"
+        );
+        assert_eq!(row["certifcate_issued"] == "Yes", int(student, "certificate_count") > 0, "a certificate, as Enrolled Students counts: {row}");
+    }
+    let statuses: BTreeSet<&str> = rows.iter().map(|row| text(row, "status")).collect();
+
+    // Pages of one row: different rows, the same count.
+    if rows.len() >= 2 {
+        let first = demo.path_report("[-1]", &paths, &page(1, 1)).await;
+        let second = demo.path_report("[-1]", &paths, &page(1, 2)).await;
+        assert_eq!((records(&first).len(), records(&second).len()), (1, 1), "pages of one row");
+        assert_ne!(records(&first)[0], records(&second)[0], "two pages, two rows");
+        assert_eq!(first["recordsFiltered"], report["recordsFiltered"], "{first}");
+    }
+
+    // search_param: a status (the report's own words), a learner's name, the registration days.
+    for status in &statuses {
+        let mut query = page(100, 1);
+        query.push(("search_param", json!({"status": [status]}).to_string()));
+        let filtered = demo.path_report("[-1]", &paths, &query).await;
+        let expected = rows.iter().filter(|row| row["status"] == *status).count();
+        assert!(records(&filtered).iter().all(|row| row["status"] == *status), "status {status}: {filtered}");
+        assert_eq!((records(&filtered).len(), int(&filtered, "recordsFiltered") as usize), (expected, expected), "status {status}");
+    }
+    let learner = row_of_user(&students, user);
+    let mut query = page(100, 1);
+    query.push(("search_param", json!({"nameOrEmail": full_name(learner, "first_name", "last_name")}).to_string()));
+    let found = demo.path_report("[-1]", &paths, &query).await;
+    assert!(records(&found).iter().any(|row| row["user_id"] == user), "nameOrEmail finds the learner: {found}");
+    let mut query = page(100, 1);
+    query.push(("search_param", json!({"registered_on": ["2000-01-01", "2099-12-31"]}).to_string()));
+    assert_eq!(records(&demo.path_report("[-1]", &paths, &query).await).len(), rows.len(), "every registration is in that range");
+    let mut query = page(100, 1);
+    query.push(("search_param", json!({"nameOrEmail": "no learner has this name qzx"}).to_string()));
+    assert!(records(&demo.path_report("[-1]", &paths, &query).await).is_empty(), "a name no one has finds no one");
+
+    // The root portal's learners are learners of the path.
+    let (in_portal, _) = demo.enrolled_students(path, portal).await;
+    let portal_report = demo.path_report(&format!("[{portal}]"), &paths, &page(100, 1)).await;
+    assert_eq!(int(&portal_report, "recordsFiltered"), int(&in_portal, "recordsTotal"), "{portal_report}");
+    assert!(records(&portal_report).iter().all(|row| rows.contains(row)), "a portal's rows are rows of the path");
+
+    // The overview: one entry a learning path, its learners by status as Enrolled Students counts them.
+    let overview = demo.api.get("/reports/learning-paths-overview", &Vec::new()).await.ok();
+    assert_shape("the learning paths overview", &overview, LMS_OVERVIEW);
+    let column = |key: &str| overview[key].as_array().unwrap_or_else(|| panic!("{key}: {overview}")).clone();
+    let labels = column("labels");
+    let at = labels.iter().position(|label| label == name.as_str()).unwrap_or_else(|| panic!("{name} in {overview}"));
+    for (key, sum) in [("totalNotStarted", "sumNotStarted"), ("totalInProgress", "sumInProgress"), ("totalCompleted", "sumCompleted")] {
+        let values = column(key);
+        assert_eq!(values.len(), labels.len(), "one {key} a label: {overview}");
+        assert_eq!(values[at], envelope[key], "{key} of {name}: {overview}");
+        let total: i64 = values.iter().map(|v| v.as_i64().unwrap_or_else(|| panic!("{key} holds integers: {overview}"))).sum();
+        assert_eq!(total, int(&overview, sum), "{sum} is the sum of {key}: {overview}");
+    }
+    let percentages = column("percentageCompleted");
+    assert_eq!(percentages.len(), labels.len(), "{overview}");
+    assert!(percentages.iter().all(|p| p.as_f64().is_some_and(|p| (0.0..=100.0).contains(&p))), "percentages: {overview}");
+    let query: Query = vec![("searchPortalIds", portal.to_string()), ("searchPortalIds", "-1".to_string())];
+    let narrowed = demo.api.get("/reports/learning-paths-overview", &query).await.ok();
+    assert_shape("the learning paths overview of portals", &narrowed, LMS_OVERVIEW);
+
+    // Learning Path Activities of the path (context lp), newest first; enrolling a learner adds to them.
+    let activities = |context: &'static str, search: Option<Value>| {
+        let api = demo.api.clone();
+        async move {
+            let mut query = query!(
+                "learning_path_id" => path,
+                "page_size" => 100,
+                "page_number" => 1,
+                "order_by" => json!({"colName": "created_at", "direction": "desc"}),
+                "context" => context,
+                "portalId" => -1,
+            );
+            if let Some(search) = search {
+                query.push(("search_param", search.to_string()));
+            }
+            let page = api.get("/learning-paths/activities", &query).await.ok();
+            assert_shape("Learning Path Activities", &page, PATH_ACTIVITIES);
+            for row in records(&page) {
+                assert_shape_but("a learning path activity", row, PATH_ACTIVITY, PATH_ACTIVITY_REPORTED);
+            }
+            assert!(int(&page, "recordsFiltered") <= int(&page, "recordsTotal"), "{page}");
+            assert_eq!(records(&page).len() as i64, int(&page, "recordsFiltered").min(100), "{page}");
+            page
+        }
+    };
+    let before = activities("lp", None).await;
+    assert_eq!(activities("lp", Some(json!({"name": ""}))).await, before, "the document's example search_param, empty, filters nothing");
+    assert!(int(&activities("portal", None).await, "recordsTotal") >= int(&before, "recordsTotal"), "every path's activity holds this one's");
+    let newcomer = demo.new_learners(portal, &["Mike"]).await;
+    let body = json!({"studentIds": [newcomer[0].id], "portalId": portal});
+    demo.api.post(&format!("/learning-paths/{path}/enrollments"), &body).await.ok();
+    let after = activities("lp", None).await;
+    assert!(int(&after, "recordsTotal") > int(&before, "recordsTotal"), "enrolling is an activity of the path: {after}");
+    let newest = &records(&after)[0];
+    assert!(is_about_today(&text(newest, "created_at")[..12], LIST_DATE), "the newest first: {after}");
+    let times: Vec<NaiveDateTime> =
+        records(&after).iter().map(|row| NaiveDateTime::parse_from_str(text(row, "created_at"), ACTIVITY_TIME).unwrap()).collect();
+    assert!(times.windows(2).all(|pair| pair[0] >= pair[1]), "order_by created_at desc: {after}");
+}
+
+#[tokio::test]
+async fn portal_learning_paths_catalog_and_the_callers_own_as_documented() {
+    let demo = Demo::start();
+    let (course, path, portal, user) = (demo.id("courseId"), demo.id("learningPathId"), demo.id("portalId"), demo.id("userId"));
+    let (envelope, students) = demo.enrolled_students(path, portal).await;
+    let name = text(&envelope, "learningPathName").to_string();
+    let portal_name = demo.api.get("/portals/details", &query!("portalId" => portal)).await.ok()["portalName"].clone();
+
+    // Learning Path List of the root portal: the path it offers, its learners by status.
+    let list = |id: i64, kind: &'static str, search: Option<Value>| {
+        let api = demo.api.clone();
+        async move {
+            let mut query = query!("type" => kind, "page_size" => 10, "page_number" => 1, "order_by" => json!({"colName": "name", "direction": "desc"}));
+            if let Some(search) = search {
+                query.push(("search_param", search.to_string()));
+            }
+            let page = api.get(&format!("/portals/{id}/learning-paths"), &query).await.ok();
+            assert_shape("Learning Path List", &page, PORTAL_PATHS);
+            for row in records(&page) {
+                assert_shape_but("a learning path of the portal", row, PORTAL_PATH_ROW, PORTAL_PATH_ROW_REPORTED);
+                assert_stats("learningPathStatistics", &row["learningPathStatistics"], false);
+            }
+            assert!(int(&page, "recordsFiltered") <= int(&page, "recordsTotal"), "{page}");
+            page
+        }
+    };
+    let paths = list(portal, "all", None).await;
+    assert_eq!(paths["portalName"], portal_name, "{paths}");
+    let offered = records(&paths).iter().find(|row| row["learningPathId"] == path).unwrap_or_else(|| panic!("{name} in {paths}"));
+    assert_eq!(offered["learningPathName"], name.as_str(), "{offered}");
+    let statistics = &offered["learningPathStatistics"];
+    for (key, total) in [("notStarted", "totalNotStarted"), ("inProgress", "totalInProgress"), ("completed", "totalCompleted")] {
+        assert_eq!(statistics[key], envelope[total], "{key} as Enrolled Students counts the portal's learners: {offered}");
+    }
+    assert!(int(offered, "last24hCount") <= int(&envelope, "recordsTotal"), "{offered}");
+    let searched = list(portal, "all", Some(json!({"learningPathName": name}))).await;
+    assert_eq!(records(&searched).iter().map(|row| &row["learningPathId"]).collect::<Vec<_>>(), vec![&json!(path)], "{searched}");
+    list(portal, "active", None).await;
+    let subs = demo.api.get("/lookups/portals", &query!("type" => "subPortals", "portalId" => portal)).await.ok();
+    let sales = subs.as_array().unwrap().iter().find(|p| p["name"] == "Sales Academy").unwrap_or_else(|| panic!("Sales Academy: {subs}"));
+    let sales_paths = list(int(sales, "id"), "all", None).await;
+    assert_eq!(sales_paths["portalName"], "Sales Academy", "{sales_paths}");
+    assert!(records(&sales_paths).iter().any(|row| row["learningPathName"] == "Sales Onboarding"), "{sales_paths}");
+
+    // A portal of this client's own offering two courses and the path, with the sample learner.
+    let other = demo.another_course(course).await;
+    let mut body = new_portal("Seed Catalog Portal", "seed-catalog-portal", 10);
+    body["selectedCourses"] = json!([course, other]);
+    body["enrollLearningPathIds"] = json!([path]);
+    body["addExistingUser"] = json!([user]);
+    demo.api.post("/portals", &body).await.says("Portal created successfully");
+    let found = demo.api.get("/lookups/portals", &query!("type" => "portals", "portalId" => -1, "search_term" => "Seed Catalog Portal")).await.ok();
+    let catalog_portal = int(&found[0], "id");
+
+    // Get Portal Course Catalog: its courses, whether the learner is enrolled in each, and its path.
+    let (_, course_rows) = demo.enrolled_learners(course, -1).await;
+    let (_, other_rows) = demo.enrolled_learners(other, -1).await;
+    let catalog = |search: Value| {
+        let api = demo.api.clone();
+        async move {
+            let catalog = api.post("/portals/catalog", &json!({"portalId": catalog_portal, "userId": user, "search": search})).await.ok();
+            assert_shape("Get Portal Course Catalog", &catalog, CATALOG);
+            records_of(&catalog, "courses").iter().for_each(|row| assert_shape("a course of the catalog", row, CATALOG_COURSE));
+            catalog
+        }
+    };
+    let all = catalog(json!({})).await;
+    let ids: BTreeSet<i64> = records_of(&all, "courses").iter().map(|row| int(row, "courseId")).collect();
+    assert_eq!(ids, BTreeSet::from([course, other]), "the portal's courses: {all}");
+    for (id, rows) in [(course, &course_rows), (other, &other_rows)] {
+        let row = records_of(&all, "courses").iter().find(|row| row["courseId"] == id).unwrap();
+        assert_eq!(row["isEnrolled"], rows.iter().any(|r| r["user_id"] == user), "isEnrolled in course {id}: {row}");
+    }
+    let in_catalog = records_of(&all, "learningPaths");
+    assert!(in_catalog.iter().any(|row| row.as_object().is_some_and(|o| o.values().any(|v| v == name.as_str()))), "{name}: {all}");
+    let course_name = demo.enrolled_learners(course, -1).await.0["courseName"].clone();
+    let named = catalog(json!({"name": course_name})).await;
+    let named_ids: Vec<i64> = records_of(&named, "courses").iter().map(|row| int(row, "courseId")).collect();
+    assert_eq!(named_ids, vec![course], "search.name: {named}");
+
+    // Courses enrolled by the learner in the portal, as the learner asks.
+    let learner = demo.learner_api(user);
+    let mine = |search: Value| {
+        let learner = learner.clone();
+        async move {
+            let body = json!({"portalId": catalog_portal, "page_size": 10, "page_number": 1, "order_by": [], "search_param": search});
+            let mine = learner.post("/portals/my-courses", &body).await.ok();
+            assert_shape("my courses in the portal", &mine, MY_COURSES);
+            for row in records_of(&mine, "courses") {
+                assert_shape("a course of mine", row, MY_COURSE_ROW);
+                assert_eq!((&row["display_status"], &row["isEnrolled"]), (&row["status"], &json!(true)), "{row}");
+            }
+            mine
+        }
+    };
+    let courses = mine(json!([])).await;
+    let enrolled_in: Vec<&Value> = [&course_rows, &other_rows].into_iter().filter_map(|rows| rows.iter().find(|r| r["user_id"] == user)).collect();
+    assert_eq!(records_of(&courses, "courses").len(), enrolled_in.len(), "the learner's enrollments in the portal's courses: {courses}");
+    assert_eq!(int(&courses, "totalRecords") as usize, enrolled_in.len(), "{courses}");
+    for enrollment in &enrolled_in {
+        let row = records_of(&courses, "courses").iter().find(|row| row["registrationId"] == enrollment["id"]).unwrap();
+        assert_eq!((&row["status"], &row["percentComplete"]), (&enrollment["status"], &enrollment["percentComplete"]), "{row}");
+        assert_eq!(
+            day(text(row, "registered_on"), INPUT_TIME),
+            day(text(enrollment, "registered_on"), LIST_DATE),
+            "registered the day Enrolled Learners says: {row}"
+        );
+    }
+    let mine_named = mine(json!({"name": course_name})).await;
+    assert!(records_of(&mine_named, "courses").iter().all(|row| row["courseId"] == course), "search_param.name: {mine_named}");
+    assert_eq!(int(&mine_named, "totalRecords"), int(&courses, "totalRecords"), "{mine_named}");
+    for status in STATUSES {
+        let filtered = mine(json!({"status": [status]})).await;
+        assert!(records_of(&filtered, "courses").iter().all(|row| row["status"] == *status), "status {status}: {filtered}");
+    }
+
+    // The learner's learning paths in the portals: the path, enrolled.
+    let student = row_of_user(&students, user);
+    for id in [portal, catalog_portal] {
+        let query = query!("page_size" => 10, "page_number" => 1, "order_by" => json!({"colName": "name", "direction": "desc"}));
+        let paths = learner.get(&format!("/portals/{id}/my-learning-paths"), &query).await.ok();
+        assert_shape("my learning paths in the portal", &paths, MY_PATHS);
+        records_of(&paths, "learningPaths").iter().for_each(|row| assert_shape("a learning path of mine", row, MY_PATH_ROW));
+        let row = records_of(&paths, "learningPaths").iter().find(|row| row["learningPathId"] == path).unwrap_or_else(|| panic!("{paths}"));
+        assert_eq!((&row["learningPathName"], &row["isEnrolled"], &row["type"]), (&json!(name), &json!(true), &json!("public")), "{row}");
+        assert_eq!((&row["id"], &row["percentComplete"]), (&student["id"], &student["percentComplete"]), "the learner's enrollment: {row}");
+        assert_eq!(row["certificateCount"], student["certificate_count"], "{row}");
+        assert!(int(row, "completedLpCourses") <= int(row, "totalLPCourses"), "{row}");
+        let mut query = query;
+        query.push(("search_param", json!({"name": "no path has this name qzx"}).to_string()));
+        let none = learner.get(&format!("/portals/{id}/my-learning-paths"), &query).await.ok();
+        assert!(records_of(&none, "learningPaths").is_empty(), "search_param.name: {none}");
+    }
+}
+
+#[tokio::test]
+async fn a_users_learning_paths_and_course_report_as_documented() {
+    let demo = Demo::start();
+    let (path, portal, user) = (demo.id("learningPathId"), demo.id("portalId"), demo.id("userId"));
+    let (_, students) = demo.enrolled_students(path, -1).await;
+    let student = row_of_user(&students, user).clone();
+    let learner_name = full_name(&student, "first_name", "last_name");
+
+    // Retrieves all learning paths for a given user.
+    let paths = |search: Value| {
+        let api = demo.api.clone();
+        async move {
+            let query = query!(
+                "user_id" => user,
+                "portalId" => -1,
+                "viewType" => "manage",
+                "page_size" => 10,
+                "page_number" => 1,
+                "order_by" => json!({"colName": "started_on", "direction": "desc"}),
+                "search_param" => search,
+            );
+            let page = api.get("/users/learning-paths", &query).await.ok();
+            assert_shape("a user's learning paths", &page, USER_PATHS);
+            for row in records(&page) {
+                assert_shape_but("a learning path of the user", row, USER_PATH_ROW, USER_PATH_ROW_REPORTED);
+                assert_eq!(row["display_status"], row["status"], "{row}");
+            }
+            assert_eq!(records(&page).len() as i64, int(&page, "recordsFiltered").min(10), "{page}");
+            page
+        }
+    };
+    let all = paths(json!({"status": STATUSES, "nameOrEmail": ""})).await;
+    assert_eq!(all["name"], learner_name.as_str(), "{all}");
+    let row = records(&all).iter().find(|row| row["id"] == student["id"]).unwrap_or_else(|| panic!("{student} in {all}"));
+    assert_eq!(row["learningPathName"], students_name(&demo, path).await, "{row}");
+    assert_eq!((&row["status"], &row["percentComplete"]), (&student["status"], &student["percentComplete"]), "as Enrolled Students: {row}");
+    assert_eq!(row["certificateCount"], student["certificate_count"], "{row}");
+    assert_eq!(day(text(row, "registered_on"), LAUNCH_DATE), day(text(&student, "registered_on"), LIST_DATE), "{row}");
+    let other: Vec<&str> = STATUSES.iter().copied().filter(|s| *s != text(&student, "status")).collect();
+    let filtered = paths(json!({"status": other})).await;
+    assert!(records(&filtered).iter().all(|r| r["id"] != student["id"]), "a status filter leaves the path out: {filtered}");
+
+    // A user's course report: the user's courses, as Enrolled Courses lists them.
+    let report = |query: Query| {
+        let api = demo.api.clone();
+        async move {
+            let mut full = query!("user_id" => user, "page_size" => 50, "page_number" => 1);
+            full.extend(query);
+            let report = api.get("/users/course-report", &full).await.ok();
+            assert_shape_but("a user's course report", &report, USER_COURSE_REPORT, USER_COURSE_REPORT_REPORTED);
+            for row in records(&report) {
+                assert_shape_but("a row of the user's course report", row, USER_COURSE_REPORT_ROW, USER_COURSE_REPORT_ROW_REPORTED);
+            }
+            assert_totals_add_up("a user's course report", &report);
+            report
+        }
+    };
+    let whole = report(Vec::new()).await;
+    let query = query!("user_id" => user, "page_size" => 100, "page_number" => 1, "portalId" => -1, "viewType" => "manage", "manage_course" => false);
+    let courses = demo.api.get("/users/enrolled-courses", &query).await.ok();
+    let rows = records(&whole);
+    assert_eq!(whole["recordsTotal"], courses["recordsTotal"], "every course of the user: {whole}");
+    assert_eq!((rows.len() as i64, int(&whole, "recordsFiltered")), (int(&whole, "recordsTotal"), int(&whole, "recordsTotal")), "{whole}");
+    let mut statuses: Vec<&str> = rows.iter().map(|row| text(row, "status")).collect();
+    let mut listed: Vec<&str> = records(&courses).iter().map(|row| text(row, "status")).collect();
+    statuses.sort();
+    listed.sort();
+    assert_eq!(statuses, listed, "the statuses Enrolled Courses lists");
+    for row in rows {
+        assert_eq!(full_name(row, "first_name", "last_name"), learner_name, "{row}");
+    }
+    let ordered = report(query!("order_by" => json!({"colName": "registered_on", "direction": "desc"}))).await;
+    let days: Vec<NaiveDate> = records(&ordered).iter().map(|row| day(text(row, "registered_on"), REPORT_DAY)).collect();
+    assert!(days.windows(2).all(|pair| pair[0] >= pair[1]), "order_by registered_on desc: {ordered}");
+    let completed = report(query!("search_param" => json!({"nameOrEmail": "", "status": ["Completed"]}))).await;
+    assert!(records(&completed).iter().all(|row| row["status"] == "Completed"), "{completed}");
+    assert_eq!(int(&completed, "recordsFiltered"), int(&whole, "totalCompleted"), "{completed}");
+    report(query!("portalId" => json!({"portalId": portal}))).await;
+    report(query!("searchPortalIds" => json!({"searchPortalIds": [portal]}))).await;
+}
+
+async fn students_name(demo: &Demo, path: i64) -> Value {
+    demo.enrolled_students(path, -1).await.0["learningPathName"].clone()
+}
+
+fn records_of<'a>(value: &'a Value, key: &str) -> &'a Vec<Value> {
+    value[key].as_array().unwrap_or_else(|| panic!("{key} is an array: {value}"))
+}
