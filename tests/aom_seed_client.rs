@@ -1379,6 +1379,38 @@ fn operations(demo: &Demo) -> Vec<(&'static str, String, Query, Option<Value>)> 
         ),
         ("GET", "/users/activities".into(), with_page(query!("user_id" => user, "context" => "admin", "portalId" => portal)), None),
         ("GET", "/users/dashboard-statistics".into(), query!("user_id" => user, "portalId" => portal), None),
+        ("GET", format!("/courses/{course}/webinars/1/portals/-1/students"), page.clone(), None),
+        ("PUT", "/webinar-registrations/status".into(), query!("ids" => format!("[{registration}]"), "status" => "Attended", "webinarId" => 1, "portalId" => -1), None),
+        ("PUT", "/webinar-registrations/notes".into(), query!("ids" => format!("[{registration}]"), "notes" => "Refused", "webinarId" => 1, "portalId" => -1), None),
+        ("POST", "/webinars/attendance-report".into(), Vec::new(), Some(json!({"webinarId": 1, "pageSize": 10, "pageNumber": 1, "portalId": -1}))),
+        (
+            "POST",
+            "/users/bulk-upload".into(),
+            Vec::new(),
+            Some(json!({"userList": [{"email": "refused.upload@example.test", "first_name": "Refused", "last_name": "Upload"}],
+                "selectedCourses": [course], "selectedLearningPaths": [path], "membershipId": 1, "portalId": portal})),
+        ),
+        ("PUT", "/users/quick-edit".into(), Vec::new(), Some(json!({"user_ids": [user], "disabled": true}))),
+        ("PUT", format!("/users/{user}/membership"), Vec::new(), Some(json!({"id": 1, "expired_at": "2021-10-03 23:59:59"}))),
+        ("GET", format!("/reports/learning-paths/[-1]/[{path}]"), page.clone(), None),
+        ("GET", "/reports/learning-paths-overview".into(), Vec::new(), None),
+        ("GET", "/learning-paths/activities".into(), with_page(query!("learning_path_id" => path, "context" => "lp", "portalId" => -1)), None),
+        ("GET", format!("/portals/{portal}/learning-paths"), with_page(query!("type" => "all")), None),
+        ("POST", "/portals/catalog".into(), Vec::new(), Some(json!({"portalId": portal, "userId": user, "search": {}}))),
+        (
+            "POST",
+            "/portals/my-courses".into(),
+            Vec::new(),
+            Some(json!({"portalId": portal, "page_size": 10, "page_number": 1, "order_by": [], "search_param": []})),
+        ),
+        ("GET", format!("/portals/{portal}/my-learning-paths"), page.clone(), None),
+        (
+            "GET",
+            "/users/learning-paths".into(),
+            with_page(query!("user_id" => user, "portalId" => -1, "viewType" => "manage", "order_by" => "{}", "search_param" => "{}")),
+            None,
+        ),
+        ("GET", "/users/course-report".into(), with_page(query!("user_id" => user)), None),
     ]
 }
 
@@ -1420,7 +1452,7 @@ async fn every_operation_wants_a_bearer_token() {
     let before = demo.enrolled_learners(course, -1).await;
     let portals = demo.api.get("/lookups/portals", &query!("type" => "portals", "portalId" => -1)).await.ok();
     let operations = operations(&demo);
-    assert_eq!(operations.len(), 36);
+    assert_eq!(operations.len(), 52);
     for (method, path, query, body) in &operations {
         demo.api.without_token().call(method, path, query, body.as_ref()).await.unauthenticated();
         demo.api.with_token("not-a-token-of-anyone").call(method, path, query, body.as_ref()).await.unauthenticated();
@@ -2099,6 +2131,55 @@ async fn missing_required_parameters_are_the_documented_422() {
     .invalid("viewType");
     let dates = json!({"rowId": 1, "newExpiryDate": "2025-01-01 00:00:00"});
     api.call("PUT", "/user-certificates/1/dates", &Vec::new(), Some(&dates)).await.invalid("newIssueDate");
+
+    // The operations added since, each without a field the document marks required.
+    let (path, webinar) = (demo.id("learningPathId"), demo.webinar(course).await);
+    let (students_before, _) = demo.enrolled_students(path, -1).await;
+    let students = format!("/courses/{course}/webinars/{webinar}/portals/-1/students");
+    api.get(&students, &query!("page_number" => 1)).await.invalid("page_size");
+    api.get(&students, &query!("page_size" => 10)).await.invalid("page_number");
+    let ids = format!("[{registration}]");
+    api.call("PUT", "/webinar-registrations/status", &query!("status" => "Attended", "webinarId" => webinar, "portalId" => -1), None)
+        .await
+        .invalid("ids");
+    api.call("PUT", "/webinar-registrations/status", &query!("ids" => ids, "webinarId" => webinar, "portalId" => -1), None).await.invalid("status");
+    api.call("PUT", "/webinar-registrations/notes", &query!("ids" => ids, "webinarId" => webinar, "portalId" => -1), None).await.invalid("notes");
+    api.call("PUT", "/webinar-registrations/notes", &query!("ids" => ids, "notes" => "x", "portalId" => -1), None).await.invalid("webinarId");
+    let report = json!({"webinarId": webinar, "pageSize": 10, "pageNumber": 1, "portalId": -1});
+    for field in ["webinarId", "pageSize", "pageNumber"] {
+        let mut body = report.clone();
+        body.as_object_mut().unwrap().remove(field);
+        api.post("/webinars/attendance-report", &body).await.invalid(field);
+    }
+    let upload = json!({"userList": [{"email": "never.made@example.test", "first_name": "Never", "last_name": "Made", "password": "Quince-Harbour-71!"}],
+        "selectedCourses": [course], "selectedLearningPaths": [path], "membershipId": 1, "portalId": portal});
+    for field in ["userList", "selectedCourses", "selectedLearningPaths"] {
+        let mut body = upload.clone();
+        body.as_object_mut().unwrap().remove(field);
+        api.post("/users/bulk-upload", &body).await.invalid(field);
+    }
+    api.call("PUT", "/users/quick-edit", &Vec::new(), Some(&json!({"course_ids": [course], "disabled": true}))).await.invalid("user_ids");
+    api.call("PUT", &format!("/users/{user}/membership"), &Vec::new(), Some(&json!({"expired_at": "2030-01-01 00:00:00"}))).await.invalid("id");
+    api.get(&format!("/reports/learning-paths/[-1]/[{path}]"), &query!("page_number" => 1)).await.invalid("page_size");
+    let activities = query!("learning_path_id" => path, "page_size" => 10, "page_number" => 1, "portalId" => -1);
+    api.get("/learning-paths/activities", &activities).await.invalid("context");
+    api.get("/learning-paths/activities", &query!("context" => "lp", "page_size" => 10, "page_number" => 1, "portalId" => -1))
+        .await
+        .invalid("learning_path_id");
+    api.get(&format!("/portals/{portal}/learning-paths"), &query!("page_size" => 10, "page_number" => 1)).await.invalid("type");
+    api.post("/portals/catalog", &json!({"portalId": portal, "search": {}})).await.invalid("userId");
+    api.post("/portals/catalog", &json!({"userId": user, "search": {}})).await.invalid("portalId");
+    let mine = json!({"portalId": portal, "page_size": 10, "page_number": 1, "order_by": [], "search_param": []});
+    for field in ["page_size", "order_by", "search_param"] {
+        let mut body = mine.clone();
+        body.as_object_mut().unwrap().remove(field);
+        api.post("/portals/my-courses", &body).await.invalid(field);
+    }
+    api.get(&format!("/portals/{portal}/my-learning-paths"), &query!("page_number" => 1)).await.invalid("page_size");
+    let user_paths = query!("user_id" => user, "portalId" => -1, "page_size" => 10, "page_number" => 1, "order_by" => "{}", "search_param" => "{}");
+    api.get("/users/learning-paths", &user_paths).await.invalid("viewType");
+    api.get("/users/course-report", &query!("page_size" => 50, "page_number" => 1)).await.invalid("user_id");
+    assert_eq!(demo.enrolled_students(path, -1).await.0, students_before, "refused calls enroll no one in the path");
     assert_eq!(demo.enrolled_learners(course, -1).await.0, before, "refused calls change nothing");
 }
 
