@@ -1380,9 +1380,24 @@ fn operations(demo: &Demo) -> Vec<(&'static str, String, Query, Option<Value>)> 
         ("GET", "/users/activities".into(), with_page(query!("user_id" => user, "context" => "admin", "portalId" => portal)), None),
         ("GET", "/users/dashboard-statistics".into(), query!("user_id" => user, "portalId" => portal), None),
         ("GET", format!("/courses/{course}/webinars/1/portals/-1/students"), page.clone(), None),
-        ("PUT", "/webinar-registrations/status".into(), query!("ids" => format!("[{registration}]"), "status" => "Attended", "webinarId" => 1, "portalId" => -1), None),
-        ("PUT", "/webinar-registrations/notes".into(), query!("ids" => format!("[{registration}]"), "notes" => "Refused", "webinarId" => 1, "portalId" => -1), None),
-        ("POST", "/webinars/attendance-report".into(), Vec::new(), Some(json!({"webinarId": 1, "pageSize": 10, "pageNumber": 1, "portalId": -1}))),
+        (
+            "PUT",
+            "/webinar-registrations/status".into(),
+            query!("ids" => format!("[{registration}]"), "status" => "Attended", "webinarId" => 1, "portalId" => -1),
+            None,
+        ),
+        (
+            "PUT",
+            "/webinar-registrations/notes".into(),
+            query!("ids" => format!("[{registration}]"), "notes" => "Refused", "webinarId" => 1, "portalId" => -1),
+            None,
+        ),
+        (
+            "POST",
+            "/webinars/attendance-report".into(),
+            Vec::new(),
+            Some(json!({"webinarId": 1, "pageSize": 10, "pageNumber": 1, "portalId": -1})),
+        ),
         (
             "POST",
             "/users/bulk-upload".into(),
@@ -1394,7 +1409,12 @@ fn operations(demo: &Demo) -> Vec<(&'static str, String, Query, Option<Value>)> 
         ("PUT", format!("/users/{user}/membership"), Vec::new(), Some(json!({"id": 1, "expired_at": "2021-10-03 23:59:59"}))),
         ("GET", format!("/reports/learning-paths/[-1]/[{path}]"), page.clone(), None),
         ("GET", "/reports/learning-paths-overview".into(), Vec::new(), None),
-        ("GET", "/learning-paths/activities".into(), with_page(query!("learning_path_id" => path, "context" => "lp", "portalId" => -1)), None),
+        (
+            "GET",
+            "/learning-paths/activities".into(),
+            with_page(query!("learning_path_id" => path, "context" => "lp", "portalId" => -1)),
+            None,
+        ),
         ("GET", format!("/portals/{portal}/learning-paths"), with_page(query!("type" => "all")), None),
         ("POST", "/portals/catalog".into(), Vec::new(), Some(json!({"portalId": portal, "userId": user, "search": {}}))),
         (
@@ -2142,9 +2162,15 @@ async fn missing_required_parameters_are_the_documented_422() {
     api.call("PUT", "/webinar-registrations/status", &query!("status" => "Attended", "webinarId" => webinar, "portalId" => -1), None)
         .await
         .invalid("ids");
-    api.call("PUT", "/webinar-registrations/status", &query!("ids" => ids, "webinarId" => webinar, "portalId" => -1), None).await.invalid("status");
-    api.call("PUT", "/webinar-registrations/notes", &query!("ids" => ids, "webinarId" => webinar, "portalId" => -1), None).await.invalid("notes");
-    api.call("PUT", "/webinar-registrations/notes", &query!("ids" => ids, "notes" => "x", "portalId" => -1), None).await.invalid("webinarId");
+    api.call("PUT", "/webinar-registrations/status", &query!("ids" => ids, "webinarId" => webinar, "portalId" => -1), None)
+        .await
+        .invalid("status");
+    api.call("PUT", "/webinar-registrations/notes", &query!("ids" => ids, "webinarId" => webinar, "portalId" => -1), None)
+        .await
+        .invalid("notes");
+    api.call("PUT", "/webinar-registrations/notes", &query!("ids" => ids, "notes" => "x", "portalId" => -1), None)
+        .await
+        .invalid("webinarId");
     let report = json!({"webinarId": webinar, "pageSize": 10, "pageNumber": 1, "portalId": -1});
     for field in ["webinarId", "pageSize", "pageNumber"] {
         let mut body = report.clone();
@@ -2159,7 +2185,9 @@ async fn missing_required_parameters_are_the_documented_422() {
         api.post("/users/bulk-upload", &body).await.invalid(field);
     }
     api.call("PUT", "/users/quick-edit", &Vec::new(), Some(&json!({"course_ids": [course], "disabled": true}))).await.invalid("user_ids");
-    api.call("PUT", &format!("/users/{user}/membership"), &Vec::new(), Some(&json!({"expired_at": "2030-01-01 00:00:00"}))).await.invalid("id");
+    api.call("PUT", &format!("/users/{user}/membership"), &Vec::new(), Some(&json!({"expired_at": "2030-01-01 00:00:00"})))
+        .await
+        .invalid("id");
     api.get(&format!("/reports/learning-paths/[-1]/[{path}]"), &query!("page_number" => 1)).await.invalid("page_size");
     let activities = query!("learning_path_id" => path, "page_size" => 10, "page_number" => 1, "portalId" => -1);
     api.get("/learning-paths/activities", &activities).await.invalid("context");
@@ -2176,7 +2204,8 @@ async fn missing_required_parameters_are_the_documented_422() {
         api.post("/portals/my-courses", &body).await.invalid(field);
     }
     api.get(&format!("/portals/{portal}/my-learning-paths"), &query!("page_number" => 1)).await.invalid("page_size");
-    let user_paths = query!("user_id" => user, "portalId" => -1, "page_size" => 10, "page_number" => 1, "order_by" => "{}", "search_param" => "{}");
+    let user_paths =
+        query!("user_id" => user, "portalId" => -1, "page_size" => 10, "page_number" => 1, "order_by" => "{}", "search_param" => "{}");
     api.get("/users/learning-paths", &user_paths).await.invalid("viewType");
     api.get("/users/course-report", &query!("page_size" => 50, "page_number" => 1)).await.invalid("user_id");
     assert_eq!(demo.enrolled_students(path, -1).await.0, students_before, "refused calls enroll no one in the path");
@@ -2259,7 +2288,8 @@ async fn webinar_students_status_notes_and_attendance_as_documented() {
     assert_eq!(report_names, student_names, "the report's rows are the webinar's students");
     let attended = |report: &Value| records(report).iter().filter(|row| row["status"] == "Attended").count() as i64;
     assert_eq!(int(&report, "totalAttended"), attended(&report), "totalAttended counts the Attended rows: {report}");
-    let counted: i64 = ["totalAttended", "totalNoShow", "totalCancelled", "totalPartiallyAttended"].iter().map(|key| int(&report, key)).sum();
+    let counted: i64 =
+        ["totalAttended", "totalNoShow", "totalCancelled", "totalPartiallyAttended"].iter().map(|key| int(&report, key)).sum();
     assert!(counted <= int(&report, "recordsTotal"), "the totals count registrations of the report: {report}");
     let second = demo.attendance(webinar, 1, 2).await;
     assert_eq!(records(&second).len(), 1, "pageSize 1, pageNumber 2: {second}");
@@ -2338,9 +2368,7 @@ async fn bulk_upload_quick_edit_and_membership_as_documented() {
     // Bulk upload users: made learners of the portal, enrolled in the course and the learning path.
     let (course_before, _) = demo.enrolled_learners(other, -1).await;
     let (path_before, _) = demo.enrolled_students(path, -1).await;
-    let row = |last: &str| {
-        json!({"email": format!("ada.{}@example.test", last.to_lowercase()), "first_name": "Ada", "last_name": last, "password": "Quince-Harbour-71!"})
-    };
+    let row = |last: &str| json!({"email": format!("ada.{}@example.test", last.to_lowercase()), "first_name": "Ada", "last_name": last, "password": "Quince-Harbour-71!"});
     let body = json!({
         "userList": [row("Kilo"), row("Lima")],
         "selectedCourses": [other],
@@ -2355,7 +2383,10 @@ async fn bulk_upload_quick_edit_and_membership_as_documented() {
     let uploaded: Vec<i64> = ["Kilo", "Lima"]
         .iter()
         .map(|last| {
-            let user = users.iter().find(|u| u["firstName"] == "Ada" && u["lastName"] == *last).unwrap_or_else(|| panic!("Ada {last} in the portal"));
+            let user = users
+                .iter()
+                .find(|u| u["firstName"] == "Ada" && u["lastName"] == *last)
+                .unwrap_or_else(|| panic!("Ada {last} in the portal"));
             assert_eq!(user["is_learner"], true, "{user}");
             int(user, "id")
         })
@@ -2419,7 +2450,11 @@ async fn learning_path_reports_and_activities_as_documented() {
             day(text(student, "registered_on"), LIST_DATE),
             "registered the day Enrolled Students says: {row}"
         );
-        assert_eq!(row["certifcate_issued"] == "Yes", int(student, "certificate_count") > 0, "a certificate, as Enrolled Students counts: {row}");
+        assert_eq!(
+            row["certifcate_issued"] == "Yes",
+            int(student, "certificate_count") > 0,
+            "a certificate, as Enrolled Students counts: {row}"
+        );
     }
     let statuses: BTreeSet<&str> = rows.iter().map(|row| text(row, "status")).collect();
 
@@ -2506,7 +2541,10 @@ async fn learning_path_reports_and_activities_as_documented() {
     };
     let before = activities("lp", None).await;
     assert_eq!(activities("lp", Some(json!({"name": ""}))).await, before, "the document's example search_param, empty, filters nothing");
-    assert!(int(&activities("portal", None).await, "recordsTotal") >= int(&before, "recordsTotal"), "every path's activity holds this one's");
+    assert!(
+        int(&activities("portal", None).await, "recordsTotal") >= int(&before, "recordsTotal"),
+        "every path's activity holds this one's"
+    );
     let newcomer = demo.new_learners(portal, &["Mike"]).await;
     let body = json!({"studentIds": [newcomer[0].id], "portalId": portal});
     demo.api.post(&format!("/learning-paths/{path}/enrollments"), &body).await.ok();
@@ -2570,7 +2608,8 @@ async fn portal_learning_paths_catalog_and_the_callers_own_as_documented() {
     body["enrollLearningPathIds"] = json!([path]);
     body["addExistingUser"] = json!([user]);
     demo.api.post("/portals", &body).await.says("Portal created successfully");
-    let found = demo.api.get("/lookups/portals", &query!("type" => "portals", "portalId" => -1, "search_term" => "Seed Catalog Portal")).await.ok();
+    let found =
+        demo.api.get("/lookups/portals", &query!("type" => "portals", "portalId" => -1, "search_term" => "Seed Catalog Portal")).await.ok();
     let catalog_portal = int(&found[0], "id");
 
     // Get Portal Course Catalog: its courses, whether the learner is enrolled in each, and its path.
@@ -2615,7 +2654,8 @@ async fn portal_learning_paths_catalog_and_the_callers_own_as_documented() {
         }
     };
     let courses = mine(json!([])).await;
-    let enrolled_in: Vec<&Value> = [&course_rows, &other_rows].into_iter().filter_map(|rows| rows.iter().find(|r| r["user_id"] == user)).collect();
+    let enrolled_in: Vec<&Value> =
+        [&course_rows, &other_rows].into_iter().filter_map(|rows| rows.iter().find(|r| r["user_id"] == user)).collect();
     assert_eq!(records_of(&courses, "courses").len(), enrolled_in.len(), "the learner's enrollments in the portal's courses: {courses}");
     assert_eq!(int(&courses, "totalRecords") as usize, enrolled_in.len(), "{courses}");
     for enrollment in &enrolled_in {
@@ -2779,7 +2819,11 @@ async fn the_seed_disagreements() {
     }
 
     // L8292-L8316: a portal's Learning Path List.
-    let list = demo.api.get(&format!("/portals/{portal}/learning-paths"), &query!("type" => "all", "page_size" => 1, "page_number" => 1)).await.ok();
+    let list = demo
+        .api
+        .get(&format!("/portals/{portal}/learning-paths"), &query!("type" => "all", "page_size" => 1, "page_number" => 1))
+        .await
+        .ok();
     if let Some(row) = records(&list).first() {
         shape("8296", "a learning path of the portal", row, PORTAL_PATH_ROW);
     }
@@ -2803,7 +2847,8 @@ async fn the_seed_disagreements() {
     body["selectedCourses"] = json!([course]);
     body["addExistingUser"] = json!([user]);
     demo.api.post("/portals", &body).await.says("Portal created successfully");
-    let found = demo.api.get("/lookups/portals", &query!("type" => "portals", "portalId" => -1, "search_term" => "Seed Launch Portal")).await.ok();
+    let found =
+        demo.api.get("/lookups/portals", &query!("type" => "portals", "portalId" => -1, "search_term" => "Seed Launch Portal")).await.ok();
     let body = json!({"portalId": int(&found[0], "id"), "page_size": 10, "page_number": 1, "order_by": [], "search_param": []});
     let mine = demo.learner_api(user).post("/portals/my-courses", &body).await.ok();
     for row in records_of(&mine, "courses") {
