@@ -2630,6 +2630,7 @@ async fn portal_learning_paths_catalog_and_the_callers_own_as_documented() {
     for (id, rows) in [(course, &course_rows), (other, &other_rows)] {
         let row = records_of(&all, "courses").iter().find(|row| row["courseId"] == id).unwrap();
         assert_eq!(row["isEnrolled"], rows.iter().any(|r| r["user_id"] == user), "isEnrolled in course {id}: {row}");
+        assert!(!launched_slug(row).is_empty(), "launchUrl names the course, as the sample's {{portal}}/course/{{slug}}/launch: {row}");
     }
     let in_catalog = records_of(&all, "learningPaths");
     assert!(in_catalog.iter().any(|row| row.as_object().is_some_and(|o| o.values().any(|v| v == name.as_str()))), "{name}: {all}");
@@ -2735,6 +2736,18 @@ async fn a_users_learning_paths_and_course_report_as_documented() {
     let other: Vec<&str> = STATUSES.iter().copied().filter(|s| *s != text(&student, "status")).collect();
     let filtered = paths(json!({"status": other})).await;
     assert!(records(&filtered).iter().all(|r| r["id"] != student["id"]), "a status filter leaves the path out: {filtered}");
+    // viewType self, as the learner asks for its own: the same learning paths.
+    let query = query!(
+        "user_id" => user,
+        "portalId" => -1,
+        "viewType" => "self",
+        "page_size" => 10,
+        "page_number" => 1,
+        "order_by" => json!({"colName": "started_on", "direction": "desc"}),
+        "search_param" => json!({"status": STATUSES, "nameOrEmail": ""}),
+    );
+    let own = demo.learner_api(user).get("/users/learning-paths", &query).await.ok();
+    assert_eq!(own, all, "viewType self, the learner's own");
 
     // A user's course report: the user's courses, as Enrolled Courses lists them.
     let report = |query: Query| {
@@ -2777,6 +2790,12 @@ async fn a_users_learning_paths_and_course_report_as_documented() {
 
 async fn students_name(demo: &Demo, path: i64) -> Value {
     demo.enrolled_students(path, -1).await.0["learningPathName"].clone()
+}
+
+/// The course a launchUrl names: "{portal}/course/{slug}/launch" in both samples (L8564, L11793).
+fn launched_slug(row: &Value) -> &str {
+    let url = text(row, "launchUrl");
+    url.split("/course/").nth(1).and_then(|rest| rest.strip_suffix("/launch")).unwrap_or_default()
 }
 
 fn records_of<'a>(value: &'a Value, key: &str) -> &'a Vec<Value> {
@@ -2850,12 +2869,22 @@ async fn the_seed_disagreements() {
     let found =
         demo.api.get("/lookups/portals", &query!("type" => "portals", "portalId" => -1, "search_term" => "Seed Launch Portal")).await.ok();
     let body = json!({"portalId": int(&found[0], "id"), "page_size": 10, "page_number": 1, "order_by": [], "search_param": []});
+    let launch_portal = int(&found[0], "id");
     let mine = demo.learner_api(user).post("/portals/my-courses", &body).await.ok();
-    for row in records_of(&mine, "courses") {
-        let url = text(row, "launchUrl");
-        let slug = url.split("/course/").nth(1).and_then(|rest| rest.strip_suffix("/launch")).unwrap_or_default();
-        if slug.is_empty() {
-            more.push(format!("L11793: launchUrl names no course (the sample: /portal/course/course-1/launch): {row}"));
+    let catalog = demo.api.post("/portals/catalog", &json!({"portalId": launch_portal, "userId": user, "search": {}})).await.ok();
+    let slug = launched_slug(records_of(&catalog, "courses").iter().find(|row| row["courseId"] == course).unwrap()).to_string();
+    for row in records_of(&mine, "courses").iter().filter(|row| row["courseId"] == course) {
+        if launched_slug(row) != slug {
+            more.push(format!("L11793: launchUrl does not name the course '{slug}' as the catalog does (the sample: /portal/course/course-1/launch): {row}"));
+        }
+    }
+
+    // L11744: Enrolled Courses' `courseSlug` ("course1"), the slug the catalog's launchUrl names.
+    let query = query!("user_id" => user, "page_size" => 100, "page_number" => 1, "portalId" => -1, "viewType" => "manage", "manage_course" => false);
+    let courses = demo.api.get("/users/enrolled-courses", &query).await.ok();
+    for row in records(&courses).iter().filter(|row| row["courseId"] == course) {
+        if row["courseSlug"] != slug.as_str() {
+            more.push(format!("L11744: courseSlug is not the course's slug '{slug}': {row}"));
         }
     }
 
