@@ -60,7 +60,8 @@ pub struct LearnerView {
     pub enrollment_id: i64,
     pub course_id: i64,
     pub course_title: String,
-    pub course_slug: Option<String>,
+    /// The course's slug (of its title, when it has none of its own).
+    pub course_slug: String,
     pub estimated_minutes: Option<i32>,
     pub user_id: i64,
     pub first_name: String,
@@ -225,8 +226,8 @@ fn learner_view(row: store::LearnerRow) -> Result<LearnerView, OpError> {
     Ok(LearnerView {
         enrollment_id: row.enrollment_id,
         course_id: row.course_id,
+        course_slug: row.course_slug.unwrap_or_else(|| super::portals::slug_of(&row.course_title)),
         course_title: row.course_title,
-        course_slug: row.course_slug,
         estimated_minutes: row.estimated_minutes,
         user_id: row.user_id,
         first_name: row.first_name.unwrap_or_default(),
@@ -251,7 +252,7 @@ pub(super) fn activity_views(rows: Vec<store::ActivityRow>) -> Result<Vec<Activi
         .map(|row| {
             let verb = Verb::parse(&row.verb).map_err(|refused| OpError::Internal(refused.reason))?;
             let learner = full_name(row.first_name.as_deref(), row.last_name.as_deref());
-            let course = row.course_title.unwrap_or_default();
+            let course = row.within.unwrap_or_default();
             let sentence = verb.sentence(&learner, &course);
             Ok(ActivityView { id: row.id, verb, at: row.created_at, learner, course, sentence })
         })
@@ -670,6 +671,8 @@ pub struct CourseInfo {
     pub enrolled: Option<ProgressView>,
     pub modules: Vec<ModuleView>,
     pub estimated_minutes: Option<i32>,
+    /// The course's webinars, and whether the user is registered for each.
+    pub webinars: Vec<(store::WebinarRow, bool)>,
 }
 
 impl Service {
@@ -788,7 +791,8 @@ impl Service {
                 })
                 .collect(),
         };
-        Ok(CourseInfo { name: course.title, enrolled, modules, estimated_minutes: course.estimated_minutes })
+        let webinars = store::webinars_of_course(tx, course.id, enrollment)?;
+        Ok(CourseInfo { name: course.title, enrolled, modules, estimated_minutes: course.estimated_minutes, webinars })
     }
 
     /// The learners of a course (within the caller's reach and the portal) whose name or e-mail

@@ -8,7 +8,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 
 use super::schema::{
-    activity, app_user, certificate, course, course_module, enrollment, module_progress, portal, portal_user, webinar, webinar_registration,
+    activity, app_user, certificate, course, course_module, enrollment, learning_path, module_progress, portal, portal_user, webinar,
+    webinar_registration,
 };
 use super::{Tx, on_conn};
 use crate::domain::progress::CourseStatus;
@@ -504,7 +505,8 @@ pub struct ActivityRow {
     pub created_at: NaiveDateTime,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
-    pub course_title: Option<String>,
+    /// What it happened in: the course's title, or the learning path's name.
+    pub within: Option<String>,
 }
 
 /// Whose activity a list holds.
@@ -543,6 +545,7 @@ pub fn activity_of(tx: &mut Tx<'_>, query: &ActivityQuery<'_>) -> QueryResult<(V
             let mut query = activity::table
                 .inner_join(app_user::table.on(app_user::id.eq(activity::learner_id)))
                 .left_join(course::table.on(course::id.nullable().eq(activity::course_id)))
+                .left_join(learning_path::table.on(learning_path::id.nullable().eq(activity::learning_path_id)))
                 .filter(activity::tenant_id.eq(tenant_id))
                 .into_boxed();
             query = match trail {
@@ -575,7 +578,8 @@ pub fn activity_of(tx: &mut Tx<'_>, query: &ActivityQuery<'_>) -> QueryResult<(V
             activity::created_at,
             app_user::first_name,
             app_user::last_name,
-            course::title.nullable(),
+            // What the entry happened in: its course, or its learning path.
+            sql::<diesel::sql_types::Nullable<Text>>("COALESCE(course.title, learning_path.name)"),
         ));
         let page = if query.oldest_first { page.order(activity::id.asc()) } else { page.order(activity::id.desc()) };
         let rows = page.offset(query.offset).limit(query.limit).load(c)?;
@@ -1074,6 +1078,30 @@ pub fn webinar(tx: &mut Tx<'_>, tenant_id: i64, id: i64) -> QueryResult<Option<W
         .select((webinar::id, webinar::course_id, course::title, webinar::name, webinar::starts_at, webinar::ends_at))
         .first(c)
         .optional())
+}
+
+/// A course's webinars, by start, each with whether the enrollment (if any) is registered for it.
+pub fn webinars_of_course(tx: &mut Tx<'_>, course_id: i64, enrollment_id: Option<i64>) -> QueryResult<Vec<(WebinarRow, bool)>> {
+    let webinars: Vec<WebinarRow> = on_conn!(tx, |c| webinar::table
+        .inner_join(course::table.on(course::id.eq(webinar::course_id)))
+        .filter(webinar::course_id.eq(course_id))
+        .order((webinar::starts_at, webinar::id))
+        .select((webinar::id, webinar::course_id, course::title, webinar::name, webinar::starts_at, webinar::ends_at))
+        .load(c))?;
+    let registered: Vec<i64> = match enrollment_id {
+        Some(enrollment) => on_conn!(tx, |c| webinar_registration::table
+            .filter(webinar_registration::enrollment_id.eq(enrollment))
+            .select(webinar_registration::webinar_id)
+            .load(c))?,
+        None => Vec::new(),
+    };
+    Ok(webinars
+        .into_iter()
+        .map(|w| {
+            let is_registered = registered.contains(&w.id);
+            (w, is_registered)
+        })
+        .collect())
 }
 
 /// A webinar registration with its learner.

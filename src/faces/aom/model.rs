@@ -591,10 +591,21 @@ pub struct InfoModule {
 pub struct CourseInfoAnswer {
     name: String,
     modules: Vec<InfoModule>,
-    #[schema(value_type = Vec<Object>)]
-    webinar_list: Vec<serde_json::Value>,
+    webinar_list: Vec<InfoWebinar>,
     #[schema(value_type = Vec<Object>)]
     learning_resources: Vec<serde_json::Value>,
+}
+
+/// A webinar of a course, and whether the user is registered for it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InfoWebinar {
+    id: i64,
+    name: String,
+    start_date: String,
+    end_date: String,
+    description: Option<String>,
+    duration: Option<String>,
+    is_registered: bool,
 }
 
 impl CourseInfoAnswer {
@@ -626,7 +637,19 @@ impl CourseInfoAnswer {
                     }
                 })
                 .collect(),
-            webinar_list: Vec::new(),
+            webinar_list: info
+                .webinars
+                .into_iter()
+                .map(|(w, is_registered)| InfoWebinar {
+                    id: w.id,
+                    name: w.name,
+                    start_date: iso(w.starts_at),
+                    end_date: iso(w.ends_at),
+                    description: None,
+                    duration: duration(i32::try_from((w.ends_at - w.starts_at).num_minutes()).ok().filter(|m| *m > 0)),
+                    is_registered,
+                })
+                .collect(),
             learning_resources: Vec::new(),
         }
     }
@@ -704,7 +727,7 @@ impl UserCourses {
                 .map(|view| UserCourseRecord {
                     id: view.enrollment_id,
                     course_id: view.course_id,
-                    course_slug: view.course_slug.clone().unwrap_or_default(),
+                    course_slug: view.course_slug.clone(),
                     course_name: view.course_title.clone(),
                     last_accessed: ago(view.last_accessed_at, now),
                     status: view.status.as_str(),
@@ -1621,7 +1644,7 @@ impl MyCourses {
             courses: views
                 .into_iter()
                 .map(|view| {
-                    let slug = view.course_slug.clone().unwrap_or_default();
+                    let slug = view.course_slug.clone();
                     MyCourseRecord {
                         course_id: view.course_id,
                         registration_id: view.enrollment_id,
