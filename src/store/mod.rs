@@ -83,6 +83,21 @@ macro_rules! on_conn {
 }
 pub use on_conn;
 
+/// The SQL condition that a user's full name or e-mail contains a `LIKE` pattern (lower case,
+/// escaped with `\`), over `app_user`.
+macro_rules! name_or_email_like {
+    ($pattern:expr) => {
+        ::diesel::dsl::sql::<::diesel::sql_types::Bool>(
+            "(lower(COALESCE(app_user.first_name, '') || ' ' || COALESCE(app_user.last_name, '')) LIKE ",
+        )
+        .bind::<::diesel::sql_types::Text, _>($pattern.clone())
+        .sql(" ESCAPE '\\' OR lower(COALESCE(app_user.email, '')) LIKE ")
+        .bind::<::diesel::sql_types::Text, _>($pattern.clone())
+        .sql(" ESCAPE '\\')")
+    };
+}
+pub(crate) use name_or_email_like;
+
 /// Failures of the database as a whole, as opposed to a failing statement.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -10,7 +10,7 @@ use diesel::sql_types::{BigInt, Bool};
 use super::schema::{
     app_user, course, department, enrollment, membership, portal, portal_blocked_domain, portal_course, portal_user, user_membership,
 };
-use super::{Tx, on_conn};
+use super::{Tx, name_or_email_like, on_conn};
 
 /// A new portal's settings.
 #[derive(Debug, Clone, Default)]
@@ -439,13 +439,7 @@ pub fn portal_users(
                 .filter(app_user::id.eq_any(users))
                 .into_boxed();
             if let Some(pattern) = &pattern {
-                query = query.filter(
-                    sql::<Bool>("(lower(COALESCE(app_user.first_name, '') || ' ' || COALESCE(app_user.last_name, '')) LIKE ")
-                        .bind::<diesel::sql_types::Text, _>(pattern.clone())
-                        .sql(" ESCAPE '\\' OR lower(COALESCE(app_user.email, '')) LIKE ")
-                        .bind::<diesel::sql_types::Text, _>(pattern.clone())
-                        .sql(" ESCAPE '\\')"),
-                );
+                query = query.filter(name_or_email_like!(pattern));
             }
             query
         }};

@@ -11,7 +11,7 @@ use super::schema::{
     activity, app_user, certificate, course, course_module, enrollment, learning_path, module_progress, portal, portal_user, webinar,
     webinar_registration,
 };
-use super::{Tx, on_conn};
+use super::{Tx, name_or_email_like, on_conn};
 use crate::domain::progress::CourseStatus;
 
 /// The rule of [`CourseStatus::of`] over `enrollment`, as SQL predicates: Completed, and Not
@@ -181,17 +181,11 @@ fn statuses_sql(statuses: &[CourseStatus]) -> String {
     format!("({})", each.join(" OR "))
 }
 
-/// The active enrollments of a course or a learner, joined with their learners, courses and
-/// certificates, within a reach: the base of every list of enrollments.
-macro_rules! enrollments_of {
-    ($tenant_id:expr, $of:expr, $reach:expr) => {{
-        let mut query = enrollment::table
-            .inner_join(app_user::table.on(app_user::id.eq(enrollment::learner_id)))
-            .inner_join(course::table.on(course::id.eq(enrollment::course_id)))
-            .left_join(certificate::table.on(certificate::enrollment_id.eq(enrollment::id)))
-            .filter(enrollment::tenant_id.eq($tenant_id))
-            .filter(enrollment::lifecycle.eq("active"))
-            .into_boxed();
+/// `$rows` (a select over `enrollment`, joined or not) narrowed to a tenant's active enrollments of
+/// a course or a learner within a reach, boxed.
+macro_rules! scoped {
+    ($rows:expr, $tenant_id:expr, $of:expr, $reach:expr) => {{
+        let mut query = $rows.filter(enrollment::tenant_id.eq($tenant_id)).filter(enrollment::lifecycle.eq("active")).into_boxed();
         query = match $of {
             Of::Course(id) => query.filter(enrollment::course_id.eq(id)),
             Of::Learner(id) => query.filter(enrollment::learner_id.eq(id)),
@@ -204,22 +198,28 @@ macro_rules! enrollments_of {
     }};
 }
 
-/// The active enrollments of a course or a learner within a reach, without joins: what counts
-/// and pages are taken from (over the enrollment indexes alone).
+/// The active enrollments of a course or a learner, joined with their learners, courses and
+/// certificates, within a reach: the base of every list of enrollments.
+macro_rules! enrollments_of {
+    ($tenant_id:expr, $of:expr, $reach:expr) => {
+        scoped!(
+            enrollment::table
+                .inner_join(app_user::table.on(app_user::id.eq(enrollment::learner_id)))
+                .inner_join(course::table.on(course::id.eq(enrollment::course_id)))
+                .left_join(certificate::table.on(certificate::enrollment_id.eq(enrollment::id))),
+            $tenant_id,
+            $of,
+            $reach
+        )
+    };
+}
+
+/// The same enrollments without joins: what counts and pages are taken from (over the enrollment
+/// indexes alone).
 macro_rules! enrollment_keys {
-    ($tenant_id:expr, $of:expr, $reach:expr) => {{
-        let mut query =
-            enrollment::table.filter(enrollment::tenant_id.eq($tenant_id)).filter(enrollment::lifecycle.eq("active")).into_boxed();
-        query = match $of {
-            Of::Course(id) => query.filter(enrollment::course_id.eq(id)),
-            Of::Learner(id) => query.filter(enrollment::learner_id.eq(id)),
-            Of::Tenant => query,
-        };
-        for paths in &$reach.within {
-            query = query.filter(enrollment::learner_id.eq_any(learners_of!($tenant_id, paths)));
-        }
-        query
-    }};
+    ($tenant_id:expr, $of:expr, $reach:expr) => {
+        scoped!(enrollment::table, $tenant_id, $of, $reach)
+    };
 }
 
 /// The totals by status of a course's learners (or a learner's courses) within a reach: one pass
@@ -280,13 +280,7 @@ pub fn enrollment_rows(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Ve
             let mut rows = statused!(filtered!(enrollments_of!(query.tenant_id, query.of, query.reach)));
             match (&search, query.of) {
                 (Some(pattern), Of::Course(_) | Of::Tenant) => {
-                    rows = rows.filter(
-                        sql::<Bool>("(lower(COALESCE(app_user.first_name, '') || ' ' || COALESCE(app_user.last_name, '')) LIKE ")
-                            .bind::<Text, _>(pattern.clone())
-                            .sql(" ESCAPE '\\' OR lower(COALESCE(app_user.email, '')) LIKE ")
-                            .bind::<Text, _>(pattern.clone())
-                            .sql(" ESCAPE '\\')"),
-                    );
+                    rows = rows.filter(name_or_email_like!(pattern));
                 }
                 (Some(pattern), Of::Learner(_)) => {
                     rows = rows.filter(super::lower(course::title).like(pattern.clone()).escape('\\'));
@@ -558,13 +552,7 @@ pub fn activity_of(tx: &mut Tx<'_>, query: &ActivityQuery<'_>) -> QueryResult<(V
                 query = query.filter(activity::learner_id.eq_any(learners_of!(tenant_id, paths)));
             }
             if let (true, Some(pattern)) = ($search, &pattern) {
-                query = query.filter(
-                    sql::<Bool>("(lower(COALESCE(app_user.first_name, '') || ' ' || COALESCE(app_user.last_name, '')) LIKE ")
-                        .bind::<Text, _>(pattern.clone())
-                        .sql(" ESCAPE '\\' OR lower(COALESCE(app_user.email, '')) LIKE ")
-                        .bind::<Text, _>(pattern.clone())
-                        .sql(" ESCAPE '\\')"),
-                );
+                query = query.filter(name_or_email_like!(pattern));
             }
             query
         }};
@@ -948,13 +936,7 @@ pub fn enrolled_users_matching(
 ) -> QueryResult<Vec<UserMatch>> {
     let pattern = super::offerings::contains(term);
     on_conn!(tx, |c| enrollments_of!(tenant_id, Of::Course(course_id), reach)
-        .filter(
-            sql::<Bool>("(lower(COALESCE(app_user.first_name, '') || ' ' || COALESCE(app_user.last_name, '')) LIKE ")
-                .bind::<Text, _>(pattern.clone())
-                .sql(" ESCAPE '\\' OR lower(COALESCE(app_user.email, '')) LIKE ")
-                .bind::<Text, _>(pattern.clone())
-                .sql(" ESCAPE '\\')"),
-        )
+        .filter(name_or_email_like!(pattern),)
         .select((app_user::id, app_user::first_name, app_user::last_name, app_user::email))
         .order(app_user::id)
         .limit(limit)
