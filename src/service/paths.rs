@@ -136,13 +136,18 @@ impl PathFilter {
             }),
             PathOrder::PathName => matching.sort_by_cached_key(|l| l.path_name.to_lowercase()),
         }
-        if self.descending {
-            matching.reverse();
-        }
-        let filtered = matching.len() as i64;
-        let offset = usize::try_from((self.page_number - 1).saturating_mul(self.page_size)).unwrap_or(usize::MAX);
-        (filtered, matching.into_iter().skip(offset).take(usize::try_from(self.page_size).unwrap_or(0)).collect())
+        page_of(matching, self.descending, self.page_number, self.page_size)
     }
+}
+
+/// How many `matching` holds, and page `number` (from 1) of `size` of them, in their order or
+/// reversed.
+fn page_of<T>(mut matching: Vec<T>, reversed: bool, number: i64, size: i64) -> (i64, Vec<T>) {
+    if reversed {
+        matching.reverse();
+    }
+    let offset = usize::try_from((number - 1).saturating_mul(size)).unwrap_or(usize::MAX);
+    (matching.len() as i64, matching.into_iter().skip(offset).take(usize::try_from(size).unwrap_or(0)).collect())
 }
 
 /// Totals by status of path enrollments.
@@ -478,16 +483,12 @@ impl Service {
         let offered = store::paths_of_portal(tx, portal.id, published_only)?;
         let total = offered.len() as i64;
         let needle = name.map(str::to_lowercase);
-        let mut matching: Vec<_> =
+        let matching: Vec<_> =
             offered.into_iter().filter(|path| needle.as_deref().is_none_or(|n| path.name.to_lowercase().contains(n))).collect();
-        if descending {
-            matching.reverse();
-        }
-        let filtered = matching.len() as i64;
-        let offset = usize::try_from((page_number - 1).saturating_mul(page_size)).unwrap_or(usize::MAX);
+        let (filtered, page) = page_of(matching, descending, page_number, page_size);
         let since = now() - chrono::Duration::hours(24);
         let mut lines = Vec::new();
-        for path in matching.into_iter().skip(offset).take(usize::try_from(page_size).unwrap_or(0)) {
+        for path in page {
             let all = learners(tx, principal, PathScope { paths: Some(&[path.id]), learner: None }, &reach)?;
             let last_day = all.iter().filter(|l| l.registered_at >= since).count() as i64;
             lines.push(PathTotals { path_id: path.id, name: path.name, public: path.public, totals: totals_of(&all), last_day });
@@ -539,7 +540,7 @@ impl Service {
         let total = offered.len() as i64;
         let mine = learners(tx, principal, PathScope { paths: None, learner: Some(member.user_id) }, &Reach::default())?;
         let needle = filter.name_or_email.as_deref().map(str::to_lowercase);
-        let mut matching: Vec<OfferedPath> = offered
+        let matching: Vec<OfferedPath> = offered
             .into_iter()
             .filter(|path| needle.as_deref().is_none_or(|n| path.name.to_lowercase().contains(n)))
             .map(|path| OfferedPath {
@@ -552,12 +553,7 @@ impl Service {
             })
             .filter(|path| filter.statuses.is_empty() || path.enrollment.as_ref().is_some_and(|e| filter.statuses.contains(&e.status)))
             .collect();
-        if filter.descending {
-            matching.reverse();
-        }
-        let filtered = matching.len() as i64;
-        let offset = usize::try_from((filter.page_number - 1).saturating_mul(filter.page_size)).unwrap_or(usize::MAX);
-        let mut page: Vec<OfferedPath> = matching.into_iter().skip(offset).take(usize::try_from(filter.page_size).unwrap_or(0)).collect();
+        let (filtered, mut page) = page_of(matching, filter.descending, filter.page_number, filter.page_size);
         let ids: Vec<i64> = page.iter().map(|p| p.path_id).collect();
         let (counts, estimates) = (store::course_counts(tx, &ids)?, store::estimated_minutes(tx, &ids)?);
         for path in &mut page {

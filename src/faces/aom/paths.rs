@@ -202,16 +202,7 @@ pub async fn path_activities(req: HttpRequest, state: State) -> HttpResponse {
             None => return Err(OpError::wrong(ProblemKind::Required, "context", "The context field is required.")),
         };
         input.required_int("portalId")?;
-        let oldest_first = match input.json("order_by") {
-            Ok(None) => false,
-            Ok(Some(Value::Object(order))) => {
-                if order.get("colName").or(order.get("field")).and_then(Value::as_str).is_some_and(|c| c != "created_at") {
-                    return Err(OpError::wrong(ProblemKind::Enumeration, "order_by", "The selected order by is invalid."));
-                }
-                order.get("direction").and_then(Value::as_str).is_some_and(|d| d.eq_ignore_ascii_case("asc"))
-            }
-            _ => return Err(OpError::wrong(ProblemKind::Enumeration, "order_by", "The selected order by is invalid.")),
-        };
+        let oldest_first = super::routes::activity_order(&input)?;
         // The seed searches by `name` (the learner's, as the records name it).
         let name = match input.json("search_param")? {
             None => None,
@@ -315,11 +306,7 @@ pub async fn user_paths(req: HttpRequest, state: State) -> HttpResponse {
         let user = input.required_int("user_id")?;
         input.required_int("portalId")?;
         let view = super::routes::view_type(&input)?;
-        for name in ["order_by", "search_param"] {
-            if input.json(name)?.is_none() {
-                return Err(OpError::wrong(ProblemKind::Required, name, format!("The {} field is required.", name.replace('_', " "))));
-            }
-        }
+        super::routes::require_present(&input, &["order_by", "search_param"])?;
         Ok((user, view, input.portal("portalId")?, path_filter(&input, &["nameOrEmail", "name"], false)?))
     })();
     answer(&req, &state, catalog::USER_PATHS, StatusCode::OK, move |service, tx, caller| {

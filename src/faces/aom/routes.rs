@@ -583,16 +583,7 @@ pub async fn update_course_progress(req: HttpRequest, state: State, payload: web
 pub async fn course_activities(req: HttpRequest, state: State) -> HttpResponse {
     let input = Input::query(&req);
     let request: Result<_, OpError> = (|| {
-        let oldest_first = match input.json("order_by") {
-            Ok(Some(Value::Object(order))) => {
-                if order.get("colName").or(order.get("field")).and_then(Value::as_str).is_some_and(|c| c != "created_at") {
-                    return Err(OpError::wrong(ProblemKind::Enumeration, "order_by", "The selected order by is invalid."));
-                }
-                order.get("direction").and_then(Value::as_str).is_some_and(|d| d.eq_ignore_ascii_case("asc"))
-            }
-            Ok(None) => false,
-            _ => return Err(OpError::wrong(ProblemKind::Enumeration, "order_by", "The selected order by is invalid.")),
-        };
+        let oldest_first = activity_order(&input)?;
         let (_, name) = search(&input)?;
         Ok((input.required_int("course_id")?, input.portal("portalId")?, name, oldest_first, input.page()?))
     })();
@@ -609,6 +600,32 @@ pub async fn course_activities(req: HttpRequest, state: State) -> HttpResponse {
         })
     })
     .await
+}
+
+/// An activity list's `order_by`: only `created_at`, newest first unless `asc`; true for oldest
+/// first.
+pub(super) fn activity_order(input: &Input) -> Result<bool, OpError> {
+    let invalid = || OpError::wrong(ProblemKind::Enumeration, "order_by", "The selected order by is invalid.");
+    match input.json("order_by") {
+        Ok(None) => Ok(false),
+        Ok(Some(Value::Object(order))) => {
+            if order.get("colName").or(order.get("field")).and_then(Value::as_str).is_some_and(|c| c != "created_at") {
+                return Err(invalid());
+            }
+            Ok(order.get("direction").and_then(Value::as_str).is_some_and(|d| d.eq_ignore_ascii_case("asc")))
+        }
+        _ => Err(invalid()),
+    }
+}
+
+/// Refuses a request without these parameters (the seed marks them required, though empty will do).
+pub(super) fn require_present(input: &Input, names: &[&str]) -> Result<(), OpError> {
+    for &name in names {
+        if input.json(name)?.is_none() {
+            return Err(OpError::wrong(ProblemKind::Required, name, format!("The {} field is required.", name.replace('_', " "))));
+        }
+    }
+    Ok(())
 }
 
 /// A lookup: the same for every caller, once the token is checked.
@@ -1305,11 +1322,7 @@ pub async fn my_portal_courses(req: HttpRequest, state: State, payload: web::Pay
     let request = input.and_then(|input| {
         let portal = input.required_int("portalId")?;
         let (page_number, page_size) = input.page()?;
-        for name in ["order_by", "search_param"] {
-            if input.json(name)?.is_none() {
-                return Err(OpError::wrong(ProblemKind::Required, name, format!("The {} field is required.", name.replace('_', " "))));
-            }
-        }
+        require_present(&input, &["order_by", "search_param"])?;
         let (order, descending) = match input.json("order_by")? {
             Some(Value::Array(items)) if items.is_empty() => (LearnerOrder::Enrollment, false),
             _ => order_by(&input)?,
@@ -1488,11 +1501,7 @@ pub async fn course_detail_report(req: HttpRequest, state: State, payload: web::
         let courses: Vec<i64> = input.required_ids("course_ids")?;
         let courses = (!courses.is_empty() && !courses.contains(&-1)).then_some(courses);
         let (page_number, page_size) = input.page()?;
-        for name in ["order_by", "search_param"] {
-            if input.json(name)?.is_none() {
-                return Err(OpError::wrong(ProblemKind::Required, name, format!("The {} field is required.", name.replace('_', " "))));
-            }
-        }
+        require_present(&input, &["order_by", "search_param"])?;
         let (order, descending) = order_by(&input)?;
         let (statuses, name_or_email) = match input.json("search_param")? {
             Some(Value::Array(items)) if items.is_empty() => (Vec::new(), None),
