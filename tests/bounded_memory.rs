@@ -153,9 +153,17 @@ fn refused_bodies_cost_memory_bounded_by_the_limit() {
         let started = Instant::now();
         eight_at_once(&address, request);
         let took = started.elapsed();
-        // Freed memory goes back to the system after the allocator's short purge delay.
-        std::thread::sleep(Duration::from_millis(300));
-        let (now, peak) = memory(&server);
+        // Freed memory goes back to the system after the allocator's short purge delay, which a
+        // loaded machine can stretch: wait for it, up to three seconds.
+        let mut waited = Duration::ZERO;
+        let (now, peak) = loop {
+            std::thread::sleep(Duration::from_millis(150));
+            waited += Duration::from_millis(150);
+            let (now, peak) = memory(&server);
+            if now < idle + 32 * 1024 || waited >= Duration::from_secs(3) {
+                break (now, peak);
+            }
+        };
         println!("{what}: refused in {took:?}; RSS idle {idle} KiB, now {now} KiB, peak {peak} KiB");
         assert!(now < idle + 32 * 1024, "{what}: RSS rose from {idle} KiB to {now} KiB");
         if bounded_peak {
