@@ -21,7 +21,8 @@ pub struct Config {
     #[arg(long, env = "LMSBRIDGE_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
 
-    /// Database connections in the pool (requests using the database at once). Default: one per
+    /// Requests using the database at once, each on a thread and connection of its own (the pool
+    /// keeps two more connections for work outside requests). Default: one per
     /// core on SQLite (its work is CPU on this machine), four per core on PostgreSQL (whose work
     /// waits on the network).
     #[arg(long, env = "LMSBRIDGE_POOL_SIZE")]

@@ -1,7 +1,8 @@
 //! The threads that run requests' database work: one per pooled connection, fed from one queue.
 //!
 //! Diesel blocks, so it never runs on the async workers. A thread per connection means a job that
-//! starts always finds a free connection, and a busy thread takes the next job without sleeping.
+//! starts always finds a free connection, and a busy thread takes the next job without sleeping,
+//! on the connection it already holds (it gives it back when the queue runs dry).
 //! A job that waited in the queue longer than the pool's wait is not run: its caller learns that
 //! the database stayed busy, as it would have from the pool.
 //!
@@ -17,7 +18,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender};
 
 use crate::metrics::METRICS;
-use crate::store::{Access, Db, StoreError, Tx};
+use crate::store::{Access, Db, Held, StoreError, Tx};
 
 /// Why a job's work did not run or did not land.
 #[derive(Debug)]
@@ -82,20 +83,41 @@ impl Workers {
 fn serve(db: &Db, jobs: &Receiver<Queued>, wait: Duration) {
     let mut next = None;
     loop {
+        // Idle, the thread holds no connection: the pool's other users (the mail sender, a
+        // command) can have it.
         let Some(queued) = next.take().or_else(|| jobs.recv().ok()) else { return };
-        let waited = queued.at.elapsed();
-        if waited > wait {
-            METRICS.pool_busy();
-            queued.job.finish(Err(Unrun::Busy(waited)));
-            continue;
+        let mut held = None;
+        next = Some(queued);
+        // While jobs keep coming, one connection serves them all: no checkout (and on PostgreSQL
+        // no liveness round trip) before each.
+        while let Some(queued) = next.take().or_else(|| jobs.try_recv().ok()) {
+            let waited = queued.at.elapsed();
+            if waited > wait {
+                METRICS.pool_busy();
+                queued.job.finish(Err(Unrun::Busy(waited)));
+                continue;
+            }
+            let conn = match held.take().map_or_else(|| db.hold(), Ok) {
+                Ok(conn) => held.insert(conn),
+                Err(e) => {
+                    queued.job.finish(Err(Unrun::Store(e)));
+                    continue;
+                }
+            };
+            METRICS.pool_waited(waited);
+            METRICS.pool_in_use(true);
+            let (kept, after) = match queued.access {
+                Access::Write => (write(conn, queued.job), None),
+                Access::Read => read(conn, queued.job, jobs, wait),
+            };
+            METRICS.pool_in_use(false);
+            // A connection whose transaction failed to begin or end may be broken: the next job
+            // takes a fresh one, which the pool checks.
+            if !kept {
+                held = None;
+            }
+            next = after;
         }
-        METRICS.pool_waited(waited);
-        METRICS.pool_in_use(true);
-        match queued.access {
-            Access::Write => write(db, queued.job),
-            Access::Read => next = read(db, queued.job, jobs, wait),
-        }
-        METRICS.pool_in_use(false);
     }
 }
 
@@ -118,21 +140,28 @@ impl From<diesel::result::Error> for Ended {
     }
 }
 
-fn write(db: &Db, mut job: Box<dyn Job>) {
-    let outcome = db.write(|tx| if job.work(tx) { Ok(()) } else { Err(Ended::WorkFailed) });
-    job.finish(match outcome {
-        Ok(()) | Err(Ended::WorkFailed) => Ok(()),
-        Err(Ended::Store(e)) => Err(Unrun::Store(e)),
-    });
+/// Runs a write alone in its transaction; false when the connection failed it.
+fn write(conn: &mut Held, mut job: Box<dyn Job>) -> bool {
+    let outcome = conn.write(|tx| if job.work(tx) { Ok(()) } else { Err(Ended::WorkFailed) });
+    match outcome {
+        Ok(()) | Err(Ended::WorkFailed) => {
+            job.finish(Ok(()));
+            true
+        }
+        Err(Ended::Store(e)) => {
+            job.finish(Err(Unrun::Store(e)));
+            false
+        }
+    }
 }
 
-/// Runs `first` and the reads queued before its snapshot began; returns the job that ended the
-/// run, if one was taken from the queue.
-fn read(db: &Db, first: Box<dyn Job>, jobs: &Receiver<Queued>, wait: Duration) -> Option<Queued> {
+/// Runs `first` and the reads queued before its snapshot began; returns whether the connection
+/// is still sound, and the job that ended the run, if one was taken from the queue.
+fn read(conn: &mut Held, first: Box<dyn Job>, jobs: &Receiver<Queued>, wait: Duration) -> (bool, Option<Queued>) {
     let began = Instant::now();
     let mut first = Some(first);
     let mut next = None;
-    let outcome = db.read(|tx| -> Result<(), Ended> {
+    let outcome = conn.read(|tx| -> Result<(), Ended> {
         let mut job = first.take().expect("the first job runs once");
         loop {
             let ok = job.work(tx);
@@ -153,12 +182,16 @@ fn read(db: &Db, first: Box<dyn Job>, jobs: &Receiver<Queued>, wait: Duration) -
             }
         }
     });
-    // The first job did not run when no connection or transaction could be had. A failure to
-    // end the read transaction afterwards changes nothing the jobs already answered.
-    if let (Err(Ended::Store(e)), Some(job)) = (outcome, first) {
-        job.finish(Err(Unrun::Store(e)));
+    // The first job did not run when the transaction could not begin. A failure to end the read
+    // transaction afterwards changes nothing the jobs already answered.
+    match (outcome, first) {
+        (Err(Ended::Store(e)), Some(job)) => {
+            job.finish(Err(Unrun::Store(e)));
+            (false, next)
+        }
+        (Err(_), _) => (false, next),
+        (Ok(()), _) => (true, next),
     }
-    next
 }
 
 #[cfg(test)]
@@ -315,5 +348,31 @@ mod tests {
         assert_eq!(finished.recv().unwrap(), Ok(()));
         let refused = finished.recv().unwrap().unwrap_err();
         assert!(refused.contains("stayed busy"), "{refused}");
+    }
+
+    #[test]
+    fn work_outside_requests_finds_a_connection_while_every_request_thread_holds_one() {
+        let (_dir, db) = database(1, Duration::from_millis(500));
+        let workers = Workers::start(&db).unwrap();
+        let (done, finished) = mpsc::channel();
+        let (started_tx, started) = mpsc::channel::<()>();
+        let (release, released) = mpsc::channel::<()>();
+        workers.submit(
+            Access::Read,
+            probe(
+                move |_| {
+                    started_tx.send(()).unwrap();
+                    released.recv().unwrap();
+                    true
+                },
+                &done,
+            ),
+        );
+        started.recv().unwrap();
+        // The only request thread is inside a transaction; the mail sender or the token endpoint
+        // still gets a connection at once.
+        assert_eq!(db.read(|tx| Ok::<_, StoreError>(tenants_seen(tx))).unwrap(), 0);
+        release.send(()).unwrap();
+        assert_eq!(finished.recv().unwrap(), Ok(()));
     }
 }

@@ -113,7 +113,8 @@ pub enum StoreError {
 
 #[derive(Debug, Clone)]
 pub struct PoolOptions {
-    /// Connections kept by the pool; also the number of requests that can use the database at once.
+    /// The number of requests that can use the database at once: one thread and connection each
+    /// (the pool keeps [`SPARE_CONNECTIONS`] more for work outside requests).
     pub size: u32,
     /// How long a request waits for a free connection before it fails.
     pub wait: Duration,
@@ -124,6 +125,11 @@ impl Default for PoolOptions {
         PoolOptions { size: 8, wait: Duration::from_secs(5) }
     }
 }
+
+/// Connections the pool keeps beyond its request threads' (`PoolOptions::size`): the request
+/// threads hold theirs while requests keep coming, and the token endpoint, the readiness check,
+/// the mail sender and commands must still find one.
+const SPARE_CONNECTIONS: u32 = 2;
 
 /// The connection pool of the configured backend.
 #[derive(Clone)]
@@ -154,13 +160,17 @@ impl Db {
     pub fn connect(url: &str, options: &PoolOptions) -> Result<Db, StoreError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let manager = ConnectionManager::<PgConnection>::new(with_connect_timeout(url));
-            let pool = Pool::builder().max_size(options.size).min_idle(Some(0)).connection_timeout(options.wait).build_unchecked(manager);
+            let pool = Pool::builder()
+                .max_size(options.size + SPARE_CONNECTIONS)
+                .min_idle(Some(0))
+                .connection_timeout(options.wait)
+                .build_unchecked(manager);
             Ok(Db::Pg(pool))
         } else {
             let path = sqlite_path(url)?;
             let manager = ConnectionManager::<SqliteConnection>::new(path);
             let pool = Pool::builder()
-                .max_size(options.size)
+                .max_size(options.size + SPARE_CONNECTIONS)
                 .min_idle(Some(0))
                 .connection_timeout(options.wait)
                 // A connection to a local file does not go stale: no `SELECT 1` before every use.
@@ -209,16 +219,7 @@ impl Db {
     where
         E: From<diesel::result::Error> + From<StoreError>,
     {
-        match self {
-            Db::Sqlite(pool) => {
-                let mut conn = checkout(pool)?;
-                conn.transaction(|c| work(&mut Tx::Sqlite(c)))
-            }
-            Db::Pg(pool) => {
-                let mut conn = checkout(pool)?;
-                conn.build_transaction().read_only().repeatable_read().run(|c| work(&mut Tx::Pg(c)))
-            }
-        }
+        self.hold()?.read(work)
     }
 
     /// Runs `work` in a read-write transaction: all of it lands, or none of it.
@@ -226,26 +227,24 @@ impl Db {
     where
         E: From<diesel::result::Error> + From<StoreError>,
     {
-        match self {
-            Db::Sqlite(pool) => {
-                let mut conn = checkout(pool)?;
-                // IMMEDIATE takes the write lock up front, so two writers queue on the busy
-                // timeout instead of one failing when it upgrades from a read.
-                conn.immediate_transaction(|c| work(&mut Tx::Sqlite(c)))
-            }
-            Db::Pg(pool) => {
-                let mut conn = checkout(pool)?;
-                conn.transaction(|c| work(&mut Tx::Pg(c)))
-            }
-        }
+        self.hold()?.write(work)
     }
 
-    /// How many connections the pool keeps, and how long a caller may wait for one.
+    /// Takes a connection from the pool for several transactions; it goes back when dropped.
+    pub fn hold(&self) -> Result<Held, StoreError> {
+        Ok(match self {
+            Db::Sqlite(pool) => Held::Sqlite(checkout(pool)?),
+            Db::Pg(pool) => Held::Pg(checkout(pool)?),
+        })
+    }
+
+    /// How many request threads the pool serves, and how long a caller may wait for a connection.
     pub fn capacity(&self) -> (usize, Duration) {
-        match self {
-            Db::Sqlite(pool) => (pool.max_size() as usize, pool.connection_timeout()),
-            Db::Pg(pool) => (pool.max_size() as usize, pool.connection_timeout()),
-        }
+        let (size, wait) = match self {
+            Db::Sqlite(pool) => (pool.max_size(), pool.connection_timeout()),
+            Db::Pg(pool) => (pool.max_size(), pool.connection_timeout()),
+        };
+        ((size - SPARE_CONNECTIONS) as usize, wait)
     }
 
     /// Checks that the database answers.
@@ -253,6 +252,39 @@ impl Db {
         match self {
             Db::Sqlite(pool) => Ok(checkout(pool)?.batch_execute("SELECT 1")?),
             Db::Pg(pool) => Ok(checkout(pool)?.batch_execute("SELECT 1")?),
+        }
+    }
+}
+
+/// A connection taken from the pool, for a run of transactions without a checkout (and, on
+/// PostgreSQL, the pool's liveness check) before each.
+pub enum Held {
+    Sqlite(PooledConnection<ConnectionManager<SqliteConnection>>),
+    Pg(PooledConnection<ConnectionManager<PgConnection>>),
+}
+
+impl Held {
+    /// Runs `work` in a read-only transaction that sees one consistent snapshot.
+    pub fn read<T, E>(&mut self, work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<diesel::result::Error> + From<StoreError>,
+    {
+        match self {
+            Held::Sqlite(conn) => conn.transaction(|c| work(&mut Tx::Sqlite(c))),
+            Held::Pg(conn) => conn.build_transaction().read_only().repeatable_read().run(|c| work(&mut Tx::Pg(c))),
+        }
+    }
+
+    /// Runs `work` in a read-write transaction: all of it lands, or none of it.
+    pub fn write<T, E>(&mut self, work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<diesel::result::Error> + From<StoreError>,
+    {
+        match self {
+            // IMMEDIATE takes the write lock up front, so two writers queue on the busy timeout
+            // instead of one failing when it upgrades from a read.
+            Held::Sqlite(conn) => conn.immediate_transaction(|c| work(&mut Tx::Sqlite(c))),
+            Held::Pg(conn) => conn.transaction(|c| work(&mut Tx::Pg(c))),
         }
     }
 }
