@@ -122,10 +122,22 @@ async fn discovery_describes_what_is_served(backend: Backend) {
         call(&app, "", method, "/Schemas", None).await.refused(405, None);
     }
     call(&app, "", "GET", "/Nothing/here", None).await.refused(404, None);
+
+    // A search at the root lists users, then groups, paged as one list.
     let token = scim_token(&app, "acme").await;
-    call(&app, &token, "POST", "/.search", Some(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]})))
-        .await
-        .refused(501, None);
+    let group = json!({"schemas": [GROUP], "displayName": "Root search"});
+    assert_eq!(call(&app, &token, "POST", "/Groups", Some(group)).await.status, 201);
+    let search = |start: i64, count: i64| json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "startIndex": start, "count": count});
+    let everything = call(&app, &token, "POST", "/.search", Some(search(1, 100))).await;
+    assert_eq!(everything.body["totalResults"], 7, "six users and a group: {}", everything.body);
+    assert_eq!(everything.body["Resources"][6]["displayName"], "Root search");
+    let last = call(&app, &token, "POST", "/.search", Some(search(6, 2))).await;
+    let kinds: Vec<&str> = last.body["Resources"].as_array().unwrap().iter().map(|r| r["meta"]["resourceType"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["User", "Group"]);
+    let named = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": "userName eq \"admin\""});
+    assert_eq!(call(&app, &token, "POST", "/.search", Some(named)).await.body["totalResults"], 1, "groups have no userName");
+    let neither = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": "nickName pr"});
+    call(&app, &token, "POST", "/.search", Some(neither)).await.refused(400, Some("invalidFilter"));
 }
 
 async fn tokens_are_a_tenants_own(backend: Backend) {

@@ -62,10 +62,6 @@ impl Refusal {
         Self::new(StatusCode::METHOD_NOT_ALLOWED, None, format!("{method} is not allowed on {path}"))
     }
 
-    pub fn not_implemented(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_IMPLEMENTED, None, detail)
-    }
-
     /// The class the metrics count it as.
     pub fn code(&self) -> &'static str {
         self.scim_type.unwrap_or_else(|| crate::metrics::class_of_status(self.status).unwrap_or("INTERNAL"))

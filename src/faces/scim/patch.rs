@@ -246,7 +246,8 @@ fn apply_one(resource: &mut Map<String, Value>, schemas: &Schemas, op: Op, targe
                     Ok(())
                 }
                 (_, Some(Value::Object(fields))) => {
-                    for (name, value) in fields {
+                    // An extension's value may name its own schema; it is not an attribute.
+                    for (name, value) in fields.iter().filter(|(name, _)| !name.eq_ignore_ascii_case("schemas")) {
                         let target = schemas.target(&format!("{}:{name}", schema.id))?;
                         apply_one(resource, schemas, op, target, Some(value))?;
                     }

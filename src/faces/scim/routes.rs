@@ -60,6 +60,7 @@ pub const ROUTES: &[Registered] = &[
     route("PUT", "/Groups/{id}", catalog::REPLACE_DIRECTORY_GROUP),
     route("PATCH", "/Groups/{id}", catalog::PATCH_DIRECTORY_GROUP),
     route("DELETE", "/Groups/{id}", catalog::DEPROVISION_GROUP),
+    route("POST", "/.search", catalog::LIST_DIRECTORY_USERS),
 ];
 
 /// Mounts the face at [`MOUNT`]: each path answers its methods, 405 the others, and every other
@@ -149,12 +150,39 @@ async fn schema(req: HttpRequest) -> HttpResponse {
     }
 }
 
-async fn search_everything(req: HttpRequest) -> HttpResponse {
-    refused(
-        &req,
-        "search",
-        Refusal::not_implemented("searching users and groups at once is not supported: POST to /Users/.search or /Groups/.search"),
-    )
+/// A search of every resource type (RFC 7644 §3.4.3 at the root): users, then groups, as one
+/// list to page through. A filter or sort naming attributes one type lacks leaves that type out;
+/// naming attributes neither has is refused.
+async fn search_everything(req: HttpRequest, state: State, payload: web::Payload) -> HttpResponse {
+    let base = base_url(&req);
+    let list = json_body(&req, &state, payload).await.and_then(|body| ListRequest::from_body(&body));
+    answer(&req, &state, catalog::LIST_DIRECTORY_USERS, move |service, tx, caller| {
+        let list = list?;
+        let window = list.window();
+        let (users, groups) = match (list.query(&Users, USER_URNS), list.query(&Groups, GROUP_URNS)) {
+            (Err(refusal), Err(_)) => return Err(refusal),
+            (users, groups) => (users.ok(), groups.ok()),
+        };
+        let mut resources = Vec::new();
+        let mut total = 0;
+        if let Some(query) = users {
+            let page = service.directory_users(tx, caller, &query)?;
+            total += page.total;
+            resources.extend(page.items.iter().map(|user| projected(model::user_json(user, &base), &list, USER_SCHEMAS)));
+        }
+        if let Some(mut query) = groups {
+            // The groups continue the users' list: the page's room left, from where the users end.
+            let users_total = total;
+            let room = window.count - resources.len() as i64;
+            let reaches_groups = window.start + window.count - 1 > users_total;
+            query.window = Window { start: (window.start - users_total).max(1), count: if reaches_groups { room } else { 0 } };
+            let page = service.directory_groups(tx, caller, &query)?;
+            total += page.total;
+            resources.extend(page.items.iter().map(|group| projected(model::group_json(group, &base), &list, GROUP_SCHEMAS)));
+        }
+        Ok(Reply::ok(model::list_response(total, window.start, resources)))
+    })
+    .await
 }
 
 /// What a list or search asks for: its filter text, page, sort and projection.
