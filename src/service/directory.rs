@@ -332,7 +332,7 @@ impl Service {
         let now = now();
         users::update(tx, &[key], &UserChanges { deleted_at: Some(Some(now)), updated_at: Some(now), ..UserChanges::default() })?;
         users::detach(tx, key)?;
-        store::clear_manager(tx, key)?;
+        store::clear_manager(tx, principal.tenant_id, key)?;
         enrollments::retire(tx, None, Some(key), Lifecycle::Deleted, now)?;
         Ok(())
     }

@@ -87,8 +87,10 @@ trait Searchable: Copy {
     fn target(self) -> Target;
     /// Whether it is a value of a membership (a user's groups, a group's members).
     fn of_membership(self) -> bool;
-    /// The opening of the `EXISTS` that ranges over one record's memberships.
-    const MEMBERSHIP: &'static str;
+    /// Opens the condition that ranges over one record's memberships: the record is among those
+    /// having a membership that meets what follows (a subquery that starts from the tenant's
+    /// groups, or users, through their indexes, rather than from every record of the tenant).
+    fn open_membership(statement: &mut Statement, context: &Context);
 }
 
 impl Searchable for UserAttribute {
@@ -119,8 +121,12 @@ impl Searchable for UserAttribute {
         self.of_groups()
     }
 
-    const MEMBERSHIP: &'static str =
-        "EXISTS (SELECT 1 FROM user_group_member gm JOIN user_group g ON g.id = gm.group_id WHERE gm.user_id = u.id AND ";
+    fn open_membership(statement: &mut Statement, context: &Context) {
+        statement
+            .sql("u.id IN (SELECT gm.user_id FROM user_group_member gm JOIN user_group g ON g.id = gm.group_id WHERE g.tenant_id = ")
+            .bind(Param::BigInt(context.tenant_id))
+            .sql(" AND ");
+    }
 }
 
 impl Searchable for GroupAttribute {
@@ -139,8 +145,12 @@ impl Searchable for GroupAttribute {
         self.of_groups()
     }
 
-    const MEMBERSHIP: &'static str = "EXISTS (SELECT 1 FROM user_group_member gm JOIN app_user mu ON mu.id = gm.user_id \
-         WHERE gm.group_id = g.id AND mu.deleted_at IS NULL AND ";
+    fn open_membership(statement: &mut Statement, context: &Context) {
+        statement
+            .sql("g.id IN (SELECT gm.group_id FROM user_group_member gm JOIN app_user mu ON mu.id = gm.user_id WHERE mu.tenant_id = ")
+            .bind(Param::BigInt(context.tenant_id))
+            .sql(" AND mu.deleted_at IS NULL AND ");
+    }
 }
 
 /// `LIKE` pattern text: `%`, `_` and the escape character itself taken literally.
@@ -157,6 +167,7 @@ fn like_escaped(text: &str) -> String {
 
 /// What the compiled conditions need to know of the tenant.
 struct Context {
+    tenant_id: i64,
     /// The department users are in when an identity provider names none.
     default_department: i64,
 }
@@ -178,7 +189,8 @@ fn compile<A: Searchable>(statement: &mut Statement, condition: &Condition<A>, c
             statement.sql("), FALSE)");
         }
         Condition::AnyMembership(inner) if !in_membership => {
-            statement.sql(A::MEMBERSHIP).sql("(");
+            A::open_membership(statement, context);
+            statement.sql("(");
             compile(statement, inner, context, true);
             statement.sql("))");
         }
@@ -219,14 +231,33 @@ fn compare(statement: &mut Statement, target: Target, comparison: Comparison, va
     };
     let (column, exact) = match (&target, value) {
         (Target::Text { column, exact }, Value::Text(_)) => (*column, *exact),
-        // Users of the default department have none: they are not equal to any name.
+        // Users of the default department have none: they are not equal to any name. The
+        // departments are found first, through their index, then their users through theirs.
         (Target::Department, Value::Text(_)) => {
-            let joiner = if comparison == Comparison::NotEqual { " OR " } else { " AND " };
-            let test = if comparison == Comparison::NotEqual { "(u.department_id = " } else { "(u.department_id <> " };
-            statement.sql(test).bind(Param::BigInt(context.default_department)).sql(joiner);
-            ("d.name", false)
+            let (test, joiner, within) = match comparison {
+                Comparison::NotEqual => ("(u.department_id = ", " OR ", "u.department_id NOT IN ("),
+                _ => ("(u.department_id <> ", " AND ", "u.department_id IN ("),
+            };
+            statement.sql(test).bind(Param::BigInt(context.default_department)).sql(joiner).sql(within);
+            statement.sql("SELECT dd.id FROM department dd WHERE dd.tenant_id = ").bind(Param::BigInt(context.tenant_id)).sql(" AND ");
+            let comparison = if comparison == Comparison::NotEqual { Comparison::Equal } else { comparison };
+            compare(statement, Target::Text { column: "dd.name", exact: false }, comparison, value, context);
+            statement.sql("))");
+            return;
         }
-        (Target::Manager, Value::Text(_)) => ("mgr.external_id", true),
+        // The managers are found first, through the tenant's ids, then their reports through theirs.
+        (Target::Manager, Value::Text(_)) => {
+            let within = match comparison {
+                Comparison::NotEqual => "(mgr.id IS NULL OR u.manager_id NOT IN (",
+                _ => "(u.manager_id IN (",
+            };
+            statement.sql(within).sql("SELECT mm.id FROM app_user mm WHERE mm.tenant_id = ").bind(Param::BigInt(context.tenant_id));
+            statement.sql(" AND mm.deleted_at IS NULL AND ");
+            let comparison = if comparison == Comparison::NotEqual { Comparison::Equal } else { comparison };
+            compare(statement, Target::Text { column: "mm.external_id", exact: true }, comparison, value, context);
+            statement.sql("))");
+            return;
+        }
         (Target::Status, Value::Boolean(active)) => {
             let code = if *active { 1 } else { 3 };
             let operator = if comparison == Comparison::NotEqual { "<>" } else { "=" };
@@ -267,9 +298,6 @@ fn compare(statement: &mut Statement, target: Target, comparison: Comparison, va
         statement.sql(" ESCAPE '\\'");
     }
     if comparison == Comparison::NotEqual {
-        statement.sql(")");
-    }
-    if matches!(target, Target::Department) {
         statement.sql(")");
     }
 }
@@ -362,7 +390,7 @@ pub struct UserSearch<'a> {
 
 /// How many users meet the search's condition, and its page of them.
 pub fn search_users(tx: &mut Tx<'_>, search: &UserSearch<'_>) -> QueryResult<(i64, Vec<DirectoryUserRow>)> {
-    let context = Context { default_department: search.default_department };
+    let context = Context { tenant_id: search.tenant_id, default_department: search.default_department };
     let filtered = |tx: &Tx<'_>, head: &str| {
         let mut statement = Statement::new(tx);
         statement.sql(head).sql(USER_SOURCE).bind(Param::BigInt(search.tenant_id));
@@ -441,9 +469,10 @@ pub fn manages(tx: &mut Tx<'_>, user: i64, manager: i64) -> QueryResult<bool> {
     Ok(false)
 }
 
-/// Live users whose manager is `user`: their manager is cleared (a deleted user manages no one).
-pub fn clear_manager(tx: &mut Tx<'_>, user: i64) -> QueryResult<usize> {
-    on_conn!(tx, |c| diesel::update(app_user::table.filter(app_user::manager_id.eq(user)))
+/// The tenant's users whose manager is `user`: their manager is cleared (a deleted user manages
+/// no one).
+pub fn clear_manager(tx: &mut Tx<'_>, tenant_id: i64, user: i64) -> QueryResult<usize> {
+    on_conn!(tx, |c| diesel::update(app_user::table.filter(app_user::tenant_id.eq(tenant_id)).filter(app_user::manager_id.eq(user)))
         .set(app_user::manager_id.eq(None::<i64>))
         .execute(c))
 }
@@ -512,7 +541,7 @@ pub struct GroupSearch<'a> {
 
 /// How many groups meet the search's condition, and its page of them.
 pub fn search_groups(tx: &mut Tx<'_>, search: &GroupSearch<'_>) -> QueryResult<(i64, Vec<DirectoryGroupRow>)> {
-    let context = Context { default_department: 0 };
+    let context = Context { tenant_id: search.tenant_id, default_department: 0 };
     let filtered = |tx: &Tx<'_>, head: &str| {
         let mut statement = Statement::new(tx);
         statement.sql(head).sql(" FROM user_group g WHERE g.tenant_id = ").bind(Param::BigInt(search.tenant_id));
@@ -567,7 +596,7 @@ mod tests {
 
     fn compiled<A: Searchable>(condition: &Condition<A>, numbered: bool) -> (String, Vec<Param>) {
         let mut statement = Statement { text: String::new(), params: Vec::new(), numbered };
-        compile(&mut statement, condition, &Context { default_department: 7 }, false);
+        compile(&mut statement, condition, &Context { tenant_id: 3, default_department: 7 }, false);
         (statement.text, statement.params)
     }
 
@@ -595,13 +624,18 @@ mod tests {
             Box::new(text(UserAttribute::GroupName, Comparison::Contains, "sales")),
         )));
         let (sql, params) = compiled(&condition, false);
-        assert!(sql.starts_with("EXISTS (SELECT 1 FROM user_group_member gm"), "{sql}");
-        assert!(sql.ends_with("AND ((g.external_id = ? AND lower(g.name) LIKE lower(?) ESCAPE '\\')))"), "{sql}");
-        assert_eq!(params.len(), 2);
+        assert!(sql.starts_with("u.id IN (SELECT gm.user_id FROM user_group_member gm JOIN user_group g"), "{sql}");
+        assert!(sql.ends_with("g.tenant_id = ? AND ((g.external_id = ? AND lower(g.name) LIKE lower(?) ESCAPE '\\')))"), "{sql}");
+        assert_eq!(params, [Param::BigInt(3), Param::Text("g1".into()), Param::Text("%sales%".into())]);
         let (sql, _) = compiled(&Condition::Present(UserAttribute::GroupId), false);
-        assert!(sql.starts_with("EXISTS (") && sql.ends_with("(g.external_id IS NOT NULL))"), "{sql}");
+        assert!(sql.starts_with("u.id IN (") && sql.ends_with("(g.external_id IS NOT NULL))"), "{sql}");
         let (sql, params) = compiled(&text(UserAttribute::Department, Comparison::Equal, "Sales"), false);
-        assert_eq!(sql, "(u.department_id <> ? AND lower(d.name) = lower(?))");
-        assert_eq!(params[0], Param::BigInt(7));
+        assert_eq!(
+            sql,
+            "(u.department_id <> ? AND u.department_id IN (SELECT dd.id FROM department dd WHERE dd.tenant_id = ? AND lower(dd.name) = lower(?)))"
+        );
+        assert_eq!(params, [Param::BigInt(7), Param::BigInt(3), Param::Text("Sales".into())]);
+        let (sql, _) = compiled(&text(UserAttribute::Department, Comparison::NotEqual, "Sales"), false);
+        assert!(sql.starts_with("(u.department_id = ? OR u.department_id NOT IN (SELECT dd.id"), "{sql}");
     }
 }

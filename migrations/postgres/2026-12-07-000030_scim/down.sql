@@ -7,6 +7,7 @@ DROP INDEX department_name_lower;
 DROP INDEX app_user_updated;
 DROP INDEX app_user_created;
 DROP INDEX app_user_status;
+DROP INDEX app_user_tenant_department;
 DROP INDEX app_user_manager;
 DROP INDEX app_user_employee_number_lower;
 DROP INDEX app_user_email_type_lower;
