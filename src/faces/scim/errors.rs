@@ -62,9 +62,20 @@ impl Refusal {
         Self::new(StatusCode::METHOD_NOT_ALLOWED, None, format!("{method} is not allowed on {path}"))
     }
 
-    /// The class the metrics count it as.
+    /// The class the metrics count it as, in the words every face's metrics use.
     pub fn code(&self) -> &'static str {
-        self.scim_type.unwrap_or_else(|| crate::metrics::class_of_status(self.status).unwrap_or("INTERNAL"))
+        match self.scim_type {
+            Some("invalidFilter") => "INVALID_FILTER",
+            Some("invalidPath") => "INVALID_PATH",
+            Some("invalidSyntax") => "MALFORMED",
+            Some("invalidValue") => "VALUE",
+            Some("noTarget") => "NO_TARGET",
+            Some("mutability") => "MUTABILITY",
+            Some("uniqueness") => "CONFLICT",
+            Some("tooMany") => "RATE_LIMITED",
+            _ if self.status == StatusCode::PRECONDITION_FAILED => "PRECONDITION_FAILED",
+            _ => crate::metrics::class_of_status(self.status).unwrap_or("INTERNAL"),
+        }
     }
 
     pub fn render(&self, request_id: &str) -> HttpResponse {
