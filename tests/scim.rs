@@ -354,6 +354,7 @@ async fn every_filter_operator_is_compiled_to_sql(backend: Backend) {
         "userName eq 7",
         "emails[type eq \"work\"",
         "name[givenName eq \"a\"]",
+        "name eq \"Ann\"",
         "urn:example:thing:x eq \"a\"",
     ] {
         let query: String = form_urlencoded::Serializer::new(String::new()).append_pair("filter", bad).finish();

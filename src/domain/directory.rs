@@ -13,6 +13,8 @@ pub enum Kind {
     Text,
     Boolean,
     DateTime,
+    /// A value made of parts (a name): only whether it is present can be asked.
+    Complex,
 }
 
 /// A searchable attribute of a user.
@@ -50,6 +52,7 @@ impl UserAttribute {
         match self {
             UserAttribute::Id | UserAttribute::ExternalId | UserAttribute::Manager | UserAttribute::GroupId => Kind::ExactText,
             UserAttribute::Active => Kind::Boolean,
+            UserAttribute::Name => Kind::Complex,
             UserAttribute::Created | UserAttribute::LastModified => Kind::DateTime,
             _ => Kind::Text,
         }
@@ -141,6 +144,9 @@ pub fn check<A: Copy + std::fmt::Debug>(condition: &Condition<A>, kind: &dyn Fn(
             let ordering =
                 matches!(comparison, Comparison::Greater | Comparison::GreaterOrEqual | Comparison::Less | Comparison::LessOrEqual);
             match (kind, value) {
+                (Kind::Complex, _) => {
+                    Err(Unfit(format!("{attribute:?} is made of parts: compare a part of it, or ask whether it is present (pr)")))
+                }
                 (Kind::Boolean, Value::Boolean(_)) if !substring && !ordering => Ok(()),
                 (Kind::Boolean, _) => Err(Unfit(format!("{attribute:?} is a boolean: compare it with eq or ne and true or false"))),
                 (Kind::DateTime, Value::DateTime(_)) if !substring => Ok(()),
@@ -185,5 +191,7 @@ mod tests {
         assert!(check(&date, &kind).is_err());
         let date = Condition::Compare(UserAttribute::Created, Comparison::GreaterOrEqual, Value::DateTime(when));
         assert!(check(&Condition::Not(Box::new(date)), &kind).is_ok());
+        assert!(check(&text(UserAttribute::Name, Comparison::Equal), &kind).is_err());
+        assert!(check(&Condition::Present(UserAttribute::Name), &kind).is_ok());
     }
 }
