@@ -111,6 +111,16 @@ pub struct Access {
     /// What the Academy Of Mine face's clients need.
     #[serde(skip)]
     pub aom: Option<AomAccess>,
+    /// What an identity provider needs to provision through SCIM.
+    #[serde(skip)]
+    pub scim: Option<ScimAccess>,
+}
+
+/// The demo's SCIM token (a new one at every start; the previous ones are revoked). Field names
+/// are those of the credentials file, which adds the base URL.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScimAccess {
+    pub token: String,
 }
 
 /// The demo's Academy Of Mine token (an administrator's; a new one at every start, the previous
@@ -290,10 +300,12 @@ pub fn access(service: &Service) -> Result<Access, OpError> {
                 skillable: None,
                 rhythm: None,
                 aom: None,
+                scim: None,
             })
         })
         .and_then(|access| {
-            Ok(Access { skillable: skillable_access(service)?, rhythm: rhythm_access(service)?, aom: aom_access(service)?, ..access })
+            let scim = Some(ScimAccess { token: new_key(service, crate::service::admin::Face::Scim)? });
+            Ok(Access { skillable: skillable_access(service)?, rhythm: rhythm_access(service)?, aom: aom_access(service)?, scim, ..access })
         })
 }
 

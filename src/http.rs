@@ -205,6 +205,7 @@ fn mount(cfg: &mut web::ServiceConfig, config: &Config) {
     faces::rhythm::routes(cfg, &config.rhythm_prefix, faces::rhythm::routes::Settings { page_size });
     faces::skillable::routes(cfg, &config.skillable_prefix, config.skillable_inferred_routes);
     faces::aom::routes(cfg, &config.aom_prefix);
+    faces::scim::routes(cfg);
     cfg.route("/api/v3/token", web::post().to(faces::token::token))
         .route("/healthz", get_or_head().to(healthz))
         .route("/readyz", get_or_head().to(readyz))

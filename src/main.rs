@@ -91,7 +91,8 @@ enum ClientAction {
         #[arg(long, required_unless_present = "face")]
         role: Option<String>,
         /// Create an integration key of this vendor face instead (printed once): skillable and rhythm
-        /// keys act for the whole tenant; an aom token acts as one user (`--user`) in its `--role`.
+        /// keys act for the whole tenant; an aom token acts as one user (`--user`) in its `--role`;
+        /// a scim token provisions the tenant's users and groups through /scim/v2.
         #[arg(long)]
         face: Option<lmsbridge::service::admin::Face>,
         /// The user an aom token acts as: its number or external id (default: the account owner,
@@ -187,6 +188,14 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Client { action: ClientAction::Create { role: Some(_), face: Some(face), .. } } => {
             Err(format!("a {} key acts for the whole tenant: leave out --role", face.as_str()))
         }
+        Command::Client { action: ClientAction::Create { tenant, role: None, face: Some(Face::Scim), .. } } => {
+            let service = open(&url, &Config::default())?;
+            let (id, token) = service.create_integration_key(&tenant, Face::Scim).map_err(describe)?;
+            println!("key_id={id}");
+            println!("token={token}");
+            eprintln!("The token is shown only now; store it safely. Send it to /scim/v2 as Authorization: Bearer <token>.");
+            Ok(())
+        }
         Command::Client { action: ClientAction::Create { tenant, role: None, face: Some(face), .. } } => {
             let service = open(&url, &Config::default())?;
             let (id, key) = service.create_integration_key(&tenant, face).map_err(describe)?;
@@ -262,7 +271,7 @@ fn serve(url: &str, config: Config, demo: Option<Option<std::path::PathBuf>>) ->
     })
 }
 
-/// Writes the demo's credentials file: `{"ispring": {...}, "skillable": {...}, "rhythm": {...}, "aom": {...}}`, one key a face, readable by the owner
+/// Writes the demo's credentials file: `{"ispring": {...}, "skillable": {...}, "rhythm": {...}, "aom": {...}, "scim": {...}}`, one key a face, readable by the owner
 /// only, replaced whole (never seen half-written).
 fn write_credentials(path: &std::path::Path, access: &demo::Access, base: &str) -> Result<(), String> {
     let mut ispring = serde_json::to_value(access).map_err(|e| e.to_string())?;
@@ -283,6 +292,11 @@ fn write_credentials(path: &std::path::Path, access: &demo::Access, base: &str) 
         let mut aom = serde_json::to_value(aom).map_err(|e| e.to_string())?;
         aom["baseUrl"] = format!("{base}/api").into();
         document["aom"] = aom;
+    }
+    if let Some(scim) = &access.scim {
+        let mut scim = serde_json::to_value(scim).map_err(|e| e.to_string())?;
+        scim["base_url"] = format!("{base}/scim/v2").into();
+        document["scim"] = scim;
     }
     let document = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
     let partial = path.with_extension("partial");
@@ -390,10 +404,14 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
             a.learning_path_id
         );
     }
+    if let Some(scim) = &access.scim {
+        say!("  SCIM 2.0 token: Bearer {} (a new one at every start); base URL {base}/scim/v2", scim.token);
+    }
+    let scim = access.scim.as_ref().map_or(String::new(), |s| format!(" SCIM_TOKEN={}", s.token));
     say!();
     say!("Paste this line into a shell; then the README's examples run as written:");
     say!(
-        "export BASE_URL={base} TOKEN={} CLIENT_ID={} CLIENT_SECRET={} LEARNER_ID={} COURSE_ID={} ENROLLMENT_ID={} DEPARTMENT_ID={}{skillable}{rhythm}{aom}",
+        "export BASE_URL={base} TOKEN={} CLIENT_ID={} CLIENT_SECRET={} LEARNER_ID={} COURSE_ID={} ENROLLMENT_ID={} DEPARTMENT_ID={}{skillable}{rhythm}{aom}{scim}",
         access.token,
         access.client_id,
         access.client_secret,
@@ -423,6 +441,9 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
             a.course_id,
             a.token
         );
+    }
+    if let Some(scim) = &access.scim {
+        say!("  curl -s '{base}/scim/v2/Users?count=2' -H 'Authorization: Bearer {}'", scim.token);
     }
     say!(
         "  new token: curl -s {base}/api/v3/token -d client_id={} -d client_secret={} -d grant_type=client_credentials",

@@ -90,6 +90,15 @@ pub const DIRECTORY: &[Section] = &[
         ],
     },
     Section {
+        title: "SCIM 2.0 provisioning",
+        summary: "Users (with the enterprise extension) and groups for identity providers and HR platforms, with a SCIM token as Authorization: Bearer.",
+        links: &[
+            route("GET", "/scim/v2/Users", "users: filters, sorting, paging, attributes; POST, PUT, PATCH and DELETE too"),
+            route("GET", "/scim/v2/Groups", "groups and their members"),
+            route("GET", "/scim/v2/ServiceProviderConfig", "what the service supports; also /ResourceTypes and /Schemas"),
+        ],
+    },
+    Section {
         title: "Access tokens",
         summary: "OAuth2 client credentials: client_id, client_secret, grant_type=client_credentials.",
         links: &[route("POST", "/api/v3/token", "issues a token for the SOAP and JSON APIs")],

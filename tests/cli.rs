@@ -280,7 +280,7 @@ fn the_demo_writes_its_credentials_file_for_scripts() {
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "readable by the owner only");
     let credentials: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     let faces: Vec<&String> = credentials.as_object().unwrap().keys().collect();
-    assert_eq!(faces, ["ispring", "skillable", "rhythm", "aom"], "one key a face");
+    assert_eq!(faces, ["ispring", "skillable", "rhythm", "aom", "scim"], "one key a face");
     let ispring = &credentials["ispring"];
     for key in ["token", "client_id", "client_secret", "learnerId", "courseId", "enrollmentId", "departmentId", "soapEndpoint", "jsonApi"] {
         assert!(ispring[key].as_str().is_some_and(|v| !v.is_empty()), "{key} in {ispring}");
@@ -328,6 +328,16 @@ fn the_demo_writes_its_credentials_file_for_scripts() {
     assert_eq!(found["Status"], 0, "{found}");
     assert_eq!((&found["Results"][0]["ClassId"], &found["Results"][0]["UserId"]), (&skillable["classId"], &skillable["userId"]));
     assert!(server.line_with("Skillable integration key").contains(key));
+
+    // The SCIM token lists the demo's users at the file's base URL.
+    let scim = &credentials["scim"];
+    let scim_token = scim["token"].as_str().unwrap();
+    let users =
+        curl(&["-H", &format!("Authorization: Bearer {scim_token}"), &format!("{}/Users?count=1", scim["base_url"].as_str().unwrap())]);
+    let users: serde_json::Value = serde_json::from_str(&users).unwrap();
+    assert!(users["totalResults"].as_i64().unwrap() > 1 && users["Resources"].as_array().unwrap().len() == 1, "{users}");
+    assert!(server.line_with("SCIM 2.0 token").contains(scim_token));
+    assert!(server.line_with("export ").contains(&format!("SCIM_TOKEN={scim_token}")));
 
     // The Rhythm key works on the demo tenant, and the sample registration is the sample
     // student's, in the sample offering and process.
@@ -422,4 +432,13 @@ fn operators_create_list_and_revoke_integration_keys() {
     assert!(ok && out.contains("api_key="), "{out}");
     let (_, listing, _) = run(&["client", "keys", "--tenant", "incose"]);
     assert!(listing.contains("rhythm") && listing.contains("active"), "{listing}");
+
+    // A SCIM token: printed once as token=, listed as a scim key.
+    let (ok, out, err) = run(&["client", "create", "--tenant", "acme", "--face", "scim"]);
+    assert!(ok && out.contains("token=") && err.contains("Authorization: Bearer"), "{out}{err}");
+    let token = out.lines().find_map(|l| l.strip_prefix("token=")).unwrap().to_string();
+    let (_, listing, _) = run(&["client", "keys", "--tenant", "acme"]);
+    assert!(listing.contains("scim") && listing.contains(&token[..8]) && !listing.contains(&token), "{listing}");
+    let (ok, _, err) = run(&["client", "create", "--tenant", "acme", "--face", "scim", "--role", "learner"]);
+    assert!(!ok && err.contains("leave out --role"), "{err}");
 }

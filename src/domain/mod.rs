@@ -47,6 +47,7 @@ macro_rules! worded {
 
 pub mod activity;
 pub mod departments;
+pub mod directory;
 pub mod enrollment;
 pub mod offering;
 pub mod people;

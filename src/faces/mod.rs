@@ -8,6 +8,7 @@
 //! - [`token`]: iSpring Learn's OAuth2 token endpoint;
 //! - [`skillable`]: Skillable TMS's class-enrollment API (`GET /GetClassEnrollment/{id}` and friends);
 //! - [`rhythm`]: Rhythm Software's course-registration API (`/courseRegistrations/{tenantId}`);
+//! - [`scim`]: SCIM 2.0 provisioning of users and groups by identity providers (`/scim/v2`);
 //! - [`ispring`]: the words the two iSpring faces share (fault strings, enumerations' spellings);
 //! - [`kit`]: what every HTTP face needs (body reading, bearer tokens, query strings, the streaming
 //!   JSON writer, running an operation on the database threads, panics answered in the face's words).
@@ -17,6 +18,7 @@ pub mod ispring;
 pub mod json;
 pub mod kit;
 pub mod rhythm;
+pub mod scim;
 pub mod skillable;
 pub mod soap;
 pub mod token;
@@ -48,7 +50,7 @@ mod tests {
     #[test]
     fn no_face_imports_another_face_or_the_assembler() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/faces");
-        let faces = ["soap", "json", "token", "skillable", "rhythm", "aom"];
+        let faces = ["soap", "json", "token", "skillable", "rhythm", "aom", "scim"];
         let mut checked = 0;
         for entry in std::fs::read_dir(&root).unwrap() {
             let path = entry.unwrap().path();

@@ -174,6 +174,8 @@ pub enum Face {
     Rhythm,
     /// Academy Of Mine: its tokens act as one user in one role.
     Aom,
+    /// SCIM 2.0: bearer tokens with which an identity provider provisions the tenant.
+    Scim,
 }
 
 impl std::str::FromStr for Face {
@@ -183,7 +185,8 @@ impl std::str::FromStr for Face {
             "skillable" => Ok(Face::Skillable),
             "rhythm" => Ok(Face::Rhythm),
             "aom" => Ok(Face::Aom),
-            other => Err(format!("no face '{other}' uses integration keys; expected: skillable, rhythm, aom")),
+            "scim" => Ok(Face::Scim),
+            other => Err(format!("no face '{other}' uses integration keys; expected: skillable, rhythm, aom, scim")),
         }
     }
 }
@@ -194,6 +197,7 @@ impl Face {
             Face::Skillable => "skillable",
             Face::Rhythm => "rhythm",
             Face::Aom => "aom",
+            Face::Scim => "scim",
         }
     }
 }

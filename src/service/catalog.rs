@@ -58,6 +58,23 @@ catalog! {
 }}
 
 catalog! {
+    /// Provisioning by identity providers: the SCIM 2.0 face serves them.
+    DIRECTORY {
+    LIST_DIRECTORY_USERS = "ListDirectoryUsers", Read;
+    GET_DIRECTORY_USER = "GetDirectoryUser", Read;
+    PROVISION_USER = "ProvisionUser", Write;
+    REPLACE_DIRECTORY_USER = "ReplaceDirectoryUser", Write;
+    PATCH_DIRECTORY_USER = "PatchDirectoryUser", Write;
+    DEPROVISION_USER = "DeprovisionUser", Write;
+    LIST_DIRECTORY_GROUPS = "ListDirectoryGroups", Read;
+    GET_DIRECTORY_GROUP = "GetDirectoryGroup", Read;
+    PROVISION_GROUP = "ProvisionGroup", Write;
+    REPLACE_DIRECTORY_GROUP = "ReplaceDirectoryGroup", Write;
+    PATCH_DIRECTORY_GROUP = "PatchDirectoryGroup", Write;
+    DEPROVISION_GROUP = "DeprovisionGroup", Write;
+}}
+
+catalog! {
     /// Classes and class enrollments: the Skillable face serves those its vendor documents (the last
     /// four are inferred: served behind a flag, or by the JSON mirror only), the JSON mirror those
     /// that suit its resources.

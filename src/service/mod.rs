@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod classes;
 pub mod content;
 pub mod departments;
+pub mod directory;
 pub mod enrollments;
 mod error;
 pub mod groups;

@@ -212,7 +212,7 @@ impl Service {
         profiles(tx, rows)?.pop().map(|(_, p)| p).ok_or_else(|| OpError::not_found(Entity::User, user_id))
     }
 
-    fn check_unique(
+    pub(crate) fn check_unique(
         &self,
         tx: &mut Tx<'_>,
         tenant_id: i64,

@@ -13,6 +13,7 @@ pub fn insert(tx: &mut Tx<'_>, tenant_id: i64, external_id: &str, name: &str, no
             user_group::external_id.eq(external_id),
             user_group::name.eq(name),
             user_group::created_at.eq(now),
+            user_group::updated_at.eq(now),
         ))
         .returning(user_group::id)
         .get_result(c))
@@ -60,8 +61,17 @@ pub fn members(tx: &mut Tx<'_>, group_ids: &[i64]) -> QueryResult<Vec<Member>> {
         .load(c))
 }
 
+/// Marks groups as changed now: a change of members changes the group as identity providers read it.
+fn touched(tx: &mut Tx<'_>, group_ids: &[i64]) -> QueryResult<usize> {
+    let now = chrono::Utc::now().naive_utc();
+    on_conn!(tx, |c| diesel::update(user_group::table.filter(user_group::id.eq_any(group_ids)))
+        .set(user_group::updated_at.eq(now))
+        .execute(c))
+}
+
 /// Replaces a group's members.
 pub fn set_members(tx: &mut Tx<'_>, group_id: i64, user_ids: &[i64]) -> QueryResult<()> {
+    touched(tx, &[group_id])?;
     on_conn!(tx, |c| {
         diesel::delete(user_group_member::table.filter(user_group_member::group_id.eq(group_id))).execute(c)?;
         for &user_id in user_ids {
@@ -76,6 +86,7 @@ pub fn set_members(tx: &mut Tx<'_>, group_id: i64, user_ids: &[i64]) -> QueryRes
 
 /// Adds users to groups; existing memberships stay.
 pub fn add_members(tx: &mut Tx<'_>, group_ids: &[i64], user_id: i64) -> QueryResult<()> {
+    touched(tx, group_ids)?;
     on_conn!(tx, |c| {
         for &group_id in group_ids {
             diesel::insert_into(user_group_member::table)
@@ -88,6 +99,7 @@ pub fn add_members(tx: &mut Tx<'_>, group_ids: &[i64], user_id: i64) -> QueryRes
 }
 
 pub fn remove_member(tx: &mut Tx<'_>, group_ids: &[i64], user_id: i64) -> QueryResult<usize> {
+    touched(tx, group_ids)?;
     on_conn!(tx, |c| diesel::delete(
         user_group_member::table.filter(user_group_member::user_id.eq(user_id)).filter(user_group_member::group_id.eq_any(group_ids))
     )

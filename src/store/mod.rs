@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod courses;
 pub mod departments;
+pub mod directory;
 pub mod enrollments;
 pub mod groups;
 pub mod offerings;

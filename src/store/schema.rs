@@ -39,6 +39,11 @@ diesel::table! {
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         current_portal_id -> Nullable<BigInt>,
+        scim_external_id -> Nullable<Text>,
+        display_name -> Nullable<Text>,
+        email_type -> Nullable<Text>,
+        employee_number -> Nullable<Text>,
+        manager_id -> Nullable<BigInt>,
     }
 }
 
@@ -76,6 +81,8 @@ diesel::table! {
         external_id -> Text,
         name -> Text,
         created_at -> Timestamp,
+        scim_external_id -> Nullable<Text>,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 

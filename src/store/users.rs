@@ -242,9 +242,13 @@ pub fn set_managed_departments(tx: &mut Tx<'_>, user_id: i64, departments: &[i64
     })
 }
 
-/// Drops a deleted user's group memberships and managed departments.
+/// Drops a deleted user's group memberships (the groups change) and managed departments.
 pub fn detach(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<()> {
     on_conn!(tx, |c| {
+        let groups = user_group_member::table.filter(user_group_member::user_id.eq(user_id)).select(user_group_member::group_id);
+        diesel::update(user_group::table.filter(user_group::id.eq_any(groups)))
+            .set(user_group::updated_at.eq(chrono::Utc::now().naive_utc()))
+            .execute(c)?;
         diesel::delete(user_group_member::table.filter(user_group_member::user_id.eq(user_id))).execute(c)?;
         diesel::delete(user_managed_department::table.filter(user_managed_department::user_id.eq(user_id))).execute(c)?;
         Ok(())
