@@ -202,8 +202,10 @@ mod tests {
 
     fn database(size: u32, wait: Duration) -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::connect(dir.path().join("workers.db").to_str().unwrap(), &PoolOptions { size, wait }).unwrap();
-        db.migrate().unwrap();
+        let path = dir.path().join("workers.db");
+        // Migrating takes longer than a short wait on a loaded machine: it has a pool of its own.
+        Db::connect(path.to_str().unwrap(), &PoolOptions { size: 1, wait: Duration::from_secs(30) }).unwrap().migrate().unwrap();
+        let db = Db::connect(path.to_str().unwrap(), &PoolOptions { size, wait }).unwrap();
         (dir, db)
     }
 
@@ -331,14 +333,14 @@ mod tests {
 
     #[test]
     fn a_job_that_waited_past_the_pool_wait_is_refused() {
-        let (_dir, db) = database(1, Duration::from_millis(50));
+        let (_dir, db) = database(1, Duration::from_millis(300));
         let workers = Workers::start(&db).unwrap();
         let (done, finished) = mpsc::channel();
         workers.submit(
             Access::Read,
             probe(
                 |_| {
-                    thread::sleep(Duration::from_millis(200));
+                    thread::sleep(Duration::from_millis(1500));
                     true
                 },
                 &done,
