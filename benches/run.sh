@@ -191,7 +191,7 @@ PIDS+=($!); CEILING_W5_PID=$!
 PIDS+=($!); CEILING_W6_PID=$!
 "$CEILING" --bind 127.0.0.1:18705 --body "$OUT/w7-response.json" >"$OUT/ceiling-w7.log" 2>&1 &
 PIDS+=($!); CEILING_W7_PID=$!
-node benches/peer/server.js --port 18701 --wsdl "$OUT/peer.wsdl" --data "$OUT/peer-data.json" --token "$TOKEN" >"$OUT/peer.log" 2>"$OUT/peer.err" &
+node benches/peer/server.js --port 18701 --wsdl "$OUT/peer.wsdl" --data "$OUT/peer-data.json" --token="$TOKEN" >"$OUT/peer.log" 2>"$OUT/peer.err" &
 PIDS+=($!); PEER_PID=$!
 for _ in $(seq 1 600); do grep -q "peer listening" "$OUT/peer.log" 2>/dev/null && break; sleep 0.2; done
 TARGETS="lmsbridge:18699 ceiling:18700 peer:18701"
