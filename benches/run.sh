@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark of lmsbridge and writes target/bench/results.md:
 #   W1  GetEnrollments for one learner (5 rows), 64 keep-alive connections, wrk, DURATION seconds
-#       - against lmsbridge on SQLite and on PostgreSQL,
+#       - against lmsbridge on SQLite and on PostgreSQL (the latter in rounds interleaved with
+#         pgbench -S -M prepared -c 64 on a scratch database of scale 10, with CPU per request from /proc),
 #       - against a minimal actix server answering the same bytes (the ceiling of this machine),
 #       - against a node-soap server serving the same WSDL from an in-memory copy of the rows (the peer);
 #   W2  GetEnrollments for the whole account (1M and 100k): time to first byte, total, MB/s, peak RSS;
@@ -47,36 +48,13 @@ BIN=$ROOT/target/release/lmsbridge
 GEN=$ROOT/target/release/examples/bench-data
 CEILING=$ROOT/target/release/examples/bench-ceiling
 
-soap() { # soap PORT BODY-FILE -> curl timing line: first_byte total bytes
-  curl -s -o /dev/null -w '%{time_starttransfer} %{time_total} %{size_download}\n' \
-    -H 'Content-Type: text/xml; charset=utf-8' --data-binary @"$2" "http://127.0.0.1:$1/api/v2/soap/2.0"
-}
-wait_for() { for _ in $(seq 1 100); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
-serve() { # serve URL PORT -> pid (no request rate limit: the load is the point)
-  LMSBRIDGE_LOG=warn LMSBRIDGE_RHYTHM_RATE_LIMIT=0 "$BIN" --database-url "$1" serve --bind "127.0.0.1:$2" >"$OUT/serve-$2.log" 2>&1 &
-  PIDS+=($!)
-  wait_for "http://127.0.0.1:$2/readyz"
-  SERVER=$!
-}
-peak_rss_mib() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+source benches/lib.sh
+
 w1() { TOKEN=$TOKEN LEARNERS=$OUT/learners.txt wrk -t2 -c64 -d"${DURATION}s" -s benches/w1.lua "http://127.0.0.1:$1/api/v2/soap/2.0" | grep '^W1'; }
 w5() { API_KEY=$(cat "$OUT/sqlite.skillable-key") IDS=$OUT/sqlite-class-enrollments.txt wrk -t2 -c64 -d"${DURATION}s" -s benches/w5.lua "http://127.0.0.1:$1" | grep '^W5'; }
 rhythm() { # rhythm LABEL PATHS PORT
   LABEL=$1 PATHS=$2 AUTH_NAME=Authorization AUTH_VALUE=$(cat "$OUT/sqlite.rhythm-key") wrk -t2 -c64 -d"${DURATION}s" -s benches/paths.lua "http://127.0.0.1:$3" | grep "^$1 "
 }
-envelope() { printf '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://ispringlearn.com/go/services/api/soap"><soap:Body>%s</soap:Body></soap:Envelope>' "$1"; }
-database() { # database NAME BACKEND -> URL (fresh)
-  if [ "$2" = sqlite ]; then rm -f "$OUT/$1.db" "$OUT/$1.db-wal" "$OUT/$1.db-shm"; echo "$OUT/$1.db"
-  else psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null; echo "${PG_ADMIN%/*}/$1"; fi
-}
-w2() { # w2 URL PORT LABEL
-  serve "$1" "$2"
-  envelope "<GetEnrollmentsRequest><credentials><token>$(cat "$3.token")</token></credentials></GetEnrollmentsRequest>" > "$OUT/w2.xml"
-  read -r first total bytes < <(soap "$2" "$OUT/w2.xml")
-  echo "| W2 whole account | $4 | first byte $(awk -v t="$first" 'BEGIN{printf "%.3f", t}') s, total $(awk -v t="$total" 'BEGIN{printf "%.2f", t}') s, $(awk -v b="$bytes" -v t="$total" 'BEGIN{printf "%.0f MB at %.0f MB/s", b/1e6, b/1e6/t}') | peak RSS $(peak_rss_mib "$SERVER") MiB |" >> "$RESULTS"
-  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
-}
-
 echo "# lmsbridge benchmarks ($(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo))" > "$RESULTS"
 echo >> "$RESULTS"
 echo "| workload | backend | result | notes |" >> "$RESULTS"
@@ -120,10 +98,7 @@ PY
   serve "$URL" "$PORT"
   MAIN=$SERVER
   if [ "$BACKEND" = postgres ]; then
-    echo "== $BACKEND: W1"
-    read -r _ _ rps _ p50 _ p99 _ errors < <(w1 "$PORT")
-    echo "| W1 one learner | $BACKEND | $rps requests/s, p50 $p50 ms, p99 $p99 ms | $errors non-200 |" >> "$RESULTS"
-    W1_postgres=$rps
+    PG_URL=$URL  # W1 on PostgreSQL runs later, in rounds interleaved with pgbench
   else
     SQLITE_URL=$URL
   fi
@@ -259,6 +234,37 @@ read -r W7_ceiling p50 p99 _ rest < <(median ceiling "$OUT/w7-rounds.txt")
 echo "| W7 ceiling (fixed answer, actix) | - | $W7_ceiling requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $(wc -c < "$OUT/w7-response.json") bytes a response |" >> "$RESULTS"
 kill "$MAIN" "$CEILING_PID" "$CEILING_W5_PID" "$CEILING_W6_PID" "$CEILING_W7_PID" "$PEER_PID"
 
+echo "== W1 on PostgreSQL and pgbench -S -M prepared (the database alone), $ROUNDS interleaved rounds"
+# pgbench runs one indexed select per transaction on a scratch database of scale 10, with as many
+# connections as wrk opens: what this PostgreSQL itself answers on this machine. CPU times come from
+# /proc over each lmsbridge round: the server's own, and every PostgreSQL process's.
+PGBENCH_URL=$(database lmsbridge_pgbench postgres)
+pgbench -i -s 10 -q "$PGBENCH_URL" >"$OUT/pgbench-init.log" 2>&1
+TOKEN=$(cat "$OUT/postgres.token")
+serve "$PG_URL" 18698
+PG_MAIN=$SERVER
+cpu_ticks() { for pid in "$@"; do awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true; done | awk '{ t += $1 } END { print t + 0 }'; }
+rm -f "$OUT/w1pg-rounds.txt" "$OUT/w1pg-cpu.txt"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "   round $round: lmsbridge on PostgreSQL"
+  PG_PIDS=$(pgrep -u postgres -x postgres | tr '\n' ' ')
+  server_before=$(cpu_ticks "$PG_MAIN"); pg_before=$(cpu_ticks $PG_PIDS)
+  w1 18698 | sed "s/^/lmsbridge /" | tee -a "$OUT/w1pg-rounds.txt" > "$OUT/w1pg-round.txt"
+  server_after=$(cpu_ticks "$PG_MAIN"); pg_after=$(cpu_ticks $PG_PIDS)
+  awk -v d="$DURATION" -v hz="$(getconf CLK_TCK)" -v s=$((server_after - server_before)) -v p=$((pg_after - pg_before)) \
+    '{ n = $4 * d; printf "%.1f %.1f\n", 1e6 * s / hz / n, 1e6 * p / hz / n }' "$OUT/w1pg-round.txt" >> "$OUT/w1pg-cpu.txt"
+  echo "   round $round: pgbench"
+  pgbench -n -S -M prepared -c 64 -j 2 -T "$DURATION" "$PGBENCH_URL" 2>/dev/null |
+    awk '/^latency average/ { lat = $4 } /^tps/ { tps = $3 } END { printf "pgbench W1 requests/s %.0f p50_ms %s p99_ms - non200 0\n", tps, lat }' >> "$OUT/w1pg-rounds.txt"
+done
+kill "$PG_MAIN"
+read -r W1_postgres p50 p99 errors rest < <(median lmsbridge "$OUT/w1pg-rounds.txt")
+echo "| W1 one learner | postgres | $W1_postgres requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $errors non-200 |" >> "$RESULTS"
+read -r pgbench_tps latency _ _ rest < <(median pgbench "$OUT/w1pg-rounds.txt")
+echo "| pgbench -S -M prepared -c 64 (scale 10) | postgres | $pgbench_tps transactions/s, mean latency $latency ms (median of $ROUNDS rounds: $rest) | one indexed select each, no HTTP |" >> "$RESULTS"
+read -r cpu_server cpu_pg < <(sort -n "$OUT/w1pg-cpu.txt" | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }')
+echo "| W1 CPU per request on PostgreSQL | postgres | lmsbridge ${cpu_server} µs, PostgreSQL ${cpu_pg} µs (median round; rounds: $(awk '{ printf "%s%s+%s", sep, $1, $2; sep = ", " }' "$OUT/w1pg-cpu.txt")) | from /proc, over each W1 round |" >> "$RESULTS"
+
 {
   echo
   echo "Ratios are the median of each round's ratio (both measured back to back in the round)."
@@ -267,7 +273,7 @@ kill "$MAIN" "$CEILING_PID" "$CEILING_W5_PID" "$CEILING_W6_PID" "$CEILING_W7_PID
   echo "W6 on SQLite: $(ratio lmsbridge ceiling "$OUT/w6-rounds.txt") of its ceiling."
   echo "W7 on SQLite: $(ratio lmsbridge ceiling "$OUT/w7-rounds.txt") of its ceiling."
   [ -z "${BASELINE:-}" ] || echo "W1 on SQLite against the baseline: $(awk -v a="$W1_sqlite" -v b="$baseline" 'BEGIN{printf "%.1f %%", 100*a/b}') of its requests/s."
-  echo "W1 on PostgreSQL: $(awk -v a="$W1_postgres" -v b="$ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of the ceiling, $(awk -v a="$W1_postgres" -v b="$peer" 'BEGIN{printf "%.1f", a/b}') x the peer."
+  echo "W1 on PostgreSQL: $(ratio lmsbridge pgbench "$OUT/w1pg-rounds.txt") of pgbench -S -M prepared with as many connections, $(awk -v a="$W1_postgres" -v b="$ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of the ceiling, $(awk -v a="$W1_postgres" -v b="$peer" 'BEGIN{printf "%.1f", a/b}') x the peer."
   echo
   echo "Request decoding and response encoding alone (criterion, median throughput):"
   echo
