@@ -259,7 +259,8 @@ pub fn export(service: &Service, args: ExportArgs) -> Result<(), String> {
             let partial = path.with_extension("partial");
             let file = File::create(&partial).map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
             let mut out = BufWriter::with_capacity(1 << 16, file);
-            let rows = lmsbridge::bulk::export::export(service, &principal, kind, format, &mut out).map_err(|e| RunError::Op(e).to_string())?;
+            let rows =
+                lmsbridge::bulk::export::export(service, &principal, kind, format, &mut out).map_err(|e| RunError::Op(e).to_string())?;
             drop(out);
             std::fs::rename(&partial, path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             rows

@@ -52,13 +52,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 async fn get(app: &TestApp, path: &str) -> (u16, Value) {
-    let response = app
-        .client
-        .get(format!("{}{path}", app.base_url))
-        .bearer_auth(&app.fixture.admin_token)
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.get(format!("{}{path}", app.base_url)).bearer_auth(&app.fixture.admin_token).send().await.unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
 }
@@ -81,7 +75,7 @@ fn report(path: &Path) -> Vec<Vec<String>> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("line,column,field,code,detail"));
-    lines.map(|l| split_csv(l)).collect()
+    lines.map(split_csv).collect()
 }
 
 /// A CSV line's fields (quoted fields without line breaks).
@@ -129,7 +123,10 @@ async fn every_kind_in_both_formats_and_reruns_change_nothing(backend: Backend) 
     let (summary, output) = import(&app, "users", &users, &[]).await;
     assert_eq!(summary, "3 created, 0 updated, 0 unchanged, 0 refused", "{}", stderr(&output));
     let (_, one) = get(&app, "/api/v1/users/imp-1").await;
-    assert_eq!((one["login"].as_str(), one["email"].as_str(), one["departmentId"].as_str()), (Some("imp.one"), Some("one@imp.test"), Some("dept-imp")));
+    assert_eq!(
+        (one["login"].as_str(), one["email"].as_str(), one["departmentId"].as_str()),
+        (Some("imp.one"), Some("one@imp.test"), Some("dept-imp"))
+    );
     let (_, three) = get(&app, "/api/v1/users/imp-3").await;
     assert_eq!(three["role"], "publisher");
 
@@ -148,7 +145,11 @@ async fn every_kind_in_both_formats_and_reruns_change_nothing(backend: Backend) 
     let enrollments = write(dir.path(), "enrollments.csv", &enrollments_csv);
     let (summary, _) = import(&app, "enrollments", &enrollments, &[]).await;
     assert_eq!(summary, "2 created, 0 updated, 0 unchanged, 0 refused");
-    let jsonl = write(dir.path(), "more.jsonl", &format!("{{\"courseId\": \"{COURSE_3}\", \"learnerId\": \"imp-2\", \"dueDate\": \"2099-12-31\"}}\n"));
+    let jsonl = write(
+        dir.path(),
+        "more.jsonl",
+        &format!("{{\"courseId\": \"{COURSE_3}\", \"learnerId\": \"imp-2\", \"dueDate\": \"2099-12-31\"}}\n"),
+    );
     let (summary, _) = import(&app, "enrollments", &jsonl, &[]).await;
     assert_eq!(summary, "1 created, 0 updated, 0 unchanged, 0 refused");
     let (_, body) = get(&app, "/api/v1/enrollments?learnerId=imp-1").await;
@@ -160,7 +161,13 @@ async fn every_kind_in_both_formats_and_reruns_change_nothing(backend: Backend) 
     assert_eq!(first["expirationDate"], "2026-03-01");
 
     // Every rerun changes nothing.
-    for (kind, file, n) in [("departments", &departments, 2), ("users", &users, 3), ("groups", &groups, 2), ("enrollments", &enrollments, 2), ("enrollments", &jsonl, 1)] {
+    for (kind, file, n) in [
+        ("departments", &departments, 2),
+        ("users", &users, 3),
+        ("groups", &groups, 2),
+        ("enrollments", &enrollments, 2),
+        ("enrollments", &jsonl, 1),
+    ] {
         let (summary, _) = import(&app, kind, file, &[]).await;
         assert_eq!(summary, format!("0 created, 0 updated, {n} unchanged, 0 refused"), "{kind}");
     }
@@ -184,19 +191,25 @@ async fn every_kind_in_both_formats_and_reruns_change_nothing(backend: Backend) 
     // The other account cannot see any of it.
     let (status, _) = get(&app, "/api/v1/users/imp-1").await;
     assert_eq!(status, 200);
-    let other = app
-        .client
-        .get(format!("{}/api/v1/users/imp-1", app.base_url))
-        .bearer_auth(&app.fixture.other_tenant_token)
-        .send()
-        .await
-        .unwrap();
+    let other =
+        app.client.get(format!("{}/api/v1/users/imp-1", app.base_url)).bearer_auth(&app.fixture.other_tenant_token).send().await.unwrap();
     assert_eq!(other.status().as_u16(), 404);
 
     // --help lists every kind's columns.
     let help = run(&app, &["import", "users", "--help"]).await;
     let help = stdout(&help);
-    for column in ["userId", "login", "departmentId", "role", "parentDepartmentId", "userIds", "courseId", "learnerId", "accessDate", "shouldLockAfterDueDate"] {
+    for column in [
+        "userId",
+        "login",
+        "departmentId",
+        "role",
+        "parentDepartmentId",
+        "userIds",
+        "courseId",
+        "learnerId",
+        "accessDate",
+        "shouldLockAfterDueDate",
+    ] {
         assert!(help.contains(column), "{column} missing from:\n{help}");
     }
 }
@@ -288,9 +301,13 @@ async fn refused_rows_are_reported_by_line_and_column_in_the_mirrors_words(backe
     )
     .await;
     assert_eq!(problem["detail"].as_str(), Some(rows[1][4].as_str()));
-    let (_, problem) =
-        send(&app, reqwest::Method::POST, "/api/v1/enrollments", json!({"courseIds": [COURSE_3], "learnerIds": [EAST_LEARNER], "accessDate": "yesterday", "dueDateType": "unlimited"}))
-            .await;
+    let (_, problem) = send(
+        &app,
+        reqwest::Method::POST,
+        "/api/v1/enrollments",
+        json!({"courseIds": [COURSE_3], "learnerIds": [EAST_LEARNER], "accessDate": "yesterday", "dueDateType": "unlimited"}),
+    )
+    .await;
     assert_eq!(problem["detail"].as_str(), Some(rows[2][4].as_str()));
 
     // A header that does not fit refuses the file, and nothing changes.
@@ -440,7 +457,138 @@ async fn exports_read_back_unchanged(backend: Backend) {
     }
 }
 
+/// `GET path` until `done` accepts the body (or ten seconds pass).
+async fn poll(app: &TestApp, path: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let started = std::time::Instant::now();
+    loop {
+        let (status, body) = get(app, path).await;
+        // A run the server has not opened yet (its upload is on the way) is not found.
+        assert!(status == 200 || status == 404, "{body}");
+        if status == 200 && done(&body) {
+            return body;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{path} never got there: {body}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+async fn post_file(app: &TestApp, query: &str, content_type: &str, body: String) -> (u16, reqwest::header::HeaderMap, Value) {
+    let response = app
+        .client
+        .post(format!("{}/api/v1/imports?{query}", app.base_url))
+        .bearer_auth(&app.fixture.admin_token)
+        .header("Content-Type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (status, headers, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn http_imports_are_jobs_read_while_they_run(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (users, enrollments) = bulk_files(dir.path(), 400);
+
+    // An upload sent in two parts: the run shows the batches of the first before the second is sent.
+    let text = std::fs::read_to_string(&users).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let (first, rest) = (lines[..251].join("\n") + "\n", lines[251..].join("\n") + "\nbulk-x,,\n");
+    let address = app.base_url.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /api/v1/imports?kind=users&batchSize=100 HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: text/csv\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        app.fixture.admin_token
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(format!("{:x}\r\n{first}\r\n", first.len()).as_bytes()).await.unwrap();
+    stream.flush().await.unwrap();
+    // The tenant's first run in a fresh database.
+    let running = poll(&app, "/api/v1/imports/1", |job| job["linesDone"] == 201).await;
+    assert_eq!(
+        (running["state"].as_str(), running["kind"].as_str(), running["format"].as_str()),
+        (Some("running"), Some("users"), Some("csv"))
+    );
+    assert_eq!((running["created"].as_i64(), running["refused"].as_i64()), (Some(200), Some(0)));
+    stream.write_all(format!("{:x}\r\n{rest}\r\n0\r\n\r\n", rest.len()).as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 202"), "{answer}");
+    assert!(answer.to_ascii_lowercase().contains("location: /api/v1/imports/1"), "{answer}");
+    let done = poll(&app, "/api/v1/imports/1", |job| job["state"] != "running").await;
+    assert_eq!(
+        done,
+        json!({"importId": 1, "kind": "users", "format": "csv", "state": "done", "linesDone": 402,
+               "created": 400, "updated": 0, "unchanged": 0, "refused": 1})
+    );
+    let (_, refusals) = get(&app, "/api/v1/imports/1/refusals").await;
+    assert_eq!(
+        refusals,
+        json!({"refusals": [{"line": 402, "column": 2, "field": "login", "code": "REQUIRED",
+                             "detail": "login is required to create the user 'bulk-x'"}]})
+    );
+
+    // JSON Lines by its media type; the answer names the run to read.
+    let jsonl: String = std::fs::read_to_string(&enrollments)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            format!("{}\n", json!({"courseId": f[0], "learnerId": f[1], "dueDate": f[2]}))
+        })
+        .collect();
+    let (status, headers, job) = post_file(&app, "kind=enrollments", "application/jsonl", jsonl.clone()).await;
+    assert_eq!(status, 202, "{job}");
+    let location = headers["location"].to_str().unwrap().to_string();
+    assert_eq!(location, format!("/api/v1/imports/{}", job["importId"]));
+    let done = poll(&app, &location, |job| job["state"] == "done").await;
+    assert_eq!((done["created"].as_i64(), done["refused"].as_i64(), done["format"].as_str()), (Some(1200), Some(0), Some("jsonl")));
+    let (status, _, job) =
+        post_file(&app, "kind=enrollments&format=jsonl&allOrNothing=true", "application/octet-stream", jsonl + "{}\n").await;
+    assert_eq!(status, 202);
+    let done = poll(&app, &format!("/api/v1/imports/{}", job["importId"]), |job| job["state"] != "running").await;
+    assert_eq!((done["state"].as_str(), done["unchanged"].as_i64(), done["refused"].as_i64()), (Some("failed"), Some(1200), Some(1)));
+    assert_eq!(done["failure"], "1 rows refused; nothing was imported");
+
+    // A file that is not one of its kind fails its run; bad requests are problems.
+    let (status, _, job) = post_file(&app, "kind=groups", "text/csv", "groupId,colour\ng,red\n".into()).await;
+    assert_eq!(status, 202);
+    let failed = poll(&app, &format!("/api/v1/imports/{}", job["importId"]), |job| job["state"] != "running").await;
+    assert_eq!(failed["state"], "failed");
+    assert!(failed["failure"].as_str().unwrap().contains("unknown column 'colour'"), "{failed}");
+    let (status, _, problem) = post_file(&app, "kind=courses", "text/csv", "x\n".into()).await;
+    assert_eq!((status, problem["field"].as_str()), (400, Some("kind")), "{problem}");
+    let (status, _, problem) = post_file(&app, "kind=users", "text/plain", "x\n".into()).await;
+    assert_eq!((status, problem["field"].as_str()), (400, Some("format")), "{problem}");
+    let (status, _) = get(&app, "/api/v1/imports/999").await;
+    assert_eq!(status, 404);
+    let other =
+        app.client.get(format!("{}/api/v1/imports/1", app.base_url)).bearer_auth(&app.fixture.other_tenant_token).send().await.unwrap();
+    assert_eq!(other.status().as_u16(), 404, "another account's runs are not found");
+    let anonymous = app
+        .client
+        .post(format!("{}/api/v1/imports?kind=users", app.base_url))
+        .header("Content-Type", "text/csv")
+        .body("userId\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+
+    // The routes are in the OpenAPI document.
+    let (_, document) = get(&app, "/api/v1/openapi.json").await;
+    for path in ["/api/v1/imports", "/api/v1/imports/{importId}", "/api/v1/imports/{importId}/refusals"] {
+        assert!(document["paths"][path].is_object(), "{path} is documented");
+    }
+}
+
 on_both_backends!(
+    http_imports_are_jobs_read_while_they_run,
     every_kind_in_both_formats_and_reruns_change_nothing,
     refused_rows_are_reported_by_line_and_column_in_the_mirrors_words,
     all_or_nothing_and_dry_runs_change_nothing,

@@ -40,7 +40,7 @@ impl<R: BufRead> Reader<R> {
                     Ok(n) => {
                         self.bytes += n as u64;
                         self.line += 1;
-                        if self.buffer.iter().filter(|&&b| b == b'"').count() % 2 == 0 {
+                        if !inside_quotes(&self.buffer) {
                             break;
                         }
                     }
@@ -57,9 +57,34 @@ impl<R: BufRead> Reader<R> {
             if text.is_empty() {
                 continue;
             }
-            return Some(split(text).map(|fields| (start, fields)).map_err(|(column, detail)| Malformed::Text { line: start, column, detail }));
+            return Some(split(text).map(|fields| (start, fields)).map_err(|(column, detail)| Malformed::Text {
+                line: start,
+                column,
+                detail,
+            }));
         }
     }
+}
+
+/// Whether `text` ends inside a quoted field (a quote opens one only at the start of a field).
+fn inside_quotes(text: &[u8]) -> bool {
+    let (mut quoted, mut at_start) = (false, true);
+    let mut bytes = text.iter().peekable();
+    while let Some(&b) = bytes.next() {
+        if quoted {
+            if b == b'"' {
+                if bytes.peek() == Some(&&b'"') {
+                    bytes.next();
+                } else {
+                    quoted = false;
+                }
+            }
+        } else {
+            quoted = b == b'"' && at_start;
+            at_start = b == b',';
+        }
+    }
+    quoted
 }
 
 /// The fields of one record's text, or the column (1-based character) where it goes wrong.
@@ -110,7 +135,9 @@ fn split(text: &str) -> Result<Vec<String>, (u32, String)> {
                         column += 1;
                         break;
                     }
-                    Some('"') => return Err((column, "a quote inside an unquoted field; quote the whole field and double the quote".into())),
+                    Some('"') => {
+                        return Err((column, "a quote inside an unquoted field; quote the whole field and double the quote".into()));
+                    }
                     Some(c) => {
                         column += 1;
                         field.push(c);
@@ -168,10 +195,11 @@ mod tests {
             Err(Malformed::Text { line: 2, column: 1, detail }) => assert!(detail.contains("not closed")),
             other => panic!("{other:?}"),
         }
-        let mut reader = Reader::new("a,b\"c\n".as_bytes());
+        let mut reader = Reader::new("a,b\"c\nnext\n".as_bytes());
         match reader.next_record().unwrap() {
             Err(Malformed::Text { line: 1, column: 4, .. }) => {}
             other => panic!("{other:?}"),
         }
+        assert_eq!(reader.next_record().unwrap().unwrap(), (2, vec!["next".to_string()]), "a stray quote does not swallow lines");
     }
 }

@@ -93,7 +93,12 @@ pub fn export(service: &Service, principal: &Principal, kind: ImportKind, format
             }),
             ImportKind::Departments => {
                 for d in service.export_departments(tx, principal)? {
-                    writer.row(&[text(&d.department_id), text(&d.name), optional(d.code.as_deref()), optional(d.parent_department_id.as_deref())])?;
+                    writer.row(&[
+                        text(&d.department_id),
+                        text(&d.name),
+                        optional(d.code.as_deref()),
+                        optional(d.parent_department_id.as_deref()),
+                    ])?;
                 }
                 Ok(())
             }

@@ -7,8 +7,8 @@ use std::io::{self, Read};
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
-use super::run::{self, Listener, Plan, Progress, Rows};
 use super::Refusal;
+use super::run::{self, Listener, Plan, Progress, Rows};
 use crate::domain::Principal;
 use crate::service::Service;
 

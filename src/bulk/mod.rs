@@ -206,7 +206,8 @@ fn text<T>(row: &Row, kind: ImportKind, i: usize, parse: fn(&str) -> Result<T, R
 
 fn key<T>(row: &Row, kind: ImportKind, i: usize, parse: fn(&str) -> Result<T, Refused>) -> Result<T, OpError> {
     let name = columns(kind)[i].name;
-    text(row, kind, i, parse)?.ok_or_else(|| OpError::wrong(ProblemKind::Required, name, format!("{name} is required: it names the record")))
+    text(row, kind, i, parse)?
+        .ok_or_else(|| OpError::wrong(ProblemKind::Required, name, format!("{name} is required: it names the record")))
 }
 
 /// Reads a row into the service's record of `kind`.
@@ -237,7 +238,9 @@ pub fn record(kind: ImportKind, row: &Row) -> Result<Record, OpError> {
             name: text(row, kind, 1, Name::parse)?,
             user_ids: match &row.cells[2] {
                 None => None,
-                Some(Cell::List(ids)) => Some(ExternalId::parse_all(ids).map_err(|(i, why)| OpError::refused(format!("userIds[{i}]"), why))?),
+                Some(Cell::List(ids)) => {
+                    Some(ExternalId::parse_all(ids).map_err(|(i, why)| OpError::refused(format!("userIds[{i}]"), why))?)
+                }
                 Some(_) => return Err(OpError::wrong(ProblemKind::Type, "userIds", "userIds must be an array of ids")),
             },
         }),
@@ -256,7 +259,11 @@ pub fn record(kind: ImportKind, row: &Row) -> Result<Record, OpError> {
                 None => None,
                 Some(Cell::Bool(b)) => Some(*b),
                 Some(_) => {
-                    return Err(OpError::wrong(ProblemKind::Type, "shouldLockAfterDueDate", "shouldLockAfterDueDate must be true or false"));
+                    return Err(OpError::wrong(
+                        ProblemKind::Type,
+                        "shouldLockAfterDueDate",
+                        "shouldLockAfterDueDate must be true or false",
+                    ));
                 }
             },
         }),

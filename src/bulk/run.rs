@@ -214,7 +214,13 @@ fn read_batch<R: BufRead>(rows: &mut Rows<R>, plan: &Plan) -> Result<Option<Batc
 }
 
 /// Upserts a batch in `tx`: its counts and refused rows (in line order).
-fn apply(service: &Service, tx: &mut Tx<'_>, principal: &Principal, plan: &Plan, batch: &Batch) -> Result<(Counts, Vec<Refusal>), RunError> {
+fn apply(
+    service: &Service,
+    tx: &mut Tx<'_>,
+    principal: &Principal,
+    plan: &Plan,
+    batch: &Batch,
+) -> Result<(Counts, Vec<Refusal>), RunError> {
     let outcomes = if batch.records.is_empty() { Vec::new() } else { service.import_batch(tx, principal, &batch.records)? };
     let mut counts = Counts::default();
     let mut refused = batch.refused.clone();

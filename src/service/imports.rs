@@ -127,7 +127,12 @@ struct Schedule {
 impl Service {
     /// Upserts one batch of records in `tx`: each record's outcome, or why it was refused. The
     /// batch fails as a whole only when the database does or the caller may not import at all.
-    pub fn import_batch(&self, tx: &mut Tx<'_>, principal: &Principal, records: &[Record]) -> Result<Vec<Result<Outcome, OpError>>, OpError> {
+    pub fn import_batch(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        records: &[Record],
+    ) -> Result<Vec<Result<Outcome, OpError>>, OpError> {
         require_administrator(principal)?;
         if records.iter().all(|r| matches!(r, Record::Enrollment(_))) {
             let rows: Vec<&EnrollmentRecord> =
@@ -374,7 +379,14 @@ impl Service {
     }
 
     /// Opens a run of `kind` from `source` in `tx`; returns its id.
-    pub fn open_import(&self, tx: &mut Tx<'_>, principal: &Principal, kind: ImportKind, format: &str, source: &str) -> Result<i64, OpError> {
+    pub fn open_import(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        kind: ImportKind,
+        format: &str,
+        source: &str,
+    ) -> Result<i64, OpError> {
         require_administrator(principal)?;
         Ok(store::insert_job(tx, principal.tenant_id, kind.as_str(), format, source, now())?)
     }
@@ -387,7 +399,14 @@ impl Service {
 
     /// Records a committed batch of run `job` in the batch's transaction: the lines read so far,
     /// its counts, its refused rows.
-    pub fn record_import_batch(&self, tx: &mut Tx<'_>, job: i64, lines_done: i64, counts: Counts, refused: &[RefusalRow]) -> Result<(), OpError> {
+    pub fn record_import_batch(
+        &self,
+        tx: &mut Tx<'_>,
+        job: i64,
+        lines_done: i64,
+        counts: Counts,
+        refused: &[RefusalRow],
+    ) -> Result<(), OpError> {
         store::add_progress(tx, job, lines_done, counts, now())?;
         store::insert_refusals(tx, job, refused)?;
         Ok(())

@@ -241,7 +241,13 @@ impl Service {
     }
 
     /// Creates a user with the id `external_id` (new to the tenant) under `addUser`'s rules.
-    pub(crate) fn create_user(&self, tx: &mut Tx<'_>, principal: &Principal, external_id: &str, request: &NewUserRequest) -> Result<(), OpError> {
+    pub(crate) fn create_user(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        external_id: &str,
+        request: &NewUserRequest,
+    ) -> Result<(), OpError> {
         require_administrator(principal)?;
         let tenant_id = principal.tenant_id;
         let scope = Scope::of(tx, principal)?;

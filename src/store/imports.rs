@@ -171,7 +171,14 @@ pub fn insert_refusals(tx: &mut Tx<'_>, job_id: i64, rows: &[RefusalRow]) -> Que
     for chunk in rows.chunks(1000) {
         let values: Vec<NewRefusal<'_>> = chunk
             .iter()
-            .map(|r| NewRefusal { job_id, line: r.line, column_no: r.column_no, field: r.field.as_deref(), code: &r.code, detail: &r.detail })
+            .map(|r| NewRefusal {
+                job_id,
+                line: r.line,
+                column_no: r.column_no,
+                field: r.field.as_deref(),
+                code: &r.code,
+                detail: &r.detail,
+            })
             .collect();
         on_conn!(tx, |c| diesel::insert_into(import_refusal::table).values(&values).execute(c))?;
     }

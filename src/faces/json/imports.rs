@@ -112,9 +112,15 @@ fn format_of(req: &HttpRequest, query: &Query) -> Result<Format, OpError> {
 pub async fn start_import(req: HttpRequest, state: web::Data<AppState>, mut payload: web::Payload) -> Reply {
     let query = Query::parse(&req, &["kind", "format", "dryRun", "allOrNothing", "batchSize"]).map_err(|e| reject(&req, e))?;
     let plan = (|| -> Result<Plan, OpError> {
-        let kind = query.one("kind")?.ok_or_else(|| OpError::wrong(ProblemKind::Required, "kind", "kind is required: users, departments, groups or enrollments"))?;
+        let kind = query
+            .one("kind")?
+            .ok_or_else(|| OpError::wrong(ProblemKind::Required, "kind", "kind is required: users, departments, groups or enrollments"))?;
         let kind = ImportKind::parse(&kind).ok_or_else(|| {
-            OpError::wrong(ProblemKind::Enumeration, "kind", format!("kind must be users, departments, groups or enrollments; got '{kind}'"))
+            OpError::wrong(
+                ProblemKind::Enumeration,
+                "kind",
+                format!("kind must be users, departments, groups or enrollments; got '{kind}'"),
+            )
         })?;
         let batch = match query.int("batchSize")? {
             None => DEFAULT_BATCH,
@@ -176,10 +182,9 @@ pub async fn start_import(req: HttpRequest, state: web::Data<AppState>, mut payl
 
 fn import_id(req: &HttpRequest) -> Result<i64, Rejection> {
     let raw = req.match_info().get("importId").unwrap_or_default();
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| reject(req, OpError::wrong(ProblemKind::Type, "importId", format!("importId must be a positive whole number; got '{raw}'"))))
+    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
+        reject(req, OpError::wrong(ProblemKind::Type, "importId", format!("importId must be a positive whole number; got '{raw}'")))
+    })
 }
 
 /// A run of an import: its state and counts so far.
@@ -189,7 +194,8 @@ fn import_id(req: &HttpRequest) -> Result<i64, Rejection> {
     security(("bearer" = [])))]
 pub async fn get_import(req: HttpRequest, state: web::Data<AppState>) -> Reply {
     let id = import_id(&req)?;
-    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| out.value(&ImportJob::from(service.import_job(tx, caller, id)?))).await
+    run(&req, &state, StatusCode::OK, move |service, tx, caller, out| out.value(&ImportJob::from(service.import_job(tx, caller, id)?)))
+        .await
 }
 
 /// The refused rows of a run so far: line, column, field, and the JSON mirror's code and detail.
