@@ -84,6 +84,7 @@ mod tests {
                 "Wrong parameters",
                 "Wrong parameters",
                 "Wrong parameters",
+                "Wrong parameters",
                 "User with the same login is already registered.",
                 "User with the same email is already registered.",
                 "Department is not empty",
