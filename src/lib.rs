@@ -6,6 +6,7 @@
 //! [`faces::kit`], [`streaming`], [`metrics`], [`pages`]) imports none of them, and no face imports
 //! another.
 
+pub mod bulk;
 pub mod config;
 pub mod demo;
 pub mod domain;

@@ -14,6 +14,8 @@ use lmsbridge::store::Db;
 use lmsbridge::telemetry::{self, LogFormat};
 use lmsbridge::{demo, http, pages};
 
+mod import;
+
 // Requests allocate small short-lived buffers on several threads; mimalloc's per-thread heaps
 // serve them without the contention and consolidation passes of the system allocator.
 #[global_allocator]
@@ -63,6 +65,13 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Import users, departments, groups or enrollments from a CSV (header row) or JSON Lines
+    /// file: each record is created, or changed where it differs, by its id; a rerun changes nothing.
+    #[command(after_help = lmsbridge::bulk::columns_help())]
+    Import(Box<import::ImportArgs>),
+    /// Export users, departments, groups or enrollments as CSV or JSON Lines, in the columns an
+    /// import reads.
+    Export(import::ExportArgs),
 }
 
 #[derive(Subcommand)]
@@ -235,6 +244,14 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("client_secret={secret}");
             eprintln!("The secret is shown only now; store it safely.");
             Ok(())
+        }
+        Command::Import(args) => {
+            let service = open(&url, &Config::default())?;
+            import::import(&service, *args)
+        }
+        Command::Export(args) => {
+            let service = open(&url, &Config::default())?;
+            import::export(&service, args)
         }
         Command::Token { action: TokenAction::Issue { client_id } } => {
             let service = open(&url, &Config::default())?;

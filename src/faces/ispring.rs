@@ -31,7 +31,8 @@ pub fn fault_string(error: &OpError) -> &'static str {
             | Entity::Portal
             | Entity::LearningPath
             | Entity::Webinar
-            | Entity::Membership => "Wrong parameters",
+            | Entity::Membership
+            | Entity::Import => "Wrong parameters",
         },
         OpError::Conflict { what, .. } => match what {
             Clash::LoginTaken => "User with the same login is already registered.",
@@ -75,6 +76,7 @@ mod tests {
                 "Wrong parameters",
                 "Unknown content item",
                 "Unknown Enrollment",
+                "Wrong parameters",
                 "Wrong parameters",
                 "Wrong parameters",
                 "Wrong parameters",

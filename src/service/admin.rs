@@ -202,7 +202,7 @@ impl Face {
     }
 }
 
-fn tenant_id(tx: &mut crate::store::Tx<'_>, tenant: &str) -> Result<i64, OpError> {
+pub(crate) fn tenant_id(tx: &mut crate::store::Tx<'_>, tenant: &str) -> Result<i64, OpError> {
     tenants::tenant_id_by_name(tx, tenant)?
         .ok_or_else(|| OpError::wrong(ProblemKind::Value, "tenant", format!("no tenant named '{tenant}'")))
 }

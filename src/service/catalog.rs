@@ -179,3 +179,11 @@ catalog! {
     QUICK_EDIT_USERS = "QuickEditUsers", Write;
     UPDATE_USER_MEMBERSHIP = "UpdateUserMembership", Write;
 }}
+
+catalog! {
+    /// Bulk imports: the JSON mirror serves them (the command line runs the same import).
+    IMPORTS {
+    START_IMPORT = "StartImport", Write;
+    GET_IMPORT = "GetImport", Read;
+    GET_IMPORT_REFUSALS = "GetImportRefusals", Read;
+}}

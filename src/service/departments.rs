@@ -67,6 +67,21 @@ impl Service {
         parent: Option<&ExternalId>,
         code: Option<&ExternalId>,
     ) -> Result<String, OpError> {
+        let external_id = uuid::Uuid::new_v4().to_string();
+        self.create_department(tx, principal, &external_id, name, parent, code)?;
+        Ok(external_id)
+    }
+
+    /// Creates a department with the id `external_id` (new to the tenant) under `addDepartment`'s rules.
+    pub(crate) fn create_department(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        external_id: &str,
+        name: &Name,
+        parent: Option<&ExternalId>,
+        code: Option<&ExternalId>,
+    ) -> Result<(), OpError> {
         require_administrator(principal)?;
         let scope = Scope::of(tx, principal)?;
         let parent_id = match parent {
@@ -76,19 +91,18 @@ impl Service {
             }
             None => None,
         };
-        let external_id = uuid::Uuid::new_v4().to_string();
         departments::insert_department(
             tx,
             &NewDepartment {
                 tenant_id: principal.tenant_id,
-                external_id: &external_id,
+                external_id,
                 parent_id,
                 name,
                 code: code.map(ExternalId::as_str),
                 created_at: now(),
             },
         )?;
-        Ok(external_id)
+        Ok(())
     }
 
     pub fn update_department(&self, tx: &mut Tx<'_>, principal: &Principal, update: &DepartmentUpdate) -> Result<(), OpError> {

@@ -90,7 +90,7 @@ pub(crate) fn learners_in_scope(tx: &mut Tx<'_>, tenant_id: i64, scope: &Scope, 
 }
 
 /// Reads the due-date fields into a rule, refusing combinations that contradict the type.
-fn due_rule(kind: DueDateType, date: Option<NaiveDate>, period: Option<i32>) -> Result<DueRule, OpError> {
+pub(crate) fn due_rule(kind: DueDateType, date: Option<NaiveDate>, period: Option<i32>) -> Result<DueRule, OpError> {
     let prohibited = |field: &str| OpError::invalid(field, format!("{field} does not apply to this dueDateType; leave it out"));
     match (kind, date, period) {
         (DueDateType::DueDate, Some(date), None) => Ok(DueRule::Date(date)),
@@ -106,7 +106,7 @@ fn due_rule(kind: DueDateType, date: Option<NaiveDate>, period: Option<i32>) -> 
     }
 }
 
-fn check_due_after_access(due: Option<NaiveDate>, access: NaiveDateTime) -> Result<(), OpError> {
+pub(crate) fn check_due_after_access(due: Option<NaiveDate>, access: NaiveDateTime) -> Result<(), OpError> {
     match due {
         Some(due) if due < access.date() => {
             Err(OpError::invalid("dueDate", format!("the due date {due} is before the access date {}", access.date())))
@@ -116,7 +116,7 @@ fn check_due_after_access(due: Option<NaiveDate>, access: NaiveDateTime) -> Resu
 }
 
 /// An access date in UTC, within the calendar every face can write.
-fn access_utc(t: DateTime<FixedOffset>) -> Result<NaiveDateTime, OpError> {
+pub(crate) fn access_utc(t: DateTime<FixedOffset>) -> Result<NaiveDateTime, OpError> {
     let utc = t.naive_utc();
     if crate::domain::values::in_calendar(utc.date()) {
         Ok(utc)

@@ -61,6 +61,8 @@ pub enum Entity {
     Webinar,
     /// An access plan users hold (Academy Of Mine's membership).
     Membership,
+    /// A run of a bulk import.
+    Import,
 }
 
 impl Entity {
@@ -87,6 +89,7 @@ impl Entity {
             Entity::LearningPath => "learning path",
             Entity::Webinar => "webinar",
             Entity::Membership => "membership",
+            Entity::Import => "import",
         }
     }
 }
@@ -207,6 +210,7 @@ impl OpError {
             Entity::LearningPath,
             Entity::Webinar,
             Entity::Membership,
+            Entity::Import,
         ];
         all.extend(entities.map(|entity| OpError::NotFound { entity, id: "x".into() }));
         let clashes = [

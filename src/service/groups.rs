@@ -58,12 +58,46 @@ impl Service {
 
     /// Creates a group with the given members; returns its id.
     pub fn add_group(&self, tx: &mut Tx<'_>, principal: &Principal, name: &Name, members: &[ExternalId]) -> Result<String, OpError> {
+        let external_id = uuid::Uuid::new_v4().to_string();
+        self.create_group(tx, principal, &external_id, name, members)?;
+        Ok(external_id)
+    }
+
+    /// Creates a group with the id `external_id` (new to the tenant) under `addGroup`'s rules.
+    pub(crate) fn create_group(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        external_id: &str,
+        name: &Name,
+        members: &[ExternalId],
+    ) -> Result<(), OpError> {
         require_account_wide(principal)?;
         let members = user_ids(tx, principal.tenant_id, members)?;
-        let external_id = uuid::Uuid::new_v4().to_string();
-        let id = groups::insert(tx, principal.tenant_id, &external_id, name, now())?;
+        let id = groups::insert(tx, principal.tenant_id, external_id, name, now())?;
         groups::set_members(tx, id, &members)?;
-        Ok(external_id)
+        Ok(())
+    }
+
+    /// Renames group `id` and replaces its members, under `updateGroupMembers`'s rules.
+    pub(crate) fn change_group(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        group: &ExternalId,
+        name: Option<&Name>,
+        members: Option<&[ExternalId]>,
+    ) -> Result<(), OpError> {
+        require_account_wide(principal)?;
+        let id = group_id(tx, principal.tenant_id, group)?;
+        let members = members.map(|m| user_ids(tx, principal.tenant_id, m)).transpose()?;
+        if let Some(name) = name {
+            crate::store::imports::rename_group(tx, id, name, now())?;
+        }
+        if let Some(members) = members {
+            groups::set_members(tx, id, &members)?;
+        }
+        Ok(())
     }
 
     /// Replaces a group's members.

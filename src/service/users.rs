@@ -235,6 +235,19 @@ impl Service {
 
     /// Creates a user; returns the new user's id.
     pub fn add_user(&self, tx: &mut Tx<'_>, principal: &Principal, request: &NewUserRequest) -> Result<String, OpError> {
+        let external_id = uuid::Uuid::new_v4().to_string();
+        self.create_user(tx, principal, &external_id, request)?;
+        Ok(external_id)
+    }
+
+    /// Creates a user with the id `external_id` (new to the tenant) under `addUser`'s rules.
+    pub(crate) fn create_user(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &Principal,
+        external_id: &str,
+        request: &NewUserRequest,
+    ) -> Result<(), OpError> {
         require_administrator(principal)?;
         let tenant_id = principal.tenant_id;
         let scope = Scope::of(tx, principal)?;
@@ -263,13 +276,12 @@ impl Service {
             None => None,
         };
         self.check_unique(tx, tenant_id, Some(&request.login), request.email.as_deref(), None)?;
-        let external_id = uuid::Uuid::new_v4().to_string();
         let now = now();
         let id = users::insert_user(
             tx,
             &NewUser {
                 tenant_id,
-                external_id: &external_id,
+                external_id,
                 department_id: department,
                 login: &request.login,
                 email: request.email.as_deref(),
@@ -284,7 +296,7 @@ impl Service {
             &managed,
         )?;
         groups::add_members(tx, &groups, id)?;
-        Ok(external_id)
+        Ok(())
     }
 
     pub fn update_user_profile(&self, tx: &mut Tx<'_>, principal: &Principal, update: &UserUpdate) -> Result<(), OpError> {

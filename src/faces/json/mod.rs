@@ -10,6 +10,7 @@
 //! - [`openapi`]: the OpenAPI 3.1 document and its Swagger UI reference.
 
 pub mod classes;
+pub mod imports;
 pub mod model;
 pub mod openapi;
 pub mod problem;

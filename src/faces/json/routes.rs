@@ -8,6 +8,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::classes;
+use super::imports;
 use super::model::*;
 use super::openapi::Problems;
 use super::{FACE, Rejection, body, reject, run};
@@ -115,6 +116,9 @@ registered! {
         "setClassEnrollmentCustomField", [UPDATE_CLASS_ENROLLMENT_CUSTOM_FIELD_VALUE];
     get "/class-enrollment-custom-fields" => classes::list_class_enrollment_custom_fields, "listClassEnrollmentCustomFields",
         [LIST_CLASS_ENROLLMENT_CUSTOM_FIELDS];
+    post "/imports" => imports::start_import, "startImport", [START_IMPORT];
+    get "/imports/{importId}" => imports::get_import, "getImport", [GET_IMPORT];
+    get "/imports/{importId}/refusals" => imports::get_import_refusals, "getImportRefusals", [GET_IMPORT_REFUSALS];
 }
 
 /// The registered route a request matched, if any.

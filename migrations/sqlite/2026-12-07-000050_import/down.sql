@@ -1,0 +1,2 @@
+DROP TABLE import_refusal;
+DROP TABLE import_job;
