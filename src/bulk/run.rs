@@ -264,12 +264,31 @@ pub fn run<R: BufRead>(
     service: &Service,
     principal: &Principal,
     plan: &Plan,
-    mut rows: Rows<R>,
+    rows: Rows<R>,
     start: Progress,
     listener: &mut dyn Listener,
 ) -> Result<Summary, RunError> {
-    let mut progress = start;
     let mut held = service.db().hold()?;
+    crate::store::imports::set_page_cache(&mut held, PAGE_CACHE_KIB)?;
+    let outcome = run_on(service, principal, plan, rows, start, listener, &mut held);
+    // The connection goes back to the pool as it came.
+    crate::store::imports::set_page_cache(&mut held, 2000)?;
+    outcome
+}
+
+/// SQLite's page cache while an import runs.
+const PAGE_CACHE_KIB: i64 = 16 * 1024;
+
+fn run_on<R: BufRead>(
+    service: &Service,
+    principal: &Principal,
+    plan: &Plan,
+    mut rows: Rows<R>,
+    mut progress: Progress,
+    listener: &mut dyn Listener,
+    held: &mut crate::store::Held,
+) -> Result<Summary, RunError> {
+    let start = progress;
     if !plan.dry_run && !plan.all_or_nothing {
         while let Some(batch) = read_batch(&mut rows, plan)? {
             let (counts, refused) = held.write(|tx| apply(service, tx, principal, plan, &batch))?;

@@ -234,13 +234,14 @@ pub struct PairRow {
     pub lock_after_due_date: bool,
 }
 
-/// The active enrollments of the named learners in the named courses, in one query.
-pub fn active_pairs(tx: &mut Tx<'_>, tenant_id: i64, learner_ids: &[i64], course_ids: &[i64]) -> QueryResult<Vec<PairRow>> {
+/// The active enrollments of the named learners (the tenant's, as their keys are) in the named
+/// courses, in one query. It names no tenant: with one, SQLite's planner walks the tenant's whole
+/// `(tenant_id, lifecycle, id)` index instead of the pairs' (measured: 0.5 s a batch at 1M rows).
+pub fn active_pairs(tx: &mut Tx<'_>, learner_ids: &[i64], course_ids: &[i64]) -> QueryResult<Vec<PairRow>> {
     if learner_ids.is_empty() || course_ids.is_empty() {
         return Ok(Vec::new());
     }
     on_conn!(tx, |c| enrollment::table
-        .filter(enrollment::tenant_id.eq(tenant_id))
         .filter(enrollment::lifecycle.eq(Lifecycle::Active.as_str()))
         .filter(enrollment::learner_id.eq_any(learner_ids))
         .filter(enrollment::course_id.eq_any(course_ids))
@@ -311,4 +312,15 @@ pub fn set_schedule(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     super::enrollments::update_schedule(tx, id, access_date, due_date, lock, now)
+}
+
+/// SQLite's page cache of the connection of an import, in KiB (its default is 2 MiB): the pages
+/// of the enrollment table's indexes that a batch inserts into stay in memory instead of being
+/// spilled and read back (measured: most of an import's time at 2 MiB). Without effect on PostgreSQL.
+pub fn set_page_cache(held: &mut super::Held, kib: i64) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    match held {
+        super::Held::Sqlite(conn) => conn.batch_execute(&format!("PRAGMA cache_size = -{kib}")),
+        super::Held::Pg(_) => Ok(()),
+    }
 }
