@@ -3,6 +3,8 @@
 //! catalog enrollments, certificates with and without expiry, archived and deleted enrollments),
 //! a department administrator, and API clients. Generated from a fixed seed: the same every time.
 
+pub mod keepnet;
+
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::domain::values::ExternalId;

@@ -87,12 +87,13 @@ enum ClientAction {
         tenant: String,
         /// An API client's role: account_owner, account_administrator, department_administrator,
         /// publisher, custom or learner. With `--face aom`, the token's: owner, admin, staff,
-        /// portal_admin or learner.
+        /// portal_admin or learner. With `--face keepnet`: reseller or company-admin.
         #[arg(long, required_unless_present = "face")]
         role: Option<String>,
         /// Create an integration key of this vendor face instead (printed once): skillable and rhythm
         /// keys act for the whole tenant; an aom token acts as one user (`--user`) in its `--role`;
-        /// a scim token provisions the tenant's users and groups through /scim/v2.
+        /// a scim token provisions the tenant's users and groups through /scim/v2; a keepnet
+        /// credential (client id and secret) has a `--role`: reseller or company-admin.
         #[arg(long)]
         face: Option<lmsbridge::service::admin::Face>,
         /// The user an aom token acts as: its number or external id (default: the account owner,
@@ -183,6 +184,17 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("token={token}");
             println!("user_id={user_id}");
             eprintln!("The token is shown only now; store it safely. Send it as Authorization: Bearer <token>.");
+            Ok(())
+        }
+        Command::Client { action: ClientAction::Create { tenant, role: Some(role), face: Some(Face::Keepnet), .. } } => {
+            let role =
+                lmsbridge::domain::keepnet::KeepnetRole::parse_option(&role).map_err(|refused| format!("--role {}", refused.reason))?;
+            let service = open(&url, &Config::default())?;
+            let credential = service.create_keepnet_client(&tenant, role).map_err(describe)?;
+            println!("client_id={}", credential.client_id);
+            println!("client_secret={}", credential.client_secret);
+            println!("company_resource_id={}", credential.company_resource_id);
+            eprintln!("The secret is shown only now; store it safely. Exchange it at POST /connect/token (scope api1).");
             Ok(())
         }
         Command::Client { action: ClientAction::Create { role: Some(_), face: Some(face), .. } } => {

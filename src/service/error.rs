@@ -61,6 +61,10 @@ pub enum Entity {
     Webinar,
     /// An access plan users hold (Academy Of Mine's membership).
     Membership,
+    /// A company of a reseller's tree (Keepnet's).
+    Company,
+    /// A campaign sending a training to target users (Keepnet's enrollment).
+    Campaign,
 }
 
 impl Entity {
@@ -87,6 +91,8 @@ impl Entity {
             Entity::LearningPath => "learning path",
             Entity::Webinar => "webinar",
             Entity::Membership => "membership",
+            Entity::Company => "company",
+            Entity::Campaign => "enrollment",
         }
     }
 }
@@ -207,6 +213,8 @@ impl OpError {
             Entity::LearningPath,
             Entity::Webinar,
             Entity::Membership,
+            Entity::Company,
+            Entity::Campaign,
         ];
         all.extend(entities.map(|entity| OpError::NotFound { entity, id: "x".into() }));
         let clashes = [

@@ -13,6 +13,7 @@ pub mod directory;
 pub mod enrollments;
 mod error;
 pub mod groups;
+pub mod keepnet;
 pub mod limits;
 pub mod paging;
 pub mod paths;

@@ -10,6 +10,7 @@ pub mod departments;
 pub mod directory;
 pub mod enrollments;
 pub mod groups;
+pub mod keepnet;
 pub mod offerings;
 pub mod outbox;
 pub mod paths;
