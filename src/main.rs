@@ -310,6 +310,11 @@ fn write_credentials(path: &std::path::Path, access: &demo::Access, base: &str) 
         scim["base_url"] = format!("{base}/scim/v2").into();
         document["scim"] = scim;
     }
+    if let Some(keepnet) = &access.keepnet {
+        let mut keepnet = serde_json::to_value(keepnet).map_err(|e| e.to_string())?;
+        keepnet["baseUrl"] = base.into();
+        document["keepnet"] = keepnet;
+    }
     let document = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
     let partial = path.with_extension("partial");
     let write = || -> std::io::Result<()> {
@@ -329,17 +334,24 @@ fn write_credentials(path: &std::path::Path, access: &demo::Access, base: &str) 
 
 fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path::Path>) -> Result<(), String> {
     match demo::load_if_empty(service).map_err(describe)? {
-        Some(s) => say!(
-            "  demo account '{}' loaded: {} departments, {} users, {} courses, {} enrollments, {} certificates, {} class enrollments, {} course registrations",
-            demo::TENANT,
-            s.departments,
-            s.users,
-            s.courses,
-            s.enrollments,
-            s.certificates,
-            s.class_enrollments,
-            s.registrations
-        ),
+        Some(s) => {
+            say!(
+                "  demo account '{}' loaded: {} departments, {} users, {} courses, {} enrollments, {} certificates, {} class enrollments, {} course registrations",
+                demo::TENANT,
+                s.departments,
+                s.users,
+                s.courses,
+                s.enrollments,
+                s.certificates,
+                s.class_enrollments,
+                s.registrations
+            );
+            say!(
+                "  Keepnet: a reseller managing {} companies (Contoso over its licence limit), {} campaigns with deliveries, reminders, Teams notifications and certificates",
+                s.keepnet_companies - 1,
+                s.keepnet_campaigns
+            );
+        }
         None => say!("  database already holds data; demo account not reloaded"),
     }
     let access = match demo::access(service) {
@@ -419,7 +431,23 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
     if let Some(scim) = &access.scim {
         say!("  SCIM 2.0 token: Bearer {} (a new one at every start); base URL {base}/scim/v2", scim.token);
     }
+    if let Some(k) = &access.keepnet {
+        say!(
+            "  Keepnet reseller credential: client_id {} client_secret {} (a new one at every start); customer company {}, enrollment {}",
+            k.client_id,
+            k.client_secret,
+            k.company_resource_id,
+            k.enrollment_id
+        );
+    }
     let scim = access.scim.as_ref().map_or(String::new(), |s| format!(" SCIM_TOKEN={}", s.token));
+    let scim = match &access.keepnet {
+        Some(k) => format!(
+            "{scim} KEEPNET_CLIENT_ID={} KEEPNET_CLIENT_SECRET={} KEEPNET_COMPANY_ID={} KEEPNET_ENROLLMENT_ID={}",
+            k.client_id, k.client_secret, k.company_resource_id, k.enrollment_id
+        ),
+        None => scim,
+    };
     say!();
     say!("Paste this line into a shell; then the README's examples run as written:");
     say!(
@@ -456,6 +484,18 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
     }
     if let Some(scim) = &access.scim {
         say!("  curl -s '{base}/scim/v2/Users?count=2' -H 'Authorization: Bearer {}'", scim.token);
+    }
+    if let Some(k) = &access.keepnet {
+        say!(
+            "  KEEPNET_TOKEN=$(curl -s {base}/connect/token -d grant_type=client_credentials -d client_id={} -d client_secret={} -d scope=api1 | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')",
+            k.client_id,
+            k.client_secret
+        );
+        say!(
+            "  curl -s {base}/api/training-reports/{}/sending-report/search -H \"Authorization: Bearer $KEEPNET_TOKEN\" -H 'X-KEEPNET-Company-Id: {}' -H 'Content-Type: application/json' -d '{{\"pageNumber\":1,\"pageSize\":10,\"orderBy\":\"email\",\"ascending\":true}}'",
+            k.enrollment_id,
+            k.company_resource_id
+        );
     }
     say!(
         "  new token: curl -s {base}/api/v3/token -d client_id={} -d client_secret={} -d grant_type=client_credentials",

@@ -380,3 +380,36 @@ pub fn build(service: &Service, tx: &mut Tx<'_>, prefix: &str) -> Result<World, 
     let admin_credential = service.create_keepnet_client_in(tx, northwind.tenant_id, KeepnetRole::CompanyAdmin)?;
     Ok(World { reseller, customers: vec![northwind, contoso, fabrikam, labs], reseller_credential, admin_credential, campaigns })
 }
+
+/// What the demo's Keepnet clients need: a Reseller credential (a new one at every start), a
+/// customer's Company ID and one of its enrollments. Field names are those of the credentials file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KeepnetAccess {
+    pub client_id: String,
+    pub client_secret: String,
+    #[serde(rename = "companyResourceId")]
+    pub company_resource_id: String,
+    #[serde(rename = "enrollmentId")]
+    pub enrollment_id: String,
+}
+
+/// A fresh Reseller credential of the demo's reseller and the sample ids; `None` for a demo
+/// database made before it had the Keepnet world.
+pub fn access(service: &Service) -> Result<Option<KeepnetAccess>, OpError> {
+    service.db().write(|tx| {
+        let (Some(reseller), Some(northwind)) =
+            (tenants::tenant_id_by_name(tx, "Keepnet Reseller")?, tenants::tenant_id_by_name(tx, "Northwind")?)
+        else {
+            return Ok(None);
+        };
+        let Some(company) = store::company_of_tenant(tx, northwind)? else { return Ok(None) };
+        let Some(campaign) = store::campaign_by_name(tx, northwind, "Q4 Phishing Training")? else { return Ok(None) };
+        let credential = service.create_keepnet_client_in(tx, reseller, KeepnetRole::Reseller)?;
+        Ok(Some(KeepnetAccess {
+            client_id: credential.client_id,
+            client_secret: credential.client_secret,
+            company_resource_id: company.resource_id,
+            enrollment_id: campaign,
+        }))
+    })
+}

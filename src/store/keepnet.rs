@@ -363,6 +363,17 @@ pub fn insert_campaign(tx: &mut Tx<'_>, campaign: &NewCampaign<'_>) -> QueryResu
     on_conn!(tx, |c| diesel::insert_into(keepnet_campaign::table).values(campaign).returning(keepnet_campaign::id).get_result(c))
 }
 
+/// The enrollment id of the tenant's (first) campaign named `name`.
+pub fn campaign_by_name(tx: &mut Tx<'_>, tenant_id: i64, name: &str) -> QueryResult<Option<String>> {
+    on_conn!(tx, |c| keepnet_campaign::table
+        .filter(keepnet_campaign::tenant_id.eq(tenant_id))
+        .filter(keepnet_campaign::name.eq(name))
+        .order(keepnet_campaign::id)
+        .select(keepnet_campaign::external_id)
+        .first(c)
+        .optional())
+}
+
 /// Sets a campaign's status.
 pub fn set_campaign_status(tx: &mut Tx<'_>, campaign_id: i64, status: &str) -> QueryResult<()> {
     on_conn!(tx, |c| diesel::update(keepnet_campaign::table.find(campaign_id)).set(keepnet_campaign::status.eq(status)).execute(c))
