@@ -58,6 +58,11 @@ enum Command {
         #[command(subcommand)]
         action: ClientAction,
     },
+    /// Keepnet Labs: companies in a reseller's tree, and campaigns.
+    Keepnet {
+        #[command(subcommand)]
+        action: KeepnetAction,
+    },
     /// Issue access tokens.
     Token {
         #[command(subcommand)]
@@ -121,6 +126,54 @@ enum ClientAction {
     RotateSecret {
         #[arg(long)]
         client_id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeepnetAction {
+    /// Make a tenant a Keepnet company (below another's, with a licence); prints its Company ID.
+    Company {
+        #[arg(long)]
+        tenant: String,
+        /// The tenant whose company manages this one (a reseller, or a customer for a child).
+        #[arg(long)]
+        parent: Option<String>,
+        /// The number of users the licence allows (unlimited without).
+        #[arg(long)]
+        user_limit: Option<i32>,
+        /// When the licence ends (2027-12-31).
+        #[arg(long)]
+        license_end: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        industry: Option<String>,
+        /// A tag; repeatable.
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+    },
+    /// Create a campaign: one enrollment in the training per target user, and an invitation each
+    /// queued in the outbox, in one transaction. Prints the campaign's enrollment id.
+    Campaign {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        name: String,
+        /// The course sent (its external id).
+        #[arg(long)]
+        training: String,
+        /// SCORM (a training), LearningPath, Poster, Infographic, Screensaver or Survey.
+        #[arg(long, default_value = "SCORM")]
+        r#type: String,
+        /// A target user's external id; repeatable.
+        #[arg(long = "user")]
+        users: Vec<String>,
+        /// A group whose members are target users; repeatable.
+        #[arg(long = "group")]
+        groups: Vec<String>,
+        /// When the invitations go out (RFC 3339); now without.
+        #[arg(long)]
+        start: Option<chrono::DateTime<chrono::FixedOffset>>,
+        #[arg(long)]
+        due: Option<chrono::DateTime<chrono::FixedOffset>>,
     },
 }
 
@@ -246,6 +299,51 @@ fn run(cli: Cli) -> Result<(), String> {
             let secret = service.rotate_client_secret(&client_id).map_err(describe)?;
             println!("client_secret={secret}");
             eprintln!("The secret is shown only now; store it safely.");
+            Ok(())
+        }
+        Command::Keepnet { action: KeepnetAction::Company { tenant, parent, user_limit, license_end, industry, tags } } => {
+            let service = open(&url, &Config::default())?;
+            let licence = lmsbridge::service::keepnet::Licence {
+                industry,
+                license_type: None,
+                user_limit,
+                license_end_date: license_end.map(|d| d.and_time(chrono::NaiveTime::MIN)),
+                tags,
+            };
+            let id = service.set_up_keepnet_company(&tenant, parent.as_deref(), &licence).map_err(describe)?;
+            println!("company_resource_id={id}");
+            Ok(())
+        }
+        Command::Keepnet { action: KeepnetAction::Campaign { tenant, name, training, r#type, users, groups, start, due } } => {
+            let kind =
+                lmsbridge::domain::keepnet::EnrollmentType::parse_training_type(&r#type).map_err(|r| format!("--type {}", r.reason))?;
+            let request = lmsbridge::service::keepnet::NewCampaignRequest {
+                name,
+                training,
+                enrollment_type: kind,
+                delivery_type: lmsbridge::domain::keepnet::DeliveryType::Email,
+                target_users: users,
+                target_groups: groups,
+                start_date: start.map(|t| t.naive_utc()),
+                due_date: due.map(|t| t.naive_utc()),
+                time_zone: None,
+                reminder: None,
+                award_certificate: false,
+                has_quiz: false,
+                is_test: false,
+                languages: Vec::new(),
+                tags: Vec::new(),
+                category: None,
+                level: None,
+                duration: None,
+                target_audience: None,
+            };
+            let service = open(&url, &Config::default())?;
+            let created = service.create_keepnet_campaign_as_operator(&tenant, &request).map_err(describe)?;
+            println!("enrollment_id={}", created.enrollment_id);
+            println!("status={}", created.status.as_str());
+            println!("enrollments={}", created.enrollments.len());
+            println!("mails_queued={}", created.mails_queued);
             Ok(())
         }
         Command::Token { action: TokenAction::Issue { client_id } } => {

@@ -757,6 +757,73 @@ async fn campaigns_are_enrollments_every_face_sees(backend: Backend) {
     let users =
         call(&app, &reseller, "POST", &format!("/api/training-reports/{id}/users/search"), Some((H, &northwind)), Some(json!({}))).await;
     assert_eq!(users.ok()["totalNumberOfRecords"], 4);
+
+    // A campaign made through the JSON mirror: its enrollments and invitations, in one transaction.
+    let create = |body: Value| {
+        app.client
+            .post(format!("{}/api/v1/keepnet/campaigns", app.base_url))
+            .bearer_auth(&ispring)
+            .header("Content-Type", "application/json")
+            .body(body.to_string())
+            .send()
+    };
+    let mails = |app: &TestApp| {
+        let service = app.service.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                service.db().read(|tx| -> Result<i64, lmsbridge::service::OpError> {
+                    use diesel::prelude::*;
+                    use lmsbridge::store::schema::outbox;
+                    Ok(lmsbridge::on_conn!(tx, |c| outbox::table.count().get_result(c))?)
+                })
+            })
+            .await
+            .unwrap()
+            .unwrap()
+        }
+    };
+    let before = mails(&app).await;
+    let body = json!({"name": "Phishing refresher", "trainingId": "phishing-101", "enrollmentType": "SCORM", "targetUserResourceIds": ["alan"],
+        "targetGroupResourceIds": [], "dueDate": "2099-01-31T17:00:00Z",
+        "reminder": {"periodCount": 2, "periodType": "Day", "endType": "AfterOccurrences", "occurrenceCount": 2}});
+    let response = create(body.clone()).await.unwrap();
+    assert_eq!(response.status().as_u16(), 201);
+    let created: Value = response.json().await.unwrap();
+    assert_eq!(created["mailsQueued"], 1);
+    assert_eq!(created["status"], "Sending");
+    assert_eq!(mails(&app).await, before + 1);
+    let summary = call(
+        &app,
+        &reseller,
+        "GET",
+        &format!("/api/training-reports/{}/summary", created["enrollmentId"].as_str().unwrap()),
+        Some((H, &northwind)),
+        None,
+    )
+    .await;
+    assert_eq!(summary.ok()["reportDetail"]["totalTargetUserCount"], 1);
+    let sending = call(
+        &app,
+        &reseller,
+        "POST",
+        &format!("/api/training-reports/{}/sending-report/search", created["enrollmentId"].as_str().unwrap()),
+        Some((H, &northwind)),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(sending.results()[0]["lastSendingStatus"], "In Queue");
+    // Alan holds that training now: a second campaign of it for him writes nothing.
+    assert_eq!(create(body.clone()).await.unwrap().status().as_u16(), 409);
+    let mut unknown = body.clone();
+    unknown["trainingId"] = "no-such-course".into();
+    assert_eq!(create(unknown).await.unwrap().status().as_u16(), 404);
+    let mut nobody = body.clone();
+    nobody["targetUserResourceIds"] = json!([]);
+    assert_eq!(create(nobody).await.unwrap().status().as_u16(), 400);
+    let mut bad_plan = body.clone();
+    bad_plan["reminder"]["endType"] = "OnDate".into();
+    assert_eq!(create(bad_plan).await.unwrap().status().as_u16(), 400);
+    assert_eq!(mails(&app).await, before + 1, "refused campaigns queue nothing");
 }
 
 on_both_backends!(

@@ -199,6 +199,40 @@ impl Service {
         Ok(resource_id)
     }
 
+    /// [`Service::keepnet_company`] for the command line: tenants by name.
+    pub fn set_up_keepnet_company(&self, tenant: &str, parent: Option<&str>, licence: &Licence) -> Result<String, OpError> {
+        self.db.write(|tx| {
+            let named = |tx: &mut Tx<'_>, name: &str, field: &str| {
+                tenants::tenant_id_by_name(tx, name)?
+                    .ok_or_else(|| OpError::wrong(ProblemKind::Value, field, format!("no tenant named '{name}'")))
+            };
+            let tenant_id = named(tx, tenant, "tenant")?;
+            let parent = parent.map(|p| named(tx, p, "parent")).transpose()?;
+            if let (Some(parent), Some(existing)) = (parent, store::company_of_tenant(tx, tenant_id)?)
+                && existing.parent_id != Some(parent)
+            {
+                return Err(OpError::invalid("parent", format!("'{tenant}' is a company already, placed elsewhere in a tree")));
+            }
+            self.keepnet_company(tx, tenant_id, parent, licence)
+        })
+    }
+
+    /// [`Service::create_keepnet_campaign`] for the command line, as the tenant's administrator.
+    pub fn create_keepnet_campaign_as_operator(&self, tenant: &str, request: &NewCampaignRequest) -> Result<CampaignCreated, OpError> {
+        self.db.write(|tx| {
+            let tenant_id = tenants::tenant_id_by_name(tx, tenant)?
+                .ok_or_else(|| OpError::wrong(ProblemKind::Value, "tenant", format!("no tenant named '{tenant}'")))?;
+            let operator = Principal {
+                tenant_id,
+                role: crate::domain::Role::AccountAdministrator,
+                managed_departments: Vec::new(),
+                subject: "lmsbridge keepnet campaign".into(),
+                acting: None,
+            };
+            self.create_keepnet_campaign(tx, &operator, request)
+        })
+    }
+
     /// Creates a Keepnet REST API credential of `tenant` in `role` (making the tenant a company if
     /// it is not one). The secret is shown this once and stored as a digest.
     pub fn create_keepnet_client(&self, tenant: &str, role: KeepnetRole) -> Result<KeepnetCredential, OpError> {
@@ -584,6 +618,14 @@ impl Service {
         if name.is_empty() || name.chars().count() > 255 {
             return Err(OpError::invalid("name", "must be 1 to 255 characters long"));
         }
+        let now = now();
+        let start = request.start_date.unwrap_or(now);
+        if let Some(due) = request.due_date
+            && due <= start
+        {
+            return Err(OpError::invalid("dueDate", "must be after the start date"));
+        }
+        let reminder = request.reminder.map(|plan| plan.check().map_err(|(field, why)| OpError::refused(field, why))).transpose()?;
         let course_id = crate::store::courses::course_key(tx, tenant_id, request.training.trim())?
             .ok_or_else(|| OpError::not_found(Entity::Course, &request.training))?;
         let mut learner_ids: Vec<i64> = Vec::new();
@@ -613,14 +655,6 @@ impl Service {
                 detail: format!("{} of the target users hold an enrollment in this training already; nothing was created", enrolled.len()),
             });
         }
-        let now = now();
-        let start = request.start_date.unwrap_or(now);
-        if let Some(due) = request.due_date
-            && due <= start
-        {
-            return Err(OpError::invalid("dueDate", "must be after the start date"));
-        }
-        let reminder = request.reminder.map(|plan| plan.check().map_err(|(field, why)| OpError::refused(field, why))).transpose()?;
         let status = if start > now { CampaignStatus::Scheduled } else { CampaignStatus::Sending };
         let external_id = uuid::Uuid::new_v4().to_string();
         let languages = if request.languages.is_empty() { "en".to_string() } else { lines(&request.languages) };

@@ -7,10 +7,10 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::classes;
 use super::model::*;
 use super::openapi::Problems;
 use super::{FACE, Rejection, body, reject, run};
+use super::{campaigns, classes};
 use crate::domain::UserStatus;
 use crate::domain::values::{CompletionStatus, ExternalId, PageSize, Password};
 use crate::faces::kit::query::Query;
@@ -115,6 +115,7 @@ registered! {
         "setClassEnrollmentCustomField", [UPDATE_CLASS_ENROLLMENT_CUSTOM_FIELD_VALUE];
     get "/class-enrollment-custom-fields" => classes::list_class_enrollment_custom_fields, "listClassEnrollmentCustomFields",
         [LIST_CLASS_ENROLLMENT_CUSTOM_FIELDS];
+    post "/keepnet/campaigns" => campaigns::create_keepnet_campaign, "createKeepnetCampaign", [CREATE_KEEPNET_CAMPAIGN];
 }
 
 /// The registered route a request matched, if any.
