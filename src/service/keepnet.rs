@@ -208,6 +208,11 @@ impl Service {
             };
             let tenant_id = named(tx, tenant, "tenant")?;
             let parent = parent.map(|p| named(tx, p, "parent")).transpose()?;
+            if let Some(parent) = parent
+                && (parent == tenant_id || store::is_within(tx, tenant_id, parent)?)
+            {
+                return Err(OpError::invalid("parent", "a company cannot be placed below itself or below a company it manages"));
+            }
             if let (Some(parent), Some(existing)) = (parent, store::company_of_tenant(tx, tenant_id)?)
                 && existing.parent_id != Some(parent)
             {
