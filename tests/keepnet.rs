@@ -555,7 +555,10 @@ async fn exports_and_resend(backend: Backend) {
     )
     .await
     .refused(400);
-    call(&app, &reseller, "POST", &format!("/api/training-reports/{id}/sending-report/search/export"), nw, Some(json!({})))
+    let plain =
+        call(&app, &reseller, "POST", &format!("/api/training-reports/{id}/sending-report/search/export"), nw, Some(json!({}))).await;
+    assert!(plain.status == 200 && plain.content_type.starts_with("text/csv"), "without exportType, the search's body makes a CSV file");
+    call(&app, &reseller, "POST", &format!("/api/training-reports/{id}/sending-report/search/export"), nw, Some(json!({"exportType": 3})))
         .await
         .refused(400);
 

@@ -51,7 +51,6 @@ fn search_body(route: &Registered, report: &[Field]) -> Value {
     if route.path.ends_with("/export") {
         object.insert("exportType".into(), json!({"type": "string", "enum": ["CSV", "Csv", "Excel", "XLSX"]}));
         object.insert("reportAllPages".into(), json!({"type": ["boolean", "null"]}));
-        required.push("exportType");
     }
     if route.path.ends_with("/users/search") || route.path.ends_with("/reminder-mails/search") {
         object.insert("trainingType".into(), json!({"type": ["string", "integer", "null"]}));

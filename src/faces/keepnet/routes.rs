@@ -520,7 +520,8 @@ where
     let kind = match &read.body {
         Ok(body) => match body.text("exportType") {
             Ok(Some(word)) => ExportType::parse(&word).map_err(|why| OpError::refused("exportType", why)),
-            Ok(None) => Err(OpError::wrong(crate::service::ProblemKind::Required, "exportType", "exportType is required (CSV or Excel)")),
+            // The seed gives the export the search's body shape: without exportType, a CSV file.
+            Ok(None) => Ok(ExportType::Csv),
             Err(e) => Err(e),
         },
         Err(e) => Err(e.clone()),
