@@ -634,8 +634,12 @@ impl Service {
         let course_id = crate::store::courses::course_key(tx, tenant_id, request.training.trim())?
             .ok_or_else(|| OpError::not_found(Entity::Course, &request.training))?;
         let mut learner_ids: Vec<i64> = Vec::new();
-        let found = users::users_by_external_ids(tx, tenant_id, &request.target_users)?;
-        if let Some(missing) = request.target_users.iter().find(|u| !found.iter().any(|f| f.external_id == **u)) {
+        let mut found = Vec::with_capacity(request.target_users.len());
+        for chunk in request.target_users.chunks(500) {
+            found.extend(users::users_by_external_ids(tx, tenant_id, chunk)?);
+        }
+        let known: std::collections::HashSet<&str> = found.iter().map(|f| f.external_id.as_str()).collect();
+        if let Some(missing) = request.target_users.iter().find(|u| !known.contains(u.as_str())) {
             return Err(OpError::not_found(Entity::User, missing));
         }
         learner_ids.extend(found.iter().map(|f| f.id));
@@ -646,7 +650,9 @@ impl Service {
             }
             let ids: Vec<i64> = listed.iter().map(|g| g.id).collect();
             let members: Vec<String> = groups::members(tx, &ids)?.into_iter().map(|m| m.user_external_id).collect();
-            learner_ids.extend(users::users_by_external_ids(tx, tenant_id, &members)?.into_iter().map(|u| u.id));
+            for chunk in members.chunks(500) {
+                learner_ids.extend(users::users_by_external_ids(tx, tenant_id, chunk)?.into_iter().map(|u| u.id));
+            }
         }
         learner_ids.sort_unstable();
         learner_ids.dedup();
