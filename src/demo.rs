@@ -3,6 +3,8 @@
 //! catalog enrollments, certificates with and without expiry, archived and deleted enrollments),
 //! a department administrator, and API clients. Generated from a fixed seed: the same every time.
 
+pub mod keepnet;
+
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::domain::values::ExternalId;
@@ -39,6 +41,9 @@ pub struct Summary {
     pub class_enrollments: usize,
     pub registrations: usize,
     pub portals: usize,
+    /// Keepnet companies (the reseller and those it manages) and campaigns.
+    pub keepnet_companies: usize,
+    pub keepnet_campaigns: usize,
     /// Secrets of the demo API clients, `(client_id, secret)`; shown once.
     pub client_secrets: Vec<(String, String)>,
 }
@@ -114,6 +119,9 @@ pub struct Access {
     /// What an identity provider needs to provision through SCIM.
     #[serde(skip)]
     pub scim: Option<ScimAccess>,
+    /// What a Keepnet reseller's client needs.
+    #[serde(skip)]
+    pub keepnet: Option<keepnet::KeepnetAccess>,
 }
 
 /// The demo's SCIM token (a new one at every start; the previous ones are revoked). Field names
@@ -301,11 +309,20 @@ pub fn access(service: &Service) -> Result<Access, OpError> {
                 rhythm: None,
                 aom: None,
                 scim: None,
+                keepnet: None,
             })
         })
         .and_then(|access| {
             let scim = Some(ScimAccess { token: new_key(service, crate::service::admin::Face::Scim)? });
-            Ok(Access { skillable: skillable_access(service)?, rhythm: rhythm_access(service)?, aom: aom_access(service)?, scim, ..access })
+            let keepnet = keepnet::access(service)?;
+            Ok(Access {
+                skillable: skillable_access(service)?,
+                rhythm: rhythm_access(service)?,
+                aom: aom_access(service)?,
+                scim,
+                keepnet,
+                ..access
+            })
         })
 }
 
@@ -477,6 +494,9 @@ fn load(service: &Service, tx: &mut Tx<'_>) -> Result<Summary, OpError> {
     summary.class_enrollments = class_enrollments;
     summary.registrations = load_registrations(service, tx, tenant_id, &classes, &learners, created)?;
     summary.portals = load_academy(service, tx, tenant_id, &courses, &learners, (admin, sales_admin), created)?;
+    let world = keepnet::build(service, tx, "")?;
+    summary.keepnet_companies = world.customers.len() + 1;
+    summary.keepnet_campaigns = world.campaigns.len();
 
     for (client_id, role, manages) in [
         (ADMIN_CLIENT, Role::AccountAdministrator, vec![]),

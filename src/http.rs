@@ -206,6 +206,7 @@ fn mount(cfg: &mut web::ServiceConfig, config: &Config) {
     faces::skillable::routes(cfg, &config.skillable_prefix, config.skillable_inferred_routes);
     faces::aom::routes(cfg, &config.aom_prefix);
     faces::scim::routes(cfg);
+    faces::keepnet::routes(cfg);
     cfg.route("/api/v3/token", web::post().to(faces::token::token))
         .route("/healthz", get_or_head().to(healthz))
         .route("/readyz", get_or_head().to(readyz))

@@ -60,6 +60,11 @@ enum Command {
         #[command(subcommand)]
         action: ClientAction,
     },
+    /// Keepnet Labs: companies in a reseller's tree, and campaigns.
+    Keepnet {
+        #[command(subcommand)]
+        action: KeepnetAction,
+    },
     /// Issue access tokens.
     Token {
         #[command(subcommand)]
@@ -96,12 +101,13 @@ enum ClientAction {
         tenant: String,
         /// An API client's role: account_owner, account_administrator, department_administrator,
         /// publisher, custom or learner. With `--face aom`, the token's: owner, admin, staff,
-        /// portal_admin or learner.
+        /// portal_admin or learner. With `--face keepnet`: reseller or company-admin.
         #[arg(long, required_unless_present = "face")]
         role: Option<String>,
         /// Create an integration key of this vendor face instead (printed once): skillable and rhythm
         /// keys act for the whole tenant; an aom token acts as one user (`--user`) in its `--role`;
-        /// a scim token provisions the tenant's users and groups through /scim/v2.
+        /// a scim token provisions the tenant's users and groups through /scim/v2; a keepnet
+        /// credential (client id and secret) has a `--role`: reseller or company-admin.
         #[arg(long)]
         face: Option<lmsbridge::service::admin::Face>,
         /// The user an aom token acts as: its number or external id (default: the account owner,
@@ -129,6 +135,54 @@ enum ClientAction {
     RotateSecret {
         #[arg(long)]
         client_id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeepnetAction {
+    /// Make a tenant a Keepnet company (below another's, with a licence); prints its Company ID.
+    Company {
+        #[arg(long)]
+        tenant: String,
+        /// The tenant whose company manages this one (a reseller, or a customer for a child).
+        #[arg(long)]
+        parent: Option<String>,
+        /// The number of users the licence allows (unlimited without).
+        #[arg(long)]
+        user_limit: Option<i32>,
+        /// When the licence ends (2027-12-31).
+        #[arg(long)]
+        license_end: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        industry: Option<String>,
+        /// A tag; repeatable.
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+    },
+    /// Create a campaign: one enrollment in the training per target user, and an invitation each
+    /// queued in the outbox, in one transaction. Prints the campaign's enrollment id.
+    Campaign {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        name: String,
+        /// The course sent (its external id).
+        #[arg(long)]
+        training: String,
+        /// SCORM (a training), LearningPath, Poster, Infographic, Screensaver or Survey.
+        #[arg(long, default_value = "SCORM")]
+        r#type: String,
+        /// A target user's external id; repeatable.
+        #[arg(long = "user")]
+        users: Vec<String>,
+        /// A group whose members are target users; repeatable.
+        #[arg(long = "group")]
+        groups: Vec<String>,
+        /// When the invitations go out (RFC 3339); now without.
+        #[arg(long)]
+        start: Option<chrono::DateTime<chrono::FixedOffset>>,
+        #[arg(long)]
+        due: Option<chrono::DateTime<chrono::FixedOffset>>,
     },
 }
 
@@ -194,6 +248,17 @@ fn run(cli: Cli) -> Result<(), String> {
             eprintln!("The token is shown only now; store it safely. Send it as Authorization: Bearer <token>.");
             Ok(())
         }
+        Command::Client { action: ClientAction::Create { tenant, role: Some(role), face: Some(Face::Keepnet), .. } } => {
+            let role =
+                lmsbridge::domain::keepnet::KeepnetRole::parse_option(&role).map_err(|refused| format!("--role {}", refused.reason))?;
+            let service = open(&url, &Config::default())?;
+            let credential = service.create_keepnet_client(&tenant, role).map_err(describe)?;
+            println!("client_id={}", credential.client_id);
+            println!("client_secret={}", credential.client_secret);
+            println!("company_resource_id={}", credential.company_resource_id);
+            eprintln!("The secret is shown only now; store it safely. Exchange it at POST /connect/token (scope api1).");
+            Ok(())
+        }
         Command::Client { action: ClientAction::Create { role: Some(_), face: Some(face), .. } } => {
             Err(format!("a {} key acts for the whole tenant: leave out --role", face.as_str()))
         }
@@ -252,6 +317,51 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Export(args) => {
             let service = open(&url, &Config::default())?;
             import::export(&service, args)
+        }
+        Command::Keepnet { action: KeepnetAction::Company { tenant, parent, user_limit, license_end, industry, tags } } => {
+            let service = open(&url, &Config::default())?;
+            let licence = lmsbridge::service::keepnet::Licence {
+                industry,
+                license_type: None,
+                user_limit,
+                license_end_date: license_end.map(|d| d.and_time(chrono::NaiveTime::MIN)),
+                tags,
+            };
+            let id = service.set_up_keepnet_company(&tenant, parent.as_deref(), &licence).map_err(describe)?;
+            println!("company_resource_id={id}");
+            Ok(())
+        }
+        Command::Keepnet { action: KeepnetAction::Campaign { tenant, name, training, r#type, users, groups, start, due } } => {
+            let kind =
+                lmsbridge::domain::keepnet::EnrollmentType::parse_training_type(&r#type).map_err(|r| format!("--type {}", r.reason))?;
+            let request = lmsbridge::service::keepnet::NewCampaignRequest {
+                name,
+                training,
+                enrollment_type: kind,
+                delivery_type: lmsbridge::domain::keepnet::DeliveryType::Email,
+                target_users: users,
+                target_groups: groups,
+                start_date: start.map(|t| t.naive_utc()),
+                due_date: due.map(|t| t.naive_utc()),
+                time_zone: None,
+                reminder: None,
+                award_certificate: false,
+                has_quiz: false,
+                is_test: false,
+                languages: Vec::new(),
+                tags: Vec::new(),
+                category: None,
+                level: None,
+                duration: None,
+                target_audience: None,
+            };
+            let service = open(&url, &Config::default())?;
+            let created = service.create_keepnet_campaign_as_operator(&tenant, &request).map_err(describe)?;
+            println!("enrollment_id={}", created.enrollment_id);
+            println!("status={}", created.status.as_str());
+            println!("enrollments={}", created.enrollments.len());
+            println!("mails_queued={}", created.mails_queued);
+            Ok(())
         }
         Command::Token { action: TokenAction::Issue { client_id } } => {
             let service = open(&url, &Config::default())?;
@@ -315,6 +425,11 @@ fn write_credentials(path: &std::path::Path, access: &demo::Access, base: &str) 
         scim["base_url"] = format!("{base}/scim/v2").into();
         document["scim"] = scim;
     }
+    if let Some(keepnet) = &access.keepnet {
+        let mut keepnet = serde_json::to_value(keepnet).map_err(|e| e.to_string())?;
+        keepnet["baseUrl"] = base.into();
+        document["keepnet"] = keepnet;
+    }
     let document = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
     let partial = path.with_extension("partial");
     let write = || -> std::io::Result<()> {
@@ -334,17 +449,24 @@ fn write_credentials(path: &std::path::Path, access: &demo::Access, base: &str) 
 
 fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path::Path>) -> Result<(), String> {
     match demo::load_if_empty(service).map_err(describe)? {
-        Some(s) => say!(
-            "  demo account '{}' loaded: {} departments, {} users, {} courses, {} enrollments, {} certificates, {} class enrollments, {} course registrations",
-            demo::TENANT,
-            s.departments,
-            s.users,
-            s.courses,
-            s.enrollments,
-            s.certificates,
-            s.class_enrollments,
-            s.registrations
-        ),
+        Some(s) => {
+            say!(
+                "  demo account '{}' loaded: {} departments, {} users, {} courses, {} enrollments, {} certificates, {} class enrollments, {} course registrations",
+                demo::TENANT,
+                s.departments,
+                s.users,
+                s.courses,
+                s.enrollments,
+                s.certificates,
+                s.class_enrollments,
+                s.registrations
+            );
+            say!(
+                "  Keepnet: a reseller managing {} companies (Contoso over its licence limit), {} campaigns with deliveries, reminders, Teams notifications and certificates",
+                s.keepnet_companies - 1,
+                s.keepnet_campaigns
+            );
+        }
         None => say!("  database already holds data; demo account not reloaded"),
     }
     let access = match demo::access(service) {
@@ -424,7 +546,23 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
     if let Some(scim) = &access.scim {
         say!("  SCIM 2.0 token: Bearer {} (a new one at every start); base URL {base}/scim/v2", scim.token);
     }
+    if let Some(k) = &access.keepnet {
+        say!(
+            "  Keepnet reseller credential: client_id {} client_secret {} (a new one at every start); customer company {}, enrollment {}",
+            k.client_id,
+            k.client_secret,
+            k.company_resource_id,
+            k.enrollment_id
+        );
+    }
     let scim = access.scim.as_ref().map_or(String::new(), |s| format!(" SCIM_TOKEN={}", s.token));
+    let scim = match &access.keepnet {
+        Some(k) => format!(
+            "{scim} KEEPNET_CLIENT_ID={} KEEPNET_CLIENT_SECRET={} KEEPNET_COMPANY_ID={} KEEPNET_ENROLLMENT_ID={}",
+            k.client_id, k.client_secret, k.company_resource_id, k.enrollment_id
+        ),
+        None => scim,
+    };
     say!();
     say!("Paste this line into a shell; then the README's examples run as written:");
     say!(
@@ -461,6 +599,18 @@ fn print_demo(service: &Service, base: &str, credentials_file: Option<&std::path
     }
     if let Some(scim) = &access.scim {
         say!("  curl -s '{base}/scim/v2/Users?count=2' -H 'Authorization: Bearer {}'", scim.token);
+    }
+    if let Some(k) = &access.keepnet {
+        say!(
+            "  KEEPNET_TOKEN=$(curl -s {base}/connect/token -d grant_type=client_credentials -d client_id={} -d client_secret={} -d scope=api1 | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')",
+            k.client_id,
+            k.client_secret
+        );
+        say!(
+            "  curl -s {base}/api/training-reports/{}/sending-report/search -H \"Authorization: Bearer $KEEPNET_TOKEN\" -H 'X-KEEPNET-Company-Id: {}' -H 'Content-Type: application/json' -d '{{\"pageNumber\":1,\"pageSize\":10,\"orderBy\":\"email\",\"ascending\":true}}'",
+            k.enrollment_id,
+            k.company_resource_id
+        );
     }
     say!(
         "  new token: curl -s {base}/api/v3/token -d client_id={} -d client_secret={} -d grant_type=client_credentials",

@@ -99,6 +99,20 @@ pub const DIRECTORY: &[Section] = &[
         ],
     },
     Section {
+        title: "Keepnet Labs reseller API",
+        summary: "Companies a reseller manages, their enrollments and training reports, with a token from /connect/token and X-KEEPNET-Company-Id.",
+        links: &[
+            route("POST", "/connect/token", "issues a Keepnet token (form: client_credentials, scope api1)"),
+            route("POST", "/api/companies/search", "the companies a reseller manages, with their licences"),
+            route(
+                "POST",
+                "/api/enrollments/search",
+                "a company's enrollments; each has its training report under /api/training-reports/{id}",
+            ),
+            route("GET", "/keepnet/openapi.json", "OpenAPI 3.1 document of every route"),
+        ],
+    },
+    Section {
         title: "Access tokens",
         summary: "OAuth2 client credentials: client_id, client_secret, grant_type=client_credentials.",
         links: &[route("POST", "/api/v3/token", "issues a token for the SOAP and JSON APIs")],

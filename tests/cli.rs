@@ -280,7 +280,7 @@ fn the_demo_writes_its_credentials_file_for_scripts() {
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "readable by the owner only");
     let credentials: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     let faces: Vec<&String> = credentials.as_object().unwrap().keys().collect();
-    assert_eq!(faces, ["ispring", "skillable", "rhythm", "aom", "scim"], "one key a face");
+    assert_eq!(faces, ["ispring", "skillable", "rhythm", "aom", "scim", "keepnet"], "one key a face");
     let ispring = &credentials["ispring"];
     for key in ["token", "client_id", "client_secret", "learnerId", "courseId", "enrollmentId", "departmentId", "soapEndpoint", "jsonApi"] {
         assert!(ispring[key].as_str().is_some_and(|v| !v.is_empty()), "{key} in {ispring}");
@@ -338,6 +338,39 @@ fn the_demo_writes_its_credentials_file_for_scripts() {
     assert!(users["totalResults"].as_i64().unwrap() > 1 && users["Resources"].as_array().unwrap().len() == 1, "{users}");
     assert!(server.line_with("SCIM 2.0 token").contains(scim_token));
     assert!(server.line_with("export ").contains(&format!("SCIM_TOKEN={scim_token}")));
+
+    // The Keepnet reseller credential gets a token, and the sample enrollment's sending report
+    // answers under the sample company.
+    let keepnet = &credentials["keepnet"];
+    let k = |key: &str| keepnet[key].as_str().unwrap_or_else(|| panic!("{key} in {keepnet}")).to_string();
+    let issued = curl(&[
+        "-d",
+        "grant_type=client_credentials",
+        "-d",
+        &format!("client_id={}", k("client_id")),
+        "-d",
+        &format!("client_secret={}", k("client_secret")),
+        "-d",
+        "scope=api1",
+        &format!("{}/connect/token", k("baseUrl")),
+    ]);
+    let issued: serde_json::Value = serde_json::from_str(&issued).unwrap();
+    let keepnet_token = issued["access_token"].as_str().unwrap_or_else(|| panic!("{issued}"));
+    let report = curl(&[
+        "-H",
+        &format!("Authorization: Bearer {keepnet_token}"),
+        "-H",
+        &format!("X-KEEPNET-Company-Id: {}", k("companyResourceId")),
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        "{}",
+        &format!("{}/api/training-reports/{}/sending-report/search", k("baseUrl"), k("enrollmentId")),
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(report["data"]["totalNumberOfRecords"], 5, "{report}");
+    assert!(server.line_with("Keepnet reseller credential").contains(&k("client_secret")));
+    assert!(server.line_with("export ").contains(&format!("KEEPNET_COMPANY_ID={}", k("companyResourceId"))));
 
     // The Rhythm key works on the demo tenant, and the sample registration is the sample
     // student's, in the sample offering and process.
@@ -441,4 +474,25 @@ fn operators_create_list_and_revoke_integration_keys() {
     assert!(listing.contains("scim") && listing.contains(&token[..8]) && !listing.contains(&token), "{listing}");
     let (ok, _, err) = run(&["client", "create", "--tenant", "acme", "--face", "scim", "--role", "learner"]);
     assert!(!ok && err.contains("leave out --role"), "{err}");
+
+    // Keepnet: companies in a reseller's tree, credentials with a client role, a campaign.
+    assert!(run(&["tenant", "create", "reseller"]).0);
+    let (ok, _, err) = run(&["client", "create", "--tenant", "reseller", "--face", "keepnet"]);
+    assert!(!ok && err.contains("reseller or company-admin"), "{err}");
+    let (ok, _, err) = run(&["client", "create", "--tenant", "reseller", "--face", "keepnet", "--role", "owner"]);
+    assert!(!ok && err.contains("reseller or company-admin"), "{err}");
+    let (ok, out, err) = run(&["client", "create", "--tenant", "reseller", "--face", "keepnet", "--role", "reseller"]);
+    assert!(ok && out.contains("client_id=kn-") && out.contains("client_secret=") && err.contains("/connect/token"), "{out}{err}");
+    let reseller_id = out.lines().find_map(|l| l.strip_prefix("company_resource_id=")).unwrap().to_string();
+    assert_eq!(reseller_id.len(), 12, "{out}");
+    let (ok, out, err) = run(&["keepnet", "company", "--tenant", "acme", "--parent", "reseller", "--user-limit", "3", "--tag", "gold"]);
+    assert!(ok, "{err}");
+    let acme_id = out.lines().find_map(|l| l.strip_prefix("company_resource_id=")).unwrap().to_string();
+    assert_ne!(acme_id, reseller_id);
+    let (ok, _, err) = run(&["keepnet", "company", "--tenant", "reseller", "--parent", "acme"]);
+    assert!(!ok && err.contains("below itself"), "{err}");
+    let (ok, out, _) = run(&["client", "create", "--tenant", "acme", "--face", "keepnet", "--role", "company-admin"]);
+    assert!(ok && out.contains(&format!("company_resource_id={acme_id}")), "{out}");
+    let (ok, _, err) = run(&["keepnet", "campaign", "--tenant", "acme", "--name", "Q1", "--training", "nope", "--user", "x"]);
+    assert!(!ok && err.contains("nope"), "{err}");
 }

@@ -45,6 +45,34 @@ async fn json_api_conforms_to_its_openapi_document() {
     run(&app, "/api/v1/openapi.json", &authorization).await;
 }
 
+/// The Keepnet face against its own document, with a Reseller's token of the Keepnet world (a
+/// reseller, its customers and their campaigns).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keepnet_face_conforms_to_its_openapi_document() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let service = app.service.clone();
+    let world = tokio::task::spawn_blocking(move || service.db().write(|tx| lmsbridge::demo::keepnet::build(&service, tx, "")).unwrap())
+        .await
+        .unwrap();
+    let issued: serde_json::Value = app
+        .client
+        .post(format!("{}/connect/token", app.base_url))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", world.reseller_credential.client_id.as_str()),
+            ("client_secret", world.reseller_credential.client_secret.as_str()),
+            ("scope", "api1"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = issued["access_token"].as_str().unwrap();
+    run(&app, "/keepnet/openapi.json", &format!("Authorization: Bearer {token}")).await;
+}
+
 /// The Skillable face, inferred routes included, against its own document, with an integration key
 /// of the fixture's account (and a class to enroll in, so that the stateful phase has ids to follow).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -49,6 +49,7 @@ pub mod activity;
 pub mod departments;
 pub mod directory;
 pub mod enrollment;
+pub mod keepnet;
 pub mod offering;
 pub mod people;
 pub mod progress;

@@ -32,7 +32,9 @@ pub fn fault_string(error: &OpError) -> &'static str {
             | Entity::LearningPath
             | Entity::Webinar
             | Entity::Membership
-            | Entity::Import => "Wrong parameters",
+            | Entity::Import
+            | Entity::Company
+            | Entity::Campaign => "Wrong parameters",
         },
         OpError::Conflict { what, .. } => match what {
             Clash::LoginTaken => "User with the same login is already registered.",
@@ -76,6 +78,7 @@ mod tests {
                 "Wrong parameters",
                 "Unknown content item",
                 "Unknown Enrollment",
+                "Wrong parameters",
                 "Wrong parameters",
                 "Wrong parameters",
                 "Wrong parameters",

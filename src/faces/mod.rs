@@ -9,6 +9,7 @@
 //! - [`skillable`]: Skillable TMS's class-enrollment API (`GET /GetClassEnrollment/{id}` and friends);
 //! - [`rhythm`]: Rhythm Software's course-registration API (`/courseRegistrations/{tenantId}`);
 //! - [`scim`]: SCIM 2.0 provisioning of users and groups by identity providers (`/scim/v2`);
+//! - [`keepnet`]: Keepnet Labs' reseller API (companies, enrollments, training reports, `/connect/token`);
 //! - [`ispring`]: the words the two iSpring faces share (fault strings, enumerations' spellings);
 //! - [`kit`]: what every HTTP face needs (body reading, bearer tokens, query strings, the streaming
 //!   JSON writer, running an operation on the database threads, panics answered in the face's words).
@@ -16,6 +17,7 @@
 pub mod aom;
 pub mod ispring;
 pub mod json;
+pub mod keepnet;
 pub mod kit;
 pub mod rhythm;
 pub mod scim;
@@ -50,7 +52,7 @@ mod tests {
     #[test]
     fn no_face_imports_another_face_or_the_assembler() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/faces");
-        let faces = ["soap", "json", "token", "skillable", "rhythm", "aom", "scim"];
+        let faces = ["soap", "json", "token", "skillable", "rhythm", "aom", "scim", "keepnet"];
         let mut checked = 0;
         for entry in std::fs::read_dir(&root).unwrap() {
             let path = entry.unwrap().path();
@@ -72,6 +74,17 @@ mod tests {
             }
         }
         assert!(checked > 20, "the faces' files were read ({checked})");
+    }
+
+    /// Every Keepnet operation but the creation of campaigns (the JSON mirror's and the command
+    /// line's) is served by the Keepnet face, once, with the catalog's access.
+    #[test]
+    fn every_keepnet_operation_is_reachable_on_the_keepnet_face() {
+        for operation in catalog::KEEPNET {
+            let routes = super::keepnet::routes::ROUTES.iter().filter(|route| route.operation == *operation).count();
+            let expected = usize::from(*operation != catalog::CREATE_KEEPNET_CAMPAIGN);
+            assert_eq!(routes, expected, "{} on the Keepnet face", operation.name);
+        }
     }
 
     /// Every class operation but the custom-field listing (which Skillable has no route for) is

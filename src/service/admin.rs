@@ -91,6 +91,13 @@ impl Service {
     /// Creates an integration key of a vendor face for a tenant; the key is shown this once and
     /// stored only as a digest. Returns the key's id and the key.
     pub fn create_integration_key(&self, tenant: &str, face: Face) -> Result<(i64, String), OpError> {
+        if face == Face::Keepnet {
+            return Err(OpError::wrong(
+                ProblemKind::Required,
+                "role",
+                "a keepnet credential has a client role: give --role (reseller or company-admin)",
+            ));
+        }
         if face == Face::Aom {
             return Err(OpError::wrong(
                 ProblemKind::Required,
@@ -176,6 +183,9 @@ pub enum Face {
     Aom,
     /// SCIM 2.0: bearer tokens with which an identity provider provisions the tenant.
     Scim,
+    /// Keepnet Labs: a client id and secret with a client role (reseller or company admin), not
+    /// an integration key.
+    Keepnet,
 }
 
 impl std::str::FromStr for Face {
@@ -186,7 +196,8 @@ impl std::str::FromStr for Face {
             "rhythm" => Ok(Face::Rhythm),
             "aom" => Ok(Face::Aom),
             "scim" => Ok(Face::Scim),
-            other => Err(format!("no face '{other}' uses integration keys; expected: skillable, rhythm, aom, scim")),
+            "keepnet" => Ok(Face::Keepnet),
+            other => Err(format!("no face '{other}' has credentials of its own; expected: skillable, rhythm, aom, scim, keepnet")),
         }
     }
 }
@@ -198,6 +209,7 @@ impl Face {
             Face::Rhythm => "rhythm",
             Face::Aom => "aom",
             Face::Scim => "scim",
+            Face::Keepnet => "keepnet",
         }
     }
 }

@@ -187,3 +187,25 @@ catalog! {
     GET_IMPORT = "GetImport", Read;
     GET_IMPORT_REFUSALS = "GetImportRefusals", Read;
 }}
+
+catalog! {
+    /// Keepnet Labs' reseller operations: its face serves them; campaigns are created through the
+    /// JSON mirror (and the command line).
+    KEEPNET {
+    KEEPNET_SEARCH_COMPANIES = "KeepnetSearchCompanies", Read;
+    KEEPNET_EXPORT_COMPANIES = "KeepnetExportCompanies", Read;
+    KEEPNET_GET_COMPANY = "KeepnetGetCompany", Read;
+    KEEPNET_MY_COMPANIES = "KeepnetMyCompanies", Read;
+    KEEPNET_SEARCH_ENROLLMENTS = "KeepnetSearchEnrollments", Read;
+    KEEPNET_EXPORT_ENROLLMENTS = "KeepnetExportEnrollments", Read;
+    KEEPNET_GET_ENROLLMENT = "KeepnetGetEnrollment", Read;
+    KEEPNET_TRAINING_SUMMARY = "KeepnetTrainingSummary", Read;
+    KEEPNET_TRAINING_USERS = "KeepnetTrainingUsers", Read;
+    KEEPNET_SENDING_REPORT = "KeepnetSendingReport", Read;
+    KEEPNET_EXPORT_SENDING_REPORT = "KeepnetExportSendingReport", Read;
+    KEEPNET_RESEND = "KeepnetResend", Write;
+    KEEPNET_CERTIFICATES = "KeepnetCertificates", Read;
+    KEEPNET_REMINDER_MAILS = "KeepnetReminderMails", Read;
+    KEEPNET_NOTIFICATIONS = "KeepnetNotifications", Read;
+    CREATE_KEEPNET_CAMPAIGN = "CreateKeepnetCampaign", Write;
+}}

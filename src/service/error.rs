@@ -63,6 +63,10 @@ pub enum Entity {
     Membership,
     /// A run of a bulk import.
     Import,
+    /// A company of a reseller's tree (Keepnet's).
+    Company,
+    /// A campaign sending a training to target users (Keepnet's enrollment).
+    Campaign,
 }
 
 impl Entity {
@@ -90,6 +94,8 @@ impl Entity {
             Entity::Webinar => "webinar",
             Entity::Membership => "membership",
             Entity::Import => "import",
+            Entity::Company => "company",
+            Entity::Campaign => "enrollment",
         }
     }
 }
@@ -211,6 +217,8 @@ impl OpError {
             Entity::Webinar,
             Entity::Membership,
             Entity::Import,
+            Entity::Company,
+            Entity::Campaign,
         ];
         all.extend(entities.map(|entity| OpError::NotFound { entity, id: "x".into() }));
         let clashes = [

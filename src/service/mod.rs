@@ -14,6 +14,7 @@ pub mod enrollments;
 mod error;
 pub mod groups;
 pub mod imports;
+pub mod keepnet;
 pub mod limits;
 pub mod paging;
 pub mod paths;

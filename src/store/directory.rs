@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, SmallInt, Text, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Double, Nullable, SmallInt, Text, Timestamp};
 
 use super::schema::{app_user, department, user_group, user_group_member};
 use super::{Tx, on_conn};
@@ -12,31 +12,33 @@ use crate::domain::directory::{Comparison, Condition, GroupAttribute, Sort, User
 
 /// A bound parameter of a compiled statement.
 #[derive(Debug, Clone, PartialEq)]
-enum Param {
+pub(super) enum Param {
     Text(String),
     BigInt(i64),
     Time(NaiveDateTime),
+    Double(f64),
+    Bool(bool),
 }
 
 /// A statement being written: its text, with placeholders in the backend's spelling (`?` for
 /// SQLite, `$n` for PostgreSQL), and the parameters they stand for, in order.
-struct Statement {
+pub(super) struct Statement {
     text: String,
     params: Vec<Param>,
     numbered: bool,
 }
 
 impl Statement {
-    fn new(tx: &Tx<'_>) -> Self {
+    pub(super) fn new(tx: &Tx<'_>) -> Self {
         Statement { text: String::new(), params: Vec::new(), numbered: matches!(tx, Tx::Pg(_)) }
     }
 
-    fn sql(&mut self, text: &str) -> &mut Self {
+    pub(super) fn sql(&mut self, text: &str) -> &mut Self {
         self.text.push_str(text);
         self
     }
 
-    fn bind(&mut self, param: Param) -> &mut Self {
+    pub(super) fn bind(&mut self, param: Param) -> &mut Self {
         self.params.push(param);
         if self.numbered {
             self.text.push_str(&format!("${}", self.params.len()));
@@ -46,7 +48,7 @@ impl Statement {
         self
     }
 
-    fn load<T>(self, tx: &mut Tx<'_>) -> QueryResult<Vec<T>>
+    pub(super) fn load<T>(self, tx: &mut Tx<'_>) -> QueryResult<Vec<T>>
     where
         T: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<diesel::pg::Pg> + 'static,
     {
@@ -57,6 +59,8 @@ impl Statement {
                     Param::Text(text) => query.bind::<Text, _>(text),
                     Param::BigInt(number) => query.bind::<BigInt, _>(number),
                     Param::Time(time) => query.bind::<Timestamp, _>(time),
+                    Param::Double(number) => query.bind::<Double, _>(number),
+                    Param::Bool(flag) => query.bind::<Bool, _>(flag),
                 };
             }
             query.load::<T>(c)
@@ -154,7 +158,7 @@ impl Searchable for GroupAttribute {
 }
 
 /// `LIKE` pattern text: `%`, `_` and the escape character itself taken literally.
-fn like_escaped(text: &str) -> String {
+pub(super) fn like_escaped(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {

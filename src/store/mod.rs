@@ -11,6 +11,7 @@ pub mod directory;
 pub mod enrollments;
 pub mod groups;
 pub mod imports;
+pub mod keepnet;
 pub mod offerings;
 pub mod outbox;
 pub mod paths;

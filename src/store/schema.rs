@@ -643,3 +643,164 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_membership,
     course_auto_enroll,
 );
+
+// Keepnet Labs: companies, credentials, campaigns and what their mail did. Queries that join them
+// with the core tables are written in SQL (store::keepnet), so only their own pairs are allowed here.
+diesel::table! {
+    keepnet_company (tenant_id) {
+        tenant_id -> BigInt,
+        resource_id -> Text,
+        parent_id -> Nullable<BigInt>,
+        industry_name -> Nullable<Text>,
+        industry_resource_id -> Nullable<Text>,
+        license_type_name -> Text,
+        license_type_resource_id -> Nullable<Text>,
+        is_number_of_users_limited -> Bool,
+        number_of_users -> Integer,
+        license_end_date -> Nullable<Timestamp>,
+        privacy_duration_id -> Integer,
+        tags -> Text,
+        logo_path -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    keepnet_client (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        client_id -> Text,
+        secret_hash -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    keepnet_token (token_hash) {
+        token_hash -> Text,
+        keepnet_client_id -> BigInt,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    keepnet_signing_key (id) {
+        id -> BigInt,
+        secret -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    keepnet_campaign (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        external_id -> Text,
+        course_id -> BigInt,
+        name -> Text,
+        enrollment_type -> Text,
+        status -> Text,
+        delivery_type -> Text,
+        recipient_type -> Text,
+        enrolled_by -> Text,
+        category -> Nullable<Text>,
+        target_audience -> Nullable<Text>,
+        level -> Nullable<Text>,
+        duration -> Nullable<Text>,
+        languages -> Text,
+        tags -> Text,
+        has_quiz -> Bool,
+        award_certificate -> Bool,
+        is_test -> Bool,
+        start_date -> Timestamp,
+        time_zone -> Text,
+        due_date -> Nullable<Timestamp>,
+        reminder_period_count -> Nullable<Integer>,
+        reminder_period_type -> Nullable<Text>,
+        reminder_end_type -> Nullable<Text>,
+        reminder_occurrence_count -> Nullable<Integer>,
+        reminder_stop_time -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    keepnet_assignment (enrollment_id) {
+        enrollment_id -> BigInt,
+        tenant_id -> BigInt,
+        campaign_id -> BigInt,
+        outbox_id -> Nullable<BigInt>,
+        first_send_date -> Nullable<Timestamp>,
+        last_send_date -> Nullable<Timestamp>,
+        last_sending_status -> Text,
+        error_message -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    keepnet_reminder_mail (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        campaign_id -> BigInt,
+        enrollment_id -> BigInt,
+        outbox_id -> Nullable<BigInt>,
+        email -> Text,
+        first_send_date -> Nullable<Timestamp>,
+        last_send_date -> Nullable<Timestamp>,
+        last_sending_status -> Text,
+        error_message -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    keepnet_notification (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        campaign_id -> BigInt,
+        enrollment_id -> BigInt,
+        #[sql_name = "type"]
+        kind -> Text,
+        status -> Text,
+        activity_content -> Nullable<Text>,
+        first_send_date -> Nullable<Timestamp>,
+        last_send_date -> Nullable<Timestamp>,
+        last_sending_status -> Nullable<Text>,
+        error_message -> Nullable<Text>,
+        retry_count -> Integer,
+        max_retry_count -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    keepnet_certificate_mail (enrollment_id) {
+        enrollment_id -> BigInt,
+        tenant_id -> BigInt,
+        campaign_id -> BigInt,
+        outbox_id -> Nullable<BigInt>,
+        email -> Text,
+        first_send_time -> Nullable<Timestamp>,
+        last_send_time -> Nullable<Timestamp>,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(keepnet_token -> keepnet_client (keepnet_client_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    keepnet_company,
+    keepnet_client,
+    keepnet_token,
+    keepnet_signing_key,
+    keepnet_campaign,
+    keepnet_assignment,
+    keepnet_reminder_mail,
+    keepnet_notification,
+    keepnet_certificate_mail,
+);

@@ -7,11 +7,10 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::classes;
-use super::imports;
 use super::model::*;
 use super::openapi::Problems;
 use super::{FACE, Rejection, body, reject, run};
+use super::{campaigns, classes, imports};
 use crate::domain::UserStatus;
 use crate::domain::values::{CompletionStatus, ExternalId, PageSize, Password};
 use crate::faces::kit::query::Query;
@@ -119,6 +118,7 @@ registered! {
     post "/imports" => imports::start_import, "startImport", [START_IMPORT];
     get "/imports/{importId}" => imports::get_import, "getImport", [GET_IMPORT];
     get "/imports/{importId}/refusals" => imports::get_import_refusals, "getImportRefusals", [GET_IMPORT_REFUSALS];
+    post "/keepnet/campaigns" => campaigns::create_keepnet_campaign, "createKeepnetCampaign", [CREATE_KEEPNET_CAMPAIGN];
 }
 
 /// The registered route a request matched, if any.

@@ -60,14 +60,24 @@ pub async fn run<W>(state: &AppState, request_id: &str, access: Access, credenti
 where
     W: FnOnce(&Service, &mut Tx<'_>, &Principal, &mut BodySink<OpError>) -> Result<(), OpError> + Send + 'static,
 {
+    run_as(state, request_id, access, move |service, tx| service.authenticate(tx, &credentials), work).await
+}
+
+/// [`run`] for a face whose callers are not [`Principal`]s: `authenticate` resolves the caller in
+/// the transaction, then `work` runs as it.
+pub async fn run_as<C, A, W>(state: &AppState, request_id: &str, access: Access, authenticate: A, work: W) -> Answer
+where
+    A: FnOnce(&Service, &mut Tx<'_>) -> Result<C, OpError> + Send + 'static,
+    W: FnOnce(&Service, &mut Tx<'_>, &C, &mut BodySink<OpError>) -> Result<(), OpError> + Send + 'static,
+{
     let service = state.service.clone();
     let late_id = request_id.to_string();
     let outcome = crate::streaming::run(
         &state.workers,
         access,
         move |tx, sink| {
-            let principal = service.authenticate(tx, &credentials)?;
-            work(&service, tx, &principal, sink)
+            let caller = authenticate(&service, tx)?;
+            work(&service, tx, &caller, sink)
         },
         |panic| OpError::Internal(format!("panic: {panic}")),
         move |late| error!(request_id = late_id, error = %late, "response aborted after streaming began"),

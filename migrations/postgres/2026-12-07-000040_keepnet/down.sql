@@ -1,0 +1,9 @@
+DROP TABLE keepnet_certificate_mail;
+DROP TABLE keepnet_notification;
+DROP TABLE keepnet_reminder_mail;
+DROP TABLE keepnet_assignment;
+DROP TABLE keepnet_campaign;
+DROP TABLE keepnet_signing_key;
+DROP TABLE keepnet_token;
+DROP TABLE keepnet_client;
+DROP TABLE keepnet_company;
