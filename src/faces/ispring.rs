@@ -31,7 +31,9 @@ pub fn fault_string(error: &OpError) -> &'static str {
             | Entity::Portal
             | Entity::LearningPath
             | Entity::Webinar
-            | Entity::Membership => "Wrong parameters",
+            | Entity::Membership
+            | Entity::Webhook
+            | Entity::WebhookDelivery => "Wrong parameters",
         },
         OpError::Conflict { what, .. } => match what {
             Clash::LoginTaken => "User with the same login is already registered.",
@@ -75,6 +77,8 @@ mod tests {
                 "Wrong parameters",
                 "Unknown content item",
                 "Unknown Enrollment",
+                "Wrong parameters",
+                "Wrong parameters",
                 "Wrong parameters",
                 "Wrong parameters",
                 "Wrong parameters",

@@ -61,6 +61,10 @@ pub enum Entity {
     Webinar,
     /// An access plan users hold (Academy Of Mine's membership).
     Membership,
+    /// A webhook subscription.
+    Webhook,
+    /// One delivery of an event to a webhook subscription.
+    WebhookDelivery,
 }
 
 impl Entity {
@@ -87,6 +91,8 @@ impl Entity {
             Entity::LearningPath => "learning path",
             Entity::Webinar => "webinar",
             Entity::Membership => "membership",
+            Entity::Webhook => "webhook",
+            Entity::WebhookDelivery => "webhook delivery",
         }
     }
 }
@@ -207,6 +213,8 @@ impl OpError {
             Entity::LearningPath,
             Entity::Webinar,
             Entity::Membership,
+            Entity::Webhook,
+            Entity::WebhookDelivery,
         ];
         all.extend(entities.map(|entity| OpError::NotFound { entity, id: "x".into() }));
         let clashes = [

@@ -53,6 +53,7 @@ fn resource(entity: Entity) -> &'static str {
         Entity::LearningPath => "Learning path",
         Entity::Webinar => "Webinar",
         Entity::Membership => "Membership",
+        Entity::Webhook => "Webhook",
         _ => "Resource",
     }
 }

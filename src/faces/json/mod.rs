@@ -9,6 +9,7 @@
 //! - [`problem`]: the one rendering of failures, RFC 9457 problems titled with iSpring's fault strings;
 //! - [`openapi`]: the OpenAPI 3.1 document and its Swagger UI reference.
 
+pub mod changes;
 pub mod classes;
 pub mod model;
 pub mod openapi;

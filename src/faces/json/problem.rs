@@ -158,6 +158,8 @@ mod tests {
             (404, "Wrong parameters", "NOT_FOUND"),
             (404, "Wrong parameters", "NOT_FOUND"),
             (404, "Wrong parameters", "NOT_FOUND"),
+            (404, "Wrong parameters", "NOT_FOUND"),
+            (404, "Wrong parameters", "NOT_FOUND"),
             (409, "User with the same login is already registered.", "CONFLICT"),
             (409, "User with the same email is already registered.", "CONFLICT"),
             (409, "Department is not empty", "CONFLICT"),

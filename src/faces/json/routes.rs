@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::changes;
 use super::classes;
 use super::model::*;
 use super::openapi::Problems;
@@ -115,6 +116,14 @@ registered! {
         "setClassEnrollmentCustomField", [UPDATE_CLASS_ENROLLMENT_CUSTOM_FIELD_VALUE];
     get "/class-enrollment-custom-fields" => classes::list_class_enrollment_custom_fields, "listClassEnrollmentCustomFields",
         [LIST_CLASS_ENROLLMENT_CUSTOM_FIELDS];
+    get "/changes" => changes::get_changes, "getChanges", [GET_CHANGES];
+    post "/webhooks" => changes::create_webhook, "createWebhook", [CREATE_WEBHOOK];
+    get "/webhooks" => changes::list_webhooks, "listWebhooks", [LIST_WEBHOOKS];
+    get "/webhooks/{webhookId}" => changes::get_webhook, "getWebhook", [GET_WEBHOOK];
+    patch "/webhooks/{webhookId}" => changes::update_webhook, "updateWebhook", [UPDATE_WEBHOOK];
+    delete "/webhooks/{webhookId}" => changes::delete_webhook, "deleteWebhook", [DELETE_WEBHOOK];
+    get "/webhooks/{webhookId}/deliveries" => changes::list_webhook_deliveries, "listWebhookDeliveries", [LIST_WEBHOOK_DELIVERIES];
+    post "/webhooks/{webhookId}/replay" => changes::replay_webhook_deliveries, "replayWebhookDeliveries", [REPLAY_WEBHOOK_DELIVERIES];
 }
 
 /// The registered route a request matched, if any.
