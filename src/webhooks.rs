@@ -192,11 +192,13 @@ type Outcome = Result<u16, (Option<u16>, String)>;
 /// The body a subscription receives for an event.
 pub fn payload(naming: Naming, event_id: i64, kind: EventKind, occurred_at: NaiveDateTime, data: &Value) -> Option<Value> {
     let occurred = utc_text(&occurred_at).to_string();
+    // Academy Of Mine writes dates as Laravel does (`Y-m-d H:i:s`, UTC).
+    let laravel = occurred_at.format("%Y-%m-%d %H:%M:%S").to_string();
     match naming {
         Naming::Dotted => Some(json!({ "id": format!("evt_{event_id}"), "type": kind.name(), "occurredAt": occurred, "data": data })),
-        Naming::Academy => kind
-            .academy_name()
-            .map(|event| json!({ "id": format!("evt_{event_id}"), "event": event, "created_at": occurred, "data": data })),
+        Naming::Academy => {
+            kind.academy_name().map(|event| json!({ "id": format!("evt_{event_id}"), "event": event, "created_at": laravel, "data": data }))
+        }
     }
 }
 

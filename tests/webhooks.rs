@@ -359,7 +359,131 @@ async fn receivers_that_fail_hang_redirect_or_go_away(backend: Backend) {
     assert!(receiver.lines.lock().unwrap().iter().all(|r| r["verified"] == true));
 }
 
-on_both_backends!(subscriptions_and_signed_deliveries_in_order, receivers_that_fail_hang_redirect_or_go_away, a_restart_resumes);
+/// Academy Of Mine's webhook routes: endpoints for its event words, fed by changes through any
+/// face, signed the same way, with their logs.
+async fn academy_of_mine_endpoints(backend: Backend) {
+    let app = spawn_app_with(backend, quick_retries).await;
+    let secret = test_secret();
+    let receiver = Receiver::start(0, &secret);
+    let ids = |sql: String| {
+        #[derive(diesel::QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            id: i64,
+        }
+        app.service
+            .db()
+            .read(|tx| -> Result<Vec<i64>, lmsbridge::service::OpError> {
+                let rows: Vec<Id> = lmsbridge::on_conn!(tx, |c| diesel::RunQueryDsl::load(diesel::sql_query(sql.clone()), c))?;
+                Ok(rows.into_iter().map(|r| r.id).collect())
+            })
+            .unwrap()
+    };
+    let admin = ids("SELECT id FROM app_user WHERE login = 'admin' AND tenant_id = (SELECT id FROM tenant WHERE name = 'acme')".into())[0];
+    let learner = ids(format!("SELECT id FROM app_user WHERE external_id = '{HQ_LEARNER}'"))[0];
+    let course = ids(format!("SELECT id FROM course WHERE external_id = '{COURSE_2}'"))[0];
+    let aom = {
+        let service = app.service.clone();
+        tokio::task::spawn_blocking(move || {
+            service.create_aom_token("acme", lmsbridge::domain::role::AomRole::Admin, Some(&admin.to_string())).unwrap().1
+        })
+        .await
+        .unwrap()
+    };
+    let t = app.fixture.admin_token.clone();
+    end_of_feed(&app, &t).await;
+
+    let (status, saved) = call(
+        &app,
+        &aom,
+        "POST",
+        "/api/webhooks",
+        Some(json!({"url": receiver.url("aom"), "eventList": ["course_enrolled", "course_completed"], "secret": secret})),
+    )
+    .await;
+    assert_eq!((status, &saved["message"], &saved["secret"]), (200, &json!("Webhook saved successfully"), &json!(secret)), "{saved}");
+    let id = saved["id"].as_str().unwrap().to_string();
+    for (body, field) in [
+        (json!({"url": receiver.url("aom"), "eventList": ["user.created"]}), "eventList"),
+        (json!({"eventList": ["course_enrolled"]}), "url"),
+        (json!({"url": "gopher://x", "eventList": ["course_enrolled"]}), "url"),
+        (json!({"url": receiver.url("aom")}), "eventList"),
+    ] {
+        let (status, refused) = call(&app, &aom, "POST", "/api/webhooks", Some(body.clone())).await;
+        assert_eq!(status, 422, "{body}: {refused}");
+        assert!(refused["errors"][field].is_array(), "{body}: {refused}");
+    }
+    let (status, list) = call(&app, &aom, "GET", "/api/webhooks", None).await;
+    assert_eq!(status, 200);
+    assert_eq!((list["data"].as_array().unwrap().len(), &list["data"][0]["events"]), (1, &json!("course_enrolled,course_completed")));
+    let (_, mirror) = call(&app, &t, "GET", "/api/v1/webhooks", None).await;
+    assert_eq!(mirror["webhooks"], json!([]), "each face lists its own endpoints");
+
+    // Enrolled through this face, completed through it; enrolled through the JSON mirror too.
+    let (status, answer) =
+        call(&app, &aom, "POST", &format!("/api/courses/{course}/enrollments"), Some(json!({"studentIds": [learner]}))).await;
+    assert_eq!(status, 200, "{answer}");
+    let registration =
+        ids(format!("SELECT id FROM enrollment WHERE learner_id = {learner} AND course_id = {course} AND lifecycle = 'active'"))[0];
+    let (status, answer) =
+        call(&app, &aom, "PUT", &format!("/api/course-registrations/{registration}/progress?userId={learner}&status=Completed"), None)
+            .await;
+    assert_eq!(status, 200, "{answer}");
+    let (status, answer) = call(
+        &app,
+        &t,
+        "POST",
+        "/api/v1/enrollments",
+        Some(json!({"courseIds": [COURSE_3], "learnerIds": [EAST_LEARNER], "dueDateType": "unlimited"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{answer}");
+    receiver.wait("three deliveries", |r| r.accepted("aom").len() >= 3).await;
+    let got = receiver.accepted("aom");
+    let events: Vec<&Value> = got.iter().map(|p| &p["event"]).collect();
+    assert_eq!(events, [&json!("course_enrolled"), &json!("course_completed"), &json!("course_enrolled")]);
+    assert_eq!((&got[0]["data"]["learnerId"], &got[0]["data"]["courseId"]), (&json!(HQ_LEARNER), &json!(COURSE_2)));
+    assert_eq!(got[2]["data"]["learnerId"], EAST_LEARNER);
+    let created = got[0]["created_at"].as_str().unwrap();
+    assert!(chrono::NaiveDateTime::parse_from_str(created, "%Y-%m-%d %H:%M:%S").is_ok(), "{created}");
+    assert!(receiver.got("aom").iter().all(|r| r["verified"] == true));
+
+    let (status, logs) = call(&app, &aom, "GET", &format!("/api/webhooks/{id}/logs"), None).await;
+    assert_eq!(status, 200, "{logs}");
+    let rows = logs["data"].as_array().unwrap();
+    let logged: Vec<(&Value, &Value)> = rows.iter().map(|r| (&r["event"], &r["status"])).collect();
+    assert_eq!(
+        logged,
+        [
+            (&json!("course_enrolled"), &json!("success")),
+            (&json!("course_completed"), &json!("success")),
+            (&json!("course_enrolled"), &json!("success"))
+        ]
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+    );
+
+    // Changed to new accounts only; then deleted.
+    let (status, saved) =
+        call(&app, &aom, "PUT", &format!("/api/webhooks/{id}"), Some(json!({"eventList": ["new_account_created"]}))).await;
+    assert_eq!((status, &saved["message"]), (200, &json!("Webhook updated successfully")), "{saved}");
+    add_users(&app, &["aom.hooked"]).await;
+    receiver.wait("the new account", |r| r.accepted("aom").len() >= 4).await;
+    let last = &receiver.accepted("aom")[3];
+    assert_eq!((&last["event"], &last["data"]["login"]), (&json!("new_account_created"), &json!("aom.hooked")));
+    let (status, gone) = call(&app, &aom, "DELETE", &format!("/api/webhooks/{id}"), None).await;
+    assert_eq!((status, &gone["message"]), (200, &json!("Webhook deleted successfully")));
+    let (status, _) = call(&app, &aom, "GET", &format!("/api/webhooks/{id}/logs"), None).await;
+    assert_eq!(status, 404);
+}
+
+on_both_backends!(
+    subscriptions_and_signed_deliveries_in_order,
+    receivers_that_fail_hang_redirect_or_go_away,
+    a_restart_resumes,
+    academy_of_mine_endpoints
+);
 
 /// `lmsbridge serve --demo` on `database`, retrying webhooks quickly; the server, the JSON API's
 /// base URL and a token.

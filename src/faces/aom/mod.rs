@@ -15,6 +15,7 @@ pub mod input;
 pub mod model;
 pub mod paths;
 pub mod routes;
+pub mod webhooks;
 pub mod webinars;
 
 use actix_web::http::StatusCode;
