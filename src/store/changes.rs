@@ -57,6 +57,11 @@ pub fn unpublished(tx: &mut Tx<'_>, limit: i64) -> QueryResult<Vec<Unpublished>>
         .load(c))
 }
 
+/// Whether any change waits for a position.
+pub fn any_unpublished(tx: &mut Tx<'_>) -> QueryResult<bool> {
+    on_conn!(tx, |c| diesel::select(diesel::dsl::exists(change_event::table.filter(change_event::position.is_null()))).get_result(c))
+}
+
 /// The last position given (0 before the first).
 pub fn last_position(tx: &mut Tx<'_>) -> QueryResult<i64> {
     on_conn!(tx, |c| change_event::table
