@@ -121,6 +121,26 @@ pub struct Config {
     /// Time allowed to receive a request's headers, in milliseconds.
     #[arg(long, env = "LMSBRIDGE_READ_TIMEOUT_MS", default_value_t = 10_000)]
     pub read_timeout_ms: u64,
+
+    /// Attempts to deliver a webhook before it is dead (replayable).
+    #[arg(long, env = "LMSBRIDGE_WEBHOOK_ATTEMPTS", default_value_t = 10, value_parser = clap::value_parser!(i32).range(1..=100))]
+    pub webhook_attempts: i32,
+
+    /// The wait after a webhook's first failed attempt, in milliseconds; it doubles after each, with
+    /// jitter, up to --webhook-max-backoff-ms.
+    #[arg(long, env = "LMSBRIDGE_WEBHOOK_BACKOFF_MS", default_value_t = 1_000)]
+    pub webhook_backoff_ms: u64,
+
+    #[arg(long, env = "LMSBRIDGE_WEBHOOK_MAX_BACKOFF_MS", default_value_t = 3_600_000)]
+    pub webhook_max_backoff_ms: u64,
+
+    /// Time allowed to connect to a webhook receiver, in milliseconds.
+    #[arg(long, env = "LMSBRIDGE_WEBHOOK_CONNECT_TIMEOUT_MS", default_value_t = 5_000)]
+    pub webhook_connect_timeout_ms: u64,
+
+    /// Time allowed for a whole webhook delivery, in milliseconds.
+    #[arg(long, env = "LMSBRIDGE_WEBHOOK_TIMEOUT_MS", default_value_t = 15_000)]
+    pub webhook_timeout_ms: u64,
 }
 
 impl Default for Config {
@@ -147,6 +167,16 @@ impl Config {
         let per_core = if url.starts_with("postgres") { 4 } else { 1 };
         let size = self.pool_size.unwrap_or((cores * per_core).max(2)).max(1);
         PoolOptions { size, wait: Duration::from_millis(self.pool_wait_ms) }
+    }
+
+    pub fn webhook_settings(&self) -> crate::webhooks::Settings {
+        crate::webhooks::Settings {
+            attempts: self.webhook_attempts,
+            backoff: Duration::from_millis(self.webhook_backoff_ms),
+            max_backoff: Duration::from_millis(self.webhook_max_backoff_ms.max(self.webhook_backoff_ms)),
+            connect_timeout: Duration::from_millis(self.webhook_connect_timeout_ms.max(1)),
+            timeout: Duration::from_millis(self.webhook_timeout_ms.max(1)),
+        }
     }
 
     pub fn xml_limits(&self) -> XmlLimits {

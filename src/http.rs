@@ -221,8 +221,10 @@ pub fn serve(listener: TcpListener, service: Service, config: &Config) -> std::i
         .then(|| crate::service::limits::RateLimit { per_second: config.rhythm_rate_limit, burst: config.rhythm_burst.max(1.0) });
     let service = service.with_mail_relay(relay.is_some()).with_rate_limit(limit);
     let mail = relay.map(|relay| crate::mail::start(service.db().clone(), &relay, from));
+    let changes = crate::webhooks::start(service.clone(), config.webhook_settings())?;
     let state = web::Data::new(AppState {
         mail,
+        changes,
         workers: Workers::start(service.db())?,
         service,
         xml_limits: config.xml_limits(),

@@ -20,4 +20,5 @@ pub mod state;
 pub mod store;
 pub mod streaming;
 pub mod telemetry;
+pub mod webhooks;
 pub mod workers;

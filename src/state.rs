@@ -22,6 +22,8 @@ pub struct AppState {
     pub workers: Workers,
     /// The outbox's mail sender, when a relay is configured (it stops when the state is dropped).
     pub mail: Option<crate::mail::Sender>,
+    /// The change publisher and webhook sender (they stop when the state is dropped).
+    pub changes: crate::webhooks::Background,
 }
 
 /// The id of one request: echoed in `X-Request-Id`, in fault details and in every log line.

@@ -46,6 +46,7 @@ macro_rules! worded {
 }
 
 pub mod activity;
+pub mod changes;
 pub mod departments;
 pub mod directory;
 pub mod enrollment;

@@ -34,7 +34,9 @@ pub fn fault_string(error: &OpError) -> &'static str {
             | Entity::Membership
             | Entity::Import
             | Entity::Company
-            | Entity::Campaign => "Wrong parameters",
+            | Entity::Campaign
+            | Entity::Webhook
+            | Entity::WebhookDelivery => "Wrong parameters",
         },
         OpError::Conflict { what, .. } => match what {
             Clash::LoginTaken => "User with the same login is already registered.",

@@ -117,6 +117,14 @@ mod tests {
         }
     }
 
+    #[test]
+    fn every_change_operation_is_reachable_on_the_json_mirror() {
+        for operation in catalog::CHANGES {
+            let routes = super::json::routes::ROUTES.iter().filter(|route| route.reaches.contains(operation)).count();
+            assert_eq!(routes, 1, "{} on the JSON mirror", operation.name);
+        }
+    }
+
     /// The Skillable face's OpenAPI document is its registration list: the same paths, each with
     /// the catalog operation's name as operationId; the inferred routes only when they are served.
     #[test]

@@ -209,3 +209,17 @@ catalog! {
     KEEPNET_NOTIFICATIONS = "KeepnetNotifications", Read;
     CREATE_KEEPNET_CAMPAIGN = "CreateKeepnetCampaign", Write;
 }}
+
+catalog! {
+    /// The change feed and webhook subscriptions: the JSON mirror serves them all; Academy Of Mine's
+    /// face serves the webhook routes its vendor has.
+    CHANGES {
+    GET_CHANGES = "GetChanges", Read;
+    CREATE_WEBHOOK = "CreateWebhook", Write;
+    LIST_WEBHOOKS = "ListWebhooks", Read;
+    GET_WEBHOOK = "GetWebhook", Read;
+    UPDATE_WEBHOOK = "UpdateWebhook", Write;
+    DELETE_WEBHOOK = "DeleteWebhook", Write;
+    LIST_WEBHOOK_DELIVERIES = "ListWebhookDeliveries", Read;
+    REPLAY_WEBHOOK_DELIVERIES = "ReplayWebhookDeliveries", Write;
+}}

@@ -67,6 +67,10 @@ pub enum Entity {
     Company,
     /// A campaign sending a training to target users (Keepnet's enrollment).
     Campaign,
+    /// A webhook subscription.
+    Webhook,
+    /// One delivery of an event to a webhook subscription.
+    WebhookDelivery,
 }
 
 impl Entity {
@@ -96,6 +100,8 @@ impl Entity {
             Entity::Import => "import",
             Entity::Company => "company",
             Entity::Campaign => "enrollment",
+            Entity::Webhook => "webhook",
+            Entity::WebhookDelivery => "webhook delivery",
         }
     }
 }
@@ -219,6 +225,8 @@ impl OpError {
             Entity::Import,
             Entity::Company,
             Entity::Campaign,
+            Entity::Webhook,
+            Entity::WebhookDelivery,
         ];
         all.extend(entities.map(|entity| OpError::NotFound { entity, id: "x".into() }));
         let clashes = [

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub mod changes;
 pub mod classes;
 pub mod content;
 pub mod departments;
@@ -23,6 +24,7 @@ pub mod progress;
 pub mod registrations;
 mod scope;
 pub mod users;
+pub mod webhooks;
 
 use chrono::{NaiveDateTime, Utc};
 

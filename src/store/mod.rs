@@ -5,6 +5,7 @@
 //! or [`Db::write`]); blocking diesel calls are the caller's job to keep off async workers.
 
 pub mod auth;
+pub mod changes;
 pub mod courses;
 pub mod departments;
 pub mod directory;
@@ -22,6 +23,7 @@ pub mod schema;
 pub mod tenants;
 pub mod time;
 pub mod users;
+pub mod webhooks;
 
 use std::time::Duration;
 

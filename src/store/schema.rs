@@ -599,6 +599,54 @@ diesel::joinable!(learning_path_course -> learning_path (learning_path_id));
 diesel::joinable!(learning_path_enrollment -> learning_path (learning_path_id));
 diesel::joinable!(webinar_registration -> webinar (webinar_id));
 
+diesel::table! {
+    change_event (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        kind -> SmallInt,
+        subject_id -> BigInt,
+        related_id -> Nullable<BigInt>,
+        reference -> Nullable<Text>,
+        occurred_at -> Timestamp,
+        position -> Nullable<BigInt>,
+        data -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhook_subscription (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        external_id -> Text,
+        face -> Text,
+        url -> Text,
+        events -> Text,
+        secret -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_delivery (id) {
+        id -> BigInt,
+        subscription_id -> BigInt,
+        event_id -> BigInt,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(webhook_delivery -> webhook_subscription (subscription_id));
+diesel::joinable!(webhook_delivery -> change_event (event_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenant,
     department,
@@ -642,6 +690,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     membership,
     user_membership,
     course_auto_enroll,
+    change_event,
+    webhook_subscription,
+    webhook_delivery,
 );
 
 // Keepnet Labs: companies, credentials, campaigns and what their mail did. Queries that join them

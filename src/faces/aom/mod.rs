@@ -15,6 +15,7 @@ pub mod input;
 pub mod model;
 pub mod paths;
 pub mod routes;
+pub mod webhooks;
 pub mod webinars;
 
 use actix_web::http::StatusCode;
@@ -53,6 +54,7 @@ fn resource(entity: Entity) -> &'static str {
         Entity::LearningPath => "Learning path",
         Entity::Webinar => "Webinar",
         Entity::Membership => "Membership",
+        Entity::Webhook => "Webhook",
         _ => "Resource",
     }
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::input::{Input, path_id};
 use super::model::{self, CourseActivities, CourseProgress, EnrollAnswer, EnrolledLearners, Message};
-use super::{FACE, accounts, answer, paths, webinars};
+use super::{FACE, accounts, answer, paths, webhooks, webinars};
 use crate::domain::activity::{LEARNING_PATH_VERBS, Verb};
 use crate::domain::progress::{CourseStatus, ModuleStatus};
 use crate::faces::kit::answer_panics;
@@ -87,6 +87,12 @@ pub const ROUTES: &[(&str, &str, &Operation)] = &[
     ("POST", "/users/bulk-upload", catalog::BULK_UPLOAD_USERS),
     ("PUT", "/users/quick-edit", catalog::QUICK_EDIT_USERS),
     ("PUT", "/users/{id}/membership", catalog::UPDATE_USER_MEMBERSHIP),
+    ("GET", "/webhooks", catalog::LIST_WEBHOOKS),
+    ("POST", "/webhooks", catalog::CREATE_WEBHOOK),
+    ("PUT", "/webhooks/{id}", catalog::UPDATE_WEBHOOK),
+    ("PATCH", "/webhooks/{id}", catalog::UPDATE_WEBHOOK),
+    ("DELETE", "/webhooks/{id}", catalog::DELETE_WEBHOOK),
+    ("GET", "/webhooks/{id}/logs", catalog::LIST_WEBHOOK_DELIVERIES),
 ];
 
 /// Mounts the face at `/api` and under `prefix` (when it is not the root). Each route is its own
@@ -173,6 +179,9 @@ fn register(cfg: &mut web::ServiceConfig, prefix: &str) {
     at!("/users/bulk-upload", post => accounts::bulk_upload);
     at!("/users/quick-edit", put => accounts::quick_edit);
     at!("/users/{id}/membership", put => accounts::membership_of_user);
+    at!("/webhooks", get => webhooks::list, post => webhooks::create);
+    at!("/webhooks/{id}", put => webhooks::update, patch => webhooks::update_by_patch, delete => webhooks::delete);
+    at!("/webhooks/{id}/logs", get => webhooks::logs);
 }
 
 /// The face's OpenAPI 3.1 document, built once.
@@ -258,6 +267,12 @@ impl utoipa::Modify for BearerToken {
         webinars::attendance_report,
         accounts::bulk_upload,
         accounts::quick_edit,
+        webhooks::create,
+        webhooks::list,
+        webhooks::update,
+        webhooks::update_by_patch,
+        webhooks::delete,
+        webhooks::logs,
         accounts::membership_of_user
     ),
     components(schemas(Message)),

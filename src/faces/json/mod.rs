@@ -10,6 +10,7 @@
 //! - [`openapi`]: the OpenAPI 3.1 document and its Swagger UI reference.
 
 pub mod campaigns;
+pub mod changes;
 pub mod classes;
 pub mod imports;
 pub mod model;

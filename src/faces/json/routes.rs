@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::model::*;
 use super::openapi::Problems;
 use super::{FACE, Rejection, body, reject, run};
-use super::{campaigns, classes, imports};
+use super::{campaigns, changes, classes, imports};
 use crate::domain::UserStatus;
 use crate::domain::values::{CompletionStatus, ExternalId, PageSize, Password};
 use crate::faces::kit::query::Query;
@@ -119,6 +119,14 @@ registered! {
     get "/imports/{importId}" => imports::get_import, "getImport", [GET_IMPORT];
     get "/imports/{importId}/refusals" => imports::get_import_refusals, "getImportRefusals", [GET_IMPORT_REFUSALS];
     post "/keepnet/campaigns" => campaigns::create_keepnet_campaign, "createKeepnetCampaign", [CREATE_KEEPNET_CAMPAIGN];
+    get "/changes" => changes::get_changes, "getChanges", [GET_CHANGES];
+    post "/webhooks" => changes::create_webhook, "createWebhook", [CREATE_WEBHOOK];
+    get "/webhooks" => changes::list_webhooks, "listWebhooks", [LIST_WEBHOOKS];
+    get "/webhooks/{webhookId}" => changes::get_webhook, "getWebhook", [GET_WEBHOOK];
+    patch "/webhooks/{webhookId}" => changes::update_webhook, "updateWebhook", [UPDATE_WEBHOOK];
+    delete "/webhooks/{webhookId}" => changes::delete_webhook, "deleteWebhook", [DELETE_WEBHOOK];
+    get "/webhooks/{webhookId}/deliveries" => changes::list_webhook_deliveries, "listWebhookDeliveries", [LIST_WEBHOOK_DELIVERIES];
+    post "/webhooks/{webhookId}/replay" => changes::replay_webhook_deliveries, "replayWebhookDeliveries", [REPLAY_WEBHOOK_DELIVERIES];
 }
 
 /// The registered route a request matched, if any.
