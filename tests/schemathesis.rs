@@ -28,8 +28,9 @@ const CHECKS: &str =
 const MAX_EXAMPLES: &str = "50";
 /// Fixed, so that a run reproduces: the same requests in the same order against the same fixture.
 const SEED: &str = "20261122";
-/// A generous ceiling for the whole run; it normally takes 20 to 40 seconds.
-const RUN_TIMEOUT: Duration = Duration::from_secs(240);
+/// A ceiling that only a hang reaches: a run normally takes 20 to 40 seconds, but with the other
+/// faces' runs beside it on a loaded two-core machine one has taken four minutes.
+const RUN_TIMEOUT: Duration = Duration::from_secs(900);
 
 fn schemathesis_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemathesis")
