@@ -273,9 +273,8 @@ impl Service {
         let course_by_id: HashMap<&str, (i64, Option<i32>)> =
             courses.iter().map(|c| (c.external_id.as_str(), (c.id, c.default_due_period_hours))).collect();
         let learner_by_id: HashMap<&str, (i64, i64)> = learners.iter().map(|l| (l.external_id.as_str(), (l.id, l.department_id))).collect();
-        let course_keys: Vec<i64> = courses.iter().map(|c| c.id).collect();
         let learner_keys: Vec<i64> = learners.iter().map(|l| l.id).collect();
-        let mut live: HashMap<(i64, i64), Schedule> = store::active_pairs(tx, &learner_keys, &course_keys)?
+        let mut live: HashMap<(i64, i64), Schedule> = store::active_pairs(tx, &learner_keys)?
             .into_iter()
             .map(|p| {
                 let schedule = Schedule {
