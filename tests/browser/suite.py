@@ -134,7 +134,7 @@ class Suite:
         self.check("lmsbridge" in self.driver.title, f"the title {self.driver.title!r} does not name lmsbridge")
         self.wait_for("section.face h2")
         titles = [h.text for h in self.driver.find_elements(By.CSS_SELECTOR, "section.face > h2")]
-        expected = ["iSpring Learn SOAP API", "JSON API", "Skillable TMS API", "Rhythm Certifications API", "Academy Of Mine LMS API", "SCIM 2.0 provisioning", "Access tokens", "Operating"]
+        expected = ["iSpring Learn SOAP API", "JSON API", "Skillable TMS API", "Rhythm Certifications API", "Academy Of Mine LMS API", "SCIM 2.0 provisioning", "Keepnet Labs reseller API", "Access tokens", "Operating"]
         self.check(titles == expected, f"the landing page's sections are {titles}, expected {expected}")
         for href in ["/api/v2/soap/2.0", "/api/v1/docs/", "/metrics", "/healthz"]:
             links = self.driver.find_elements(By.CSS_SELECTOR, f'section.face a[href="{href}"]')
