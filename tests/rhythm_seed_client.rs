@@ -860,7 +860,7 @@ async fn preview_email_is_delivered_through_the_relay() {
     let body = json!({"destination_email_address": "preview.reader@example.test", "registration_id": registration});
     let answer = api.send("POST", "/previewEmail", &body).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
-    let message = sink.wait_for_one(Duration::from_secs(20));
+    let message = sink.wait_for_one_to("preview.reader@example.test", Duration::from_secs(20));
     assert!(message.contains("preview.reader@example.test"), "the preview goes to the destination address:\n{message}");
     api.send("POST", "/previewEmail", &json!({"registration_id": registration})).await.refused(400, "The request was not valid.");
     api.send(

@@ -55,6 +55,21 @@ impl Sink {
         entries.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect()
     }
 
+    /// Waits until a message to `recipient` has arrived, among others the server may send (the
+    /// demo's campaign invitations go through the same relay); returns it, the only one to them.
+    pub fn wait_for_one_to(&self, recipient: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let mut received: Vec<String> = self.received().into_iter().filter(|m| m.contains(recipient)).collect();
+            if !received.is_empty() {
+                assert_eq!(received.len(), 1, "one message to {recipient}, delivered once");
+                return received.pop().unwrap();
+            }
+            assert!(Instant::now() < deadline, "no message to {recipient} arrived within {timeout:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Waits until exactly one message has arrived; returns it.
     pub fn wait_for_one(&self, timeout: Duration) -> String {
         let deadline = Instant::now() + timeout;
