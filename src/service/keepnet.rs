@@ -381,7 +381,7 @@ impl Service {
         if company.is_none() {
             ids.retain(|id| *id != root);
         }
-        let query = Query { fields: fields::COMPANIES, filter: &search.filter, order: search.order, page: search.page };
+        let query = Query::of(fields::COMPANIES, search);
         let (total, rows) = store::search_companies(tx, &ids, exceeded, &query, now())?;
         let limit_exceeded = store::companies(tx, &ids, now())?.iter().filter(|c| c.is_target_user_count_exceeded_limit).count() as i64;
         let rows = self.company_trees(tx, &ids, rows)?;
@@ -423,7 +423,7 @@ impl Service {
         search: &Search,
     ) -> Result<Found<CampaignRow>, OpError> {
         let tenant_id = self.keepnet_scope(tx, caller, company)?;
-        let query = Query { fields: fields::ENROLLMENTS, filter: &search.filter, order: search.order, page: search.page };
+        let query = Query::of(fields::ENROLLMENTS, search);
         let (total, rows) = store::search_campaigns(tx, tenant_id, enrollment_type.map(EnrollmentType::as_str), &query)?;
         Ok(Found { total, rows })
     }
@@ -468,7 +468,7 @@ impl Service {
         search: &Search,
     ) -> Result<Found<UserRow>, OpError> {
         let campaign = self.keepnet_campaign(tx, caller, company, id)?;
-        let query = Query { fields: fields::USERS, filter: &search.filter, order: search.order, page: search.page };
+        let query = Query::of(fields::USERS, search);
         let (total, rows) = store::search_users(tx, campaign.id, &query)?;
         Ok(Found { total, rows })
     }
@@ -482,7 +482,7 @@ impl Service {
         search: &Search,
     ) -> Result<Found<SendingRow>, OpError> {
         let campaign = self.keepnet_campaign(tx, caller, company, id)?;
-        let query = Query { fields: fields::SENDING_REPORT, filter: &search.filter, order: search.order, page: search.page };
+        let query = Query::of(fields::SENDING_REPORT, search);
         let (total, rows) = store::search_sending(tx, campaign.id, &query)?;
         Ok(Found { total, rows })
     }
@@ -496,7 +496,7 @@ impl Service {
         search: &Search,
     ) -> Result<Found<CertificateRow>, OpError> {
         let campaign = self.keepnet_campaign(tx, caller, company, id)?;
-        let query = Query { fields: fields::CERTIFICATES, filter: &search.filter, order: search.order, page: search.page };
+        let query = Query::of(fields::CERTIFICATES, search);
         let (total, rows) = store::search_certificates(tx, campaign.id, &query)?;
         Ok(Found { total, rows })
     }
@@ -511,7 +511,7 @@ impl Service {
         search: &Search,
     ) -> Result<Found<ReminderRow>, OpError> {
         let campaign = self.keepnet_campaign(tx, caller, company, id)?;
-        let query = Query { fields: fields::REMINDER_MAILS, filter: &search.filter, order: search.order, page: search.page };
+        let query = Query::of(fields::REMINDER_MAILS, search);
         let (total, rows) = store::search_reminders(tx, campaign.id, training.map(EnrollmentType::as_str), &query)?;
         Ok(Found { total, rows })
     }
@@ -528,7 +528,7 @@ impl Service {
         search: &Search,
     ) -> Result<Found<NotificationRow>, OpError> {
         let campaign = self.keepnet_campaign(tx, caller, company, id)?;
-        let query = Query { fields: fields::NOTIFICATIONS, filter: &search.filter, order: search.order, page: search.page };
+        let query = Query::of(fields::NOTIFICATIONS, search);
         let (total, rows) = store::search_notifications(tx, campaign.id, status.map(|s| s.as_str()), kind.map(|k| k.as_str()), &query)?;
         Ok(Found { total, rows })
     }

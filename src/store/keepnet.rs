@@ -14,7 +14,7 @@ use super::schema::{
     keepnet_reminder_mail, keepnet_signing_key, keepnet_token, outbox,
 };
 use super::{Tx, on_conn};
-use crate::domain::keepnet::{Field, FieldKind, Filter, FilterGroup, FilterItem, FilterValue, Logic, Operator, Order, PageRequest};
+use crate::domain::keepnet::{Field, FieldKind, Filter, FilterGroup, FilterItem, FilterValue, Logic, Operator, Order, PageRequest, Search};
 
 // ---------------------------------------------------------------------------------------------
 // Companies
@@ -1051,6 +1051,13 @@ pub struct Query<'a> {
     pub filter: &'a Filter,
     pub order: Order,
     pub page: PageRequest,
+}
+
+impl<'a> Query<'a> {
+    /// The search a caller asked for, over the report of `fields`.
+    pub fn of(fields: &'static [Field], search: &'a Search) -> Self {
+        Query { fields, filter: &search.filter, order: search.order, page: search.page }
+    }
 }
 
 /// The column of a field: its name in snake case (`lastSendingStatus` → `last_sending_status`).

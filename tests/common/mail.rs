@@ -55,31 +55,31 @@ impl Sink {
         entries.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect()
     }
 
+    /// The messages received so far that are addressed to `recipient`.
+    pub fn received_to(&self, recipient: &str) -> Vec<String> {
+        self.received().into_iter().filter(|m| m.contains(recipient)).collect()
+    }
+
     /// Waits until a message to `recipient` has arrived, among others the server may send (the
     /// demo's campaign invitations go through the same relay); returns it, the only one to them.
     pub fn wait_for_one_to(&self, recipient: &str, timeout: Duration) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let mut received: Vec<String> = self.received().into_iter().filter(|m| m.contains(recipient)).collect();
-            if !received.is_empty() {
-                assert_eq!(received.len(), 1, "one message to {recipient}, delivered once");
-                return received.pop().unwrap();
-            }
-            assert!(Instant::now() < deadline, "no message to {recipient} arrived within {timeout:?}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        Self::wait_for_one_of(|| self.received_to(recipient), &format!("message to {recipient}"), timeout)
     }
 
     /// Waits until exactly one message has arrived; returns it.
     pub fn wait_for_one(&self, timeout: Duration) -> String {
+        Self::wait_for_one_of(|| self.received(), "message", timeout)
+    }
+
+    fn wait_for_one_of(received: impl Fn() -> Vec<String>, what: &str, timeout: Duration) -> String {
         let deadline = Instant::now() + timeout;
         loop {
-            let mut received = self.received();
+            let mut received = received();
             if !received.is_empty() {
-                assert_eq!(received.len(), 1, "one message, delivered once");
+                assert_eq!(received.len(), 1, "one {what}, delivered once");
                 return received.pop().unwrap();
             }
-            assert!(Instant::now() < deadline, "no message arrived within {timeout:?}");
+            assert!(Instant::now() < deadline, "no {what} arrived within {timeout:?}");
             std::thread::sleep(Duration::from_millis(100));
         }
     }

@@ -8,6 +8,7 @@ use std::io::Write;
 use rust_xlsxwriter::{Format, Workbook};
 use serde_json::Value;
 
+use crate::bulk::csv::write_record;
 use crate::domain::keepnet::ExportType;
 use crate::faces::kit::BodySink;
 use crate::service::OpError;
@@ -49,10 +50,6 @@ pub fn columns(first: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
-}
-
 fn failed(e: impl std::fmt::Display) -> OpError {
     OpError::Internal(format!("writing the export failed: {e}"))
 }
@@ -65,25 +62,26 @@ pub fn write(
     fallback: &[&str],
     mut next_page: impl FnMut() -> Result<Vec<Value>, OpError>,
 ) -> Result<(), OpError> {
-    let mut columns: Option<Vec<String>> = None;
+    let mut chosen: Option<Vec<String>> = None;
     match kind {
         ExportType::Csv => {
             // A byte order mark, so spreadsheet programs read the file as UTF-8.
             sink.write_all("\u{feff}".as_bytes()).map_err(failed)?;
             loop {
                 let rows = next_page()?;
-                if columns.is_none() {
-                    let names = rows.first().map(columns_of).unwrap_or_else(|| fallback.iter().map(|s| s.to_string()).collect());
-                    writeln!(sink, "{}\r", names.iter().map(|n| csv_field(n)).collect::<Vec<_>>().join(",")).map_err(failed)?;
-                    columns = Some(names);
+                if chosen.is_none() {
+                    let names = rows.first().map(columns).unwrap_or_else(|| fallback.iter().map(|s| s.to_string()).collect());
+                    let header: Vec<&str> = names.iter().map(String::as_str).collect();
+                    write_record(sink, &header).map_err(failed)?;
+                    chosen = Some(names);
                 }
                 if rows.is_empty() {
                     break;
                 }
-                let names = columns.as_ref().expect("set above");
+                let names = chosen.as_ref().expect("set above");
                 for row in &rows {
-                    let line: Vec<String> = names.iter().map(|n| csv_field(&cell(&row[n.as_str()]))).collect();
-                    writeln!(sink, "{}\r", line.join(",")).map_err(failed)?;
+                    let cells: Vec<String> = names.iter().map(|n| cell(&row[n.as_str()])).collect();
+                    write_record(sink, &cells.iter().map(String::as_str).collect::<Vec<_>>()).map_err(failed)?;
                     sink.checkpoint().map_err(failed)?;
                 }
             }
@@ -97,17 +95,17 @@ pub fn write(
             let mut at: u32 = 1;
             loop {
                 let rows = next_page()?;
-                if columns.is_none() {
-                    let names = rows.first().map(columns_of).unwrap_or_else(|| fallback.iter().map(|s| s.to_string()).collect());
+                if chosen.is_none() {
+                    let names = rows.first().map(columns).unwrap_or_else(|| fallback.iter().map(|s| s.to_string()).collect());
                     for (i, name) in names.iter().enumerate() {
                         sheet.write_string_with_format(0, i as u16, name, &bold).map_err(failed)?;
                     }
-                    columns = Some(names);
+                    chosen = Some(names);
                 }
                 if rows.is_empty() {
                     break;
                 }
-                let names = columns.as_ref().expect("set above");
+                let names = chosen.as_ref().expect("set above");
                 for row in &rows {
                     for (i, name) in names.iter().enumerate() {
                         match &row[name.as_str()] {
@@ -136,10 +134,6 @@ pub fn write(
     }
 }
 
-fn columns_of(first: &Value) -> Vec<String> {
-    columns(first)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,7 +145,9 @@ mod tests {
         assert_eq!(cell(&json!("=HYPERLINK(\"x\")")), "'=HYPERLINK(\"x\")");
         assert_eq!(cell(&json!(["a", "b"])), "a, b");
         assert_eq!(cell(&json!(3)), "3");
-        assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
+        let mut record = Vec::new();
+        write_record(&mut record, &["a,\"b\""]).unwrap();
+        assert_eq!(record, b"\"a,\"\"b\"\"\"\r\n");
         assert_eq!(columns(&json!({"a": 1, "b": {"c": 1}, "d": [], "e": [{"x": 1}]})), vec!["a", "d"]);
     }
 }
