@@ -16,6 +16,9 @@
 #   W9  Academy Of Mine's enrolled learners of a course of AOM_LEARNERS enrollments, the first page
 #       and the last (page size 10, with the totals by status), 64 keep-alive connections;
 #   W10 Academy Of Mine's enroll learners: 1,000 learners in one call (median of 3 courses);
+#   W11 Keepnet's enrollments search (POST /api/enrollments/search), the first page of 10 of the
+#       demo's Keepnet world, as a Company Admin, against lmsbridge on SQLite and its ceiling, in the
+#       W1 rounds;
 #   and the criterion benchmarks of request decoding and response encoding.
 # W1 on SQLite, the ceiling and the peer are measured in interleaved rounds (lmsbridge, ceiling, peer,
 # then again), and each reports its median round: on a shared machine the speed drifts over minutes,
@@ -36,7 +39,7 @@ PG_ADMIN=${LMSBRIDGE_BENCH_PG:-postgres://postgres@127.0.0.1/postgres}
 OUT=$ROOT/target/bench
 mkdir -p "$OUT"
 RESULTS=$OUT/results.md
-rm -f "$OUT/w1-rounds.txt" "$OUT/w5-rounds.txt" "$OUT/w6-rounds.txt" "$OUT/w7-rounds.txt"
+rm -f "$OUT/w1-rounds.txt" "$OUT/w5-rounds.txt" "$OUT/w6-rounds.txt" "$OUT/w7-rounds.txt" "$OUT/w11-rounds.txt"
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -52,6 +55,10 @@ source benches/lib.sh
 
 w1() { TOKEN=$TOKEN LEARNERS=$OUT/learners.txt wrk -t2 -c64 -d"${DURATION}s" -s benches/w1.lua "http://127.0.0.1:$1/api/v2/soap/2.0" | grep '^W1'; }
 w5() { API_KEY=$(cat "$OUT/sqlite.skillable-key") IDS=$OUT/sqlite-class-enrollments.txt wrk -t2 -c64 -d"${DURATION}s" -s benches/w5.lua "http://127.0.0.1:$1" | grep '^W5'; }
+w11() {
+  LABEL=W11 PATH_TO=/api/enrollments/search BODY=$OUT/w11.json AUTH_NAME=Authorization AUTH_VALUE="Bearer $(cat "$OUT/sqlite.keepnet-token")" \
+    wrk -t2 -c64 -d"${DURATION}s" -s benches/post.lua "http://127.0.0.1:$1" | grep '^W11 '
+}
 rhythm() { # rhythm LABEL PATHS PORT
   LABEL=$1 PATHS=$2 AUTH_NAME=Authorization AUTH_VALUE=$(cat "$OUT/sqlite.rhythm-key") wrk -t2 -c64 -d"${DURATION}s" -s benches/paths.lua "http://127.0.0.1:$3" | grep "^$1 "
 }
@@ -76,6 +83,7 @@ open(f"{out}/{backend}.skillable-key", "w").write(summary["skillable_key"])
 open(f"{out}/{backend}-class-enrollments.txt", "w").write("\n".join(str(i) for i in summary["class_enrollments"]) + "\n")
 open(f"{out}/{backend}.rhythm-key", "w").write(summary["rhythm_key"])
 open(f"{out}/{backend}.aom-token", "w").write(summary["aom_token"])
+open(f"{out}/{backend}.keepnet-client", "w").write(f"grant_type=client_credentials&scope=api1&client_id={summary['keepnet_client_id']}&client_secret={summary['keepnet_client_secret']}")
 open(f"{out}/{backend}.aom-course", "w").write(str(summary["aom_course"]))
 open(f"{out}/{backend}.aom-enroll-courses", "w").write("\n".join(str(c) for c in summary["aom_enroll_courses"]) + "\n")
 open(f"{out}/{backend}.aom-students.json", "w").write(json.dumps({"studentIds": summary["aom_students"], "portalId": -1}))
@@ -143,6 +151,12 @@ PY
       -H "api_key: $(cat "$OUT/sqlite.skillable-key")" > "$OUT/w5-response.json"
     curl -s "http://127.0.0.1:$PORT$(head -1 "$OUT/sqlite-w6.txt")" -H "Authorization: $(cat "$OUT/sqlite.rhythm-key")" > "$OUT/w6-response.json"
     curl -s "http://127.0.0.1:$PORT$(head -1 "$OUT/sqlite-w7.txt")" -H "Authorization: $(cat "$OUT/sqlite.rhythm-key")" > "$OUT/w7-response.json"
+    curl -s -d @"$OUT/sqlite.keepnet-client" "http://127.0.0.1:$PORT/connect/token" |
+      python3 -c "import json,sys;print(json.load(sys.stdin)['access_token'],end='')" > "$OUT/sqlite.keepnet-token"
+    echo '{"pageNumber": 1, "pageSize": 10, "orderBy": "CreateTime", "ascending": false}' > "$OUT/w11.json"
+    curl -s "http://127.0.0.1:$PORT/api/enrollments/search" -H "Authorization: Bearer $(cat "$OUT/sqlite.keepnet-token")" \
+      -H 'Content-Type: application/json' --data-binary @"$OUT/w11.json" > "$OUT/w11-response.json"
+    grep -q '"totalNumberOfRecords"' "$OUT/w11-response.json" || { echo "W11: unexpected answer: $(head -c 300 "$OUT/w11-response.json")" >&2; exit 1; }
     echo "== exporting the rows for the peer"
     curl -s "http://127.0.0.1:$PORT/api/v1/enrollments" -H "Authorization: Bearer $TOKEN" > "$OUT/peer-data.json"
   fi
@@ -166,6 +180,8 @@ PIDS+=($!); CEILING_W5_PID=$!
 PIDS+=($!); CEILING_W6_PID=$!
 "$CEILING" --bind 127.0.0.1:18705 --body "$OUT/w7-response.json" >"$OUT/ceiling-w7.log" 2>&1 &
 PIDS+=($!); CEILING_W7_PID=$!
+"$CEILING" --bind 127.0.0.1:18706 --body "$OUT/w11-response.json" >"$OUT/ceiling-w11.log" 2>&1 &
+PIDS+=($!); CEILING_W11_PID=$!
 node benches/peer/server.js --port 18701 --wsdl "$OUT/peer.wsdl" --data "$OUT/peer-data.json" --token="$TOKEN" >"$OUT/peer.log" 2>"$OUT/peer.err" &
 PIDS+=($!); PEER_PID=$!
 for _ in $(seq 1 600); do grep -q "peer listening" "$OUT/peer.log" 2>/dev/null && break; sleep 0.2; done
@@ -192,6 +208,10 @@ for round in $(seq 1 "$ROUNDS"); do
   for target in lmsbridge:18699 ceiling:18705; do
     echo "   round $round: W7 ${target%:*}"
     rhythm W7 "$OUT/sqlite-w7.txt" "${target#*:}" | sed "s/^/${target%:*} /" >> "$OUT/w7-rounds.txt"
+  done
+  for target in lmsbridge:18699 ceiling:18706; do
+    echo "   round $round: W11 ${target%:*}"
+    w11 "${target#*:}" | sed "s/^/${target%:*} /" >> "$OUT/w11-rounds.txt"
   done
 done
 # median NAME [FILE] -> NAME's median round (requests/s p50 p99 non-200), then every round's requests/s in order
@@ -232,7 +252,11 @@ read -r W7_sqlite p50 p99 errors rest < <(median lmsbridge "$OUT/w7-rounds.txt")
 echo "| W7 Rhythm registrations of a student | sqlite | $W7_sqlite requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $errors non-200 |" >> "$RESULTS"
 read -r W7_ceiling p50 p99 _ rest < <(median ceiling "$OUT/w7-rounds.txt")
 echo "| W7 ceiling (fixed answer, actix) | - | $W7_ceiling requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $(wc -c < "$OUT/w7-response.json") bytes a response |" >> "$RESULTS"
-kill "$MAIN" "$CEILING_PID" "$CEILING_W5_PID" "$CEILING_W6_PID" "$CEILING_W7_PID" "$PEER_PID"
+read -r W11_sqlite p50 p99 errors rest < <(median lmsbridge "$OUT/w11-rounds.txt")
+echo "| W11 Keepnet enrollments search, first page | sqlite | $W11_sqlite requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $errors non-200 |" >> "$RESULTS"
+read -r W11_ceiling p50 p99 _ rest < <(median ceiling "$OUT/w11-rounds.txt")
+echo "| W11 ceiling (fixed answer, actix) | - | $W11_ceiling requests/s, p50 $p50 ms, p99 $p99 ms (median of $ROUNDS rounds: $rest) | $(wc -c < "$OUT/w11-response.json") bytes a response |" >> "$RESULTS"
+kill "$MAIN" "$CEILING_PID" "$CEILING_W5_PID" "$CEILING_W6_PID" "$CEILING_W7_PID" "$CEILING_W11_PID" "$PEER_PID"
 
 echo "== W1 on PostgreSQL and pgbench -S -M prepared (the database alone), $ROUNDS interleaved rounds"
 # pgbench runs one indexed select per transaction on a scratch database of scale 10, with as many
@@ -272,6 +296,7 @@ echo "| W1 CPU per request on PostgreSQL | postgres | lmsbridge ${cpu_server} µ
   echo "W5 on SQLite: $(ratio lmsbridge ceiling "$OUT/w5-rounds.txt") of its ceiling."
   echo "W6 on SQLite: $(ratio lmsbridge ceiling "$OUT/w6-rounds.txt") of its ceiling."
   echo "W7 on SQLite: $(ratio lmsbridge ceiling "$OUT/w7-rounds.txt") of its ceiling."
+  echo "W11 on SQLite: $(ratio lmsbridge ceiling "$OUT/w11-rounds.txt") of its ceiling."
   [ -z "${BASELINE:-}" ] || echo "W1 on SQLite against the baseline: $(awk -v a="$W1_sqlite" -v b="$baseline" 'BEGIN{printf "%.1f %%", 100*a/b}') of its requests/s."
   echo "W1 on PostgreSQL: $(ratio lmsbridge pgbench "$OUT/w1pg-rounds.txt") of pgbench -S -M prepared with as many connections, $(awk -v a="$W1_postgres" -v b="$ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}') of the ceiling, $(awk -v a="$W1_postgres" -v b="$peer" 'BEGIN{printf "%.1f", a/b}') x the peer."
   echo

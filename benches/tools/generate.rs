@@ -447,7 +447,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(made)
     })?;
 
+    // The Keepnet world of the demo (a reseller, its customer companies and their campaigns), for the
+    // Keepnet hot read: a Company Admin credential of its first customer.
+    let keepnet = db.write(|tx| lmsbridge::demo::keepnet::build(&service, tx, "Bench "))?;
+
     let summary = serde_json::json!({
+        "keepnet_client_id": keepnet.admin_credential.client_id,
+        "keepnet_client_secret": keepnet.admin_credential.client_secret,
         "rhythm_key": rhythm_key,
         "aom_token": aom_token,
         "aom_course": aom.0,

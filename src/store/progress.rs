@@ -8,8 +8,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 
 use super::schema::{
-    activity, app_user, certificate, course, course_module, enrollment, learning_path, module_progress, portal, portal_user, webinar,
-    webinar_registration,
+    activity, app_user, certificate, course, course_enrollment_totals, course_module, enrollment, learning_path, module_progress, portal,
+    portal_user, webinar, webinar_registration,
 };
 use super::{Tx, name_or_email_like, on_conn};
 use crate::domain::progress::CourseStatus;
@@ -222,13 +222,56 @@ macro_rules! enrollment_keys {
     };
 }
 
-/// The totals by status of a course's learners (or a learner's courses) within a reach: one pass
-/// over the course's (or learner's) index.
+/// The totals by status of a course's learners (or a learner's courses) within a reach: a course's
+/// whole account from the totals its enrollments keep (see the migration of
+/// `course_enrollment_totals`), else one pass over the course's (or learner's) index.
 pub fn totals(tx: &mut Tx<'_>, tenant_id: i64, of: Of, reach: &Reach) -> QueryResult<Totals> {
+    if let Some(totals) = kept_totals(tx, tenant_id, of, reach, None, (None, None))? {
+        return Ok(totals);
+    }
     let (not_started, completed, all): (i64, i64, i64) = on_conn!(tx, |c| enrollment_keys!(tenant_id, of, reach)
         .select((sql::<BigInt>(TOTALS_SQL[0]), sql::<BigInt>(TOTALS_SQL[1]), diesel::dsl::count_star()))
         .first(c))?;
     Ok(Totals { not_started, in_progress: all - not_started - completed, completed })
+}
+
+/// The kept totals of a course's active enrollments, when the list asks for all of them (no
+/// reach, no other courses, no registration dates): one row read, however many learners.
+fn kept_totals(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    of: Of,
+    reach: &Reach,
+    courses: Option<&Vec<i64>>,
+    registered: (Option<NaiveDateTime>, Option<NaiveDateTime>),
+) -> QueryResult<Option<Totals>> {
+    let Of::Course(course_id) = of else { return Ok(None) };
+    if !reach.within.is_empty() || courses.is_some() || registered != (None, None) {
+        return Ok(None);
+    }
+    let kept: Option<(i64, i64, i64)> = on_conn!(tx, |c| course_enrollment_totals::table
+        .find((course_id, tenant_id))
+        .select((course_enrollment_totals::enrolled, course_enrollment_totals::not_started, course_enrollment_totals::completed))
+        .first(c)
+        .optional())?;
+    let (all, not_started, completed) = kept.unwrap_or_default();
+    Ok(Some(Totals { not_started, in_progress: all - not_started - completed, completed }))
+}
+
+/// How many of `totals` have one of `statuses` (none: all).
+fn with_statuses(totals: &Totals, statuses: &[CourseStatus]) -> i64 {
+    if statuses.is_empty() {
+        return totals.all();
+    }
+    [
+        (CourseStatus::NotStarted, totals.not_started),
+        (CourseStatus::InProgress, totals.in_progress),
+        (CourseStatus::Completed, totals.completed),
+    ]
+    .iter()
+    .filter(|(status, _)| statuses.contains(status))
+    .map(|(_, count)| count)
+    .sum()
 }
 
 /// One page of a course's learners (or a learner's courses), how many match the query in all, and
@@ -290,19 +333,25 @@ pub fn enrollment_rows(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Ve
             rows
         }};
     }
+    let kept = kept_totals(tx, query.tenant_id, query.of, &query.reach, query.courses.as_ref(), query.registered)?;
     on_conn!(tx, |c| {
-        // One pass over the keys counts the totals and, unless a search needs the joins, the rows
-        // that match.
-        let (not_started, completed, all, unsearched): (i64, i64, i64, i64) =
-            filtered!(enrollment_keys!(query.tenant_id, query.of, query.reach))
-                .select((
-                    sql::<BigInt>(TOTALS_SQL[0]),
-                    sql::<BigInt>(TOTALS_SQL[1]),
-                    diesel::dsl::count_star(),
-                    sql::<BigInt>(&matching_sql),
-                ))
-                .first(c)?;
-        let totals = Totals { not_started, in_progress: all - not_started - completed, completed };
+        // The kept totals, or one pass over the keys that counts the totals and, unless a search
+        // needs the joins, the rows that match.
+        let (totals, unsearched) = match kept {
+            Some(totals) => (totals, with_statuses(&totals, &query.statuses)),
+            None => {
+                let (not_started, completed, all, unsearched): (i64, i64, i64, i64) =
+                    filtered!(enrollment_keys!(query.tenant_id, query.of, query.reach))
+                        .select((
+                            sql::<BigInt>(TOTALS_SQL[0]),
+                            sql::<BigInt>(TOTALS_SQL[1]),
+                            diesel::dsl::count_star(),
+                            sql::<BigInt>(&matching_sql),
+                        ))
+                        .first(c)?;
+                (Totals { not_started, in_progress: all - not_started - completed, completed }, unsearched)
+            }
+        };
         let (matching, keys): (i64, Vec<i64>) = if joined {
             let matching = searched!().count().get_result(c)?;
             let keys = searched!().select(enrollment::id).order(sql::<BigInt>(&order)).offset(query.offset).limit(query.limit).load(c)?;

@@ -120,6 +120,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    course_enrollment_totals (course_id, tenant_id) {
+        course_id -> BigInt,
+        tenant_id -> BigInt,
+        enrolled -> BigInt,
+        not_started -> BigInt,
+        completed -> BigInt,
+    }
+}
+
+diesel::table! {
     certificate (id) {
         id -> BigInt,
         tenant_id -> BigInt,
@@ -656,6 +666,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_group,
     user_group_member,
     enrollment,
+    course_enrollment_totals,
     certificate,
     api_client,
     api_client_department,
