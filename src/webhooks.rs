@@ -33,6 +33,9 @@ const PUBLISH_POLL: Duration = Duration::from_millis(50);
 /// Changes published per transaction.
 const PUBLISH_BATCH: i64 = 500;
 
+/// How often changes older than the retention are purged (and once at start).
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
+
 /// How often the sender looks for due deliveries.
 const SEND_POLL: Duration = Duration::from_millis(100);
 
@@ -47,6 +50,8 @@ pub struct Settings {
     /// Time allowed to connect to the receiver, and for the whole request.
     pub connect_timeout: Duration,
     pub timeout: Duration,
+    /// How long published changes are kept (`None`: for ever); see [`Service::purge_changes`].
+    pub retention: Option<Duration>,
 }
 
 impl Default for Settings {
@@ -57,6 +62,7 @@ impl Default for Settings {
             max_backoff: Duration::from_secs(3600),
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(15),
+            retention: Some(Duration::from_secs(30 * 86_400)),
         }
     }
 }
@@ -77,8 +83,20 @@ pub fn start(service: Service, settings: Settings) -> std::io::Result<Background
     let stop = Arc::new(AtomicBool::new(false));
     let stopped = stop.clone();
     let publisher = service.clone();
+    let retention = settings.retention.and_then(|r| chrono::Duration::from_std(r).ok());
     std::thread::Builder::new().name("lmsbridge-changes".into()).spawn(move || {
+        let mut purged_at: Option<std::time::Instant> = None;
         while !stopped.load(Ordering::Relaxed) {
+            if let Some(retention) = retention
+                && purged_at.is_none_or(|at| at.elapsed() >= PURGE_EVERY)
+            {
+                purged_at = Some(std::time::Instant::now());
+                match publisher.purge_changes(retention) {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(purged = n, "changes older than the retention were deleted"),
+                    Err(e) => tracing::warn!(error = %e, "the change publisher could not purge old changes"),
+                }
+            }
             match publisher.publish_changes(PUBLISH_BATCH) {
                 Ok(0) => std::thread::sleep(PUBLISH_POLL),
                 Ok(_) => {}

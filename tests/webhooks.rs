@@ -478,11 +478,68 @@ async fn academy_of_mine_endpoints(backend: Backend) {
     assert_eq!(status, 404);
 }
 
+/// Runs `sql` on the app's database.
+fn execute(app: &TestApp, sql: &str) -> usize {
+    use diesel::RunQueryDsl;
+    app.service
+        .db()
+        .write(|tx| -> Result<usize, lmsbridge::service::OpError> { Ok(lmsbridge::on_conn!(tx, |c| diesel::sql_query(sql).execute(c))?) })
+        .unwrap()
+}
+
+/// The retention's purge deletes old changes with their deliveries, but never one a subscription
+/// has still to deliver, nor the last one (positions go on from it).
+async fn retention_keeps_what_is_owed(backend: Backend) {
+    let app = spawn_app_with(backend, quick_retries).await;
+    let t = app.fixture.admin_token.clone();
+    let secret = test_secret();
+    let receiver = Receiver::start(0, &secret);
+    let start = end_of_feed(&app, &t).await;
+    let answered = subscribe(&app, &receiver.url("answered"), json!(["user.created"]), Some(&secret)).await;
+    let answered = answered["id"].as_str().unwrap().to_string();
+    add_users(&app, &["kept.not"]).await;
+    receiver.wait("the first user", |r| r.accepted("answered").len() == 1).await;
+    // Nothing listens on port 9: what this subscription is sent stays owed (pending, then dead).
+    subscribe(&app, "http://127.0.0.1:9/owed", json!(["user.created"]), Some(&secret)).await;
+    add_users(&app, &["kept.owed", "kept.last"]).await;
+    receiver.wait("the other users", |r| r.accepted("answered").len() == 3).await;
+    let feed = feed_after(&app, &t, &start, 3).await;
+    let owed = feed.iter().find(|e| e["data"]["login"] == "kept.owed").unwrap().clone();
+    let last = feed.iter().find(|e| e["data"]["login"] == "kept.last").unwrap().clone();
+
+    assert_eq!(app.service.purge_changes(chrono::Duration::days(30)).unwrap(), 0, "nothing is old yet");
+    assert_eq!(deliveries(&app, &answered).await.len(), 3);
+    // Every change becomes 40 days old.
+    assert!(execute(&app, "UPDATE change_event SET occurred_at = '2000-01-01 00:00:00'") >= 3);
+    let purged = app.service.purge_changes(chrono::Duration::days(30)).unwrap();
+    assert!(purged >= 1, "the fixture's changes and the first user's went: {purged}");
+    let (_, page) = call(&app, &t, "GET", "/api/v1/changes?limit=1000", None).await;
+    let left: Vec<&Value> = page["events"].as_array().unwrap().iter().map(|e| &e["id"]).collect();
+    assert_eq!(left, [&owed["id"], &last["id"]], "left: the owed change and the last one");
+    let listed = deliveries(&app, &answered).await;
+    let events: Vec<&Value> = listed.iter().map(|d| &d["eventId"]).collect();
+    assert_eq!(events, [&last["id"], &owed["id"]], "the purged change's delivery went with it");
+    assert_eq!(app.service.purge_changes(chrono::Duration::days(30)).unwrap(), 0, "a second purge finds nothing more");
+
+    // Positions go on after the last one, and the feed from a cursor is whole.
+    let cursor = last_cursor(&page);
+    add_users(&app, &["after.purge"]).await;
+    let after = feed_after(&app, &t, &cursor, 1).await;
+    assert_eq!(after[0]["data"]["login"], "after.purge");
+    let (_, page) = call(&app, &t, "GET", &format!("/api/v1/changes?cursor={cursor}"), None).await;
+    assert!(last_cursor(&page).parse::<i64>().unwrap() > cursor.parse::<i64>().unwrap());
+}
+
+fn last_cursor(page: &Value) -> String {
+    page["nextCursor"].as_str().unwrap().to_string()
+}
+
 on_both_backends!(
     subscriptions_and_signed_deliveries_in_order,
     receivers_that_fail_hang_redirect_or_go_away,
     a_restart_resumes,
-    academy_of_mine_endpoints
+    academy_of_mine_endpoints,
+    retention_keeps_what_is_owed
 );
 
 /// `lmsbridge serve --demo` on `database`, retrying webhooks quickly; the server, the JSON API's

@@ -91,6 +91,24 @@ impl Service {
         Ok(ChangePage { events, next_cursor })
     }
 
+    /// Deletes the published changes that occurred more than `retention` ago, with their
+    /// deliveries, except those a subscription has still to deliver and the last one (see
+    /// [`changes::purge_before`]); returns how many went. Each round of up to 1,000 is a
+    /// transaction of its own, so that writers never wait long for it.
+    pub fn purge_changes(&self, retention: chrono::Duration) -> Result<usize, OpError> {
+        const ROUND: i64 = 1_000;
+        let before = super::now() - retention;
+        let (mut after, mut total) = (0, 0);
+        loop {
+            let round = self.db().write(|tx| changes::purge_before(tx, before, after, ROUND).map_err(OpError::from))?;
+            total += round.deleted;
+            after = round.last;
+            if round.done {
+                return Ok(total);
+            }
+        }
+    }
+
     /// Publishes up to `batch` committed changes (see [`publish`]) in one transaction. A read
     /// looks first, so that an idle publisher never takes SQLite's write lock.
     pub fn publish_changes(&self, batch: i64) -> Result<usize, OpError> {
