@@ -210,13 +210,21 @@ type Outcome = Result<u16, (Option<u16>, String)>;
 /// The body a subscription receives for an event.
 pub fn payload(naming: Naming, event_id: i64, kind: EventKind, occurred_at: NaiveDateTime, data: &Value) -> Option<Value> {
     let occurred = utc_text(&occurred_at).to_string();
-    // Academy Of Mine writes dates as Laravel does (`Y-m-d H:i:s`, UTC).
-    let laravel = occurred_at.format("%Y-%m-%d %H:%M:%S").to_string();
     match naming {
         Naming::Dotted => Some(json!({ "id": format!("evt_{event_id}"), "type": kind.name(), "occurredAt": occurred, "data": data })),
-        Naming::Academy => {
-            kind.academy_name().map(|event| json!({ "id": format!("evt_{event_id}"), "event": event, "created_at": laravel, "data": data }))
-        }
+        // Academy Of Mine's endpoints get the face's payload itself (reference §6), with the
+        // event's word beside it so that an endpoint of several events can tell them apart.
+        Naming::Academy => kind.academy_name().map(|event| {
+            let mut body = serde_json::Map::new();
+            body.insert("event".into(), json!(event));
+            match data {
+                Value::Object(fields) => body.extend(fields.clone()),
+                other => {
+                    body.insert("data".into(), other.clone());
+                }
+            }
+            Value::Object(body)
+        }),
     }
 }
 
@@ -237,7 +245,8 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<Strin
 
 async fn deliver(client: &reqwest::Client, head: &webhooks::Head) -> Outcome {
     let kind = EventKind::from_code(head.kind).ok_or((None, format!("unknown event kind {}", head.kind)))?;
-    let data: Value = head.data.as_deref().map_or(Ok(Value::Null), serde_json::from_str).map_err(|e| (None, e.to_string()))?;
+    let sent = head.payload.as_deref().or(head.data.as_deref());
+    let data: Value = sent.map_or(Ok(Value::Null), serde_json::from_str).map_err(|e| (None, e.to_string()))?;
     let body = payload(Naming::from_face(&head.face), head.event_id, kind, head.occurred_at.0, &data)
         .ok_or((None, format!("{} has no name in this subscription's events", kind.name())))?;
     let body = serde_json::to_vec(&body).map_err(|e| (None, e.to_string()))?;

@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -442,15 +443,35 @@ async fn academy_of_mine_endpoints(backend: Backend) {
     let got = receiver.accepted("aom");
     let events: Vec<&Value> = got.iter().map(|p| &p["event"]).collect();
     assert_eq!(events, [&json!("course_enrolled"), &json!("course_completed"), &json!("course_enrolled")]);
-    assert_eq!((&got[0]["data"]["learnerId"], &got[0]["data"]["courseId"]), (&json!(HQ_LEARNER), &json!(COURSE_2)));
-    assert_eq!(got[2]["data"]["learnerId"], EAST_LEARNER);
-    let created = got[0]["created_at"].as_str().unwrap();
-    assert!(chrono::NaiveDateTime::parse_from_str(created, "%Y-%m-%d %H:%M:%S").is_ok(), "{created}");
+    // The reference's payloads: `userList` and `course` by this face's numbers, Laravel's dates.
+    let east = ids(format!("SELECT id FROM app_user WHERE external_id = '{EAST_LEARNER}'"))[0];
+    let course_3 = ids(format!("SELECT id FROM course WHERE external_id = '{COURSE_3}'"))[0];
+    let user_of = |payload: &Value| payload["userList"][0]["id"].clone();
+    assert_eq!(
+        (user_of(&got[0]), &got[0]["course"]["id"], &got[0]["registration_id"]),
+        (json!(learner), &json!(course), &json!(registration))
+    );
+    assert!(got[0]["course"]["name"].as_str().is_some_and(|name| !name.is_empty()), "{}", got[0]);
+    assert!(["first_name", "last_name", "email"].iter().all(|key| got[0]["userList"][0].get(key).is_some()), "{}", got[0]);
+    for (payload, key) in [(&got[0], "enrolled_at"), (&got[1], "completed_at")] {
+        let at = payload[key].as_str().unwrap_or_else(|| panic!("{key} in {payload}"));
+        assert!(chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S").is_ok(), "{at}");
+    }
+    assert_eq!((user_of(&got[1]), &got[1]["registration_id"]), (json!(learner), &json!(registration)));
+    assert_eq!((user_of(&got[2]), &got[2]["course"]["id"]), (json!(east), &json!(course_3)));
+    assert!(got.iter().all(|p| p.get("data").is_none() && p.get("learnerId").is_none()), "no JSON mirror data: {got:#?}");
     assert!(receiver.got("aom").iter().all(|r| r["verified"] == true));
 
     let (status, logs) = call(&app, &aom, "GET", &format!("/api/webhooks/{id}/logs"), None).await;
     assert_eq!(status, 200, "{logs}");
     let rows = logs["data"].as_array().unwrap();
+    for row in rows {
+        let keys: HashSet<&str> = row.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, HashSet::from(["id", "event", "data", "status", "errorMessage", "created_at", "showData"]), "{row}");
+    }
+    // Each log row's data is what its endpoint was sent.
+    assert_eq!(rows[0]["data"]["userList"], got[2]["userList"]);
+    assert_eq!(rows[2]["data"]["enrolled_at"], got[0]["enrolled_at"]);
     let logged: Vec<(&Value, &Value)> = rows.iter().map(|r| (&r["event"], &r["status"])).collect();
     assert_eq!(
         logged,
@@ -471,7 +492,11 @@ async fn academy_of_mine_endpoints(backend: Backend) {
     add_users(&app, &["aom.hooked"]).await;
     receiver.wait("the new account", |r| r.accepted("aom").len() >= 4).await;
     let last = &receiver.accepted("aom")[3];
-    assert_eq!((&last["event"], &last["data"]["login"]), (&json!("new_account_created"), &json!("aom.hooked")));
+    let hooked = ids("SELECT id FROM app_user WHERE login = 'aom.hooked'".into())[0];
+    assert_eq!((&last["event"], &last["id"], &last["email"]), (&json!("new_account_created"), &json!(hooked), &json!(null)));
+    let registered = last["date_registered"].as_str().unwrap();
+    assert!(chrono::NaiveDateTime::parse_from_str(registered, "%b %d, %Y %I:%M %p").is_ok(), "{registered}");
+    assert!(last.get("first_name").is_some() && last.get("last_name").is_some(), "{last}");
     let (status, gone) = call(&app, &aom, "DELETE", &format!("/api/webhooks/{id}"), None).await;
     assert_eq!((status, &gone["message"]), (200, &json!("Webhook deleted successfully")));
     let (status, _) = call(&app, &aom, "GET", &format!("/api/webhooks/{id}/logs"), None).await;

@@ -211,6 +211,59 @@ pub fn user(tx: &mut Tx<'_>, id: i64) -> QueryResult<Option<UserState>> {
         .optional())
 }
 
+/// A user as Academy Of Mine's webhooks describe one: its number (that face's user id), names,
+/// e-mail and when it was registered.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct AcademyUser {
+    pub id: i64,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub created_at: DateTimeColumn,
+}
+
+pub fn academy_user(tx: &mut Tx<'_>, id: i64) -> QueryResult<Option<AcademyUser>> {
+    on_conn!(tx, |c| app_user::table
+        .filter(app_user::id.eq(id))
+        .select((app_user::id, app_user::first_name, app_user::last_name, app_user::email, app_user::created_at))
+        .first(c)
+        .optional())
+}
+
+/// An enrollment (Academy Of Mine's course registration) as its webhooks describe one.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct AcademyEnrollment {
+    pub id: i64,
+    pub learner: AcademyUser,
+    pub course_id: i64,
+    pub course_name: String,
+    pub access_date: DateTimeColumn,
+    pub completion_status: String,
+    pub progress: i16,
+    pub started_at: Option<DateTimeColumn>,
+    pub completed_at: Option<DateTimeColumn>,
+}
+
+pub fn academy_enrollment(tx: &mut Tx<'_>, id: i64) -> QueryResult<Option<AcademyEnrollment>> {
+    on_conn!(tx, |c| enrollment::table
+        .inner_join(app_user::table)
+        .inner_join(course::table)
+        .filter(enrollment::id.eq(id))
+        .select((
+            enrollment::id,
+            (app_user::id, app_user::first_name, app_user::last_name, app_user::email, app_user::created_at),
+            course::id,
+            course::title,
+            enrollment::access_date,
+            enrollment::completion_status,
+            enrollment::progress,
+            enrollment::started_at,
+            enrollment::completed_at,
+        ))
+        .first(c)
+        .optional())
+}
+
 pub fn user_external_id(tx: &mut Tx<'_>, id: i64) -> QueryResult<Option<String>> {
     on_conn!(tx, |c| app_user::table.find(id).select(app_user::external_id).first(c).optional())
 }
