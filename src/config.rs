@@ -141,6 +141,11 @@ pub struct Config {
     /// Time allowed for a whole webhook delivery, in milliseconds.
     #[arg(long, env = "LMSBRIDGE_WEBHOOK_TIMEOUT_MS", default_value_t = 15_000)]
     pub webhook_timeout_ms: u64,
+
+    /// Days the change feed keeps a published change (and its webhook deliveries); older ones are
+    /// purged hourly, except those a webhook has still to deliver. 0 keeps them for ever.
+    #[arg(long, env = "LMSBRIDGE_CHANGE_RETENTION_DAYS", default_value_t = 30)]
+    pub change_retention_days: u64,
 }
 
 impl Default for Config {
@@ -176,6 +181,7 @@ impl Config {
             max_backoff: Duration::from_millis(self.webhook_max_backoff_ms.max(self.webhook_backoff_ms)),
             connect_timeout: Duration::from_millis(self.webhook_connect_timeout_ms.max(1)),
             timeout: Duration::from_millis(self.webhook_timeout_ms.max(1)),
+            retention: (self.change_retention_days > 0).then(|| Duration::from_secs(self.change_retention_days.saturating_mul(86_400))),
         }
     }
 

@@ -33,6 +33,9 @@ const PUBLISH_POLL: Duration = Duration::from_millis(50);
 /// Changes published per transaction.
 const PUBLISH_BATCH: i64 = 500;
 
+/// How often changes older than the retention are purged (and once at start).
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
+
 /// How often the sender looks for due deliveries.
 const SEND_POLL: Duration = Duration::from_millis(100);
 
@@ -47,6 +50,8 @@ pub struct Settings {
     /// Time allowed to connect to the receiver, and for the whole request.
     pub connect_timeout: Duration,
     pub timeout: Duration,
+    /// How long published changes are kept (`None`: for ever); see [`Service::purge_changes`].
+    pub retention: Option<Duration>,
 }
 
 impl Default for Settings {
@@ -57,6 +62,7 @@ impl Default for Settings {
             max_backoff: Duration::from_secs(3600),
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(15),
+            retention: Some(Duration::from_secs(30 * 86_400)),
         }
     }
 }
@@ -77,8 +83,20 @@ pub fn start(service: Service, settings: Settings) -> std::io::Result<Background
     let stop = Arc::new(AtomicBool::new(false));
     let stopped = stop.clone();
     let publisher = service.clone();
+    let retention = settings.retention.and_then(|r| chrono::Duration::from_std(r).ok());
     std::thread::Builder::new().name("lmsbridge-changes".into()).spawn(move || {
+        let mut purged_at: Option<std::time::Instant> = None;
         while !stopped.load(Ordering::Relaxed) {
+            if let Some(retention) = retention
+                && purged_at.is_none_or(|at| at.elapsed() >= PURGE_EVERY)
+            {
+                purged_at = Some(std::time::Instant::now());
+                match publisher.purge_changes(retention) {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(purged = n, "changes older than the retention were deleted"),
+                    Err(e) => tracing::warn!(error = %e, "the change publisher could not purge old changes"),
+                }
+            }
             match publisher.publish_changes(PUBLISH_BATCH) {
                 Ok(0) => std::thread::sleep(PUBLISH_POLL),
                 Ok(_) => {}
@@ -192,13 +210,21 @@ type Outcome = Result<u16, (Option<u16>, String)>;
 /// The body a subscription receives for an event.
 pub fn payload(naming: Naming, event_id: i64, kind: EventKind, occurred_at: NaiveDateTime, data: &Value) -> Option<Value> {
     let occurred = utc_text(&occurred_at).to_string();
-    // Academy Of Mine writes dates as Laravel does (`Y-m-d H:i:s`, UTC).
-    let laravel = occurred_at.format("%Y-%m-%d %H:%M:%S").to_string();
     match naming {
         Naming::Dotted => Some(json!({ "id": format!("evt_{event_id}"), "type": kind.name(), "occurredAt": occurred, "data": data })),
-        Naming::Academy => {
-            kind.academy_name().map(|event| json!({ "id": format!("evt_{event_id}"), "event": event, "created_at": laravel, "data": data }))
-        }
+        // Academy Of Mine's endpoints get the face's payload itself (reference §6), with the
+        // event's word beside it so that an endpoint of several events can tell them apart.
+        Naming::Academy => kind.academy_name().map(|event| {
+            let mut body = serde_json::Map::new();
+            body.insert("event".into(), json!(event));
+            match data {
+                Value::Object(fields) => body.extend(fields.clone()),
+                other => {
+                    body.insert("data".into(), other.clone());
+                }
+            }
+            Value::Object(body)
+        }),
     }
 }
 
@@ -219,7 +245,8 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<Strin
 
 async fn deliver(client: &reqwest::Client, head: &webhooks::Head) -> Outcome {
     let kind = EventKind::from_code(head.kind).ok_or((None, format!("unknown event kind {}", head.kind)))?;
-    let data: Value = head.data.as_deref().map_or(Ok(Value::Null), serde_json::from_str).map_err(|e| (None, e.to_string()))?;
+    let sent = head.payload.as_deref().or(head.data.as_deref());
+    let data: Value = sent.map_or(Ok(Value::Null), serde_json::from_str).map_err(|e| (None, e.to_string()))?;
     let body = payload(Naming::from_face(&head.face), head.event_id, kind, head.occurred_at.0, &data)
         .ok_or((None, format!("{} has no name in this subscription's events", kind.name())))?;
     let body = serde_json::to_vec(&body).map_err(|e| (None, e.to_string()))?;

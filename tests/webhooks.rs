@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -442,15 +443,35 @@ async fn academy_of_mine_endpoints(backend: Backend) {
     let got = receiver.accepted("aom");
     let events: Vec<&Value> = got.iter().map(|p| &p["event"]).collect();
     assert_eq!(events, [&json!("course_enrolled"), &json!("course_completed"), &json!("course_enrolled")]);
-    assert_eq!((&got[0]["data"]["learnerId"], &got[0]["data"]["courseId"]), (&json!(HQ_LEARNER), &json!(COURSE_2)));
-    assert_eq!(got[2]["data"]["learnerId"], EAST_LEARNER);
-    let created = got[0]["created_at"].as_str().unwrap();
-    assert!(chrono::NaiveDateTime::parse_from_str(created, "%Y-%m-%d %H:%M:%S").is_ok(), "{created}");
+    // The reference's payloads: `userList` and `course` by this face's numbers, Laravel's dates.
+    let east = ids(format!("SELECT id FROM app_user WHERE external_id = '{EAST_LEARNER}'"))[0];
+    let course_3 = ids(format!("SELECT id FROM course WHERE external_id = '{COURSE_3}'"))[0];
+    let user_of = |payload: &Value| payload["userList"][0]["id"].clone();
+    assert_eq!(
+        (user_of(&got[0]), &got[0]["course"]["id"], &got[0]["registration_id"]),
+        (json!(learner), &json!(course), &json!(registration))
+    );
+    assert!(got[0]["course"]["name"].as_str().is_some_and(|name| !name.is_empty()), "{}", got[0]);
+    assert!(["first_name", "last_name", "email"].iter().all(|key| got[0]["userList"][0].get(key).is_some()), "{}", got[0]);
+    for (payload, key) in [(&got[0], "enrolled_at"), (&got[1], "completed_at")] {
+        let at = payload[key].as_str().unwrap_or_else(|| panic!("{key} in {payload}"));
+        assert!(chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S").is_ok(), "{at}");
+    }
+    assert_eq!((user_of(&got[1]), &got[1]["registration_id"]), (json!(learner), &json!(registration)));
+    assert_eq!((user_of(&got[2]), &got[2]["course"]["id"]), (json!(east), &json!(course_3)));
+    assert!(got.iter().all(|p| p.get("data").is_none() && p.get("learnerId").is_none()), "no JSON mirror data: {got:#?}");
     assert!(receiver.got("aom").iter().all(|r| r["verified"] == true));
 
     let (status, logs) = call(&app, &aom, "GET", &format!("/api/webhooks/{id}/logs"), None).await;
     assert_eq!(status, 200, "{logs}");
     let rows = logs["data"].as_array().unwrap();
+    for row in rows {
+        let keys: HashSet<&str> = row.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, HashSet::from(["id", "event", "data", "status", "errorMessage", "created_at", "showData"]), "{row}");
+    }
+    // Each log row's data is what its endpoint was sent.
+    assert_eq!(rows[0]["data"]["userList"], got[2]["userList"]);
+    assert_eq!(rows[2]["data"]["enrolled_at"], got[0]["enrolled_at"]);
     let logged: Vec<(&Value, &Value)> = rows.iter().map(|r| (&r["event"], &r["status"])).collect();
     assert_eq!(
         logged,
@@ -471,18 +492,79 @@ async fn academy_of_mine_endpoints(backend: Backend) {
     add_users(&app, &["aom.hooked"]).await;
     receiver.wait("the new account", |r| r.accepted("aom").len() >= 4).await;
     let last = &receiver.accepted("aom")[3];
-    assert_eq!((&last["event"], &last["data"]["login"]), (&json!("new_account_created"), &json!("aom.hooked")));
+    let hooked = ids("SELECT id FROM app_user WHERE login = 'aom.hooked'".into())[0];
+    assert_eq!((&last["event"], &last["id"], &last["email"]), (&json!("new_account_created"), &json!(hooked), &json!(null)));
+    let registered = last["date_registered"].as_str().unwrap();
+    assert!(chrono::NaiveDateTime::parse_from_str(registered, "%b %d, %Y %I:%M %p").is_ok(), "{registered}");
+    assert!(last.get("first_name").is_some() && last.get("last_name").is_some(), "{last}");
     let (status, gone) = call(&app, &aom, "DELETE", &format!("/api/webhooks/{id}"), None).await;
     assert_eq!((status, &gone["message"]), (200, &json!("Webhook deleted successfully")));
     let (status, _) = call(&app, &aom, "GET", &format!("/api/webhooks/{id}/logs"), None).await;
     assert_eq!(status, 404);
 }
 
+/// Runs `sql` on the app's database.
+fn execute(app: &TestApp, sql: &str) -> usize {
+    use diesel::RunQueryDsl;
+    app.service
+        .db()
+        .write(|tx| -> Result<usize, lmsbridge::service::OpError> { Ok(lmsbridge::on_conn!(tx, |c| diesel::sql_query(sql).execute(c))?) })
+        .unwrap()
+}
+
+/// The retention's purge deletes old changes with their deliveries, but never one a subscription
+/// has still to deliver, nor the last one (positions go on from it).
+async fn retention_keeps_what_is_owed(backend: Backend) {
+    let app = spawn_app_with(backend, quick_retries).await;
+    let t = app.fixture.admin_token.clone();
+    let secret = test_secret();
+    let receiver = Receiver::start(0, &secret);
+    let start = end_of_feed(&app, &t).await;
+    let answered = subscribe(&app, &receiver.url("answered"), json!(["user.created"]), Some(&secret)).await;
+    let answered = answered["id"].as_str().unwrap().to_string();
+    add_users(&app, &["kept.not"]).await;
+    receiver.wait("the first user", |r| r.accepted("answered").len() == 1).await;
+    // Nothing listens on port 9: what this subscription is sent stays owed (pending, then dead).
+    subscribe(&app, "http://127.0.0.1:9/owed", json!(["user.created"]), Some(&secret)).await;
+    add_users(&app, &["kept.owed", "kept.last"]).await;
+    receiver.wait("the other users", |r| r.accepted("answered").len() == 3).await;
+    let feed = feed_after(&app, &t, &start, 3).await;
+    let owed = feed.iter().find(|e| e["data"]["login"] == "kept.owed").unwrap().clone();
+    let last = feed.iter().find(|e| e["data"]["login"] == "kept.last").unwrap().clone();
+
+    assert_eq!(app.service.purge_changes(chrono::Duration::days(30)).unwrap(), 0, "nothing is old yet");
+    assert_eq!(deliveries(&app, &answered).await.len(), 3);
+    // Every change becomes 40 days old.
+    assert!(execute(&app, "UPDATE change_event SET occurred_at = '2000-01-01 00:00:00'") >= 3);
+    let purged = app.service.purge_changes(chrono::Duration::days(30)).unwrap();
+    assert!(purged >= 1, "the fixture's changes and the first user's went: {purged}");
+    let (_, page) = call(&app, &t, "GET", "/api/v1/changes?limit=1000", None).await;
+    let left: Vec<&Value> = page["events"].as_array().unwrap().iter().map(|e| &e["id"]).collect();
+    assert_eq!(left, [&owed["id"], &last["id"]], "left: the owed change and the last one");
+    let listed = deliveries(&app, &answered).await;
+    let events: Vec<&Value> = listed.iter().map(|d| &d["eventId"]).collect();
+    assert_eq!(events, [&last["id"], &owed["id"]], "the purged change's delivery went with it");
+    assert_eq!(app.service.purge_changes(chrono::Duration::days(30)).unwrap(), 0, "a second purge finds nothing more");
+
+    // Positions go on after the last one, and the feed from a cursor is whole.
+    let cursor = last_cursor(&page);
+    add_users(&app, &["after.purge"]).await;
+    let after = feed_after(&app, &t, &cursor, 1).await;
+    assert_eq!(after[0]["data"]["login"], "after.purge");
+    let (_, page) = call(&app, &t, "GET", &format!("/api/v1/changes?cursor={cursor}"), None).await;
+    assert!(last_cursor(&page).parse::<i64>().unwrap() > cursor.parse::<i64>().unwrap());
+}
+
+fn last_cursor(page: &Value) -> String {
+    page["nextCursor"].as_str().unwrap().to_string()
+}
+
 on_both_backends!(
     subscriptions_and_signed_deliveries_in_order,
     receivers_that_fail_hang_redirect_or_go_away,
     a_restart_resumes,
-    academy_of_mine_endpoints
+    academy_of_mine_endpoints,
+    retention_keeps_what_is_owed
 );
 
 /// `lmsbridge serve --demo` on `database`, retrying webhooks quickly; the server, the JSON API's

@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 
 use super::{OpError, ProblemKind, Service, require_administrator};
 use crate::domain::Principal;
-use crate::domain::changes::EventKind;
+use crate::domain::changes::{EventKind, Naming};
+use crate::domain::progress::CourseStatus;
 use crate::domain::values::{date_text, utc_text};
 use crate::store::changes::{self, Unpublished};
 use crate::store::{Tx, webhooks};
@@ -91,6 +92,24 @@ impl Service {
         Ok(ChangePage { events, next_cursor })
     }
 
+    /// Deletes the published changes that occurred more than `retention` ago, with their
+    /// deliveries, except those a subscription has still to deliver and the last one (see
+    /// [`changes::purge_before`]); returns how many went. Each round of up to 1,000 is a
+    /// transaction of its own, so that writers never wait long for it.
+    pub fn purge_changes(&self, retention: chrono::Duration) -> Result<usize, OpError> {
+        const ROUND: i64 = 1_000;
+        let before = super::now() - retention;
+        let (mut after, mut total) = (0, 0);
+        loop {
+            let round = self.db().write(|tx| changes::purge_before(tx, before, after, ROUND).map_err(OpError::from))?;
+            total += round.deleted;
+            after = round.last;
+            if round.done {
+                return Ok(total);
+            }
+        }
+    }
+
     /// Publishes up to `batch` committed changes (see [`publish`]) in one transaction. A read
     /// looks first, so that an idle publisher never takes SQLite's write lock.
     pub fn publish_changes(&self, batch: i64) -> Result<usize, OpError> {
@@ -119,9 +138,20 @@ pub fn publish(tx: &mut Tx<'_>, batch: i64, now: NaiveDateTime) -> Result<usize,
         let data = data_of(tx, row)?;
         changes::publish(tx, row.id, position, &data.to_string())?;
         if let Some(kind) = EventKind::from_code(row.kind) {
-            for subscription in subscriptions.of(tx, row.tenant_id)? {
+            let mut academy: Option<String> = None;
+            for subscription in subscriptions.of(tx, row.tenant_id)?.to_vec() {
                 if subscription.selection.includes(kind) {
-                    webhooks::queue(tx, subscription.id, row.id, now)?;
+                    // Academy Of Mine's endpoints get that face's payload, made once per change.
+                    let payload = match subscription.naming {
+                        Naming::Academy => {
+                            if academy.is_none() {
+                                academy = Some(academy_data(tx, row, kind)?.to_string());
+                            }
+                            academy.as_deref()
+                        }
+                        Naming::Dotted => None,
+                    };
+                    webhooks::queue(tx, subscription.id, row.id, payload, now)?;
                 }
             }
         }
@@ -224,6 +254,49 @@ fn data_of(tx: &mut Tx<'_>, row: &Unpublished) -> Result<Value, OpError> {
             }
             data
         }
+    })
+}
+
+/// Laravel's date display (`Y-m-d H:i:s`), as Academy Of Mine writes dates.
+fn laravel(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// What an Academy Of Mine endpoint is sent for a change (reference §6): for accounts, the user
+/// (`{id, first_name, last_name, email, date_registered: "Aug 11, 2020 04:58 PM"}`); for course
+/// events, `{userList: [user], course: {id, name}, registration_id}` with `enrolled_at`,
+/// `completed_at`, or `percent_complete` and `status`. Ids are that face's numbers. A thing gone
+/// by publication is named by its number only.
+fn academy_data(tx: &mut Tx<'_>, row: &Unpublished, kind: EventKind) -> Result<Value, OpError> {
+    let user = |user: &changes::AcademyUser| json!({ "id": user.id, "first_name": user.first_name, "last_name": user.last_name, "email": user.email });
+    Ok(match kind {
+        EventKind::UserCreated | EventKind::UserUpdated => match changes::academy_user(tx, row.subject_id)? {
+            Some(account) => {
+                let mut data = user(&account);
+                data["date_registered"] = json!(account.created_at.0.format("%b %d, %Y %I:%M %p").to_string());
+                data
+            }
+            None => json!({ "id": row.subject_id }),
+        },
+        _ => match changes::academy_enrollment(tx, row.subject_id)? {
+            Some(e) => {
+                let mut data = json!({
+                    "userList": [user(&e.learner)],
+                    "course": { "id": e.course_id, "name": e.course_name },
+                    "registration_id": e.id,
+                });
+                match kind {
+                    EventKind::EnrollmentCreated => data["enrolled_at"] = json!(laravel(e.access_date.0)),
+                    EventKind::EnrollmentCompleted => data["completed_at"] = json!(e.completed_at.map(|t| laravel(t.0))),
+                    _ => {
+                        data["percent_complete"] = json!(e.progress);
+                        data["status"] = json!(CourseStatus::of(&e.completion_status, e.progress, e.started_at.is_some()).as_str());
+                    }
+                }
+                data
+            }
+            None => json!({ "registration_id": row.subject_id }),
+        },
     })
 }
 

@@ -165,7 +165,8 @@ impl Service {
         rows.into_iter()
             .map(|d| {
                 let kind = EventKind::from_code(d.kind).ok_or_else(|| OpError::Internal(format!("unknown event kind {}", d.kind)))?;
-                let data = match d.data.as_deref() {
+                // What was sent: the face's own payload, or else the event's data.
+                let data = match d.payload.as_deref().or(d.data.as_deref()) {
                     Some(text) => serde_json::from_str(text).map_err(|e| OpError::Internal(e.to_string()))?,
                     None => Value::Null,
                 };

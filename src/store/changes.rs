@@ -1,6 +1,7 @@
 //! The change feed: rows the triggers write with every change, given positions by the publisher,
 //! and read from a cursor.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool};
 
@@ -120,6 +121,62 @@ pub fn tenant_last_position(tx: &mut Tx<'_>, tenant_id: i64) -> QueryResult<i64>
     .map(|max| max.unwrap_or(0))
 }
 
+/// Deletes published changes that occurred before `before`, oldest first, with the deliveries
+/// made of them, and returns how many went; at most `limit` candidates are looked at, starting
+/// after change `after` (the caller's resume point, the last id looked at being returned too).
+/// Kept whatever their age: a change some subscription has still to deliver (a pending delivery,
+/// or a dead one that may be replayed), and the last published change, whose position is where
+/// the next ones continue. Changes are read in id order (the primary key), which is the order
+/// they were written in, so the walk stops at the first one young enough to keep.
+pub fn purge_before(tx: &mut Tx<'_>, before: NaiveDateTime, after: i64, limit: i64) -> QueryResult<Purged> {
+    use super::schema::webhook_delivery;
+    let candidates: Vec<(i64, DateTimeColumn, Option<i64>)> = on_conn!(tx, |c| change_event::table
+        .filter(change_event::id.gt(after))
+        .order(change_event::id)
+        .select((change_event::id, change_event::occurred_at, change_event::position))
+        .limit(limit)
+        .load(c))?;
+    let last_position = last_position(tx)?;
+    let looked_at = candidates.len();
+    let mut old: Vec<i64> = Vec::new();
+    let mut last = after;
+    let mut reached_young = false;
+    for (id, occurred_at, position) in candidates {
+        if occurred_at.0 >= before || position.is_none() {
+            reached_young = true;
+            break;
+        }
+        last = id;
+        if position != Some(last_position) {
+            old.push(id);
+        }
+    }
+    let mut deleted = 0;
+    if !old.is_empty() {
+        let undelivered: Vec<i64> = on_conn!(tx, |c| webhook_delivery::table
+            .filter(webhook_delivery::event_id.eq_any(&old))
+            .filter(webhook_delivery::state.ne("delivered"))
+            .select(webhook_delivery::event_id)
+            .distinct()
+            .load(c))?;
+        old.retain(|id| !undelivered.contains(id));
+        on_conn!(tx, |c| diesel::delete(webhook_delivery::table.filter(webhook_delivery::event_id.eq_any(&old))).execute(c))?;
+        deleted = on_conn!(tx, |c| diesel::delete(change_event::table.filter(change_event::id.eq_any(&old))).execute(c))?;
+    }
+    Ok(Purged { deleted, last, done: reached_young || (looked_at as i64) < limit })
+}
+
+/// What one round of [`purge_before`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Purged {
+    /// Changes deleted.
+    pub deleted: usize,
+    /// The last change looked at: the next round starts after it.
+    pub last: i64,
+    /// Whether the walk reached a change too young to go (or the end).
+    pub done: bool,
+}
+
 // What the publisher reads of the changed rows.
 
 #[derive(Debug, Clone, PartialEq, Queryable)]
@@ -149,6 +206,59 @@ pub fn user(tx: &mut Tx<'_>, id: i64) -> QueryResult<Option<UserState>> {
             app_user::role,
             app_user::status,
             app_user::deleted_at,
+        ))
+        .first(c)
+        .optional())
+}
+
+/// A user as Academy Of Mine's webhooks describe one: its number (that face's user id), names,
+/// e-mail and when it was registered.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct AcademyUser {
+    pub id: i64,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub created_at: DateTimeColumn,
+}
+
+pub fn academy_user(tx: &mut Tx<'_>, id: i64) -> QueryResult<Option<AcademyUser>> {
+    on_conn!(tx, |c| app_user::table
+        .filter(app_user::id.eq(id))
+        .select((app_user::id, app_user::first_name, app_user::last_name, app_user::email, app_user::created_at))
+        .first(c)
+        .optional())
+}
+
+/// An enrollment (Academy Of Mine's course registration) as its webhooks describe one.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct AcademyEnrollment {
+    pub id: i64,
+    pub learner: AcademyUser,
+    pub course_id: i64,
+    pub course_name: String,
+    pub access_date: DateTimeColumn,
+    pub completion_status: String,
+    pub progress: i16,
+    pub started_at: Option<DateTimeColumn>,
+    pub completed_at: Option<DateTimeColumn>,
+}
+
+pub fn academy_enrollment(tx: &mut Tx<'_>, id: i64) -> QueryResult<Option<AcademyEnrollment>> {
+    on_conn!(tx, |c| enrollment::table
+        .inner_join(app_user::table)
+        .inner_join(course::table)
+        .filter(enrollment::id.eq(id))
+        .select((
+            enrollment::id,
+            (app_user::id, app_user::first_name, app_user::last_name, app_user::email, app_user::created_at),
+            course::id,
+            course::title,
+            enrollment::access_date,
+            enrollment::completion_status,
+            enrollment::progress,
+            enrollment::started_at,
+            enrollment::completed_at,
         ))
         .first(c)
         .optional())

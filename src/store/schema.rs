@@ -651,6 +651,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         delivered_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        payload -> Nullable<Text>,
     }
 }
 

@@ -103,6 +103,7 @@ pub fn delete(tx: &mut Tx<'_>, id: i64) -> QueryResult<()> {
 #[derive(Debug, Clone)]
 pub struct Subscriber {
     pub id: i64,
+    pub naming: Naming,
     pub selection: EventSelection,
 }
 
@@ -123,7 +124,10 @@ impl Subscribers {
                 .load(c))?;
             entry.insert(
                 rows.into_iter()
-                    .map(|(id, face, events)| Subscriber { id, selection: EventSelection::from_stored(Naming::from_face(&face), &events) })
+                    .map(|(id, face, events)| {
+                        let naming = Naming::from_face(&face);
+                        Subscriber { id, naming, selection: EventSelection::from_stored(naming, &events) }
+                    })
                     .collect(),
             );
         }
@@ -131,12 +135,14 @@ impl Subscribers {
     }
 }
 
-/// Queues event `event_id` for subscription `subscription_id`, due at once.
-pub fn queue(tx: &mut Tx<'_>, subscription_id: i64, event_id: i64, now: NaiveDateTime) -> QueryResult<()> {
+/// Queues event `event_id` for subscription `subscription_id`, due at once; `payload` is what the
+/// subscription's face sends instead of the event's data, when it has its own.
+pub fn queue(tx: &mut Tx<'_>, subscription_id: i64, event_id: i64, payload: Option<&str>, now: NaiveDateTime) -> QueryResult<()> {
     on_conn!(tx, |c| diesel::insert_into(webhook_delivery::table)
         .values((
             webhook_delivery::subscription_id.eq(subscription_id),
             webhook_delivery::event_id.eq(event_id),
+            webhook_delivery::payload.eq(payload),
             webhook_delivery::state.eq("pending"),
             webhook_delivery::attempts.eq(0),
             webhook_delivery::next_attempt_at.eq(now),
@@ -160,6 +166,8 @@ pub struct Head {
     pub kind: i16,
     pub occurred_at: DateTimeColumn,
     pub data: Option<String>,
+    /// The face's own payload, when it has one (else `data` is sent).
+    pub payload: Option<String>,
 }
 
 /// The active subscriptions that have pending deliveries.
@@ -195,6 +203,7 @@ pub fn head(tx: &mut Tx<'_>, subscription_id: i64) -> QueryResult<Option<Head>> 
             change_event::kind,
             change_event::occurred_at,
             change_event::data,
+            webhook_delivery::payload,
         ))
         .first(c)
         .optional())
@@ -252,6 +261,7 @@ pub struct DeliveryRow {
     pub event_id: i64,
     pub kind: i16,
     pub data: Option<String>,
+    pub payload: Option<String>,
     pub state: String,
     pub attempts: i32,
     pub next_attempt_at: DateTimeColumn,
@@ -279,6 +289,7 @@ pub fn deliveries(tx: &mut Tx<'_>, subscription_id: i64, before: Option<i64>, li
                 webhook_delivery::event_id,
                 change_event::kind,
                 change_event::data,
+                webhook_delivery::payload,
                 webhook_delivery::state,
                 webhook_delivery::attempts,
                 webhook_delivery::next_attempt_at,
