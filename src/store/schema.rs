@@ -804,6 +804,7 @@ diesel::table! {
         last_sending_status -> Text,
         error_message -> Nullable<Text>,
         created_at -> Timestamp,
+        occurrence -> Nullable<Integer>,
     }
 }
 
@@ -839,6 +840,7 @@ diesel::table! {
         last_send_time -> Nullable<Timestamp>,
         status -> Text,
         created_at -> Timestamp,
+        error_message -> Nullable<Text>,
     }
 }
 
