@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use lettre::message::{Mailbox, Message, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{SmtpTransport, Transport};
@@ -142,8 +142,7 @@ fn deliver_due(db: &Db, transport: &SmtpTransport, from: &Mailbox, retries: &Ret
                 }
                 Err(error) => {
                     // Given up: the outbox keeps it, never due again.
-                    let never = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date").and_time(chrono::NaiveTime::MIN);
-                    outbox::mark_failed(tx, message.id, error, retry_at.unwrap_or(never))?;
+                    outbox::mark_failed(tx, message.id, error, retry_at.unwrap_or_else(outbox::never))?;
                     let status = if retry_at.is_some() { keepnet::MAIL_QUEUED } else { keepnet::MAIL_FAILED };
                     keepnet::record_mail_attempt(tx, message.id, now, status, Some(error))?;
                 }

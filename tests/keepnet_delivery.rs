@@ -181,6 +181,12 @@ async fn invitations_are_recorded_attempt_by_attempt(backend: Backend) {
     let summary = keepnet(&app, &s, "GET", &format!("/api/training-reports/{id}/summary"), None).await;
     assert_eq!(summary["reportDetail"]["emailDeliveredUserCount"], 0, "{summary}");
 
+    // Grace's invitation is resent while it waits: the new mail replaces the waiting one.
+    let queued =
+        keepnet(&app, &s, "POST", &format!("/api/training-reports/{id}/sending-report/resend"), Some(json!({"selectedItems": ["grace"]})))
+            .await;
+    assert!(queued.is_object() || queued.is_number(), "{queued}");
+
     // The relay comes up where it was: each invitation is delivered, once.
     let sink = Sink::start_on(port);
     let delivered = eventually("the invitations delivered", 60, || async {
@@ -223,7 +229,7 @@ async fn invitations_are_recorded_attempt_by_attempt(backend: Backend) {
     .try_into()
     .unwrap();
     assert_eq!(resent, 2, "the invitation and its resend, each delivered");
-    assert_eq!(sink.received_to("grace@fabrikam.example").len(), 1);
+    assert_eq!(sink.received_to("grace@fabrikam.example").len(), 1, "the mail a resend replaced never went");
 }
 
 /// A relay that never comes up: after the last attempt the mail is failed, with the relay's error.
@@ -514,6 +520,9 @@ async fn reminders_and_certificates(backend: Backend) {
     assert_eq!(certificate_mails(), 1);
 }
 
+/// An invitation's sending record: status, first and last attempt, error.
+type SendingRecord = (String, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>, Option<String>);
+
 /// `lmsbridge serve --demo` on `database` with the relay at `port`.
 fn start_binary(database: &str, credentials: &std::path::Path, port: u16) -> common::process::Server {
     common::process::Server::start(
@@ -583,7 +592,7 @@ async fn a_killed_server_loses_no_mail(backend: Backend) {
     assert_eq!(ids, expected, "each delivered mail received once");
     // The invitations' rows: first tried by the killed server, delivered by the next.
     let delivered: Vec<Option<i64>> = sent.iter().map(|id| Some(*id)).collect();
-    let rows: Vec<(String, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>, Option<String>)> = read_db!(db, |c| {
+    let rows: Vec<SendingRecord> = read_db!(db, |c| {
         keepnet_assignment::table
             .filter(keepnet_assignment::outbox_id.eq_any(&delivered))
             .select((

@@ -792,8 +792,14 @@ pub fn recipients(tx: &mut Tx<'_>, campaign_id: i64, enrollment_ids: &[i64]) -> 
     Ok(found)
 }
 
-/// Points an assignment at a newly queued mail: its sending status is in the queue again.
+/// Points an assignment at a newly queued mail: its sending status is in the queue again. The mail
+/// it pointed at, if still waiting, is withdrawn: a resend sends one mail, not two.
 pub fn requeue(tx: &mut Tx<'_>, enrollment_id: i64, outbox_id: i64) -> QueryResult<()> {
+    let waiting: Option<Option<i64>> =
+        on_conn!(tx, |c| keepnet_assignment::table.find(enrollment_id).select(keepnet_assignment::outbox_id).first(c).optional())?;
+    if let Some(Some(previous)) = waiting {
+        super::outbox::withdraw(tx, previous, "replaced by a resend")?;
+    }
     on_conn!(tx, |c| diesel::update(keepnet_assignment::table.find(enrollment_id))
         .set((
             keepnet_assignment::outbox_id.eq(Some(outbox_id)),

@@ -18,6 +18,11 @@ pub struct NewMessage<'a> {
     pub next_attempt_at: NaiveDateTime,
 }
 
+/// The next attempt of a message never to be attempted again (given up, or replaced).
+pub fn never() -> NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date").and_time(chrono::NaiveTime::MIN)
+}
+
 pub fn insert(tx: &mut Tx<'_>, message: &NewMessage<'_>) -> QueryResult<i64> {
     on_conn!(tx, |c| diesel::insert_into(outbox::table).values(message).returning(outbox::id).get_result(c))
 }
@@ -75,4 +80,12 @@ pub fn claim(tx: &mut Tx<'_>, id: i64, due: NaiveDateTime, until: NaiveDateTime)
         .set(outbox::next_attempt_at.eq(until))
         .execute(c))
     .map(|n| n == 1)
+}
+
+/// Withdraws message `id` if it is still undelivered: it is never attempted again, and `why` says so.
+pub fn withdraw(tx: &mut Tx<'_>, id: i64, why: &str) -> QueryResult<()> {
+    on_conn!(tx, |c| diesel::update(outbox::table.find(id).filter(outbox::sent_at.is_null()))
+        .set((outbox::next_attempt_at.eq(never()), outbox::last_error.eq(why)))
+        .execute(c))
+    .map(|_| ())
 }
