@@ -114,6 +114,21 @@ pub struct Config {
     #[arg(long, env = "LMSBRIDGE_SMTP_URL")]
     pub smtp_url: Option<String>,
 
+    /// Attempts to deliver a mail before it is given up (failed); a relay that refuses or is down
+    /// leaves it queued until then.
+    #[arg(long, env = "LMSBRIDGE_MAIL_ATTEMPTS", default_value_t = 12, value_parser = clap::value_parser!(i32).range(1..=100))]
+    pub mail_attempts: i32,
+
+    /// The wait after a mail's first failed attempt, in milliseconds; it doubles after each, up to
+    /// an hour.
+    #[arg(long, env = "LMSBRIDGE_MAIL_BACKOFF_MS", default_value_t = 4_000)]
+    pub mail_backoff_ms: u64,
+
+    /// The Microsoft Teams incoming webhook that receives Keepnet's Teams notifications (an http(s)
+    /// URL); posted with the webhooks' timeouts and backoff. Without one, they stay pending.
+    #[arg(long, env = "LMSBRIDGE_TEAMS_WEBHOOK_URL")]
+    pub teams_webhook_url: Option<String>,
+
     /// The sender of the mail this server sends.
     #[arg(long, env = "LMSBRIDGE_MAIL_FROM", default_value = "lmsbridge <no-reply@lmsbridge.invalid>")]
     pub mail_from: String,
@@ -183,6 +198,10 @@ impl Config {
             timeout: Duration::from_millis(self.webhook_timeout_ms.max(1)),
             retention: (self.change_retention_days > 0).then(|| Duration::from_secs(self.change_retention_days.saturating_mul(86_400))),
         }
+    }
+
+    pub fn mail_retries(&self) -> crate::mail::Retries {
+        crate::mail::Retries { attempts: self.mail_attempts, backoff: Duration::from_millis(self.mail_backoff_ms.max(1)) }
     }
 
     pub fn xml_limits(&self) -> XmlLimits {

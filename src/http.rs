@@ -219,12 +219,20 @@ pub fn serve(listener: TcpListener, service: Service, config: &Config) -> std::i
     let from = config.mail_from.parse().map_err(|e| std::io::Error::other(format!("--mail-from '{}': {e}", config.mail_from)))?;
     let limit = (config.rhythm_rate_limit > 0.0)
         .then(|| crate::service::limits::RateLimit { per_second: config.rhythm_rate_limit, burst: config.rhythm_burst.max(1.0) });
-    let service = service.with_mail_relay(relay.is_some()).with_rate_limit(limit);
-    let mail = relay.map(|relay| crate::mail::start(service.db().clone(), &relay, from));
+    let teams = config
+        .teams_webhook_url
+        .as_deref()
+        .map(|url| crate::keepnet_delivery::Teams::parse(url, config.webhook_settings()))
+        .transpose()
+        .map_err(std::io::Error::other)?;
+    let service = service.with_mail_relay(relay.is_some()).with_teams_webhook(teams.is_some()).with_rate_limit(limit);
+    let mail = relay.map(|relay| crate::mail::start(service.db().clone(), &relay, from, config.mail_retries()));
     let changes = crate::webhooks::start(service.clone(), config.webhook_settings())?;
+    let keepnet = crate::keepnet_delivery::start(service.clone(), teams)?;
     let state = web::Data::new(AppState {
         mail,
         changes,
+        keepnet,
         workers: Workers::start(service.db())?,
         service,
         xml_limits: config.xml_limits(),

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod domain;
 pub mod faces;
 pub mod http;
+pub mod keepnet_delivery;
 pub mod mail;
 pub mod metrics;
 pub mod pages;

@@ -7,12 +7,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use lettre::message::{Mailbox, Message, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{SmtpTransport, Transport};
 
-use crate::store::{Db, outbox};
+use crate::service::OpError;
+use crate::store::{Db, keepnet, outbox};
 
 /// How often the sender looks for due messages when it found none.
 const POLL: Duration = Duration::from_millis(200);
@@ -20,8 +21,34 @@ const POLL: Duration = Duration::from_millis(200);
 /// Messages fetched per round.
 const BATCH: i64 = 20;
 
-/// Attempts before a message is given up (backing off from 2 seconds to an hour between them).
-const ATTEMPTS: i32 = 12;
+/// How long an attempt holds its message: the SMTP timeout and some. A sender that dies mid-attempt
+/// leaves the message due again after it.
+const LEASE: Duration = Duration::from_secs(30);
+
+/// How delivery is retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retries {
+    /// Attempts before a message is given up (failed).
+    pub attempts: i32,
+    /// The wait after the first failed attempt; it doubles after each, up to an hour.
+    pub backoff: Duration,
+}
+
+impl Default for Retries {
+    fn default() -> Self {
+        Retries { attempts: 12, backoff: Duration::from_secs(4) }
+    }
+}
+
+impl Retries {
+    /// When to try again after `attempts` failed attempts; None when that was the last.
+    pub fn next_attempt(&self, attempts: i32, now: chrono::NaiveDateTime) -> Option<chrono::NaiveDateTime> {
+        (attempts < self.attempts).then(|| {
+            let wait = self.backoff.saturating_mul(1u32 << (attempts - 1).clamp(0, 20) as u32).min(Duration::from_secs(3600));
+            now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1))
+        })
+    }
+}
 
 /// Where mail goes: `smtp://[user:password@]host[:port]` (port 25 by default). The connection is
 /// plain SMTP, for a relay on the same host or network.
@@ -66,7 +93,7 @@ impl Drop for Sender {
 }
 
 /// Starts delivering `db`'s outbox through `relay`, from `from`.
-pub fn start(db: Db, relay: &Relay, from: Mailbox) -> Sender {
+pub fn start(db: Db, relay: &Relay, from: Mailbox, retries: Retries) -> Sender {
     let mut transport = SmtpTransport::builder_dangerous(relay.host.as_str()).port(relay.port).timeout(Some(Duration::from_secs(20)));
     if let Some((name, password)) = &relay.credentials {
         transport = transport.credentials(Credentials::new(name.clone(), password.clone()));
@@ -78,7 +105,7 @@ pub fn start(db: Db, relay: &Relay, from: Mailbox) -> Sender {
         .name("lmsbridge-mail".into())
         .spawn(move || {
             while !stopped.load(Ordering::Relaxed) {
-                match deliver_due(&db, &transport, &from) {
+                match deliver_due(&db, &transport, &from, &retries) {
                     Ok(0) => std::thread::sleep(POLL),
                     Ok(_) => {}
                     Err(e) => {
@@ -92,28 +119,42 @@ pub fn start(db: Db, relay: &Relay, from: Mailbox) -> Sender {
     Sender { stop }
 }
 
-/// Delivers the messages due now; returns how many it tried.
-fn deliver_due(db: &Db, transport: &SmtpTransport, from: &Mailbox) -> Result<usize, crate::service::OpError> {
+/// Delivers the messages due now; returns how many it tried. Each attempt is taken first (so one
+/// server on the database makes it) and recorded after, with the outbox row and the record of the
+/// face that queued it (Keepnet's sending reports) in one transaction.
+fn deliver_due(db: &Db, transport: &SmtpTransport, from: &Mailbox, retries: &Retries) -> Result<usize, OpError> {
     let now = Utc::now().naive_utc();
-    let due = db.read(|tx| outbox::due(tx, now, BATCH).map_err(crate::service::OpError::from))?;
+    let due = db.read(|tx| outbox::due(tx, now, BATCH).map_err(OpError::from))?;
     for message in &due {
+        let until = Utc::now().naive_utc() + chrono::Duration::from_std(LEASE).unwrap_or(chrono::Duration::seconds(30));
+        if !db.write(|tx| outbox::claim(tx, message.id, message.next_attempt_at, until).map_err(OpError::from))? {
+            continue;
+        }
         let outcome = build(message, from).and_then(|email| transport.send(&email).map(|_| ()).map_err(|e| e.to_string()));
         let now = Utc::now().naive_utc();
-        db.write(|tx| match &outcome {
-            Ok(()) => outbox::mark_sent(tx, message.id, now).map_err(crate::service::OpError::from),
-            Err(error) => {
-                let attempts = message.attempts + 1;
-                let retry_at = if attempts >= ATTEMPTS {
-                    NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date").and_time(chrono::NaiveTime::MIN)
-                } else {
-                    now + chrono::Duration::seconds((2i64 << attempts.min(11)).min(3600))
-                };
-                outbox::mark_failed(tx, message.id, error, retry_at).map_err(crate::service::OpError::from)
+        let attempts = message.attempts + 1;
+        let retry_at = retries.next_attempt(attempts, now);
+        db.write(|tx| {
+            match &outcome {
+                Ok(()) => {
+                    outbox::mark_sent(tx, message.id, now)?;
+                    keepnet::record_mail_attempt(tx, message.id, now, keepnet::MAIL_DELIVERED, None)?;
+                }
+                Err(error) => {
+                    // Given up: the outbox keeps it, never due again.
+                    outbox::mark_failed(tx, message.id, error, retry_at.unwrap_or_else(outbox::never))?;
+                    let status = if retry_at.is_some() { keepnet::MAIL_QUEUED } else { keepnet::MAIL_FAILED };
+                    keepnet::record_mail_attempt(tx, message.id, now, status, Some(error))?;
+                }
             }
+            Ok::<_, OpError>(())
         })?;
-        match &outcome {
-            Ok(()) => tracing::info!(message = message.id, "mail delivered"),
-            Err(error) => tracing::warn!(message = message.id, attempt = message.attempts + 1, %error, "mail not delivered; will retry"),
+        match (&outcome, retry_at) {
+            (Ok(()), _) => tracing::info!(message = message.id, "mail delivered"),
+            (Err(error), Some(at)) => {
+                tracing::warn!(message = message.id, attempt = attempts, %error, retry_at = %at, "mail not delivered; will retry")
+            }
+            (Err(error), None) => tracing::warn!(message = message.id, attempt = attempts, %error, "mail not delivered; given up"),
         }
     }
     Ok(due.len())
@@ -146,5 +187,15 @@ mod tests {
         for bad in ["http://relay", "smtp://", "smtp://relay:port"] {
             assert!(Relay::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn retries_double_their_wait_and_stop_after_the_last_attempt() {
+        let retries = Retries { attempts: 4, backoff: Duration::from_secs(2) };
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 12, 8).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        let waits: Vec<_> = (1..=4).map(|n| retries.next_attempt(n, now).map(|at| (at - now).num_seconds())).collect();
+        assert_eq!(waits, [Some(2), Some(4), Some(8), None]);
+        let long = Retries { attempts: 100, backoff: Duration::from_secs(4) };
+        assert_eq!(long.next_attempt(40, now).map(|at| (at - now).num_seconds()), Some(3600));
     }
 }

@@ -24,6 +24,8 @@ pub struct AppState {
     pub mail: Option<crate::mail::Sender>,
     /// The change publisher and webhook sender (they stop when the state is dropped).
     pub changes: crate::webhooks::Background,
+    /// Keepnet's scheduler and Teams sender; dropped with the state.
+    pub keepnet: crate::keepnet_delivery::Background,
 }
 
 /// The id of one request: echoed in `X-Request-Id`, in fault details and in every log line.

@@ -118,7 +118,7 @@ pub fn start(service: Service, settings: Settings) -> std::io::Result<Background
 
 /// The HTTP client: bounded connect and total times, and redirects followed only on the host the
 /// subscription names (a receiver cannot send the delivery elsewhere).
-fn client(settings: &Settings) -> reqwest::Result<reqwest::Client> {
+pub(crate) fn client(settings: &Settings) -> reqwest::Result<reqwest::Client> {
     let policy = reqwest::redirect::Policy::custom(|attempt| {
         let first = attempt.previous().first().cloned();
         let same_origin = first.is_some_and(|first| {
@@ -273,7 +273,7 @@ async fn deliver(client: &reqwest::Client, head: &webhooks::Head) -> Outcome {
     }
 }
 
-fn describe(error: &reqwest::Error) -> String {
+pub(crate) fn describe(error: &reqwest::Error) -> String {
     let what = if error.is_timeout() {
         "timed out"
     } else if error.is_connect() {

@@ -322,33 +322,27 @@ pub fn build(service: &Service, tx: &mut Tx<'_>, prefix: &str) -> Result<World, 
                         email: &email,
                         first_send_date: Some(now - Duration::hours(20)),
                         last_send_date: Some(now - Duration::hours(if failed { 2 } else { 20 })),
-                        last_sending_status: if failed { "Not Delivered" } else { "Delivered" },
+                        last_sending_status: if failed { "Sending Error" } else { "Delivered" },
                         error_message: failed.then_some("550 5.1.1 mailbox unavailable"),
                         created_at: now - Duration::hours(20),
                     },
                 )?;
             }
         }
+        // The campaign queued a Teams notification per target user; their attempts as the Teams
+        // sender records them: posted, or refused until the retries ran out.
         let teams_failed = user == "barbara";
-        store::insert_notification(
-            tx,
-            &store::NewNotification {
-                tenant_id: northwind.tenant_id,
-                campaign_id: q4_key,
-                enrollment_id: *enrollment_id,
-                kind: "Teams",
-                status: if teams_failed { "Failed" } else { "Sent" },
-                activity_content: Some("You have a new training: Phishing 101"),
-                first_send_date: Some(sent),
-                last_send_date: Some(sent + Duration::minutes(if teams_failed { 30 } else { 0 })),
-                last_sending_status: Some(if teams_failed { "Not Delivered" } else { "Successful" }),
-                error_message: teams_failed.then_some("the webhook answered 503 Service Unavailable"),
-                retry_count: if teams_failed { 3 } else { 0 },
-                max_retry_count: 3,
-                next_attempt_at: None,
-                created_at: sent,
-            },
-        )?;
+        for notification in store::notifications_of(tx, *enrollment_id)? {
+            store::record_notification(
+                tx,
+                notification,
+                &store::NotificationAttempt {
+                    at: sent + Duration::minutes(if teams_failed { 30 } else { 0 }),
+                    retry_count: if teams_failed { 3 } else { 0 },
+                    failure: teams_failed.then_some(("HTTP 503 Service Unavailable", None)),
+                },
+            )?;
+        }
     }
 
     // Northwind: a survey, finished; a poster, scheduled for next week.

@@ -186,6 +186,60 @@ impl ReminderPlan {
         }
     }
 
+    /// When occurrence `n` (1, 2, …) of the plan falls, for a campaign that started at `start`:
+    /// `n` times the period after it (months keep the day, or the month's last).
+    pub fn occurrence_time(self, start: chrono::NaiveDateTime, n: i32) -> Option<chrono::NaiveDateTime> {
+        let steps = self.period_count.checked_mul(n).filter(|s| *s > 0)?;
+        match self.period {
+            ReminderPeriod::Day => start.checked_add_signed(chrono::Duration::days(steps.into())),
+            ReminderPeriod::Week => start.checked_add_signed(chrono::Duration::weeks(steps.into())),
+            ReminderPeriod::Month => start.checked_add_months(chrono::Months::new(steps as u32)),
+        }
+    }
+
+    /// Whether occurrence `n`, falling at `at`, is within the plan's end and before the due date.
+    fn allows(self, n: i32, at: chrono::NaiveDateTime, due: Option<chrono::NaiveDateTime>) -> bool {
+        let within_end = match self.end {
+            ReminderEnd::Never => true,
+            ReminderEnd::AfterOccurrences => self.occurrences.is_some_and(|count| n <= count),
+            ReminderEnd::OnDate => self.stop_time.is_some_and(|stop| at <= stop),
+        };
+        within_end && due.is_none_or(|due| at <= due)
+    }
+
+    /// The latest occurrence due by `now` that the plan allows: its number and time. Occurrences
+    /// missed while no scheduler ran are not sent late one by one; the latest stands for them.
+    pub fn due_occurrence(
+        self,
+        start: chrono::NaiveDateTime,
+        due: Option<chrono::NaiveDateTime>,
+        now: chrono::NaiveDateTime,
+    ) -> Option<(i32, chrono::NaiveDateTime)> {
+        // A first guess from the period's shortest length, then the exact count by stepping.
+        let shortest = match self.period {
+            ReminderPeriod::Day => 1,
+            ReminderPeriod::Week => 7,
+            ReminderPeriod::Month => 28,
+        } * i64::from(self.period_count.max(1));
+        let mut n = i32::try_from(((now - start).num_days() / shortest).max(0)).ok()?.saturating_add(1);
+        while n > 0 && self.occurrence_time(start, n).is_none_or(|at| at > now) {
+            n -= 1;
+        }
+        // The latest due by now; if the plan stops before it, the last the plan allows.
+        while n > 0 {
+            let at = self.occurrence_time(start, n)?;
+            if self.allows(n, at, due) {
+                return Some((n, at));
+            }
+            let last = match self.end {
+                ReminderEnd::AfterOccurrences => self.occurrences.unwrap_or(0).min(n - 1),
+                _ => n - 1,
+            };
+            n = last;
+        }
+        None
+    }
+
     /// How the summary describes it: "Every 2 Week(s), 3 times".
     pub fn describe(self) -> String {
         let end = match self.end {
@@ -671,6 +725,30 @@ mod tests {
         assert_eq!(ReminderPlan { occurrences: None, ..plan }.check().unwrap_err().0, "occurrenceCount");
         assert_eq!(ReminderPlan { end: ReminderEnd::OnDate, ..plan }.check().unwrap_err().0, "stopTime");
         assert_eq!(ReminderPlan { period_count: 0, ..plan }.check().unwrap_err().0, "periodCount");
+    }
+
+    #[test]
+    fn reminders_fall_every_period_until_the_plan_or_due_date_ends() {
+        let at = |d: u32, h: u32| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap().and_hms_opt(h, 0, 0).unwrap();
+        let start = at(1, 9);
+        let daily =
+            ReminderPlan { period_count: 2, period: ReminderPeriod::Day, end: ReminderEnd::Never, occurrences: None, stop_time: None };
+        assert_eq!(daily.due_occurrence(start, None, at(3, 8)), None, "the first falls two days after the start");
+        assert_eq!(daily.due_occurrence(start, None, at(3, 9)), Some((1, at(3, 9))));
+        assert_eq!(daily.due_occurrence(start, None, at(8, 0)), Some((3, at(7, 9))), "missed ones are not sent late");
+        let counted = ReminderPlan { end: ReminderEnd::AfterOccurrences, occurrences: Some(2), ..daily };
+        assert_eq!(counted.due_occurrence(start, None, at(20, 0)), Some((2, at(5, 9))), "the second is the last");
+        let dated = ReminderPlan { end: ReminderEnd::OnDate, stop_time: Some(at(6, 0)), ..daily };
+        assert_eq!(dated.due_occurrence(start, None, at(20, 0)), Some((2, at(5, 9))));
+        assert_eq!(daily.due_occurrence(start, Some(at(4, 0)), at(20, 0)), Some((1, at(3, 9))), "none after the due date");
+        assert_eq!(daily.due_occurrence(start, Some(at(2, 0)), at(20, 0)), None);
+        let monthly = ReminderPlan { period: ReminderPeriod::Month, period_count: 1, ..daily };
+        let end_of_january = chrono::NaiveDate::from_ymd_opt(2027, 1, 31).unwrap().and_hms_opt(9, 0, 0).unwrap();
+        let march = chrono::NaiveDate::from_ymd_opt(2027, 3, 30).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        assert_eq!(
+            monthly.due_occurrence(end_of_january, None, march),
+            Some((1, chrono::NaiveDate::from_ymd_opt(2027, 2, 28).unwrap().and_hms_opt(9, 0, 0).unwrap()))
+        );
     }
 
     #[test]

@@ -18,13 +18,30 @@ use super::auth::{digest, random_secret};
 use super::{Entity, OpError, ProblemKind, Service, now};
 use crate::domain::Principal;
 use crate::domain::keepnet::{
-    CampaignStatus, DeliveryType, EnrollmentType, Filter, KeepnetRole, RecipientType, ReminderPlan, Search, fields,
+    CampaignStatus, DeliveryType, EnrollmentType, Filter, KeepnetRole, NotificationStatus, NotificationType, RecipientType, ReminderEnd,
+    ReminderPeriod, ReminderPlan, Search, fields,
 };
 use crate::store::keepnet::{self as store, CampaignRow, CompanyRow, Query};
 use crate::store::outbox::NewMessage;
 use crate::store::{Tx, enrollments, groups, tenants, users};
 
 pub use crate::store::keepnet::{CampaignCounts, CertificateRow, NotificationRow, ReminderRow, SendingRow, UserRow};
+
+/// Retries of a Microsoft Teams notification after its first attempt (Keepnet's `maxRetryCount`).
+pub const TEAMS_RETRIES: i32 = 3;
+
+/// Why a Teams notification waits on a server without a webhook.
+pub const NO_TEAMS_WEBHOOK: &str = "not sent: no Microsoft Teams webhook URL is configured (serve --teams-webhook-url)";
+
+/// Rows the scheduler handles per transaction.
+const SCHEDULE_BATCH: i64 = 200;
+
+/// What one round of the scheduler queued.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scheduled {
+    pub reminders: usize,
+    pub certificates: usize,
+}
 
 /// Seconds a Keepnet token lives (the vendor's one hour).
 pub const TOKEN_TTL_SECS: i64 = 3600;
@@ -605,6 +622,39 @@ impl Service {
         Ok(queued.len())
     }
 
+    /// One round of Keepnet's scheduler at time `at`: queues the reminder mail of each running
+    /// campaign's latest due occurrence to its target users who have not completed, and the
+    /// certificate mail of each completed assignment of a campaign awarding certificates (issuing
+    /// the certificate when the completion did not), whichever face recorded the completion. Each
+    /// mail is written with its outbox message in one transaction, once: the reminder's
+    /// (enrollment, occurrence) and the certificate mail's enrollment are unique keys, so any number
+    /// of servers on the database, and restarts, queue each once.
+    pub fn keepnet_schedule(&self, at: NaiveDateTime) -> Result<Scheduled, OpError> {
+        let mut done = Scheduled::default();
+        // `at` is the plans' clock (a test names it); the mail is queued, and due, now.
+        let now = now();
+        let campaigns = self.db.read(|tx| store::planned_campaigns(tx, at).map_err(OpError::from))?;
+        for campaign in &campaigns {
+            let Some(plan) = plan_of(campaign) else { continue };
+            let Some((occurrence, _)) = plan.due_occurrence(campaign.start_date, campaign.due_date, at) else { continue };
+            loop {
+                let (found, queued) = self.db.write(|tx| queue_reminders(tx, campaign, occurrence, now))?;
+                done.reminders += queued;
+                if (found as i64) < SCHEDULE_BATCH {
+                    break;
+                }
+            }
+        }
+        loop {
+            let (found, queued) = self.db.write(|tx| queue_certificates(tx, now))?;
+            done.certificates += queued;
+            if (found as i64) < SCHEDULE_BATCH {
+                break;
+            }
+        }
+        Ok(done)
+    }
+
     /// Creates a campaign in the caller's tenant (an administrator of the whole account): one
     /// enrollment per target user in the training, and one invitation mail each in the outbox, all
     /// in this transaction. Sent at the start date (now when none).
@@ -765,8 +815,145 @@ impl Service {
             assignments.push(store::NewAssignment { enrollment_id: *enrollment_id, outbox_id: None });
         }
         store::insert_assignments(tx, tenant_id, campaign_id, &assignments, now)?;
+        if request.delivery_type == DeliveryType::EmailAndTeams {
+            let content = format!("You have a new {}: {training}", noun(request.enrollment_type.as_str()));
+            // Without a webhook the notifications wait, and say why; a server with one posts them.
+            let waiting = (!self.teams_webhook).then_some(NO_TEAMS_WEBHOOK);
+            for (enrollment_id, _) in &inserted {
+                store::insert_notification(
+                    tx,
+                    &store::NewNotification {
+                        tenant_id,
+                        campaign_id,
+                        enrollment_id: *enrollment_id,
+                        kind: NotificationType::Teams.as_str(),
+                        status: NotificationStatus::Pending.as_str(),
+                        activity_content: Some(&content),
+                        first_send_date: None,
+                        last_send_date: None,
+                        last_sending_status: None,
+                        error_message: waiting,
+                        retry_count: 0,
+                        max_retry_count: TEAMS_RETRIES,
+                        next_attempt_at: Some(start),
+                        created_at: now,
+                    },
+                )?;
+            }
+        }
         Ok(CampaignCreated { enrollment_id: external_id, status, enrollments: external_ids, mails_queued: queued.len() })
     }
+}
+
+/// The plan a campaign row holds.
+fn plan_of(campaign: &store::PlannedCampaign) -> Option<ReminderPlan> {
+    Some(ReminderPlan {
+        period_count: campaign.period_count,
+        period: ReminderPeriod::parse(&campaign.period_type).ok()?,
+        end: ReminderEnd::parse(&campaign.end_type).ok()?,
+        occurrences: campaign.occurrence_count,
+        stop_time: campaign.stop_time,
+    })
+}
+
+/// Queues one batch of a campaign's reminders of `occurrence`; returns how many target users were
+/// found and how many reminders this call wrote.
+fn queue_reminders(
+    tx: &mut Tx<'_>,
+    campaign: &store::PlannedCampaign,
+    occurrence: i32,
+    now: NaiveDateTime,
+) -> Result<(usize, usize), OpError> {
+    let due = store::unreminded(tx, campaign.id, occurrence, SCHEDULE_BATCH)?;
+    let mut queued = 0;
+    for to in &due {
+        let Some(id) = store::claim_reminder(tx, campaign.tenant_id, campaign.id, to, occurrence, now)? else { continue };
+        let (subject, body) = reminder(campaign, to.first_name.as_deref());
+        let message = NewMessage {
+            tenant_id: campaign.tenant_id,
+            kind: "mail",
+            recipient: &to.email,
+            subject: &subject,
+            body: &body,
+            created_at: now,
+            next_attempt_at: now,
+        };
+        let outbox_id = crate::store::outbox::insert(tx, &message)?;
+        store::set_reminder_outbox(tx, id, outbox_id)?;
+        queued += 1;
+    }
+    Ok((due.len(), queued))
+}
+
+/// Queues one batch of certificate mails; returns how many completed assignments were found and
+/// how many mails this call wrote.
+fn queue_certificates(tx: &mut Tx<'_>, now: NaiveDateTime) -> Result<(usize, usize), OpError> {
+    let due = store::uncertified(tx, SCHEDULE_BATCH)?;
+    let mut queued = 0;
+    for row in &due {
+        let email = row.email.as_deref().filter(|e| e.contains('@'));
+        if !store::claim_certificate_mail(tx, row, email, now)? {
+            continue;
+        }
+        if !row.has_certificate {
+            let (_, valid_days) = crate::store::progress::certificate_policy(tx, row.course_id)?;
+            let expires = valid_days.map(|days| now + Duration::days(days.into()));
+            crate::store::progress::issue_certificates(tx, row.tenant_id, &[row.enrollment_id], now, expires)?;
+        }
+        let Some(email) = email else { continue };
+        let (subject, body) = certificate(row);
+        let message = NewMessage {
+            tenant_id: row.tenant_id,
+            kind: "mail",
+            recipient: email,
+            subject: &subject,
+            body: &body,
+            created_at: now,
+            next_attempt_at: now,
+        };
+        let outbox_id = crate::store::outbox::insert(tx, &message)?;
+        store::set_certificate_outbox(tx, row.enrollment_id, outbox_id)?;
+        queued += 1;
+    }
+    Ok((due.len(), queued))
+}
+
+/// What a campaign of `kind` sends, in a sentence.
+fn noun(kind: &str) -> &'static str {
+    EnrollmentType::parse(kind).map_or("training", |t| match t {
+        EnrollmentType::Survey => "survey",
+        EnrollmentType::LearningPath => "learning path",
+        EnrollmentType::Poster | EnrollmentType::Infographic | EnrollmentType::Screensaver => "awareness material",
+        EnrollmentType::Scorm => "training",
+    })
+}
+
+/// The reminder mail of a target user who has not completed.
+fn reminder(campaign: &store::PlannedCampaign, first_name: Option<&str>) -> (String, String) {
+    let noun = noun(&campaign.kind);
+    let subject = format!("Reminder: {}", campaign.training_name);
+    let due = campaign.due_date.map_or_else(String::new, |d| format!("Please complete it by {} UTC.\n\n", d.format("%Y-%m-%d %H:%M")));
+    let body = format!(
+        "Hello {name},\n\nThis is a reminder of the {noun} \"{training}\" ({campaign}), which you have not completed yet.\n\n{due}Enrollment: {id}\n",
+        name = first_name.filter(|n| !n.trim().is_empty()).unwrap_or("there"),
+        training = campaign.training_name,
+        campaign = campaign.name,
+        id = campaign.external_id,
+    );
+    (subject, body)
+}
+
+/// The certificate mail of a target user who completed.
+fn certificate(row: &store::Certified) -> (String, String) {
+    let subject = format!("Your certificate: {}", row.training_name);
+    let body = format!(
+        "Hello {name},\n\nCongratulations on completing \"{training}\" ({campaign}). Your certificate has been issued.\n\nEnrollment: {id}\n",
+        name = row.first_name.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or("there"),
+        training = row.training_name,
+        campaign = row.campaign_name,
+        id = row.external_id,
+    );
+    (subject, body)
 }
 
 /// The invitation mail of a campaign's target user.
@@ -778,12 +965,7 @@ fn invitation(
     due: Option<NaiveDateTime>,
     id: &str,
 ) -> (String, String) {
-    let noun = EnrollmentType::parse(kind).map_or("training", |t| match t {
-        EnrollmentType::Survey => "survey",
-        EnrollmentType::LearningPath => "learning path",
-        EnrollmentType::Poster | EnrollmentType::Infographic | EnrollmentType::Screensaver => "awareness material",
-        EnrollmentType::Scorm => "training",
-    });
+    let noun = noun(kind);
     let subject = format!("New {noun}: {training}");
     let due = due.map_or_else(String::new, |d| format!("Please complete it by {} UTC.\n\n", d.format("%Y-%m-%d %H:%M")));
     let body = format!(

@@ -47,6 +47,8 @@ pub struct Service {
     tokens: std::sync::Arc<auth::FreshCache<crate::domain::Principal>>,
     /// Whether an SMTP relay delivers the outbox's mail (without one, nothing may queue mail).
     mail_relay: bool,
+    /// Whether a Microsoft Teams webhook receives Keepnet's notifications.
+    teams_webhook: bool,
     /// Request rates per tenant, where the deployment limits them.
     limiter: Option<std::sync::Arc<limits::Limiter>>,
     /// Tenants by their Rhythm id, as recently read (every Rhythm request names one).
@@ -55,12 +57,26 @@ pub struct Service {
 
 impl Service {
     pub fn new(db: Db, token_ttl_secs: i64) -> Self {
-        Service { db, token_ttl_secs, tokens: Default::default(), mail_relay: false, limiter: None, rhythm_tenants: Default::default() }
+        Service {
+            db,
+            token_ttl_secs,
+            tokens: Default::default(),
+            mail_relay: false,
+            teams_webhook: false,
+            limiter: None,
+            rhythm_tenants: Default::default(),
+        }
     }
 
     /// The same service, limiting each tenant's request rate (see [`Service::admit`]).
     pub fn with_rate_limit(mut self, limit: Option<limits::RateLimit>) -> Self {
         self.limiter = limit.map(|limit| std::sync::Arc::new(limits::Limiter::new(limit)));
+        self
+    }
+
+    /// The same service, knowing that a Microsoft Teams webhook receives Keepnet's notifications.
+    pub fn with_teams_webhook(mut self, configured: bool) -> Self {
+        self.teams_webhook = configured;
         self
     }
 

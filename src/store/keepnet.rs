@@ -792,8 +792,14 @@ pub fn recipients(tx: &mut Tx<'_>, campaign_id: i64, enrollment_ids: &[i64]) -> 
     Ok(found)
 }
 
-/// Points an assignment at a newly queued mail: its sending status is in the queue again.
+/// Points an assignment at a newly queued mail: its sending status is in the queue again. The mail
+/// it pointed at, if still waiting, is withdrawn: a resend sends one mail, not two.
 pub fn requeue(tx: &mut Tx<'_>, enrollment_id: i64, outbox_id: i64) -> QueryResult<()> {
+    let waiting: Option<Option<i64>> =
+        on_conn!(tx, |c| keepnet_assignment::table.find(enrollment_id).select(keepnet_assignment::outbox_id).first(c).optional())?;
+    if let Some(Some(previous)) = waiting {
+        super::outbox::withdraw(tx, previous, "replaced by a resend")?;
+    }
     on_conn!(tx, |c| diesel::update(keepnet_assignment::table.find(enrollment_id))
         .set((
             keepnet_assignment::outbox_id.eq(Some(outbox_id)),
@@ -1036,6 +1042,339 @@ pub fn record_sending(tx: &mut Tx<'_>, enrollment_id: i64, at: NaiveDateTime, st
                 keepnet_assignment::last_send_date.eq(Some(at)),
                 keepnet_assignment::last_sending_status.eq(status),
                 keepnet_assignment::error_message.eq(error),
+            ))
+            .execute(c)
+    })
+    .map(|_| ())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delivery: what each attempt did, and what the scheduler queues
+
+/// The sending report's words for a mail: waiting for its (next) attempt, delivered to the relay,
+/// given up after the last attempt.
+pub const MAIL_QUEUED: &str = "In Queue";
+pub const MAIL_DELIVERED: &str = "Delivered";
+pub const MAIL_FAILED: &str = "Sending Error";
+
+/// Records an attempt to deliver outbox message `outbox_id` on the Keepnet record that queued it
+/// (an invitation, a reminder or a certificate mail; none for other mail): the first and last
+/// attempt's times, the status and the relay's error. Each table's outbox column is indexed.
+pub fn record_mail_attempt(tx: &mut Tx<'_>, outbox_id: i64, at: NaiveDateTime, status: &str, error: Option<&str>) -> QueryResult<()> {
+    on_conn!(tx, |c| {
+        let invitation = keepnet_assignment::table.filter(keepnet_assignment::outbox_id.eq(outbox_id));
+        diesel::update(invitation.filter(keepnet_assignment::first_send_date.is_null()))
+            .set(keepnet_assignment::first_send_date.eq(Some(at)))
+            .execute(c)?;
+        diesel::update(invitation)
+            .set((
+                keepnet_assignment::last_send_date.eq(Some(at)),
+                keepnet_assignment::last_sending_status.eq(status),
+                keepnet_assignment::error_message.eq(error),
+            ))
+            .execute(c)?;
+        let reminder = keepnet_reminder_mail::table.filter(keepnet_reminder_mail::outbox_id.eq(outbox_id));
+        diesel::update(reminder.filter(keepnet_reminder_mail::first_send_date.is_null()))
+            .set(keepnet_reminder_mail::first_send_date.eq(Some(at)))
+            .execute(c)?;
+        diesel::update(reminder)
+            .set((
+                keepnet_reminder_mail::last_send_date.eq(Some(at)),
+                keepnet_reminder_mail::last_sending_status.eq(status),
+                keepnet_reminder_mail::error_message.eq(error),
+            ))
+            .execute(c)?;
+        let certificate = keepnet_certificate_mail::table.filter(keepnet_certificate_mail::outbox_id.eq(outbox_id));
+        diesel::update(certificate.filter(keepnet_certificate_mail::first_send_time.is_null()))
+            .set(keepnet_certificate_mail::first_send_time.eq(Some(at)))
+            .execute(c)?;
+        diesel::update(certificate)
+            .set((
+                keepnet_certificate_mail::last_send_time.eq(Some(at)),
+                keepnet_certificate_mail::status.eq(status),
+                keepnet_certificate_mail::error_message.eq(error),
+            ))
+            .execute(c)
+    })
+    .map(|_| ())
+}
+
+/// A campaign whose reminder plan may be due, with what its mails say.
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct PlannedCampaign {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub tenant_id: i64,
+    #[diesel(sql_type = Text)]
+    pub external_id: String,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = Text)]
+    pub training_name: String,
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = Timestamp)]
+    pub start_date: NaiveDateTime,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub due_date: Option<NaiveDateTime>,
+    #[diesel(sql_type = Integer)]
+    pub period_count: i32,
+    #[diesel(sql_type = Text)]
+    pub period_type: String,
+    #[diesel(sql_type = Text)]
+    pub end_type: String,
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub occurrence_count: Option<i32>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub stop_time: Option<NaiveDateTime>,
+}
+
+/// Campaigns with a reminder plan that have started by `now` and are still running.
+pub fn planned_campaigns(tx: &mut Tx<'_>, now: NaiveDateTime) -> QueryResult<Vec<PlannedCampaign>> {
+    let mut statement = Statement::new(tx);
+    statement
+        .sql(
+            "SELECT c.id AS id, c.tenant_id AS tenant_id, c.external_id AS external_id, c.name AS name, co.title AS training_name, \
+             c.enrollment_type AS kind, c.start_date AS start_date, c.due_date AS due_date, \
+             c.reminder_period_count AS period_count, c.reminder_period_type AS period_type, c.reminder_end_type AS end_type, \
+             c.reminder_occurrence_count AS occurrence_count, c.reminder_stop_time AS stop_time \
+             FROM keepnet_campaign c JOIN course co ON co.id = c.course_id \
+             WHERE c.reminder_period_count IS NOT NULL AND c.reminder_period_type IS NOT NULL AND c.reminder_end_type IS NOT NULL \
+             AND c.status NOT IN ('Stopped', 'Paused', 'Archived', 'Deleted', 'Finished') AND c.start_date <= ",
+        )
+        .bind(Param::Time(now))
+        .sql(" ORDER BY c.start_date, c.id");
+    statement.load(tx)
+}
+
+/// A target user a mail is due to: the enrollment, the address and the first name.
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct Addressee {
+    #[diesel(sql_type = BigInt)]
+    pub enrollment_id: i64,
+    #[diesel(sql_type = Text)]
+    pub email: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub first_name: Option<String>,
+}
+
+/// Up to `limit` of a campaign's target users who have not completed (passed, failed or otherwise)
+/// and have no reminder of `occurrence` yet.
+pub fn unreminded(tx: &mut Tx<'_>, campaign_id: i64, occurrence: i32, limit: i64) -> QueryResult<Vec<Addressee>> {
+    let mut statement = Statement::new(tx);
+    statement
+        .sql(
+            "SELECT e.id AS enrollment_id, u.email AS email, u.first_name AS first_name \
+             FROM keepnet_assignment a JOIN enrollment e ON e.id = a.enrollment_id JOIN app_user u ON u.id = e.learner_id \
+             WHERE e.lifecycle = 'active' AND e.completion_status NOT IN ('complete', 'passed', 'accepted', 'failed') \
+             AND u.deleted_at IS NULL AND u.email LIKE '%@%' AND a.campaign_id = ",
+        )
+        .bind(Param::BigInt(campaign_id))
+        .sql(" AND NOT EXISTS (SELECT 1 FROM keepnet_reminder_mail r WHERE r.enrollment_id = e.id AND r.occurrence = ")
+        .bind(Param::BigInt(occurrence.into()))
+        .sql(") ORDER BY e.id LIMIT ")
+        .bind(Param::BigInt(limit));
+    statement.load(tx)
+}
+
+/// Writes the reminder of `occurrence` for an enrollment, unless one is there (another scheduler
+/// wrote it first): returns its id when this call wrote it.
+pub fn claim_reminder(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    campaign_id: i64,
+    to: &Addressee,
+    occurrence: i32,
+    now: NaiveDateTime,
+) -> QueryResult<Option<i64>> {
+    on_conn!(tx, |c| diesel::insert_into(keepnet_reminder_mail::table)
+        .values((
+            keepnet_reminder_mail::tenant_id.eq(tenant_id),
+            keepnet_reminder_mail::campaign_id.eq(campaign_id),
+            keepnet_reminder_mail::enrollment_id.eq(to.enrollment_id),
+            keepnet_reminder_mail::email.eq(&to.email),
+            keepnet_reminder_mail::last_sending_status.eq(MAIL_QUEUED),
+            keepnet_reminder_mail::occurrence.eq(Some(occurrence)),
+            keepnet_reminder_mail::created_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .returning(keepnet_reminder_mail::id)
+        .get_result(c)
+        .optional())
+}
+
+pub fn set_reminder_outbox(tx: &mut Tx<'_>, id: i64, outbox_id: i64) -> QueryResult<()> {
+    on_conn!(tx, |c| diesel::update(keepnet_reminder_mail::table.find(id))
+        .set(keepnet_reminder_mail::outbox_id.eq(Some(outbox_id)))
+        .execute(c))
+    .map(|_| ())
+}
+
+/// A completed assignment of a campaign awarding certificates, without its certificate mail.
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct Certified {
+    #[diesel(sql_type = BigInt)]
+    pub enrollment_id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub tenant_id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub campaign_id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub course_id: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub email: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub first_name: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub campaign_name: String,
+    #[diesel(sql_type = Text)]
+    pub training_name: String,
+    #[diesel(sql_type = Text)]
+    pub external_id: String,
+    #[diesel(sql_type = Bool)]
+    pub has_certificate: bool,
+}
+
+/// Up to `limit` completed (not failed) assignments of campaigns awarding certificates that have no
+/// certificate mail yet, whichever face recorded the completion.
+pub fn uncertified(tx: &mut Tx<'_>, limit: i64) -> QueryResult<Vec<Certified>> {
+    let mut statement = Statement::new(tx);
+    statement
+        .sql(
+            "SELECT e.id AS enrollment_id, a.tenant_id AS tenant_id, c.id AS campaign_id, e.course_id AS course_id, u.email AS email, \
+             u.first_name AS first_name, c.name AS campaign_name, co.title AS training_name, c.external_id AS external_id, \
+             EXISTS (SELECT 1 FROM certificate ce WHERE ce.enrollment_id = e.id) AS has_certificate \
+             FROM keepnet_campaign c JOIN keepnet_assignment a ON a.campaign_id = c.id JOIN enrollment e ON e.id = a.enrollment_id \
+             JOIN app_user u ON u.id = e.learner_id JOIN course co ON co.id = c.course_id \
+             WHERE c.award_certificate AND e.lifecycle = 'active' AND e.completion_status IN ('complete', 'passed', 'accepted') \
+             AND NOT EXISTS (SELECT 1 FROM keepnet_certificate_mail m WHERE m.enrollment_id = e.id) ORDER BY e.id LIMIT ",
+        )
+        .bind(Param::BigInt(limit));
+    statement.load(tx)
+}
+
+/// Writes an assignment's certificate mail, unless one is there (another scheduler wrote it
+/// first): true when this call wrote it. `email` None: no mail can go, and the row says so.
+pub fn claim_certificate_mail(tx: &mut Tx<'_>, row: &Certified, email: Option<&str>, now: NaiveDateTime) -> QueryResult<bool> {
+    on_conn!(tx, |c| diesel::insert_into(keepnet_certificate_mail::table)
+        .values((
+            keepnet_certificate_mail::enrollment_id.eq(row.enrollment_id),
+            keepnet_certificate_mail::tenant_id.eq(row.tenant_id),
+            keepnet_certificate_mail::campaign_id.eq(row.campaign_id),
+            keepnet_certificate_mail::email.eq(email.unwrap_or("")),
+            keepnet_certificate_mail::status.eq(if email.is_some() { MAIL_QUEUED } else { "Not Delivered" }),
+            keepnet_certificate_mail::error_message.eq(email.is_none().then_some("the target user has no e-mail address")),
+            keepnet_certificate_mail::created_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c))
+    .map(|n| n == 1)
+}
+
+pub fn set_certificate_outbox(tx: &mut Tx<'_>, enrollment_id: i64, outbox_id: i64) -> QueryResult<()> {
+    on_conn!(tx, |c| diesel::update(keepnet_certificate_mail::table.find(enrollment_id))
+        .set(keepnet_certificate_mail::outbox_id.eq(Some(outbox_id)))
+        .execute(c))
+    .map(|_| ())
+}
+
+/// A Microsoft Teams notification due to be posted.
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct DueNotification {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub enrollment_id: String,
+    #[diesel(sql_type = Text)]
+    pub training_title: String,
+    #[diesel(sql_type = Text)]
+    pub target_user_resource_id: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub email: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub full_name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub activity_content: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub first_send_date: Option<NaiveDateTime>,
+    #[diesel(sql_type = Integer)]
+    pub retry_count: i32,
+    #[diesel(sql_type = Integer)]
+    pub max_retry_count: i32,
+    #[diesel(sql_type = Timestamp)]
+    pub next_attempt_at: NaiveDateTime,
+}
+
+/// Up to `limit` pending Teams notifications due by `now`, oldest first.
+pub fn due_notifications(tx: &mut Tx<'_>, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<DueNotification>> {
+    let mut statement = Statement::new(tx);
+    statement
+        .sql(
+            "SELECT n.id AS id, c.external_id AS enrollment_id, c.name AS training_title, u.external_id AS target_user_resource_id, \
+             u.email AS email, TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')) AS full_name, \
+             n.activity_content AS activity_content, n.first_send_date AS first_send_date, n.retry_count AS retry_count, \
+             n.max_retry_count AS max_retry_count, n.next_attempt_at AS next_attempt_at \
+             FROM keepnet_notification n JOIN keepnet_campaign c ON c.id = n.campaign_id JOIN enrollment e ON e.id = n.enrollment_id \
+             JOIN app_user u ON u.id = e.learner_id WHERE n.status = 'Pending' AND n.type = 'Teams' AND n.next_attempt_at <= ",
+        )
+        .bind(Param::Time(now))
+        .sql(" ORDER BY n.next_attempt_at, n.id LIMIT ")
+        .bind(Param::BigInt(limit));
+    statement.load(tx)
+}
+
+/// The notifications of an assignment, oldest first.
+pub fn notifications_of(tx: &mut Tx<'_>, enrollment_id: i64) -> QueryResult<Vec<i64>> {
+    on_conn!(tx, |c| keepnet_notification::table
+        .filter(keepnet_notification::enrollment_id.eq(enrollment_id))
+        .select(keepnet_notification::id)
+        .order(keepnet_notification::id)
+        .load(c))
+}
+
+/// Takes notification `id` for one attempt if it is still pending and due at `due` (as read): its
+/// next attempt moves to `until`, so no other sender posts it meanwhile. False when taken.
+pub fn claim_notification(tx: &mut Tx<'_>, id: i64, due: NaiveDateTime, until: NaiveDateTime) -> QueryResult<bool> {
+    on_conn!(tx, |c| diesel::update(
+        keepnet_notification::table
+            .find(id)
+            .filter(keepnet_notification::status.eq("Pending"))
+            .filter(keepnet_notification::next_attempt_at.eq(Some(due)))
+    )
+    .set(keepnet_notification::next_attempt_at.eq(Some(until)))
+    .execute(c))
+    .map(|n| n == 1)
+}
+
+/// What one attempt to post a notification did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationAttempt<'a> {
+    pub at: NaiveDateTime,
+    /// The retries made so far, this attempt included when it was one.
+    pub retry_count: i32,
+    /// None when delivered; else the error and when to try again (None: given up).
+    pub failure: Option<(&'a str, Option<NaiveDateTime>)>,
+}
+
+pub fn record_notification(tx: &mut Tx<'_>, id: i64, attempt: &NotificationAttempt<'_>) -> QueryResult<()> {
+    let (status, wording, error, retry_at) = match attempt.failure {
+        None => ("Sent", "Successful", None, None),
+        Some((error, Some(retry_at))) => ("Pending", "Not Delivered", Some(error), Some(retry_at)),
+        Some((error, None)) => ("Failed", "Not Delivered", Some(error), None),
+    };
+    on_conn!(tx, |c| {
+        diesel::update(keepnet_notification::table.find(id).filter(keepnet_notification::first_send_date.is_null()))
+            .set(keepnet_notification::first_send_date.eq(Some(attempt.at)))
+            .execute(c)?;
+        diesel::update(keepnet_notification::table.find(id))
+            .set((
+                keepnet_notification::status.eq(status),
+                keepnet_notification::last_send_date.eq(Some(attempt.at)),
+                keepnet_notification::last_sending_status.eq(Some(wording)),
+                keepnet_notification::error_message.eq(error),
+                keepnet_notification::retry_count.eq(attempt.retry_count),
+                keepnet_notification::next_attempt_at.eq(retry_at),
             ))
             .execute(c)
     })

@@ -816,6 +816,7 @@ diesel::table! {
         last_sending_status -> Text,
         error_message -> Nullable<Text>,
         created_at -> Timestamp,
+        occurrence -> Nullable<Integer>,
     }
 }
 
@@ -851,6 +852,7 @@ diesel::table! {
         last_send_time -> Nullable<Timestamp>,
         status -> Text,
         created_at -> Timestamp,
+        error_message -> Nullable<Text>,
     }
 }
 

@@ -23,9 +23,13 @@ impl Drop for Sink {
 impl Sink {
     /// Starts aiosmtpd on a free port; returns once it accepts connections.
     pub fn start() -> Sink {
+        Sink::start_on(TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port())
+    }
+
+    /// Starts aiosmtpd on `port` (where a relay was down, say); returns once it accepts connections.
+    pub fn start_on(port: u16) -> Sink {
         let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mail/.venv/bin/python");
         assert!(python.exists(), "aiosmtpd is not installed: run tests/mail/install.sh (scripts/test does)");
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let dir = tempfile::tempdir().unwrap();
         let maildir = dir.path().join("box");
         let child = Command::new(python)
