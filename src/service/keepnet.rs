@@ -637,6 +637,9 @@ impl Service {
         for campaign in &campaigns {
             let Some(plan) = plan_of(campaign) else { continue };
             let Some((occurrence, _)) = plan.due_occurrence(campaign.start_date, campaign.due_date, at) else { continue };
+            if campaign.reminded_occurrence.is_some_and(|done| done >= occurrence) {
+                continue;
+            }
             loop {
                 let (found, queued) = self.db.write(|tx| queue_reminders(tx, campaign, occurrence, now))?;
                 done.reminders += queued;
@@ -882,15 +885,19 @@ fn queue_reminders(
         store::set_reminder_outbox(tx, id, outbox_id)?;
         queued += 1;
     }
+    if (due.len() as i64) < SCHEDULE_BATCH {
+        store::set_reminded(tx, campaign.id, occurrence)?;
+    }
     Ok((due.len(), queued))
 }
 
 /// Queues one batch of certificate mails; returns how many completed assignments were found and
 /// how many mails this call wrote.
 fn queue_certificates(tx: &mut Tx<'_>, now: NaiveDateTime) -> Result<(usize, usize), OpError> {
-    let due = store::uncertified(tx, SCHEDULE_BATCH)?;
+    let (due, rows) = store::uncertified(tx, SCHEDULE_BATCH)?;
+    store::forget_certificates_due(tx, &due)?;
     let mut queued = 0;
-    for row in &due {
+    for row in &rows {
         let email = row.email.as_deref().filter(|e| e.contains('@'));
         if !store::claim_certificate_mail(tx, row, email, now)? {
             continue;

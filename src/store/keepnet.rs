@@ -10,8 +10,8 @@ use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text, Timestamp};
 
 use super::directory::{Param, Statement, like_escaped};
 use super::schema::{
-    enrollment, keepnet_assignment, keepnet_campaign, keepnet_certificate_mail, keepnet_client, keepnet_company, keepnet_notification,
-    keepnet_reminder_mail, keepnet_signing_key, keepnet_token, outbox,
+    enrollment, keepnet_assignment, keepnet_campaign, keepnet_certificate_due, keepnet_certificate_mail, keepnet_client, keepnet_company,
+    keepnet_notification, keepnet_reminder_mail, keepnet_signing_key, keepnet_token, outbox,
 };
 use super::{Tx, on_conn};
 use crate::domain::keepnet::{Field, FieldKind, Filter, FilterGroup, FilterItem, FilterValue, Logic, Operator, Order, PageRequest, Search};
@@ -1128,6 +1128,9 @@ pub struct PlannedCampaign {
     pub occurrence_count: Option<i32>,
     #[diesel(sql_type = Nullable<Timestamp>)]
     pub stop_time: Option<NaiveDateTime>,
+    /// The last occurrence queued to every target user due one.
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub reminded_occurrence: Option<i32>,
 }
 
 /// Campaigns with a reminder plan that have started by `now` and are still running.
@@ -1138,7 +1141,7 @@ pub fn planned_campaigns(tx: &mut Tx<'_>, now: NaiveDateTime) -> QueryResult<Vec
             "SELECT c.id AS id, c.tenant_id AS tenant_id, c.external_id AS external_id, c.name AS name, co.title AS training_name, \
              c.enrollment_type AS kind, c.start_date AS start_date, c.due_date AS due_date, \
              c.reminder_period_count AS period_count, c.reminder_period_type AS period_type, c.reminder_end_type AS end_type, \
-             c.reminder_occurrence_count AS occurrence_count, c.reminder_stop_time AS stop_time \
+             c.reminder_occurrence_count AS occurrence_count, c.reminder_stop_time AS stop_time, c.reminded_occurrence AS reminded_occurrence \
              FROM keepnet_campaign c JOIN course co ON co.id = c.course_id \
              WHERE c.reminder_period_count IS NOT NULL AND c.reminder_period_type IS NOT NULL AND c.reminder_end_type IS NOT NULL \
              AND c.status NOT IN ('Stopped', 'Paused', 'Archived', 'Deleted', 'Finished') AND c.start_date <= ",
@@ -1204,6 +1207,14 @@ pub fn claim_reminder(
         .optional())
 }
 
+/// Notes that `occurrence` of a campaign's reminder plan is queued to every target user due one.
+pub fn set_reminded(tx: &mut Tx<'_>, campaign_id: i64, occurrence: i32) -> QueryResult<()> {
+    on_conn!(tx, |c| diesel::update(keepnet_campaign::table.find(campaign_id))
+        .set(keepnet_campaign::reminded_occurrence.eq(Some(occurrence)))
+        .execute(c))
+    .map(|_| ())
+}
+
 pub fn set_reminder_outbox(tx: &mut Tx<'_>, id: i64, outbox_id: i64) -> QueryResult<()> {
     on_conn!(tx, |c| diesel::update(keepnet_reminder_mail::table.find(id))
         .set(keepnet_reminder_mail::outbox_id.eq(Some(outbox_id)))
@@ -1236,22 +1247,42 @@ pub struct Certified {
     pub has_certificate: bool,
 }
 
-/// Up to `limit` completed (not failed) assignments of campaigns awarding certificates that have no
-/// certificate mail yet, whichever face recorded the completion.
-pub fn uncertified(tx: &mut Tx<'_>, limit: i64) -> QueryResult<Vec<Certified>> {
+/// Up to `limit` of the assignments whose completion is due a certificate mail (see
+/// `keepnet_certificate_due`): their enrollments, oldest first, and of them those still completed
+/// (complete, passed or accepted) and active, without a certificate mail yet.
+pub fn uncertified(tx: &mut Tx<'_>, limit: i64) -> QueryResult<(Vec<i64>, Vec<Certified>)> {
+    let due: Vec<i64> = on_conn!(tx, |c| keepnet_certificate_due::table
+        .select(keepnet_certificate_due::enrollment_id)
+        .order(keepnet_certificate_due::enrollment_id)
+        .limit(limit)
+        .load(c))?;
+    let (Some(first), Some(last)) = (due.first(), due.last()) else { return Ok((due, Vec::new())) };
     let mut statement = Statement::new(tx);
     statement
         .sql(
             "SELECT e.id AS enrollment_id, a.tenant_id AS tenant_id, c.id AS campaign_id, e.course_id AS course_id, u.email AS email, \
              u.first_name AS first_name, c.name AS campaign_name, co.title AS training_name, c.external_id AS external_id, \
              EXISTS (SELECT 1 FROM certificate ce WHERE ce.enrollment_id = e.id) AS has_certificate \
-             FROM keepnet_campaign c JOIN keepnet_assignment a ON a.campaign_id = c.id JOIN enrollment e ON e.id = a.enrollment_id \
+             FROM keepnet_certificate_due d JOIN keepnet_assignment a ON a.enrollment_id = d.enrollment_id \
+             JOIN keepnet_campaign c ON c.id = a.campaign_id JOIN enrollment e ON e.id = a.enrollment_id \
              JOIN app_user u ON u.id = e.learner_id JOIN course co ON co.id = c.course_id \
              WHERE c.award_certificate AND e.lifecycle = 'active' AND e.completion_status IN ('complete', 'passed', 'accepted') \
-             AND NOT EXISTS (SELECT 1 FROM keepnet_certificate_mail m WHERE m.enrollment_id = e.id) ORDER BY e.id LIMIT ",
+             AND NOT EXISTS (SELECT 1 FROM keepnet_certificate_mail m WHERE m.enrollment_id = e.id) AND d.enrollment_id >= ",
         )
-        .bind(Param::BigInt(limit));
-    statement.load(tx)
+        .bind(Param::BigInt(*first))
+        .sql(" AND d.enrollment_id <= ")
+        .bind(Param::BigInt(*last))
+        .sql(" ORDER BY e.id");
+    let rows = statement.load(tx)?;
+    Ok((due, rows))
+}
+
+/// Takes assignments off the certificate mails due (their mails are written, or they no longer
+/// qualify).
+pub fn forget_certificates_due(tx: &mut Tx<'_>, enrollment_ids: &[i64]) -> QueryResult<()> {
+    on_conn!(tx, |c| diesel::delete(keepnet_certificate_due::table.filter(keepnet_certificate_due::enrollment_id.eq_any(enrollment_ids)))
+        .execute(c))
+    .map(|_| ())
 }
 
 /// Writes an assignment's certificate mail, unless one is there (another scheduler wrote it

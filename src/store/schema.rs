@@ -786,6 +786,7 @@ diesel::table! {
         reminder_occurrence_count -> Nullable<Integer>,
         reminder_stop_time -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        reminded_occurrence -> Nullable<Integer>,
     }
 }
 
@@ -856,6 +857,12 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    keepnet_certificate_due (enrollment_id) {
+        enrollment_id -> BigInt,
+    }
+}
+
 diesel::joinable!(keepnet_token -> keepnet_client (keepnet_client_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -868,4 +875,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     keepnet_reminder_mail,
     keepnet_notification,
     keepnet_certificate_mail,
+    keepnet_certificate_due,
 );
