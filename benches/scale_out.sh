@@ -2,7 +2,7 @@
 # Scale-out: W1 (iSpring GetEnrollments for one learner) against two lmsbridge processes on one
 # PostgreSQL database, 64 keep-alive connections split over both (two wrk instances at once), in
 # ROUNDS rounds of DURATION seconds, beside W1 against one process alone. Reports requests/s and
-# the CPU per request of each process and of PostgreSQL (every postgres process), from /proc over
+# the CPU per request of each process and of PostgreSQL (its backends serving the database), from /proc over
 # each round: CPU time is less sensitive than throughput to other work on a shared machine.
 # Writes target/bench/scale-out.md.
 # Environment: ENROLLMENTS (default 100000), DURATION (10), ROUNDS (3), LMSBRIDGE_BENCH_PG (admin URL,
@@ -36,6 +36,8 @@ summary = json.load(open(sys.argv[1]))
 open(f"{sys.argv[2]}/scale-learners.txt", "w").write("\n".join(summary["learners"]) + "\n")
 open(f"{sys.argv[2]}/scale.token", "w").write(summary["token"])
 PY
+# Settled as a running database is (visibility map set, statistics fresh): no autovacuum mid-round.
+psql -q "$URL" -c "VACUUM ANALYZE" >/dev/null
 TOKEN=$(cat "$OUT/scale.token")
 serve "$URL" 18801
 ONE=$SERVER
@@ -50,7 +52,8 @@ HZ=$(getconf CLK_TCK)
 for round in $(seq 1 "$ROUNDS"); do
   for layout in one two; do
     echo "   round $round: $layout process(es)"
-    PG_PIDS=$(pgrep -u postgres -x postgres | tr '\n' ' ')
+    # PostgreSQL's backends serving this database (not other users of the same server).
+    PG_PIDS=$(psql -Atq "$PG_ADMIN" -c "SELECT pid FROM pg_stat_activity WHERE datname = 'lmsbridge_bench_scale' AND backend_type = 'client backend'" | tr '\n' ' ')
     a0=$(cpu_ticks "$ONE"); b0=$(cpu_ticks "$TWO"); p0=$(cpu_ticks $PG_PIDS)
     if [ "$layout" = one ]; then
       r1=$(w1 18801 64); r2=0

@@ -187,7 +187,10 @@ macro_rules! scoped {
     ($rows:expr, $tenant_id:expr, $of:expr, $reach:expr) => {{
         let mut query = $rows.filter(enrollment::tenant_id.eq($tenant_id)).filter(enrollment::lifecycle.eq("active")).into_boxed();
         query = match $of {
-            Of::Course(id) => query.filter(enrollment::course_id.eq(id)),
+            // As a list of one: PostgreSQL drops a column compared for equality from an order, and
+            // then walks the primary key for a page in enrollment order, filtering out every other
+            // course's enrollments before the first of this one's (see `enrollment_rows`).
+            Of::Course(id) => query.filter(enrollment::course_id.eq_any(vec![id])),
             Of::Learner(id) => query.filter(enrollment::learner_id.eq(id)),
             Of::Tenant => query,
         };
@@ -280,10 +283,14 @@ fn with_statuses(totals: &Totals, statuses: &[CourseStatus]) -> i64 {
 /// only when the search or the order needs them); only the page's rows are joined whole, so a deep
 /// page costs a walk of an index, not of joined rows.
 pub fn enrollment_rows(tx: &mut Tx<'_>, query: &LearnerQuery) -> QueryResult<(Vec<LearnerRow>, i64, Totals)> {
+    let direction = if query.descending { "DESC" } else { "ASC" };
+    // A course's enrollments are ordered by their course first (one value, so the same order): the
+    // course's index gives that order, the primary key does not, so a page is read from the
+    // course's index alone however the course's ids are spread among the others'.
+    let within = if matches!(query.of, Of::Course(_)) { format!("enrollment.course_id {direction}, ") } else { String::new() };
     let order = format!(
-        "{} {}, enrollment.id {}",
+        "{within}{} {direction}, enrollment.id {}",
         query.order.column(),
-        if query.descending { "DESC" } else { "ASC" },
         if query.descending && query.order == LearnerOrder::Enrollment { "DESC" } else { "ASC" }
     );
     let search = query.name_or_email.as_deref().map(super::offerings::contains);
