@@ -188,15 +188,16 @@ struct Batch {
 }
 
 /// Reads and parses the batches of `rows` on a thread of `scope` while the caller writes the ones
-/// before: parsing a row costs a good part of what writing it does, and the two then run on two
-/// cores. One batch waits at most, so memory holds three batches at most. The reader stops at the
-/// end, at the first error, or when the caller stops listening.
+/// before, so that reading, parsing and checking the next batch overlaps writing this one (on
+/// another core) instead of waiting for it. The reader hands a batch over only when the caller takes it, so memory holds two
+/// batches at most (the one written, the one read). It stops at the end, at the first error, or
+/// when the caller stops listening.
 fn read_ahead<'scope, R: BufRead + Send + 'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
     mut rows: Rows<R>,
     plan: &'scope Plan,
 ) -> std::sync::mpsc::Receiver<Result<Batch, RunError>> {
-    let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+    let (sender, receiver) = std::sync::mpsc::sync_channel(0);
     scope.spawn(move || {
         loop {
             let next = read_batch(&mut rows, plan);
