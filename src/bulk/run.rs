@@ -183,10 +183,36 @@ struct Batch {
     refused: Vec<Refusal>,
     last_line: u64,
     read: u64,
+    /// Bytes of the input read once the batch was.
+    bytes: u64,
+}
+
+/// Reads and parses the batches of `rows` on a thread of `scope` while the caller writes the ones
+/// before, so that reading, parsing and checking the next batch overlaps writing this one (on
+/// another core) instead of waiting for it. The reader hands a batch over only when the caller takes it, so memory holds two
+/// batches at most (the one written, the one read). It stops at the end, at the first error, or
+/// when the caller stops listening.
+fn read_ahead<'scope, R: BufRead + Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    mut rows: Rows<R>,
+    plan: &'scope Plan,
+) -> std::sync::mpsc::Receiver<Result<Batch, RunError>> {
+    let (sender, receiver) = std::sync::mpsc::sync_channel(0);
+    scope.spawn(move || {
+        loop {
+            let next = read_batch(&mut rows, plan);
+            let last = !matches!(next, Ok(Some(_)));
+            let Some(batch) = next.transpose() else { break };
+            if sender.send(batch).is_err() || last {
+                break;
+            }
+        }
+    });
+    receiver
 }
 
 fn read_batch<R: BufRead>(rows: &mut Rows<R>, plan: &Plan) -> Result<Option<Batch>, RunError> {
-    let mut batch = Batch { records: Vec::new(), rows: Vec::new(), refused: Vec::new(), last_line: 0, read: 0 };
+    let mut batch = Batch { records: Vec::new(), rows: Vec::new(), refused: Vec::new(), last_line: 0, read: 0, bytes: 0 };
     while batch.records.len() + batch.refused.len() < plan.batch {
         let Some(next) = rows.next_row() else { break };
         let row = next?;
@@ -210,6 +236,7 @@ fn read_batch<R: BufRead>(rows: &mut Rows<R>, plan: &Plan) -> Result<Option<Batc
             Err(refusal) => batch.refused.push(refusal),
         }
     }
+    batch.bytes = rows.bytes();
     Ok((batch.read > 0).then_some(batch))
 }
 
@@ -260,7 +287,7 @@ fn add(total: &mut Counts, counts: Counts) {
 
 /// Runs an import of `rows` as `principal`, telling `listener` how it goes. `start` holds what an
 /// interrupted run had done already.
-pub fn run<R: BufRead>(
+pub fn run<R: BufRead + Send>(
     service: &Service,
     principal: &Principal,
     plan: &Plan,
@@ -279,18 +306,34 @@ pub fn run<R: BufRead>(
 /// SQLite's page cache while an import runs.
 const PAGE_CACHE_KIB: i64 = 16 * 1024;
 
-fn run_on<R: BufRead>(
+fn run_on<R: BufRead + Send>(
     service: &Service,
     principal: &Principal,
     plan: &Plan,
-    mut rows: Rows<R>,
+    rows: Rows<R>,
+    progress: Progress,
+    listener: &mut dyn Listener,
+    held: &mut crate::store::Held,
+) -> Result<Summary, RunError> {
+    std::thread::scope(|scope| {
+        let batches = read_ahead(scope, rows, plan);
+        write_batches(service, principal, plan, batches, progress, listener, held)
+    })
+}
+
+fn write_batches(
+    service: &Service,
+    principal: &Principal,
+    plan: &Plan,
+    batches: std::sync::mpsc::Receiver<Result<Batch, RunError>>,
     mut progress: Progress,
     listener: &mut dyn Listener,
     held: &mut crate::store::Held,
 ) -> Result<Summary, RunError> {
     let start = progress;
     if !plan.dry_run && !plan.all_or_nothing {
-        while let Some(batch) = read_batch(&mut rows, plan)? {
+        for batch in batches {
+            let batch = batch?;
             let (counts, refused) = held.write(|tx| apply(service, tx, principal, plan, &batch))?;
             for refusal in &refused {
                 listener.refused(refusal).map_err(RunError::File)?;
@@ -298,7 +341,7 @@ fn run_on<R: BufRead>(
             add(&mut progress.counts, counts);
             progress.rows += batch.read;
             progress.line = batch.last_line;
-            progress.bytes = rows.bytes();
+            progress.bytes = batch.bytes;
             listener.progress(&progress);
         }
         return Ok(Summary { progress, rolled_back: false });
@@ -306,12 +349,13 @@ fn run_on<R: BufRead>(
     // One transaction for the whole file, rolled back after a dry run or refused rows.
     let mut refusals = Vec::new();
     let outcome = held.write(|tx| {
-        while let Some(batch) = read_batch(&mut rows, plan)? {
+        for batch in batches.iter() {
+            let batch = batch?;
             let (counts, refused) = apply(service, tx, principal, plan, &batch)?;
             add(&mut progress.counts, counts);
             progress.rows += batch.read;
             progress.line = batch.last_line;
-            progress.bytes = rows.bytes();
+            progress.bytes = batch.bytes;
             refusals.extend(refused);
             listener.progress(&progress);
         }
