@@ -1057,39 +1057,36 @@ pub const MAIL_QUEUED: &str = "In Queue";
 pub const MAIL_DELIVERED: &str = "Delivered";
 pub const MAIL_FAILED: &str = "Sending Error";
 
+diesel::define_sql_function! {
+    /// The first of two times that is not NULL: a first attempt's time, once written, stays.
+    fn coalesce(first: diesel::sql_types::Nullable<Timestamp>, then: diesel::sql_types::Nullable<Timestamp>) -> diesel::sql_types::Nullable<Timestamp>;
+}
+
 /// Records an attempt to deliver outbox message `outbox_id` on the Keepnet record that queued it
 /// (an invitation, a reminder or a certificate mail; none for other mail): the first and last
-/// attempt's times, the status and the relay's error. Each table's outbox column is indexed.
+/// attempt's times, the status and the relay's error, one statement a table. Each table's outbox
+/// column is indexed.
 pub fn record_mail_attempt(tx: &mut Tx<'_>, outbox_id: i64, at: NaiveDateTime, status: &str, error: Option<&str>) -> QueryResult<()> {
     on_conn!(tx, |c| {
-        let invitation = keepnet_assignment::table.filter(keepnet_assignment::outbox_id.eq(outbox_id));
-        diesel::update(invitation.filter(keepnet_assignment::first_send_date.is_null()))
-            .set(keepnet_assignment::first_send_date.eq(Some(at)))
-            .execute(c)?;
-        diesel::update(invitation)
+        diesel::update(keepnet_assignment::table.filter(keepnet_assignment::outbox_id.eq(outbox_id)))
             .set((
+                keepnet_assignment::first_send_date.eq(coalesce(keepnet_assignment::first_send_date, Some(at))),
                 keepnet_assignment::last_send_date.eq(Some(at)),
                 keepnet_assignment::last_sending_status.eq(status),
                 keepnet_assignment::error_message.eq(error),
             ))
             .execute(c)?;
-        let reminder = keepnet_reminder_mail::table.filter(keepnet_reminder_mail::outbox_id.eq(outbox_id));
-        diesel::update(reminder.filter(keepnet_reminder_mail::first_send_date.is_null()))
-            .set(keepnet_reminder_mail::first_send_date.eq(Some(at)))
-            .execute(c)?;
-        diesel::update(reminder)
+        diesel::update(keepnet_reminder_mail::table.filter(keepnet_reminder_mail::outbox_id.eq(outbox_id)))
             .set((
+                keepnet_reminder_mail::first_send_date.eq(coalesce(keepnet_reminder_mail::first_send_date, Some(at))),
                 keepnet_reminder_mail::last_send_date.eq(Some(at)),
                 keepnet_reminder_mail::last_sending_status.eq(status),
                 keepnet_reminder_mail::error_message.eq(error),
             ))
             .execute(c)?;
-        let certificate = keepnet_certificate_mail::table.filter(keepnet_certificate_mail::outbox_id.eq(outbox_id));
-        diesel::update(certificate.filter(keepnet_certificate_mail::first_send_time.is_null()))
-            .set(keepnet_certificate_mail::first_send_time.eq(Some(at)))
-            .execute(c)?;
-        diesel::update(certificate)
+        diesel::update(keepnet_certificate_mail::table.filter(keepnet_certificate_mail::outbox_id.eq(outbox_id)))
             .set((
+                keepnet_certificate_mail::first_send_time.eq(coalesce(keepnet_certificate_mail::first_send_time, Some(at))),
                 keepnet_certificate_mail::last_send_time.eq(Some(at)),
                 keepnet_certificate_mail::status.eq(status),
                 keepnet_certificate_mail::error_message.eq(error),
