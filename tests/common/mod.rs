@@ -52,8 +52,18 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// Without TLS unless the URL asks for it: the servers a test binary starts keep background
+    /// threads (mail, schedulers, webhooks) that may be inside libpq when the binary exits, and
+    /// OpenSSL's exit-time cleanup pulls its state from under a thread mid-TLS.
     pub fn postgres() -> Option<Backend> {
-        std::env::var("LMSBRIDGE_TEST_PG").ok().filter(|u| !u.is_empty()).map(Backend::Postgres)
+        std::env::var("LMSBRIDGE_TEST_PG").ok().filter(|u| !u.is_empty()).map(|url| {
+            if url.contains("sslmode=") {
+                Backend::Postgres(url)
+            } else {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                Backend::Postgres(format!("{url}{sep}sslmode=disable"))
+            }
+        })
     }
 }
 
